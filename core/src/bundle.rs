@@ -1,0 +1,197 @@
+//! The model bundle: `manifest.json` (spec, fitted preprocessing, scaling, cutoffs, metrics,
+//! provenance) plus the ONNX graph, checked before anything large is allocated.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::matrix::Matrix;
+use crate::onnx;
+use crate::preprocess::Preprocessor;
+use crate::runtime::Runtime;
+use crate::schema::{Spec, SpecParams};
+use crate::score::{Band, Cutoffs, Decision, Scaling};
+
+/// File name of the manifest inside a bundle directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// File name of the graph inside a bundle directory.
+pub const GRAPH_FILE: &str = "model.onnx";
+/// The manifest format this build reads and writes.
+pub const FORMAT: u32 = 1;
+/// Largest manifest accepted.
+pub const MAX_MANIFEST_BYTES: usize = 8 << 20;
+/// Largest graph accepted.
+pub const MAX_GRAPH_BYTES: usize = 64 << 20;
+/// Largest tensor (in elements) a graph may declare.
+pub const MAX_TENSOR_ELEMENTS: i64 = 1 << 24;
+
+/// Where the graph is and how to check it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphInfo {
+    pub file: String,
+    pub sha256: String,
+    pub input: String,
+    pub output: String,
+}
+
+/// What the model was trained on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataInfo {
+    pub file: String,
+    pub sha256: String,
+    pub rows: usize,
+}
+
+/// Everything about a model except its graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: u32,
+    /// Tool and version that wrote the bundle.
+    pub producer: String,
+    pub spec: SpecParams,
+    pub preprocessing: Preprocessor,
+    pub scaling: Scaling,
+    pub cutoffs: Cutoffs,
+    pub graph: GraphInfo,
+    pub data: DataInfo,
+    /// Evaluation figures (`{"test": {...}, "validation": {...}, "train": {...}}`).
+    pub metrics: serde_json::Value,
+    /// The training settings that produced the model.
+    pub training: serde_json::Value,
+}
+
+/// Lower-case hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One applicant's result before explanations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub probability: f64,
+    pub score: f64,
+    pub band: Band,
+    pub decision: Decision,
+}
+
+/// A loaded, verified bundle ready to score.
+pub struct Bundle {
+    manifest: Manifest,
+    spec: Spec,
+    runtime: Box<dyn Runtime>,
+}
+
+impl std::fmt::Debug for Bundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bundle").field("spec", &self.spec.name()).finish_non_exhaustive()
+    }
+}
+
+impl Manifest {
+    /// Parses and checks a manifest on its own (sizes, spec, preprocessing, scaling, cutoffs).
+    pub fn parse(bytes: &[u8]) -> Result<(Manifest, Spec)> {
+        if bytes.len() > MAX_MANIFEST_BYTES {
+            return Err(Error::Bundle(format!("manifest is {} bytes, more than {MAX_MANIFEST_BYTES}", bytes.len())));
+        }
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Bundle(format!("{MANIFEST_FILE}: {e}")))?;
+        if m.format != FORMAT {
+            return Err(Error::Bundle(format!("manifest format {} is not {FORMAT}", m.format)));
+        }
+        let spec = m.spec.clone().check().map_err(|e| Error::Bundle(e.to_string()))?;
+        m.preprocessing.check(&spec)?;
+        m.scaling.check()?;
+        m.cutoffs.check()?;
+        Ok((m, spec))
+    }
+}
+
+/// Checks a graph's bytes against the manifest before a runtime sees them: hash, one input
+/// `[batch, n_features]`, one output, and no tensor larger than [`MAX_TENSOR_ELEMENTS`].
+pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Result<()> {
+    if graph.len() > MAX_GRAPH_BYTES {
+        return Err(Error::Bundle(format!("graph is {} bytes, more than {MAX_GRAPH_BYTES}", graph.len())));
+    }
+    let got = sha256_hex(graph);
+    if got != manifest.graph.sha256 {
+        return Err(Error::Bundle(format!(
+            "{}: sha256 {got} does not match the manifest's {}",
+            manifest.graph.file, manifest.graph.sha256
+        )));
+    }
+    let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("{}: not an ONNX model: {e}", manifest.graph.file)))?;
+    let g = model.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;
+    let inits: std::collections::HashSet<&str> = g.initializer.iter().map(|t| t.name.as_str()).collect();
+    let inputs: Vec<&onnx::ValueInfoProto> = g.input.iter().filter(|i| !inits.contains(i.name.as_str())).collect();
+    let [input] = inputs.as_slice() else {
+        return Err(Error::Bundle(format!("the graph has {} inputs; one is expected", inputs.len())));
+    };
+    if input.name != manifest.graph.input {
+        return Err(Error::Bundle(format!("graph input `{}` is not the manifest's `{}`", input.name, manifest.graph.input)));
+    }
+    let dims: Vec<Option<i64>> = input
+        .r#type
+        .as_ref()
+        .and_then(|t| t.tensor_type.as_ref())
+        .and_then(|t| t.shape.as_ref())
+        .map(|s| s.dim.iter().map(|d| match d.value { Some(onnx::DimValue::Value(v)) => Some(v), _ => None }).collect())
+        .unwrap_or_default();
+    if dims.len() != 2 || dims[1] != Some(n_features as i64) {
+        return Err(Error::Bundle(format!(
+            "graph input `{}` has shape {dims:?}; [batch, {n_features}] is expected from the spec",
+            input.name
+        )));
+    }
+    if !g.output.iter().any(|o| o.name == manifest.graph.output) {
+        return Err(Error::Bundle(format!("the graph has no output `{}`", manifest.graph.output)));
+    }
+    for t in &g.initializer {
+        let n = t.dims.iter().try_fold(1i64, |acc, &d| if d < 0 { None } else { acc.checked_mul(d) });
+        match n {
+            Some(n) if n <= MAX_TENSOR_ELEMENTS => {}
+            _ => return Err(Error::Bundle(format!("tensor `{}` declares shape {:?}, too large", t.name, t.dims))),
+        }
+    }
+    Ok(())
+}
+
+impl Bundle {
+    /// Verifies and loads a bundle with the default runtime (tract).
+    #[cfg(feature = "tract")]
+    pub fn load(manifest: &[u8], graph: &[u8]) -> Result<Bundle> {
+        Self::load_with(manifest, graph, |g, n| Ok(Box::new(crate::runtime::TractRuntime::load(g, n)?)))
+    }
+
+    /// Verifies a bundle, then hands the checked graph to `runtime` (`graph bytes, n inputs`).
+    pub fn load_with(
+        manifest: &[u8],
+        graph: &[u8],
+        runtime: impl FnOnce(&[u8], usize) -> Result<Box<dyn Runtime>>,
+    ) -> Result<Bundle> {
+        let (manifest, spec) = Manifest::parse(manifest)?;
+        check_graph(graph, &manifest, spec.n_features())?;
+        let runtime = runtime(graph, spec.n_features())?;
+        Ok(Bundle { manifest, spec, runtime })
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+    /// Probabilities for raw rows (the spec's features in order).
+    pub fn predict(&self, raw: &Matrix) -> Result<Vec<f32>> {
+        self.runtime.predict(raw)
+    }
+    /// Score, band and decision for a probability.
+    pub fn assess(&self, probability: f64) -> Assessment {
+        let score = self.manifest.scaling.score(probability);
+        Assessment {
+            probability,
+            score,
+            band: self.manifest.cutoffs.band(score).clone(),
+            decision: self.manifest.cutoffs.decision(score),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The one error type of `advisor-core`.
+
+use thiserror::Error;
+
+/// Everything that can go wrong in `advisor-core`. Each variant names the field, column,
+/// product or file part it is about, so a message can be shown to a person as it is.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum Error {
+    /// The dataset spec is inconsistent (duplicate names, no label, …).
+    #[error("invalid spec: {0}")]
+    Spec(String),
+    /// A parameter given to a fitting or scoring routine is out of its domain.
+    #[error("invalid parameter `{name}`: {reason}")]
+    Param { name: &'static str, reason: String },
+    /// An applicant record lacks a field the model needs.
+    #[error("field `{field}`: missing")]
+    MissingField { field: String },
+    /// An applicant record has a field the model does not know.
+    #[error("field `{field}`: not a field of this model")]
+    UnknownField { field: String },
+    /// A field's value has the wrong JSON type.
+    #[error("field `{field}`: expected {expected}, got {got}")]
+    WrongType { field: String, expected: &'static str, got: String },
+    /// A numeric field is NaN or infinite.
+    #[error("field `{field}`: {value} is not a finite number")]
+    NotFinite { field: String, value: String },
+    /// A numeric field is outside the range the spec allows.
+    #[error("field `{field}`: {value} is outside the allowed range {min}..={max}")]
+    OutOfRange { field: String, value: f64, min: f64, max: f64 },
+    /// A categorical field has a value the spec does not list.
+    #[error("field `{field}`: unknown category {value:?} (allowed: {allowed})")]
+    UnknownCategory { field: String, value: String, allowed: String },
+    /// The input as a whole has the wrong shape (not an object, too large, …).
+    #[error("input: {0}")]
+    Input(String),
+    /// A bundle is corrupt, tampered with, or inconsistent with itself.
+    #[error("bundle: {0}")]
+    Bundle(String),
+    /// The model runtime failed to load or run the graph.
+    #[error("model runtime: {0}")]
+    Runtime(String),
+    /// Data handed to fitting is unusable (one class only, no rows, …).
+    #[error("data: {0}")]
+    Data(String),
+}
+
+impl Error {
+    /// A stable, machine-readable code for the variant (used by the JS API).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Spec(_) => "SPEC",
+            Error::Param { .. } => "PARAM",
+            Error::MissingField { .. } => "MISSING_FIELD",
+            Error::UnknownField { .. } => "UNKNOWN_FIELD",
+            Error::WrongType { .. } => "WRONG_TYPE",
+            Error::NotFinite { .. } => "NOT_FINITE",
+            Error::OutOfRange { .. } => "OUT_OF_RANGE",
+            Error::UnknownCategory { .. } => "UNKNOWN_CATEGORY",
+            Error::Input(_) => "BAD_INPUT",
+            Error::Bundle(_) => "BAD_BUNDLE",
+            Error::Runtime(_) => "RUNTIME",
+            Error::Data(_) => "BAD_DATA",
+        }
+    }
+
+    /// The field the error is about, where there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::MissingField { field }
+            | Error::UnknownField { field }
+            | Error::WrongType { field, .. }
+            | Error::NotFinite { field, .. }
+            | Error::OutOfRange { field, .. }
+            | Error::UnknownCategory { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

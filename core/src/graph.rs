@@ -1,0 +1,162 @@
+//! Writes a fitted [`Preprocessor`] and [`Mlp`] as one ONNX graph that takes raw values
+//! (`x`: numbers and category codes, NaN = missing) and returns `probability`.
+//!
+//! Any ONNX runtime scores it with no Rust at all. Each preprocessing op mirrors a line of
+//! [`Preprocessor::transform_row`], so the encoded features are bit-for-bit the same.
+
+use crate::network::{Activation, Mlp};
+use crate::onnx::{self, AttributeProto, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, ValueInfoProto};
+use crate::preprocess::{InputTransform, Preprocessor};
+
+/// Name of the graph input.
+pub const INPUT: &str = "x";
+/// Name of the graph output.
+pub const OUTPUT: &str = "probability";
+/// ONNX opset the graph is written for.
+pub const OPSET: i64 = 17;
+
+#[derive(Default)]
+struct Builder {
+    nodes: Vec<NodeProto>,
+    inits: Vec<TensorProto>,
+}
+
+impl Builder {
+    fn node(&mut self, op: &str, inputs: &[&str], output: &str) -> String {
+        self.nodes.push(NodeProto {
+            input: inputs.iter().map(|s| s.to_string()).collect(),
+            output: vec![output.into()],
+            name: format!("{output}_{op}"),
+            op_type: op.into(),
+            attribute: vec![],
+        });
+        output.into()
+    }
+    fn node_attr(&mut self, op: &str, inputs: &[&str], output: &str, attr: &str, value: i64) -> String {
+        let out = self.node(op, inputs, output);
+        self.nodes.last_mut().unwrap().attribute.push(AttributeProto { name: attr.into(), r#type: onnx::ATTR_INT, i: value });
+        out
+    }
+    fn init(&mut self, name: &str, dims: &[usize], values: &[f32]) -> String {
+        self.inits.push(TensorProto::floats(name, dims, values));
+        name.into()
+    }
+}
+
+/// Builds the ONNX model. `metadata` is stored as the model's metadata properties.
+pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelProto {
+    let f = pre.inputs.len();
+    let l = pre.layout();
+    let mut b = Builder::default();
+
+    let fill: Vec<f32> = pre.inputs.iter().map(InputTransform::fill).collect();
+    b.init("fill", &[f], &fill);
+    let isnan = b.node("IsNaN", &[INPUT], "isnan");
+    let xf = b.node("Where", &[&isnan, "fill", INPUT], "x_filled");
+
+    // Selection matrices copy input columns into output columns (one 1.0 per output column).
+    let mut sel_num = vec![0.0; f * l.pieces];
+    let mut sel_ind = vec![0.0; f * l.indicators];
+    let mut sel_cat = vec![0.0; f * l.onehots];
+    let mut group = vec![0.0; l.onehots * l.unknowns];
+    let (mut shift, mut scale, mut lo, mut hi, mut codes) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut p, mut m, mut c, mut k) = (0, 0, 0, 0);
+    for (i, t) in pre.inputs.iter().enumerate() {
+        match t {
+            InputTransform::Numeric { missing_indicator, pieces, .. } => {
+                for piece in pieces {
+                    sel_num[i * l.pieces + p] = 1.0;
+                    shift.push(piece.shift);
+                    scale.push(piece.scale);
+                    lo.push(piece.lo);
+                    hi.push(piece.hi);
+                    p += 1;
+                }
+                if *missing_indicator {
+                    sel_ind[i * l.indicators + m] = 1.0;
+                    m += 1;
+                }
+            }
+            InputTransform::Categorical { kept, .. } => {
+                for &code in kept {
+                    sel_cat[i * l.onehots + c] = 1.0;
+                    group[c * l.unknowns + k] = 1.0;
+                    codes.push(code as f32);
+                    c += 1;
+                }
+                k += 1;
+            }
+        }
+    }
+
+    let mut blocks = Vec::new();
+    if l.pieces > 0 {
+        b.init("select_numeric", &[f, l.pieces], &sel_num);
+        b.init("shift", &[l.pieces], &shift);
+        b.init("scale", &[l.pieces], &scale);
+        b.init("lo", &[l.pieces], &lo);
+        b.init("hi", &[l.pieces], &hi);
+        let e = b.node("MatMul", &[&xf, "select_numeric"], "num_in");
+        let e = b.node("Sub", &[&e, "shift"], "num_shifted");
+        let e = b.node("Mul", &[&e, "scale"], "num_scaled");
+        let e = b.node("Max", &[&e, "lo"], "num_lo");
+        blocks.push(b.node("Min", &[&e, "hi"], "num"));
+    }
+    if l.indicators > 0 {
+        b.init("select_missing", &[f, l.indicators], &sel_ind);
+        let nanf = b.node_attr("Cast", &[&isnan], "isnan_f", "to", onnx::FLOAT as i64);
+        blocks.push(b.node("MatMul", &[&nanf, "select_missing"], "missing"));
+    }
+    if l.onehots > 0 {
+        b.init("select_category", &[f, l.onehots], &sel_cat);
+        b.init("codes", &[l.onehots], &codes);
+        let e = b.node("MatMul", &[&xf, "select_category"], "cat_in");
+        let e = b.node("Equal", &[&e, "codes"], "cat_eq");
+        blocks.push(b.node_attr("Cast", &[&e], "onehot", "to", onnx::FLOAT as i64));
+    }
+    if l.unknowns > 0 {
+        b.init("ones_unknown", &[l.unknowns], &vec![1.0; l.unknowns]);
+        let known = if l.onehots > 0 {
+            b.init("group_category", &[l.onehots, l.unknowns], &group);
+            b.node("MatMul", &["onehot", "group_category"], "known")
+        } else {
+            b.init("no_category", &[f, l.unknowns], &vec![0.0; f * l.unknowns]);
+            b.node("MatMul", &[&xf, "no_category"], "known")
+        };
+        blocks.push(b.node("Sub", &["ones_unknown", &known], "unknown"));
+    }
+    let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
+    let mut h = b.node_attr("Concat", &refs, "features", "axis", 1);
+
+    for (i, layer) in mlp.layers.iter().enumerate() {
+        let w = b.init(&format!("dense{i}_weight"), &[layer.inputs, layer.outputs], &layer.weight);
+        let bias = b.init(&format!("dense{i}_bias"), &[layer.outputs], &layer.bias);
+        let z = b.node("MatMul", &[&h, &w], &format!("dense{i}_matmul"));
+        let last = i + 1 == mlp.layers.len();
+        let z = b.node("Add", &[&z, &bias], &if last { "logit".to_string() } else { format!("dense{i}") });
+        h = match layer.activation {
+            Activation::Relu => b.node("Relu", &[&z], &format!("dense{i}_relu")),
+            Activation::Identity => z,
+        };
+    }
+    b.node("Sigmoid", &[&h], OUTPUT);
+
+    ModelProto {
+        ir_version: 8,
+        opset_import: vec![OperatorSetIdProto { domain: String::new(), version: OPSET }],
+        producer_name: "advisor".into(),
+        producer_version: env!("CARGO_PKG_VERSION").into(),
+        doc_string: "Credit risk: raw applicant values (NaN = missing, category codes) → probability of the positive class.".into(),
+        graph: Some(GraphProto {
+            node: b.nodes,
+            name: "advisor".into(),
+            initializer: b.inits,
+            input: vec![ValueInfoProto::batch_floats(INPUT, f)],
+            output: vec![ValueInfoProto::batch_floats(OUTPUT, 1)],
+        }),
+        metadata_props: metadata
+            .iter()
+            .map(|(k, v)| StringStringEntryProto { key: k.to_string(), value: v.to_string() })
+            .collect(),
+    }
+}

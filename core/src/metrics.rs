@@ -1,0 +1,124 @@
+//! Binary-classification metrics: AUC, KS, Gini, Brier, log loss, accuracy.
+
+use serde::{Deserialize, Serialize};
+
+/// The metrics reported for one data part.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub rows: usize,
+    pub positives: usize,
+    pub auc: f64,
+    pub ks: f64,
+    pub gini: f64,
+    pub brier: f64,
+    pub log_loss: f64,
+    /// Accuracy when predicting positive at `p >= threshold`.
+    pub accuracy: f64,
+    pub threshold: f64,
+}
+
+impl Metrics {
+    /// Computes every metric. `labels` are 0/1; `probs` are for the positive class.
+    pub fn compute(labels: &[u8], probs: &[f32], threshold: f64) -> Metrics {
+        assert_eq!(labels.len(), probs.len());
+        let n = labels.len();
+        let auc = auc(labels, probs);
+        let mut brier = 0.0;
+        let mut ll = 0.0;
+        let mut correct = 0usize;
+        for (&y, &p) in labels.iter().zip(probs) {
+            let (y, p) = (y as f64, p as f64);
+            brier += (p - y).powi(2);
+            let pc = p.clamp(1e-15, 1.0 - 1e-15);
+            ll -= y * pc.ln() + (1.0 - y) * (1.0 - pc).ln();
+            correct += ((p >= threshold) == (y == 1.0)) as usize;
+        }
+        let nf = n.max(1) as f64;
+        Metrics {
+            rows: n,
+            positives: labels.iter().filter(|&&y| y == 1).count(),
+            auc,
+            ks: ks(labels, probs),
+            gini: 2.0 * auc - 1.0,
+            brier: brier / nf,
+            log_loss: ll / nf,
+            accuracy: correct as f64 / nf,
+            threshold,
+        }
+    }
+}
+
+/// Indices sorted by probability, ascending (NaN last, which no caller should pass).
+fn order(probs: &[f32]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..probs.len()).collect();
+    idx.sort_by(|&a, &b| probs[a].total_cmp(&probs[b]));
+    idx
+}
+
+/// Area under the ROC curve by the rank statistic (Mann–Whitney U), ties counted half.
+pub fn auc(labels: &[u8], probs: &[f32]) -> f64 {
+    let idx = order(probs);
+    let (mut rank_sum, mut i) = (0.0f64, 0);
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && probs[idx[j + 1]] == probs[idx[i]] {
+            j += 1;
+        }
+        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
+        rank_sum += avg_rank * idx[i..=j].iter().filter(|&&k| labels[k] == 1).count() as f64;
+        i = j + 1;
+    }
+    let pos = labels.iter().filter(|&&y| y == 1).count() as f64;
+    let neg = labels.len() as f64 - pos;
+    if pos == 0.0 || neg == 0.0 {
+        return f64::NAN;
+    }
+    (rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)
+}
+
+/// Kolmogorov–Smirnov statistic: the largest gap between the classes' score CDFs.
+pub fn ks(labels: &[u8], probs: &[f32]) -> f64 {
+    let idx = order(probs);
+    let pos = labels.iter().filter(|&&y| y == 1).count() as f64;
+    let neg = labels.len() as f64 - pos;
+    if pos == 0.0 || neg == 0.0 {
+        return f64::NAN;
+    }
+    let (mut cp, mut cn, mut best, mut i) = (0.0, 0.0, 0.0f64, 0);
+    while i < idx.len() {
+        let v = probs[idx[i]];
+        while i < idx.len() && probs[idx[i]] == v {
+            if labels[idx[i]] == 1 { cp += 1.0 } else { cn += 1.0 }
+            i += 1;
+        }
+        best = best.max((cn / neg - cp / pos).abs());
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_and_ks_on_hand_computed_cases() {
+        // Pairs (pos, neg): (0.8,0.1) (0.8,0.4) (0.35,0.1) (0.35,0.4) → 3 of 4 ordered right.
+        let y = [0, 0, 1, 1];
+        let p = [0.1, 0.4, 0.35, 0.8];
+        assert!((auc(&y, &p) - 0.75).abs() < 1e-12);
+        assert!((ks(&y, &p) - 0.5).abs() < 1e-12);
+        // A tie between classes counts one half.
+        assert!((auc(&[0, 1], &[0.5, 0.5]) - 0.5).abs() < 1e-12);
+        assert!((auc(&[0, 1], &[0.2, 0.7]) - 1.0).abs() < 1e-12);
+        assert!(auc(&[1, 1], &[0.2, 0.7]).is_nan());
+    }
+
+    #[test]
+    fn brier_log_loss_accuracy() {
+        let m = Metrics::compute(&[0, 1], &[0.25, 0.5], 0.5);
+        assert!((m.brier - (0.0625 + 0.25) / 2.0).abs() < 1e-12);
+        assert!((m.log_loss - (-(0.75f64.ln()) - 0.5f64.ln()) / 2.0).abs() < 1e-12);
+        assert_eq!(m.accuracy, 1.0);
+        assert!((m.gini - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,193 @@
+//! The subset of the ONNX protobuf schema the advisor writes and reads (field numbers as in
+//! `onnx.proto`). Encoding and decoding go through `prost`.
+
+#![allow(missing_docs)]
+
+use prost::Message;
+
+#[derive(Clone, PartialEq, Message)]
+pub struct ModelProto {
+    #[prost(int64, tag = "1")]
+    pub ir_version: i64,
+    #[prost(message, repeated, tag = "8")]
+    pub opset_import: Vec<OperatorSetIdProto>,
+    #[prost(string, tag = "2")]
+    pub producer_name: String,
+    #[prost(string, tag = "3")]
+    pub producer_version: String,
+    #[prost(string, tag = "6")]
+    pub doc_string: String,
+    #[prost(message, optional, tag = "7")]
+    pub graph: Option<GraphProto>,
+    #[prost(message, repeated, tag = "14")]
+    pub metadata_props: Vec<StringStringEntryProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct OperatorSetIdProto {
+    #[prost(string, tag = "1")]
+    pub domain: String,
+    #[prost(int64, tag = "2")]
+    pub version: i64,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct StringStringEntryProto {
+    #[prost(string, tag = "1")]
+    pub key: String,
+    #[prost(string, tag = "2")]
+    pub value: String,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct GraphProto {
+    #[prost(message, repeated, tag = "1")]
+    pub node: Vec<NodeProto>,
+    #[prost(string, tag = "2")]
+    pub name: String,
+    #[prost(message, repeated, tag = "5")]
+    pub initializer: Vec<TensorProto>,
+    #[prost(message, repeated, tag = "11")]
+    pub input: Vec<ValueInfoProto>,
+    #[prost(message, repeated, tag = "12")]
+    pub output: Vec<ValueInfoProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct NodeProto {
+    #[prost(string, repeated, tag = "1")]
+    pub input: Vec<String>,
+    #[prost(string, repeated, tag = "2")]
+    pub output: Vec<String>,
+    #[prost(string, tag = "3")]
+    pub name: String,
+    #[prost(string, tag = "4")]
+    pub op_type: String,
+    #[prost(message, repeated, tag = "5")]
+    pub attribute: Vec<AttributeProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct AttributeProto {
+    #[prost(string, tag = "1")]
+    pub name: String,
+    #[prost(int32, tag = "20")]
+    pub r#type: i32,
+    #[prost(int64, tag = "3")]
+    pub i: i64,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct TensorProto {
+    #[prost(int64, repeated, tag = "1")]
+    pub dims: Vec<i64>,
+    #[prost(int32, tag = "2")]
+    pub data_type: i32,
+    #[prost(float, repeated, tag = "4")]
+    pub float_data: Vec<f32>,
+    #[prost(string, tag = "8")]
+    pub name: String,
+    #[prost(bytes = "vec", tag = "9")]
+    pub raw_data: Vec<u8>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct ValueInfoProto {
+    #[prost(string, tag = "1")]
+    pub name: String,
+    #[prost(message, optional, tag = "2")]
+    pub r#type: Option<TypeProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct TypeProto {
+    #[prost(message, optional, tag = "1")]
+    pub tensor_type: Option<TensorTypeProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct TensorTypeProto {
+    #[prost(int32, tag = "1")]
+    pub elem_type: i32,
+    #[prost(message, optional, tag = "2")]
+    pub shape: Option<TensorShapeProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct TensorShapeProto {
+    #[prost(message, repeated, tag = "1")]
+    pub dim: Vec<Dimension>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct Dimension {
+    #[prost(oneof = "DimValue", tags = "1, 2")]
+    pub value: Option<DimValue>,
+}
+
+#[derive(Clone, PartialEq, prost::Oneof)]
+pub enum DimValue {
+    #[prost(int64, tag = "1")]
+    Value(i64),
+    #[prost(string, tag = "2")]
+    Param(String),
+}
+
+/// ONNX element type FLOAT.
+pub const FLOAT: i32 = 1;
+/// ONNX attribute type INT.
+pub const ATTR_INT: i32 = 2;
+
+impl TensorProto {
+    /// A float tensor stored as little-endian raw bytes.
+    pub fn floats(name: &str, dims: &[usize], values: &[f32]) -> Self {
+        debug_assert_eq!(dims.iter().product::<usize>(), values.len());
+        Self {
+            dims: dims.iter().map(|&d| d as i64).collect(),
+            data_type: FLOAT,
+            float_data: vec![],
+            name: name.into(),
+            raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        }
+    }
+
+    /// The values of a float tensor, from `raw_data` or `float_data`.
+    pub fn to_f32(&self) -> Option<Vec<f32>> {
+        if self.data_type != FLOAT {
+            return None;
+        }
+        if !self.float_data.is_empty() {
+            return Some(self.float_data.clone());
+        }
+        if self.raw_data.len() % 4 != 0 {
+            return None;
+        }
+        Some(self.raw_data.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+    }
+}
+
+impl ValueInfoProto {
+    /// A float tensor value with a symbolic batch dimension and fixed other dimensions.
+    pub fn batch_floats(name: &str, cols: usize) -> Self {
+        let dim = vec![
+            Dimension { value: Some(DimValue::Param("batch".into())) },
+            Dimension { value: Some(DimValue::Value(cols as i64)) },
+        ];
+        Self {
+            name: name.into(),
+            r#type: Some(TypeProto {
+                tensor_type: Some(TensorTypeProto { elem_type: FLOAT, shape: Some(TensorShapeProto { dim }) }),
+            }),
+        }
+    }
+}
+
+/// Encodes a model to bytes.
+pub fn encode(model: &ModelProto) -> Vec<u8> {
+    model.encode_to_vec()
+}
+
+/// Decodes a model from bytes.
+pub fn decode(bytes: &[u8]) -> Result<ModelProto, prost::DecodeError> {
+    ModelProto::decode(bytes)
+}

@@ -1,0 +1,429 @@
+//! Preprocessing fitted on the training part only: imputation with missing indicators, a
+//! robust numeric encoding, and one-hot with an unknown bucket.
+//!
+//! The fitted [`Preprocessor`] is plain data stored in the bundle. [`crate::graph`] writes the
+//! same computation as ONNX nodes, op for op, so that the graph, this code and the wasm build
+//! give the same numbers.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::matrix::Matrix;
+use crate::schema::Spec;
+
+/// How numeric inputs are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum NumericEncoding {
+    /// Piecewise-linear encoding over training quantile bins (Gorishniy et al., 2022):
+    /// one output per bin, 0 below it, 1 above it, linear inside.
+    Ple,
+    /// Clip to the training quantiles `clip_quantile` and `1 - clip_quantile`, then standardise.
+    Standard,
+    /// Both: the clipped standardised value followed by the piecewise-linear bins. The
+    /// default: it measured best of the three (BENCHMARKS.md).
+    #[default]
+    Hybrid,
+}
+
+/// Preprocessing settings; check them with [`PreprocessParams::check`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreprocessParams {
+    pub numeric: NumericEncoding,
+    /// Number of quantile bins for [`NumericEncoding::Ple`].
+    pub bins: usize,
+    /// Tail share clipped by [`NumericEncoding::Standard`].
+    pub clip_quantile: f32,
+    /// Categories seen fewer times than this in training go to the unknown bucket.
+    pub min_category_count: usize,
+}
+
+impl Default for PreprocessParams {
+    fn default() -> Self {
+        Self { numeric: NumericEncoding::Hybrid, bins: 16, clip_quantile: 0.01, min_category_count: 1 }
+    }
+}
+
+/// Checked [`PreprocessParams`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidPreprocessParams(PreprocessParams);
+
+impl PreprocessParams {
+    pub fn check(self) -> Result<ValidPreprocessParams> {
+        if !(2..=256).contains(&self.bins) {
+            return Err(Error::Param { name: "bins", reason: format!("{} is not in 2..=256", self.bins) });
+        }
+        if !(0.0..0.5).contains(&self.clip_quantile) {
+            return Err(Error::Param {
+                name: "clip_quantile",
+                reason: format!("{} is not in [0, 0.5)", self.clip_quantile),
+            });
+        }
+        Ok(ValidPreprocessParams(self))
+    }
+}
+
+/// One encoded output of a numeric input: `clamp((x - shift) * scale, lo, hi)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Piece {
+    pub shift: f32,
+    pub scale: f32,
+    pub lo: f32,
+    pub hi: f32,
+}
+
+impl Piece {
+    /// The encoded value; the graph computes `Min(Max((x - shift) * scale, lo), hi)`.
+    #[inline]
+    pub fn apply(&self, x: f32) -> f32 {
+        ((x - self.shift) * self.scale).max(self.lo).min(self.hi)
+    }
+}
+
+/// The fitted transform of one model input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum InputTransform {
+    Numeric {
+        name: String,
+        /// Value used where the input is missing (training median).
+        impute: f32,
+        /// Whether a 0/1 "was missing" output is added (the training part had missing values).
+        missing_indicator: bool,
+        pieces: Vec<Piece>,
+    },
+    Categorical {
+        name: String,
+        /// Number of codes the spec declares (codes are `0..n_codes`).
+        n_codes: u32,
+        /// Codes with an output of their own; every other code, and missing, is "unknown".
+        kept: Vec<u32>,
+    },
+}
+
+impl InputTransform {
+    pub fn name(&self) -> &str {
+        match self {
+            InputTransform::Numeric { name, .. } | InputTransform::Categorical { name, .. } => name,
+        }
+    }
+    /// The value substituted for NaN before encoding (categoricals: -1, matching no code).
+    pub fn fill(&self) -> f32 {
+        match self {
+            InputTransform::Numeric { impute, .. } => *impute,
+            InputTransform::Categorical { .. } => -1.0,
+        }
+    }
+}
+
+/// Largest encoded width a bundle may declare.
+pub const MAX_WIDTH: usize = 1 << 16;
+
+/// A fitted preprocessing: raw row (numbers, category codes, NaN = missing) → encoded features.
+///
+/// Output layout, in four blocks: every numeric piece (inputs in order), the missing
+/// indicators, the kept category one-hots, then one unknown bucket per categorical input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preprocessor {
+    pub encoding: NumericEncoding,
+    pub inputs: Vec<InputTransform>,
+}
+
+/// Where each block of the encoded vector starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub pieces: usize,
+    pub indicators: usize,
+    pub onehots: usize,
+    pub unknowns: usize,
+}
+
+impl Layout {
+    /// Total encoded width.
+    pub fn width(&self) -> usize {
+        self.pieces + self.indicators + self.onehots + self.unknowns
+    }
+}
+
+impl ValidPreprocessParams {
+    /// Fits on `raw` (the training part only): rows of the spec's features in order.
+    pub fn fit(&self, spec: &Spec, raw: &Matrix) -> Result<Preprocessor> {
+        let p = &self.0;
+        if raw.cols() != spec.n_features() {
+            return Err(Error::Data(format!("{} columns given, the spec has {} features", raw.cols(), spec.n_features())));
+        }
+        if raw.rows() == 0 {
+            return Err(Error::Data("no training rows".into()));
+        }
+        let mut inputs = Vec::new();
+        for (j, col) in spec.features().enumerate() {
+            let values = raw.iter_rows().map(|r| r[j]);
+            if col.is_categorical() {
+                let n_codes = col.categories.len();
+                let mut counts = vec![0usize; n_codes];
+                for v in values.filter(|v| !v.is_nan()) {
+                    counts[v as usize] += 1;
+                }
+                let kept = (0..n_codes as u32).filter(|&c| counts[c as usize] >= p.min_category_count.max(1)).collect();
+                inputs.push(InputTransform::Categorical { name: col.name.clone(), n_codes: n_codes as u32, kept });
+            } else {
+                let mut present: Vec<f32> = values.filter(|v| !v.is_nan()).collect();
+                let missing_indicator = present.len() < raw.rows();
+                present.sort_by(|a, b| a.total_cmp(b));
+                let impute = if present.is_empty() { 0.0 } else { quantile(&present, 0.5) };
+                let pieces = match p.numeric {
+                    NumericEncoding::Ple => ple_pieces(&present, p.bins),
+                    NumericEncoding::Standard => standard_piece(&present, p.clip_quantile),
+                    NumericEncoding::Hybrid => {
+                        [standard_piece(&present, p.clip_quantile), ple_pieces(&present, p.bins)].concat()
+                    }
+                };
+                inputs.push(InputTransform::Numeric { name: col.name.clone(), impute, missing_indicator, pieces });
+            }
+        }
+        Ok(Preprocessor { encoding: p.numeric, inputs })
+    }
+}
+
+/// The `q` quantile of sorted values, linear between order statistics.
+pub fn quantile(sorted: &[f32], q: f64) -> f32 {
+    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let (i, frac) = (pos.floor() as usize, pos.fract());
+    if i + 1 >= sorted.len() {
+        return sorted[sorted.len() - 1];
+    }
+    (sorted[i] as f64 * (1.0 - frac) + sorted[i + 1] as f64 * frac) as f32
+}
+
+fn ple_pieces(sorted: &[f32], bins: usize) -> Vec<Piece> {
+    if sorted.is_empty() {
+        return vec![];
+    }
+    let mut edges: Vec<f32> = (0..=bins).map(|b| quantile(sorted, b as f64 / bins as f64)).collect();
+    edges.dedup();
+    edges
+        .windows(2)
+        .map(|w| Piece { shift: w[0], scale: 1.0 / (w[1] - w[0]), lo: 0.0, hi: 1.0 })
+        .filter(|p| p.scale.is_finite())
+        .collect()
+}
+
+fn standard_piece(sorted: &[f32], clip: f32) -> Vec<Piece> {
+    if sorted.is_empty() {
+        return vec![];
+    }
+    let (lo, hi) = (quantile(sorted, clip as f64), quantile(sorted, 1.0 - clip as f64));
+    let clipped = sorted.iter().map(|&v| v.clamp(lo, hi) as f64);
+    let n = sorted.len() as f64;
+    let mean = clipped.clone().sum::<f64>() / n;
+    let var = clipped.map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    if var <= 0.0 {
+        return vec![];
+    }
+    let scale = (1.0 / var.sqrt()) as f32;
+    let mean = mean as f32;
+    vec![Piece { shift: mean, scale, lo: (lo - mean) * scale, hi: (hi - mean) * scale }]
+}
+
+impl Preprocessor {
+    /// Checks a (possibly untrusted) preprocessor against the spec it claims to serve.
+    pub fn check(&self, spec: &Spec) -> Result<()> {
+        let bad = |m: String| Err(Error::Bundle(format!("preprocessing: {m}")));
+        if self.inputs.len() != spec.n_features() {
+            return bad(format!("{} inputs, the spec has {} features", self.inputs.len(), spec.n_features()));
+        }
+        for (t, col) in self.inputs.iter().zip(spec.features()) {
+            if t.name() != col.name {
+                return bad(format!("input `{}` where the spec has `{}`", t.name(), col.name));
+            }
+            match t {
+                InputTransform::Numeric { impute, pieces, .. } => {
+                    if col.is_categorical() {
+                        return bad(format!("`{}` is categorical in the spec", col.name));
+                    }
+                    let finite = |p: &Piece| [p.shift, p.scale, p.lo, p.hi].iter().all(|v| v.is_finite()) && p.lo <= p.hi;
+                    if !impute.is_finite() || !pieces.iter().all(finite) {
+                        return bad(format!("`{}` has a non-finite or inverted piece", col.name));
+                    }
+                }
+                InputTransform::Categorical { n_codes, kept, .. } => {
+                    if !col.is_categorical() || *n_codes as usize != col.categories.len() {
+                        return bad(format!("`{}` declares {n_codes} codes, the spec {}", col.name, col.categories.len()));
+                    }
+                    if !kept.windows(2).all(|w| w[0] < w[1]) || kept.iter().any(|&k| k >= *n_codes) {
+                        return bad(format!("`{}` keeps codes out of order or out of range", col.name));
+                    }
+                }
+            }
+        }
+        let w = self.layout().width();
+        if w == 0 || w > MAX_WIDTH {
+            return bad(format!("encoded width {w} is not in 1..={MAX_WIDTH}"));
+        }
+        Ok(())
+    }
+
+    /// The sizes of the four output blocks.
+    pub fn layout(&self) -> Layout {
+        let mut l = Layout { pieces: 0, indicators: 0, onehots: 0, unknowns: 0 };
+        for t in &self.inputs {
+            match t {
+                InputTransform::Numeric { missing_indicator, pieces, .. } => {
+                    l.pieces += pieces.len();
+                    l.indicators += *missing_indicator as usize;
+                }
+                InputTransform::Categorical { kept, .. } => {
+                    l.onehots += kept.len();
+                    l.unknowns += 1;
+                }
+            }
+        }
+        l
+    }
+
+    /// For each encoded column, the index of the input it comes from.
+    pub fn sources(&self) -> Vec<usize> {
+        let mut blocks: [Vec<usize>; 4] = Default::default();
+        for (i, t) in self.inputs.iter().enumerate() {
+            match t {
+                InputTransform::Numeric { missing_indicator, pieces, .. } => {
+                    blocks[0].extend(std::iter::repeat_n(i, pieces.len()));
+                    if *missing_indicator {
+                        blocks[1].push(i);
+                    }
+                }
+                InputTransform::Categorical { kept, .. } => {
+                    blocks[2].extend(std::iter::repeat_n(i, kept.len()));
+                    blocks[3].push(i);
+                }
+            }
+        }
+        blocks.concat()
+    }
+
+    /// Encodes one raw row into `out` (length [`Layout::width`]).
+    pub fn transform_row(&self, raw: &[f32], out: &mut [f32]) {
+        let l = self.layout();
+        let (mut a, mut b, mut c, mut d) = (0, l.pieces, l.pieces + l.indicators, l.pieces + l.indicators + l.onehots);
+        for (t, &x) in self.inputs.iter().zip(raw) {
+            let v = if x.is_nan() { t.fill() } else { x };
+            match t {
+                InputTransform::Numeric { missing_indicator, pieces, .. } => {
+                    for p in pieces {
+                        out[a] = p.apply(v);
+                        a += 1;
+                    }
+                    if *missing_indicator {
+                        out[b] = if x.is_nan() { 1.0 } else { 0.0 };
+                        b += 1;
+                    }
+                }
+                InputTransform::Categorical { kept, .. } => {
+                    let mut known = 0.0;
+                    for &k in kept {
+                        let hit = if v == k as f32 { 1.0 } else { 0.0 };
+                        out[c] = hit;
+                        known += hit;
+                        c += 1;
+                    }
+                    out[d] = 1.0 - known;
+                    d += 1;
+                }
+            }
+        }
+    }
+
+    /// Encodes every row.
+    pub fn transform(&self, raw: &Matrix) -> Matrix {
+        let w = self.layout().width();
+        let mut out = vec![0.0; raw.rows() * w];
+        for (r, o) in raw.iter_rows().zip(out.chunks_exact_mut(w)) {
+            self.transform_row(r, o);
+        }
+        Matrix::new(out, w).expect("width > 0")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Category, ColumnSpec, ColumnType, Role, SpecParams, Text};
+
+    fn spec() -> Spec {
+        let col = |name: &str, kind, role, cats: &[&str]| ColumnSpec {
+            name: name.into(),
+            header: None,
+            kind,
+            role,
+            display: Text::default(),
+            hint: None,
+            group: None,
+            actionable: false,
+            direction: None,
+            min: None,
+            max: None,
+            integer: false,
+            unit: None,
+            categories: cats.iter().map(|c| Category { value: c.to_string(), display: Text::default() }).collect(),
+            positive: (role == Role::Label).then(|| "1".to_string()),
+            missing: vec![String::new()],
+            required: false,
+        };
+        SpecParams {
+            name: "t".into(),
+            description: String::new(),
+            delimiter: ',',
+            columns: vec![
+                col("x", ColumnType::Numeric, Role::Feature, &[]),
+                col("c", ColumnType::Categorical, Role::Feature, &["a", "b", "rare"]),
+                col("y", ColumnType::Binary, Role::Label, &["0", "1"]),
+            ],
+        }
+        .check()
+        .unwrap()
+    }
+
+    fn raw() -> Matrix {
+        let rows = [[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [f32::NAN, 1.0], [5.0, f32::NAN]];
+        Matrix::new(rows.concat(), 2).unwrap()
+    }
+
+    #[test]
+    fn ple_is_a_thermometer_over_quantile_bins() {
+        let params = PreprocessParams { numeric: NumericEncoding::Ple, bins: 4, ..Default::default() }.check().unwrap();
+        let pre = params.fit(&spec(), &raw()).unwrap();
+        pre.check(&spec()).unwrap();
+        let l = pre.layout();
+        // 4 present values → edges at 1, 1.75, 2.5, 3.5, 5 → 4 pieces; one indicator;
+        // codes a and b kept (rare unseen); one unknown bucket.
+        assert_eq!((l.pieces, l.indicators, l.onehots, l.unknowns), (4, 1, 2, 1));
+        let mut out = vec![0.0; l.width()];
+        pre.transform_row(&[5.0, 2.0], &mut out);
+        assert_eq!(out, vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0]);
+        pre.transform_row(&[f32::NAN, 0.0], &mut out);
+        // NaN → median 2.5: first two bins full, then zero; indicator on; code a.
+        assert_eq!(out, vec![1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
+        assert_eq!(pre.sources(), vec![0, 0, 0, 0, 0, 1, 1, 1]);
+    }
+
+    #[test]
+    fn standard_clips_and_scales() {
+        let params = PreprocessParams { numeric: NumericEncoding::Standard, clip_quantile: 0.0, ..Default::default() };
+        let pre = params.check().unwrap().fit(&spec(), &raw()).unwrap();
+        let mut out = vec![0.0; pre.layout().width()];
+        pre.transform_row(&[100.0, 0.0], &mut out);
+        let InputTransform::Numeric { pieces, .. } = &pre.inputs[0] else { panic!() };
+        assert_eq!(out[0], pieces[0].hi, "values beyond the training range are clipped");
+        assert!(out.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn bad_params_and_tampered_transforms_are_rejected() {
+        assert!(PreprocessParams { bins: 1, ..Default::default() }.check().is_err());
+        let mut pre = PreprocessParams::default().check().unwrap().fit(&spec(), &raw()).unwrap();
+        if let InputTransform::Categorical { kept, .. } = &mut pre.inputs[1] {
+            kept.push(7);
+        }
+        assert!(matches!(pre.check(&spec()), Err(Error::Bundle(m)) if m.contains("out of range")));
+    }
+}

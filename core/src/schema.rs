@@ -1,0 +1,400 @@
+//! Dataset specs: what each column is, what role it plays, and how it is shown.
+//!
+//! A spec is written by people (TOML in `specs/`, or JSON inside a bundle), deserialised into
+//! [`SpecParams`] and checked once into a [`Spec`]; everything downstream takes a `Spec`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Display texts in the languages the advisor ships.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Text {
+    pub en: String,
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+}
+
+impl Text {
+    /// The text in `lang` (`en` or `zh-CN`), falling back to English.
+    pub fn get(&self, lang: &str) -> &str {
+        if lang.eq_ignore_ascii_case("zh-CN") && !self.zh_cn.is_empty() {
+            &self.zh_cn
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// How a column's values are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    /// A number; missing where the cell is one of the spec's `missing` tokens.
+    Numeric,
+    /// One of the listed `categories`.
+    Categorical,
+    /// One of exactly two listed `categories`.
+    Binary,
+}
+
+/// What a column is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A model input.
+    Feature,
+    /// The target; needs `positive`.
+    Label,
+    /// A row identifier, carried through batch scoring.
+    Id,
+    /// Read and checked, never used.
+    Ignore,
+    /// A sensitive attribute: never a model input, used only for fairness reports.
+    Protected,
+}
+
+/// Which way an actionable feature can realistically be moved by the applicant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Increase,
+    Decrease,
+    Any,
+}
+
+/// One category of a categorical or binary column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Category {
+    /// The value as it appears in the data.
+    pub value: String,
+    /// What a person sees.
+    #[serde(default)]
+    pub display: Text,
+}
+
+/// One column of a dataset, as written in a spec file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    /// The field name used by the API and the model.
+    pub name: String,
+    /// The header text in the CSV, when it differs from `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: ColumnType,
+    pub role: Role,
+    #[serde(default)]
+    pub display: Text,
+    /// A short help text shown next to the form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Text>,
+    /// A form section the field belongs to (e.g. "finances").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Whether an applicant can change this (used by what-if advice).
+    #[serde(default)]
+    pub actionable: bool,
+    /// Which way an actionable field can move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// Smallest allowed value (numeric).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest allowed value (numeric).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Whether the value is a whole number (numeric).
+    #[serde(default)]
+    pub integer: bool,
+    /// Unit shown after the value (numeric).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The allowed values (categorical, binary, label).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    /// The label value that counts as positive (bad / default / subscribed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positive: Option<String>,
+    /// Cell texts that mean "missing" in the data (default: the empty cell).
+    #[serde(default = "default_missing")]
+    pub missing: Vec<String>,
+    /// Whether an applicant must give a value (no missing allowed when scoring).
+    #[serde(default)]
+    pub required: bool,
+}
+
+fn default_missing() -> Vec<String> {
+    vec![String::new()]
+}
+
+/// A dataset spec as written by people; check it with [`SpecParams::check`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecParams {
+    /// Short identifier, e.g. `german_credit`.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// CSV field delimiter (default `,`).
+    #[serde(default = "default_delimiter")]
+    pub delimiter: char,
+    pub columns: Vec<ColumnSpec>,
+}
+
+fn default_delimiter() -> char {
+    ','
+}
+
+/// Largest number of columns and categories a spec may declare (guards allocation on load).
+pub const MAX_COLUMNS: usize = 4096;
+/// Largest number of categories one column may declare.
+pub const MAX_CATEGORIES: usize = 4096;
+
+impl SpecParams {
+    /// Checks the spec once; everything downstream takes the checked [`Spec`].
+    pub fn check(self) -> Result<Spec> {
+        let p = &self;
+        let err = |m: String| Err(Error::Spec(format!("{}: {m}", p.name)));
+        if p.name.trim().is_empty() {
+            return Err(Error::Spec("the spec has no name".into()));
+        }
+        if p.columns.is_empty() || p.columns.len() > MAX_COLUMNS {
+            return err(format!("needs 1..={MAX_COLUMNS} columns, has {}", p.columns.len()));
+        }
+        if !p.delimiter.is_ascii() || p.delimiter == '"' || p.delimiter == '\n' {
+            return err(format!("delimiter {:?} is not a single ASCII separator", p.delimiter));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in &p.columns {
+            if c.name.trim().is_empty() {
+                return err("a column has an empty name".into());
+            }
+            if !seen.insert(c.name.as_str()) {
+                return err(format!("column `{}` is declared twice", c.name));
+            }
+            let has_cats = !c.categories.is_empty();
+            match c.kind {
+                ColumnType::Numeric if has_cats && c.role != Role::Label => {
+                    return err(format!("numeric column `{}` lists categories", c.name))
+                }
+                ColumnType::Categorical | ColumnType::Binary if !has_cats => {
+                    return err(format!("column `{}` needs `categories`", c.name))
+                }
+                ColumnType::Binary if c.categories.len() != 2 => {
+                    return err(format!("binary column `{}` needs exactly 2 categories", c.name))
+                }
+                _ => {}
+            }
+            if c.categories.len() > MAX_CATEGORIES {
+                return err(format!("column `{}` lists more than {MAX_CATEGORIES} categories", c.name));
+            }
+            let mut cats = std::collections::HashSet::new();
+            for cat in &c.categories {
+                if !cats.insert(cat.value.as_str()) {
+                    return err(format!("column `{}` lists category {:?} twice", c.name, cat.value));
+                }
+            }
+            if let (Some(lo), Some(hi)) = (c.min, c.max) {
+                if !(lo <= hi) {
+                    return err(format!("column `{}` has min {lo} > max {hi}", c.name));
+                }
+            }
+            if c.min.is_some_and(|v| !v.is_finite()) || c.max.is_some_and(|v| !v.is_finite()) {
+                return err(format!("column `{}` has a non-finite bound", c.name));
+            }
+            if c.positive.is_some() && c.role != Role::Label {
+                return err(format!("only the label has `positive`; `{}` is not the label", c.name));
+            }
+            if c.actionable && c.role != Role::Feature {
+                return err(format!("`{}` is actionable but not a feature", c.name));
+            }
+        }
+        let labels: Vec<&ColumnSpec> = p.columns.iter().filter(|c| c.role == Role::Label).collect();
+        if labels.len() != 1 {
+            return err(format!("needs exactly one label column, has {}", labels.len()));
+        }
+        let label = labels[0];
+        let Some(pos) = &label.positive else {
+            return err(format!("label `{}` needs `positive`", label.name));
+        };
+        if !label.categories.is_empty() && !label.categories.iter().any(|c| &c.value == pos) {
+            return err(format!("label `{}`: positive value {pos:?} is not among its categories", label.name));
+        }
+        if !p.columns.iter().any(|c| c.role == Role::Feature) {
+            return err("has no feature column".into());
+        }
+        Ok(Spec { params: self })
+    }
+}
+
+/// A checked dataset spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    params: SpecParams,
+}
+
+impl Spec {
+    /// The spec as written.
+    pub fn params(&self) -> &SpecParams {
+        &self.params
+    }
+    /// The spec's name.
+    pub fn name(&self) -> &str {
+        &self.params.name
+    }
+    /// All columns in file order.
+    pub fn columns(&self) -> &[ColumnSpec] {
+        &self.params.columns
+    }
+    /// The model inputs, in the order the model takes them.
+    pub fn features(&self) -> impl Iterator<Item = &ColumnSpec> + Clone {
+        self.params.columns.iter().filter(|c| c.role == Role::Feature)
+    }
+    /// The number of model inputs.
+    pub fn n_features(&self) -> usize {
+        self.features().count()
+    }
+    /// The label column.
+    pub fn label(&self) -> &ColumnSpec {
+        self.params.columns.iter().find(|c| c.role == Role::Label).expect("checked: one label")
+    }
+    /// The protected columns (never model inputs).
+    pub fn protected(&self) -> impl Iterator<Item = &ColumnSpec> {
+        self.params.columns.iter().filter(|c| c.role == Role::Protected)
+    }
+}
+
+impl ColumnSpec {
+    /// The header text this column has in a CSV file.
+    pub fn header(&self) -> &str {
+        self.header.as_deref().unwrap_or(&self.name)
+    }
+    /// Whether the column is categorical or binary.
+    pub fn is_categorical(&self) -> bool {
+        matches!(self.kind, ColumnType::Categorical | ColumnType::Binary)
+    }
+    /// The code (index into `categories`) of a category value.
+    pub fn category_code(&self, value: &str) -> Option<usize> {
+        self.categories.iter().position(|c| c.value == value)
+    }
+    /// Whether a cell text means "missing" for this column.
+    pub fn is_missing_token(&self, cell: &str) -> bool {
+        self.missing.iter().any(|m| m == cell)
+    }
+    /// Reads one cell into the model's raw encoding: the number, the category code, or NaN
+    /// for missing. Errors name the column.
+    pub fn parse_cell(&self, cell: &str) -> Result<f32> {
+        if self.is_missing_token(cell) {
+            return Ok(f32::NAN);
+        }
+        if self.is_categorical() {
+            return self.category_code(cell).map(|c| c as f32).ok_or_else(|| self.unknown_category(cell));
+        }
+        let v: f64 = cell.trim().parse().map_err(|_| Error::WrongType {
+            field: self.name.clone(),
+            expected: "a number",
+            got: format!("{cell:?}"),
+        })?;
+        self.check_number(v)
+    }
+    /// Checks a number against the column's bounds and returns it as the model reads it.
+    pub fn check_number(&self, v: f64) -> Result<f32> {
+        if !v.is_finite() {
+            return Err(Error::NotFinite { field: self.name.clone(), value: v.to_string() });
+        }
+        let (lo, hi) = (self.min.unwrap_or(f64::MIN), self.max.unwrap_or(f64::MAX));
+        if v < lo || v > hi || v.abs() > f32::MAX as f64 {
+            return Err(Error::OutOfRange { field: self.name.clone(), value: v, min: lo, max: hi });
+        }
+        Ok(v as f32)
+    }
+    /// The error for a category value the spec does not list.
+    pub fn unknown_category(&self, value: &str) -> Error {
+        let mut allowed: Vec<&str> = self.categories.iter().take(12).map(|c| c.value.as_str()).collect();
+        if self.categories.len() > 12 {
+            allowed.push("…");
+        }
+        let shown: String = value.chars().take(64).collect();
+        Error::UnknownCategory { field: self.name.clone(), value: shown, allowed: allowed.join(", ") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn col(name: &str, kind: ColumnType, role: Role) -> ColumnSpec {
+        ColumnSpec {
+            name: name.into(),
+            header: None,
+            kind,
+            role,
+            display: Text::default(),
+            hint: None,
+            group: None,
+            actionable: false,
+            direction: None,
+            min: None,
+            max: None,
+            integer: false,
+            unit: None,
+            categories: vec![],
+            positive: None,
+            missing: default_missing(),
+            required: false,
+        }
+    }
+
+    fn cats(values: &[&str]) -> Vec<Category> {
+        values.iter().map(|v| Category { value: v.to_string(), display: Text::default() }).collect()
+    }
+
+    fn spec() -> SpecParams {
+        let mut label = col("y", ColumnType::Binary, Role::Label);
+        label.categories = cats(&["0", "1"]);
+        label.positive = Some("1".into());
+        let mut c = col("colour", ColumnType::Categorical, Role::Feature);
+        c.categories = cats(&["red", "blue"]);
+        let mut a = col("age", ColumnType::Numeric, Role::Feature);
+        a.min = Some(18.0);
+        a.max = Some(120.0);
+        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![a, c, label] }
+    }
+
+    #[test]
+    fn a_good_spec_checks() {
+        let s = spec().check().unwrap();
+        assert_eq!(s.n_features(), 2);
+        assert_eq!(s.label().name, "y");
+    }
+
+    #[test]
+    fn duplicate_and_missing_label_are_errors() {
+        let mut p = spec();
+        p.columns.push(p.columns[0].clone());
+        assert!(matches!(p.check(), Err(Error::Spec(m)) if m.contains("`age` is declared twice")));
+        let mut p = spec();
+        p.columns.pop();
+        assert!(matches!(p.check(), Err(Error::Spec(m)) if m.contains("exactly one label")));
+        let mut p = spec();
+        p.columns[2].positive = Some("2".into());
+        assert!(matches!(p.check(), Err(Error::Spec(m)) if m.contains("not among its categories")));
+    }
+
+    #[test]
+    fn cells_parse_with_errors_naming_the_field() {
+        let s = spec().check().unwrap();
+        let age = &s.columns()[0];
+        assert_eq!(age.parse_cell("30").unwrap(), 30.0);
+        assert!(age.parse_cell("").unwrap().is_nan());
+        assert!(matches!(age.parse_cell("abc"), Err(Error::WrongType { field, .. }) if field == "age"));
+        assert!(matches!(age.parse_cell("NaN"), Err(Error::NotFinite { .. })));
+        assert!(matches!(age.parse_cell("inf"), Err(Error::NotFinite { .. })));
+        assert!(matches!(age.parse_cell("12"), Err(Error::OutOfRange { .. })));
+        let colour = &s.columns()[1];
+        assert_eq!(colour.parse_cell("blue").unwrap(), 1.0);
+        assert!(matches!(colour.parse_cell("green"), Err(Error::UnknownCategory { .. })));
+    }
+}

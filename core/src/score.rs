@@ -1,0 +1,115 @@
+//! From probability to score, band and decision.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::schema::Text;
+
+/// Points-to-double-odds scaling: `score = offset + factor · ln(good:bad odds)`, with
+/// `base_points` at `base_odds` and `pdo` more points each time the odds double.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scaling {
+    pub base_points: f64,
+    pub base_odds: f64,
+    pub pdo: f64,
+    /// Scores are clamped to `[min, max]`.
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Default for Scaling {
+    fn default() -> Self {
+        Self { base_points: 600.0, base_odds: 50.0, pdo: 20.0, min: 300.0, max: 850.0 }
+    }
+}
+
+impl Scaling {
+    pub fn check(&self) -> Result<()> {
+        let ok = [self.base_points, self.base_odds, self.pdo, self.min, self.max].iter().all(|v| v.is_finite())
+            && self.base_odds > 0.0
+            && self.pdo > 0.0
+            && self.min < self.max;
+        if ok { Ok(()) } else { Err(Error::Bundle(format!("scaling {self:?} is not usable"))) }
+    }
+    /// Points per unit of log-odds.
+    pub fn factor(&self) -> f64 {
+        self.pdo / std::f64::consts::LN_2
+    }
+    /// The score of a probability of the positive (bad) class; monotone decreasing in `p`.
+    pub fn score(&self, p: f64) -> f64 {
+        let p = p.clamp(1e-12, 1.0 - 1e-12);
+        let offset = self.base_points - self.factor() * self.base_odds.ln();
+        (offset + self.factor() * ((1.0 - p) / p).ln()).clamp(self.min, self.max)
+    }
+    /// The probability at which the unclamped score equals `score`.
+    pub fn probability(&self, score: f64) -> f64 {
+        let offset = self.base_points - self.factor() * self.base_odds.ln();
+        1.0 / (1.0 + ((score - offset) / self.factor()).exp())
+    }
+}
+
+/// A risk band: applicants scoring at least `min_score` (and less than the band above).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    pub name: String,
+    pub display: Text,
+    pub min_score: f64,
+}
+
+/// The decision for an applicant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Approve,
+    Refer,
+    Decline,
+}
+
+/// Bands (best first) and decision cutoffs, in score points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cutoffs {
+    pub bands: Vec<Band>,
+    /// Scores at or above this are approved.
+    pub approve_min_score: f64,
+    /// Scores at or above this (and below approve) are referred to a person; below, declined.
+    pub refer_min_score: f64,
+}
+
+impl Cutoffs {
+    pub fn check(&self) -> Result<()> {
+        let sorted = self.bands.windows(2).all(|w| w[0].min_score > w[1].min_score);
+        if self.bands.is_empty() || !sorted || self.refer_min_score > self.approve_min_score {
+            return Err(Error::Bundle("cutoffs: bands must be non-empty, best first, and refer ≤ approve".into()));
+        }
+        Ok(())
+    }
+    /// The band a score falls in (the lowest band catches everything below).
+    pub fn band(&self, score: f64) -> &Band {
+        self.bands.iter().find(|b| score >= b.min_score).unwrap_or_else(|| self.bands.last().expect("checked"))
+    }
+    pub fn decision(&self, score: f64) -> Decision {
+        if score >= self.approve_min_score {
+            Decision::Approve
+        } else if score >= self.refer_min_score {
+            Decision::Refer
+        } else {
+            Decision::Decline
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdo_scaling_hits_its_anchor_points() {
+        let s = Scaling::default();
+        let p_at = |odds: f64| 1.0 / (1.0 + odds);
+        assert!((s.score(p_at(50.0)) - 600.0).abs() < 1e-9);
+        assert!((s.score(p_at(100.0)) - 620.0).abs() < 1e-9);
+        assert!((s.probability(620.0) - p_at(100.0)).abs() < 1e-12);
+        assert!(s.score(0.9) < s.score(0.1));
+        assert_eq!(s.score(1.0), s.min);
+    }
+}

@@ -1,0 +1,29 @@
+//! Helpers shared by the cross-crate tests: where the repo and the shared datasets are.
+
+use std::path::PathBuf;
+
+/// The workspace root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `../shared/data` beside the repo (override with `ADVISOR_SHARED`).
+pub fn shared_data() -> PathBuf {
+    std::env::var_os("ADVISOR_SHARED").map(PathBuf::from).unwrap_or_else(|| repo().join("../shared")).join("data")
+}
+
+/// The spec file of a dataset in `specs/`.
+pub fn spec(name: &str) -> PathBuf {
+    repo().join("specs").join(format!("{name}.toml"))
+}
+
+/// The data file of a shared dataset.
+pub fn data(name: &str) -> PathBuf {
+    let d = shared_data();
+    match name {
+        "german_credit" => d.join("german_credit/german_credit.csv"),
+        "give_me_some_credit" => d.join("give_me_some_credit/cs-training.csv.gz"),
+        "bank_marketing" => d.join("bank_marketing/bank-full.csv"),
+        other => panic!("no data file known for {other}"),
+    }
+}

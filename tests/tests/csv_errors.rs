@@ -1,0 +1,151 @@
+//! Bad training files stop with the file, line and column; nothing is dropped silently.
+
+use std::path::PathBuf;
+
+use advisor_tests::repo;
+use advisor_train::data::{read_csv, read_spec, MissingLabel};
+use advisor_train::Error;
+
+fn spec() -> advisor_core::schema::Spec {
+    read_spec(&repo().join("tests/fixtures/tiny.toml")).unwrap()
+}
+
+fn write(dir: &tempfile::TempDir, bytes: &[u8]) -> PathBuf {
+    let p = dir.path().join("data.csv");
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// Reads `text` and returns the error's (line, column, message).
+fn err(text: &[u8], missing: MissingLabel) -> (u64, Option<String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    match read_csv(&write(&dir, text), &spec(), missing) {
+        Err(Error::Data { line, column, msg, path }) => {
+            assert!(path.ends_with("data.csv"));
+            (line, column, msg)
+        }
+        other => panic!("expected a data error, got {other:?}"),
+    }
+}
+
+const HEADER: &str = "id,income,colour,y\n";
+
+#[test]
+fn a_good_file_reads_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{HEADER}1,100,red,good\n2,,blue,bad\n3,50,red,bad\n");
+    let ds = read_csv(&write(&dir, text.as_bytes()), &spec(), MissingLabel::Error).unwrap();
+    assert_eq!(ds.raw.rows(), 3);
+    assert_eq!(ds.labels, vec![0, 1, 1]);
+    assert!(ds.raw.row(1)[0].is_nan(), "an empty cell is missing");
+    assert_eq!(ds.raw.row(1)[1], 1.0, "category code");
+    assert_eq!(ds.lines, vec![2, 3, 4]);
+    assert_eq!(ds.ids, vec!["1", "2", "3"]);
+}
+
+#[test]
+fn a_ragged_row_names_its_line() {
+    let (line, _, msg) = err(format!("{HEADER}1,100,red,good\n2,100,red\n").as_bytes(), MissingLabel::Error);
+    assert_eq!(line, 3);
+    assert!(msg.contains("3 fields where the header has 4"), "{msg}");
+}
+
+#[test]
+fn an_unparsable_number_names_line_and_column() {
+    let (line, col, msg) = err(format!("{HEADER}1,100,red,good\n2,12x,red,bad\n").as_bytes(), MissingLabel::Error);
+    assert_eq!((line, col.as_deref()), (3, Some("income")));
+    assert!(msg.contains("expected a number"), "{msg}");
+}
+
+#[test]
+fn nan_and_inf_strings_are_not_numbers() {
+    for bad in ["NaN", "inf", "-Infinity"] {
+        let (line, col, msg) = err(format!("{HEADER}1,{bad},red,good\n").as_bytes(), MissingLabel::Error);
+        assert_eq!((line, col.as_deref()), (2, Some("income")));
+        assert!(msg.contains("not a finite number"), "{bad}: {msg}");
+    }
+}
+
+#[test]
+fn an_out_of_range_value_is_an_error() {
+    let (_, col, msg) = err(format!("{HEADER}1,-5,red,good\n").as_bytes(), MissingLabel::Error);
+    assert_eq!(col.as_deref(), Some("income"));
+    assert!(msg.contains("outside the allowed range"), "{msg}");
+}
+
+#[test]
+fn an_unknown_label_or_category_is_an_error() {
+    let (line, col, msg) = err(format!("{HEADER}1,100,red,good\n2,1,red,maybe\n").as_bytes(), MissingLabel::Error);
+    assert_eq!((line, col.as_deref()), (3, Some("y")));
+    assert!(msg.contains("unknown category \"maybe\""), "{msg}");
+    let (_, col, _) = err(format!("{HEADER}1,100,green,good\n").as_bytes(), MissingLabel::Error);
+    assert_eq!(col.as_deref(), Some("colour"));
+}
+
+#[test]
+fn an_empty_file_and_a_header_only_file_are_errors() {
+    assert!(err(b"", MissingLabel::Error).2.contains("empty"));
+    assert!(err(HEADER.as_bytes(), MissingLabel::Error).2.contains("no data rows"));
+}
+
+#[test]
+fn a_wrong_delimiter_is_named() {
+    let (line, _, msg) = err(b"id;income;colour;y\n1;100;red;good\n", MissingLabel::Error);
+    assert_eq!(line, 1);
+    assert!(msg.contains("';'-separated"), "{msg}");
+}
+
+#[test]
+fn a_missing_or_extra_column_is_named() {
+    let (_, col, _) = err(b"id,income,y\n1,100,good\n", MissingLabel::Error);
+    assert_eq!(col.as_deref(), Some("colour"));
+    let (_, col, msg) = err(b"id,income,colour,y,zip\n1,100,red,good,123\n", MissingLabel::Error);
+    assert_eq!(col.as_deref(), Some("zip"));
+    assert!(msg.contains("not in the spec"), "{msg}");
+}
+
+#[test]
+fn a_missing_label_stops_unless_dropping_is_asked_and_counted() {
+    let text = format!("{HEADER}1,100,red,good\n2,100,red,\n3,7,blue,bad\n");
+    let (line, col, msg) = err(text.as_bytes(), MissingLabel::Error);
+    assert_eq!((line, col.as_deref()), (3, Some("y")));
+    assert!(msg.contains("--drop-missing-label"), "{msg}");
+    let dir = tempfile::tempdir().unwrap();
+    let ds = read_csv(&write(&dir, text.as_bytes()), &spec(), MissingLabel::Drop).unwrap();
+    assert_eq!((ds.raw.rows(), ds.dropped_missing_label), (2, 1));
+    assert_eq!(ds.ids, vec!["1", "3"]);
+    assert_eq!(ds.lines, vec![2, 4]);
+}
+
+#[test]
+fn non_utf8_names_its_line() {
+    let mut bytes = format!("{HEADER}1,100,red,good\n").into_bytes();
+    bytes.extend_from_slice(b"2,100,r\xffd,good\n");
+    let (line, _, msg) = err(&bytes, MissingLabel::Error);
+    assert_eq!(line, 3);
+    assert!(msg.contains("UTF-8"), "{msg}");
+}
+
+#[test]
+fn one_class_only_stops_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(&dir, format!("{HEADER}1,100,red,good\n2,100,blue,good\n").as_bytes());
+    let opts = advisor_train::fit::FitOptions::new(repo().join("tests/fixtures/tiny.toml"), data, dir.path().join("out"));
+    let e = advisor_train::fit::fit(&opts).err().expect("one class cannot be fitted");
+    assert!(e.to_string().contains("one class only"), "{e}");
+}
+
+#[test]
+fn gzip_files_read_like_plain_ones() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("data.csv.gz");
+    let mut gz = flate2_writer(std::fs::File::create(&p).unwrap());
+    gz.write_all(format!("{HEADER}1,100,red,good\n").as_bytes()).unwrap();
+    drop(gz);
+    assert_eq!(read_csv(&p, &spec(), MissingLabel::Error).unwrap().raw.rows(), 1);
+}
+
+fn flate2_writer(f: std::fs::File) -> impl std::io::Write {
+    flate2::write::GzEncoder::new(f, flate2::Compression::default())
+}

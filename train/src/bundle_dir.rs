@@ -1,0 +1,31 @@
+//! Bundle directories on disk: `manifest.json` + `model.onnx` (+ `metrics.json`).
+
+use std::path::Path;
+
+use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
+
+use crate::error::{Error, Result};
+
+/// Reads and verifies the bundle in `dir`.
+pub fn load(dir: &Path) -> Result<Bundle> {
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let manifest = std::fs::read(&manifest_path).map_err(Error::io(&manifest_path))?;
+    let (m, _) = advisor_core::bundle::Manifest::parse(&manifest)
+        .map_err(|e| Error::File { path: manifest_path.clone(), msg: e.to_string() })?;
+    if m.graph.file.contains(['/', '\\']) || m.graph.file.starts_with('.') {
+        return Err(Error::File { path: manifest_path, msg: format!("graph file {:?} must be a plain file name", m.graph.file) });
+    }
+    let graph_path = dir.join(&m.graph.file);
+    let graph = std::fs::read(&graph_path).map_err(Error::io(&graph_path))?;
+    Bundle::load(&manifest, &graph).map_err(|e| Error::File { path: dir.into(), msg: e.to_string() })
+}
+
+/// Writes a bundle's files into `dir`, creating it.
+pub fn write(dir: &Path, manifest: &[u8], graph: &[u8], metrics: &[u8]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    for (name, bytes) in [(MANIFEST_FILE, manifest), (GRAPH_FILE, graph), ("metrics.json", metrics)] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(Error::io(&path))?;
+    }
+    Ok(())
+}

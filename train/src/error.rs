@@ -1,0 +1,31 @@
+//! The one error type of `advisor-train`.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Everything that can stop the trainer; each names the file and, for data, line and column.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    /// A problem in a data file at a line (1-based, header = line 1) and column.
+    #[error("{path}:{line}{}: {msg}", column.as_ref().map(|c| format!(", column `{c}`")).unwrap_or_default())]
+    Data { path: PathBuf, line: u64, column: Option<String>, msg: String },
+    #[error("{path}: {msg}")]
+    File { path: PathBuf, msg: String },
+    #[error(transparent)]
+    Core(#[from] advisor_core::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

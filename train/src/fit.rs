@@ -1,0 +1,336 @@
+//! `fit`: read → split → fit preprocessing → train → export → verify → evaluate.
+
+use std::path::{Path, PathBuf};
+
+use advisor_core::bundle::{DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
+use advisor_core::graph;
+use advisor_core::metrics::Metrics;
+use advisor_core::onnx;
+use advisor_core::preprocess::PreprocessParams;
+use advisor_core::runtime::{Runtime, TractRuntime};
+use advisor_core::schema::{Spec, Text};
+use advisor_core::score::{Band, Cutoffs, Scaling};
+use serde::Serialize;
+
+use crate::data::{self, Dataset, MissingLabel};
+use crate::error::{Error, Result};
+use crate::net::{self, Progress, TrainParams};
+use crate::{bundle_dir, split};
+
+/// Everything `fit` needs.
+#[derive(Debug, Clone)]
+pub struct FitOptions {
+    pub spec: PathBuf,
+    pub data: PathBuf,
+    pub out: PathBuf,
+    pub preprocess: PreprocessParams,
+    pub train: TrainParams,
+    /// Share of rows held out for the test part.
+    pub test_size: f64,
+    /// Share of the training part held out for validation (early stopping, best epoch).
+    pub validation_size: f64,
+    /// Probability at or above which the decision is "decline" (and accuracy counts positive).
+    pub threshold: f64,
+    pub scaling: Scaling,
+    pub drop_missing_label: bool,
+    /// Show a progress bar per epoch.
+    pub progress: bool,
+}
+
+impl FitOptions {
+    /// Defaults for a spec, data file and output directory.
+    pub fn new(spec: impl Into<PathBuf>, data: impl Into<PathBuf>, out: impl Into<PathBuf>) -> Self {
+        Self {
+            spec: spec.into(),
+            data: data.into(),
+            out: out.into(),
+            preprocess: PreprocessParams::default(),
+            train: TrainParams::default(),
+            test_size: 0.2,
+            validation_size: 0.2,
+            threshold: 0.5,
+            scaling: Scaling::default(),
+            drop_missing_label: false,
+            progress: false,
+        }
+    }
+}
+
+/// The settings recorded in the manifest.
+#[derive(Serialize)]
+struct TrainingRecord<'a> {
+    preprocess: &'a PreprocessParams,
+    network: &'a TrainParams,
+    test_size: f64,
+    validation_size: f64,
+    threshold: f64,
+    split_seed: u64,
+    best_epoch: usize,
+    epochs_run: usize,
+    rows: Rows,
+}
+
+#[derive(Serialize, Clone, Copy)]
+struct Rows {
+    train: usize,
+    validation: usize,
+    test: usize,
+    dropped_missing_label: usize,
+}
+
+/// What `fit` produced, for callers and tests.
+pub struct FitReport {
+    pub test: Metrics,
+    pub validation: Metrics,
+    pub train: Metrics,
+    /// Largest |burn − tract| probability over the test rows.
+    pub parity_max_abs_diff: f64,
+    /// Rows per second of each epoch.
+    pub rows_per_second: Vec<f64>,
+    pub best_epoch: usize,
+}
+
+fn metrics_value(report: &FitReport, threshold: f64) -> serde_json::Value {
+    serde_json::json!({
+        "test": report.test,
+        "validation": report.validation,
+        "train": report.train,
+        "parity": { "max_abs_diff_burn_vs_tract": report.parity_max_abs_diff },
+        "threshold": threshold,
+    })
+}
+
+/// Five bands at the training scores' quintiles, best first.
+fn bands(scores: &mut [f64]) -> Vec<Band> {
+    scores.sort_by(|a, b| a.total_cmp(b));
+    let names = [
+        ("A", "Very low risk", "风险很低"),
+        ("B", "Low risk", "风险较低"),
+        ("C", "Moderate risk", "风险中等"),
+        ("D", "High risk", "风险较高"),
+        ("E", "Very high risk", "风险很高"),
+    ];
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, (name, en, zh))| {
+            let q = 1.0 - (i + 1) as f64 / 5.0;
+            let min_score = if i == 4 { f64::MIN } else { scores[((scores.len() - 1) as f64 * q).round() as usize].round() };
+            Band { name: name.to_string(), display: Text { en: en.to_string(), zh_cn: zh.to_string() }, min_score }
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(Vec::<Band>::new(), |mut acc, b| {
+            // Keep strictly decreasing cutoffs even when quintiles coincide.
+            if acc.last().is_none_or(|l: &Band| b.min_score < l.min_score) {
+                acc.push(b);
+            }
+            acc
+        })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Checks both classes are present.
+pub fn check_labels(ds: &Dataset) -> Result<()> {
+    let pos = ds.labels.iter().filter(|&&y| y == 1).count();
+    if pos == 0 || pos == ds.labels.len() {
+        return Err(Error::File {
+            path: ds.path.clone(),
+            msg: format!("the label has one class only ({pos} positive of {} rows); a model needs both", ds.labels.len()),
+        });
+    }
+    Ok(())
+}
+
+/// Fits a model and writes its bundle to `opts.out`.
+pub fn fit(opts: &FitOptions) -> Result<FitReport> {
+    let spec: Spec = data::read_spec(&opts.spec)?;
+    let missing = if opts.drop_missing_label { MissingLabel::Drop } else { MissingLabel::Error };
+    let ds = data::read_csv(&opts.data, &spec, missing)?;
+    if ds.dropped_missing_label > 0 {
+        eprintln!("dropped {} rows with a missing label", ds.dropped_missing_label);
+    }
+    check_labels(&ds)?;
+    for (name, share) in [("--test-size", opts.test_size), ("--validation-size", opts.validation_size)] {
+        if !(share > 0.0 && share < 1.0) {
+            return Err(Error::Usage(format!("{name} {share} is not in (0, 1)")));
+        }
+    }
+    let train_params = opts.train.clone().check()?;
+    let seed = opts.train.seed;
+
+    // The protocol: stratified 80/20 train/test; validation comes out of the training part.
+    let (train_idx, test_idx) = split::stratified(&ds.labels, opts.test_size, seed);
+    let train_labels: Vec<u8> = train_idx.iter().map(|&i| ds.labels[i]).collect();
+    let (fit_rel, val_rel) = split::stratified(&train_labels, opts.validation_size, seed.wrapping_add(1));
+    let fit_idx: Vec<usize> = fit_rel.iter().map(|&i| train_idx[i]).collect();
+    let val_idx: Vec<usize> = val_rel.iter().map(|&i| train_idx[i]).collect();
+    let labels = |idx: &[usize]| idx.iter().map(|&i| ds.labels[i]).collect::<Vec<u8>>();
+    let (raw_train, raw_fit, raw_val, raw_test) =
+        (ds.raw.select(&train_idx), ds.raw.select(&fit_idx), ds.raw.select(&val_idx), ds.raw.select(&test_idx));
+    let (y_train, y_fit, y_val, y_test) = (labels(&train_idx), labels(&fit_idx), labels(&val_idx), labels(&test_idx));
+
+    let pre = opts.preprocess.clone().check()?.fit(&spec, &raw_train)?;
+    let (x_fit, x_val, x_test) = (pre.transform(&raw_fit), pre.transform(&raw_val), pre.transform(&raw_test));
+
+    let bar = indicatif::ProgressBar::hidden();
+    if opts.progress {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("epoch {prefix:>3} [{bar:30}] {pos}/{len} {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let trained = net::train(&train_params, &x_fit, &y_fit, &x_val, &y_val, |p| match p {
+        Progress::EpochStart { epoch, batches } => {
+            bar.reset();
+            bar.set_length(batches as u64);
+            bar.set_prefix(epoch.to_string());
+        }
+        Progress::Batch => bar.inc(1),
+        Progress::EpochEnd(s) => {
+            bar.set_message(format!("loss {:.4}  val AUC {:.4}", s.loss, s.val_auc));
+            bar.finish();
+            if !opts.progress {
+                eprintln!(
+                    "epoch {:>3}  loss {:.4}  val AUC {:.4}  {:.0} rows/s",
+                    s.epoch, s.loss, s.val_auc, s.rows_per_second
+                );
+            }
+        }
+    })?;
+    let mlp = trained.net.to_mlp();
+
+    let data_name = file_name(&opts.data);
+    let model = graph::build(&pre, &mlp, &[("advisor.spec", spec.name()), ("advisor.data_sha256", &ds.sha256)]);
+    let graph_bytes = onnx::encode(&model);
+    let runtime = TractRuntime::load(&graph_bytes, spec.n_features())?;
+
+    // Parity: the exported graph (tract, raw values) against burn (encoded values).
+    let burn_test = net::predict(&trained.net, &x_test);
+    let tract_test = runtime.predict(&raw_test)?;
+    let parity = burn_test.iter().zip(&tract_test).map(|(a, b)| (a - b).abs() as f64).fold(0.0, f64::max);
+
+    let m = |y: &[u8], p: &[f32]| Metrics::compute(y, p, opts.threshold);
+    let p_fit = runtime.predict(&raw_fit)?;
+    let report = FitReport {
+        test: m(&y_test, &tract_test),
+        validation: m(&y_val, &runtime.predict(&raw_val)?),
+        train: m(&y_fit, &p_fit),
+        parity_max_abs_diff: parity,
+        rows_per_second: trained.history.iter().map(|h| h.rows_per_second).collect(),
+        best_epoch: trained.best_epoch,
+    };
+
+    let mut train_scores: Vec<f64> = runtime.predict(&raw_train)?.iter().map(|&p| opts.scaling.score(p as f64)).collect();
+    let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
+    let cutoffs = Cutoffs {
+        bands: bands(&mut train_scores),
+        approve_min_score: opts.scaling.score(base_rate),
+        refer_min_score: opts.scaling.score(opts.threshold),
+    };
+    let metrics = metrics_value(&report, opts.threshold);
+    let record = TrainingRecord {
+        preprocess: &opts.preprocess,
+        network: &opts.train,
+        test_size: opts.test_size,
+        validation_size: opts.validation_size,
+        threshold: opts.threshold,
+        split_seed: seed,
+        best_epoch: trained.best_epoch,
+        epochs_run: trained.history.len(),
+        rows: Rows { train: fit_idx.len(), validation: val_idx.len(), test: test_idx.len(), dropped_missing_label: ds.dropped_missing_label },
+    };
+    let manifest = Manifest {
+        format: FORMAT,
+        producer: format!("advisor-train {}", env!("CARGO_PKG_VERSION")),
+        spec: spec.params().clone(),
+        preprocessing: pre,
+        scaling: opts.scaling.clone(),
+        cutoffs,
+        graph: GraphInfo {
+            file: GRAPH_FILE.into(),
+            sha256: advisor_core::bundle::sha256_hex(&graph_bytes),
+            input: graph::INPUT.into(),
+            output: graph::OUTPUT.into(),
+        },
+        data: DataInfo { file: data_name, sha256: ds.sha256.clone(), rows: ds.raw.rows() },
+        metrics: metrics.clone(),
+        training: serde_json::to_value(&record).expect("serialisable"),
+    };
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serialisable");
+    let metrics_bytes = serde_json::to_vec_pretty(&metrics).expect("serialisable");
+    bundle_dir::write(&opts.out, &manifest_bytes, &graph_bytes, &metrics_bytes)?;
+    // Read back what was written, exactly as a user of the bundle would.
+    let loaded = bundle_dir::load(&opts.out)?;
+    let again = loaded.predict(&raw_test)?;
+    if again != tract_test {
+        return Err(Error::File { path: opts.out.clone(), msg: "the written bundle scores differently from the one in memory".into() });
+    }
+    Ok(report)
+}
+
+/// Loads a bundle and scores a labelled file against it.
+pub fn evaluate(model: &Path, spec: Option<&Path>, data: &Path, threshold: Option<f64>) -> Result<Metrics> {
+    let bundle = bundle_dir::load(model)?;
+    let spec = match spec {
+        Some(path) => {
+            let s = data::read_spec(path)?;
+            let names = |s: &Spec| s.features().map(|c| (c.name.clone(), c.kind, c.categories.clone())).collect::<Vec<_>>();
+            if names(&s) != names(bundle.spec()) {
+                return Err(Error::File { path: path.into(), msg: "its features differ from the bundle's spec".into() });
+            }
+            s
+        }
+        None => bundle.spec().clone(),
+    };
+    let ds = data::read_csv(data, &spec, MissingLabel::Error)?;
+    let probs = bundle.predict(&ds.raw)?;
+    let threshold = threshold.unwrap_or_else(|| bundle.manifest().metrics["threshold"].as_f64().unwrap_or(0.5));
+    Ok(Metrics::compute(&ds.labels, &probs, threshold))
+}
+
+/// Scores every row of `data` and writes `line,[id,]probability,score,band,decision` to `out`.
+pub fn score_file(model: &Path, data: &Path, out: &Path) -> Result<usize> {
+    let bundle = bundle_dir::load(model)?;
+    let ds = data::read_csv(data, bundle.spec(), MissingLabel::NotRead)?;
+    let probs = bundle.predict(&ds.raw)?;
+    let mut w = csv::Writer::from_path(out).map_err(|e| Error::File { path: out.into(), msg: e.to_string() })?;
+    let has_id = !ds.ids.is_empty();
+    let mut header = vec!["line"];
+    if has_id {
+        header.push("id");
+    }
+    header.extend(["probability", "score", "band", "decision"]);
+    let werr = |e: csv::Error| Error::File { path: out.into(), msg: e.to_string() };
+    w.write_record(&header).map_err(werr)?;
+    for (i, &p) in probs.iter().enumerate() {
+        let a = bundle.assess(p as f64);
+        let mut rec = vec![ds.lines[i].to_string()];
+        if has_id {
+            rec.push(ds.ids[i].clone());
+        }
+        let decision = serde_json::to_value(a.decision).expect("serialisable");
+        rec.extend([format!("{p:.6}"), format!("{:.0}", a.score), a.band.name.clone(), decision.as_str().unwrap_or_default().to_string()]);
+        w.write_record(&rec).map_err(werr)?;
+    }
+    w.flush().map_err(Error::io(out))?;
+    Ok(probs.len())
+}
+
+/// The metrics table as printed.
+pub fn table(rows: &[(&str, &Metrics)]) -> String {
+    let mut s = format!("{:<11}{:>8}{:>8}{:>8}{:>8}{:>9}{:>9}{:>10}\n", "part", "rows", "AUC", "KS", "Gini", "Brier", "logloss", "accuracy");
+    for (name, m) in rows {
+        s += &format!(
+            "{:<11}{:>8}{:>8.4}{:>8.4}{:>8.4}{:>9.4}{:>9.4}{:>10.4}\n",
+            name, m.rows, m.auc, m.ks, m.gini, m.brier, m.log_loss, m.accuracy
+        );
+    }
+    s
+}
+

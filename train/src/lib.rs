@@ -1,0 +1,11 @@
+//! advisor-train: reads CSV files against a spec, trains the network with burn, evaluates it
+//! and exports a model bundle (ONNX graph + manifest) that `advisor-core` runs.
+
+pub mod bundle_dir;
+pub mod data;
+pub mod error;
+pub mod fit;
+pub mod net;
+pub mod split;
+
+pub use error::{Error, Result};

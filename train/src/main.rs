@@ -1,0 +1,187 @@
+//! The `advisor-train` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use advisor_core::preprocess::{NumericEncoding, PreprocessParams};
+use advisor_train::fit::{self, FitOptions};
+use advisor_train::net::TrainParams;
+use advisor_train::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "advisor-train", version, about = "Train, evaluate and export advisor credit models")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fit a model on a CSV file and write its bundle (manifest.json, model.onnx, metrics.json).
+    Fit(FitArgs),
+    /// Score a labelled CSV file with a bundle and print the metrics.
+    Evaluate {
+        /// Bundle directory.
+        #[arg(long)]
+        model: PathBuf,
+        /// Spec to read the file with (default: the bundle's own).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// CSV file, plain or .gz.
+        #[arg(long)]
+        data: PathBuf,
+        /// Decision threshold for accuracy (default: the bundle's).
+        #[arg(long)]
+        threshold: Option<f64>,
+        /// Also write the metrics as JSON here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Score every row of a CSV file and write probability, score, band and decision.
+    Score {
+        /// Bundle directory.
+        #[arg(long)]
+        model: PathBuf,
+        /// CSV file, plain or .gz (the label column may be absent).
+        #[arg(long)]
+        data: PathBuf,
+        /// Output CSV.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct FitArgs {
+    /// Dataset spec (TOML).
+    #[arg(long)]
+    spec: PathBuf,
+    /// Training data: CSV, plain or .gz.
+    #[arg(long)]
+    data: PathBuf,
+    /// Output bundle directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Seed for the split, initialisation and shuffling; the same seed gives the same bytes.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    #[arg(long, default_value_t = 10)]
+    epochs: usize,
+    /// Hidden layer sizes, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "128,64")]
+    hidden: Vec<usize>,
+    #[arg(long = "lr", default_value_t = 1e-3)]
+    learning_rate: f64,
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Adam weight decay (L2).
+    #[arg(long, default_value_t = 0.0)]
+    weight_decay: f32,
+    /// Loss weight of positive rows; `balanced` sets negatives/positives.
+    #[arg(long, default_value = "1")]
+    pos_weight: String,
+    /// Stop after this many epochs without a better validation AUC.
+    #[arg(long)]
+    patience: Option<usize>,
+    /// Keep the last epoch's weights instead of the best validation epoch's.
+    #[arg(long)]
+    no_restore_best: bool,
+    /// Per-step decay of the weight average that is validated and exported (0 = off).
+    #[arg(long = "ema", default_value_t = 0.999)]
+    ema_decay: f32,
+    /// Numeric encoding: `ple` (piecewise-linear over quantile bins), `standard` (clipped,
+    /// standardised) or `hybrid` (both).
+    #[arg(long, default_value = "hybrid", value_parser = ["ple", "standard", "hybrid"])]
+    numeric: String,
+    /// Quantile bins for the piecewise-linear encoding.
+    #[arg(long, default_value_t = 16)]
+    bins: usize,
+    /// Categories seen fewer times in training go to the unknown bucket.
+    #[arg(long, default_value_t = 1)]
+    min_category_count: usize,
+    #[arg(long, default_value_t = 0.2)]
+    test_size: f64,
+    #[arg(long, default_value_t = 0.2)]
+    validation_size: f64,
+    /// Probability at or above which an applicant is declined.
+    #[arg(long, default_value_t = 0.5)]
+    threshold: f64,
+    /// Drop rows whose label is missing (the count is reported) instead of stopping.
+    #[arg(long)]
+    drop_missing_label: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Fit(a) => {
+            let data = advisor_train::data::read_spec(&a.spec)?; // fail fast on a bad spec
+            let pos_weight = if a.pos_weight == "balanced" {
+                let ds = advisor_train::data::read_csv(&a.data, &data, advisor_train::data::MissingLabel::Drop)?;
+                let pos = ds.labels.iter().filter(|&&y| y == 1).count().max(1);
+                (ds.labels.len() - pos) as f32 / pos as f32
+            } else {
+                a.pos_weight.parse().map_err(|_| advisor_train::Error::Usage(format!("--pos-weight {:?} is not a number or `balanced`", a.pos_weight)))?
+            };
+            let mut opts = FitOptions::new(a.spec, a.data, a.out.clone());
+            opts.train = TrainParams {
+                hidden: a.hidden,
+                epochs: a.epochs,
+                batch_size: a.batch_size,
+                learning_rate: a.learning_rate,
+                weight_decay: a.weight_decay,
+                pos_weight,
+                patience: a.patience,
+                restore_best: !a.no_restore_best,
+                ema_decay: a.ema_decay,
+                seed: a.seed,
+            };
+            opts.preprocess = PreprocessParams {
+                numeric: match a.numeric.as_str() {
+                    "standard" => NumericEncoding::Standard,
+                    "hybrid" => NumericEncoding::Hybrid,
+                    _ => NumericEncoding::Ple,
+                },
+                bins: a.bins,
+                min_category_count: a.min_category_count,
+                ..PreprocessParams::default()
+            };
+            opts.test_size = a.test_size;
+            opts.validation_size = a.validation_size;
+            opts.threshold = a.threshold;
+            opts.drop_missing_label = a.drop_missing_label;
+            opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let r = fit::fit(&opts)?;
+            print!("{}", fit::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
+            let rps = r.rows_per_second.iter().sum::<f64>() / r.rows_per_second.len() as f64;
+            println!("best epoch {}; {:.0} rows/s per epoch; burn vs tract max |Δp| {:.2e}", r.best_epoch, rps, r.parity_max_abs_diff);
+            println!("bundle written to {}", a.out.display());
+        }
+        Command::Evaluate { model, spec, data, threshold, out } => {
+            let m = fit::evaluate(&model, spec.as_deref(), &data, threshold)?;
+            print!("{}", fit::table(&[("data", &m)]));
+            if let Some(out) = out {
+                let json = serde_json::to_vec_pretty(&serde_json::json!({ "data": m })).expect("serialisable");
+                std::fs::write(&out, json).map_err(|e| advisor_train::Error::Io { path: out, source: e })?;
+            }
+        }
+        Command::Score { model, data, out } => {
+            let n = fit::score_file(&model, &data, &out)?;
+            println!("scored {n} rows into {}", out.display());
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

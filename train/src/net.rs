@@ -1,0 +1,363 @@
+//! The network and its training loop, in burn (ndarray backend, autodiff).
+
+use std::time::Instant;
+
+use advisor_core::matrix::Matrix;
+use advisor_core::metrics;
+use advisor_core::network::{Activation, Dense, Mlp};
+use burn::module::{Module, Param};
+use burn::nn::Linear;
+use burn::optim::decay::WeightDecayConfig;
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::tensor::{activation, Device, Tensor, TensorData};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A dense ReLU network ending in one logit.
+#[derive(Module, Debug)]
+pub struct Net {
+    layers: Vec<Linear>,
+}
+
+impl Net {
+    /// Logits `[rows, 1]`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        let last = self.layers.len() - 1;
+        let mut h = x;
+        for (i, l) in self.layers.iter().enumerate() {
+            h = l.forward(h);
+            if i < last {
+                h = activation::relu(h);
+            }
+        }
+        h
+    }
+
+    /// A network holding the given weights.
+    pub fn from_mlp(mlp: &Mlp, device: &Device) -> Net {
+        let layers = mlp
+            .layers
+            .iter()
+            .map(|l| Linear {
+                weight: Param::from_data(TensorData::new(l.weight.clone(), [l.inputs, l.outputs]), device),
+                bias: Some(Param::from_data(TensorData::new(l.bias.clone(), [l.outputs]), device)),
+            })
+            .collect();
+        Net { layers }
+    }
+
+    /// The weights as plain data.
+    pub fn to_mlp(&self) -> Mlp {
+        let last = self.layers.len() - 1;
+        let layers = self
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let w = l.weight.val().into_data();
+                let [inputs, outputs] = [w.shape()[0], w.shape()[1]];
+                let bias = l.bias.as_ref().map(|b| floats(b.val().into_data())).unwrap_or_else(|| vec![0.0; outputs]);
+                Dense {
+                    inputs,
+                    outputs,
+                    weight: floats(w),
+                    bias,
+                    activation: if i < last { Activation::Relu } else { Activation::Identity },
+                }
+            })
+            .collect();
+        Mlp { layers }
+    }
+}
+
+fn floats(d: TensorData) -> Vec<f32> {
+    d.as_slice::<f32>().expect("float tensor").to_vec()
+}
+
+/// The CPU device training runs on.
+#[allow(deprecated)] // burn 0.22 deprecates ndarray in favour of flex; ndarray is our chosen backend.
+pub fn device() -> Device {
+    Device::ndarray()
+}
+
+/// Training settings; check them with [`TrainParams::check`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainParams {
+    pub hidden: Vec<usize>,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    pub weight_decay: f32,
+    /// Loss weight of positive rows (1 = unweighted).
+    pub pos_weight: f32,
+    /// Stop after this many epochs without a better validation AUC.
+    pub patience: Option<usize>,
+    /// Keep the weights of the epoch with the best validation AUC.
+    pub restore_best: bool,
+    /// Decay of the exponential moving average of the weights, per step (0 = no averaging),
+    /// capped at `1 - 1/steps_per_epoch`. The averaged weights are validated and exported.
+    pub ema_decay: f32,
+    pub seed: u64,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        Self {
+            hidden: vec![128, 64],
+            epochs: 10,
+            batch_size: 32,
+            learning_rate: 1e-3,
+            weight_decay: 0.0,
+            pos_weight: 1.0,
+            patience: None,
+            restore_best: true,
+            ema_decay: 0.999,
+            seed: 42,
+        }
+    }
+}
+
+/// Checked [`TrainParams`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidTrainParams(TrainParams);
+
+impl TrainParams {
+    pub fn check(self) -> Result<ValidTrainParams> {
+        let bad = |m: String| Err(Error::Usage(m));
+        if self.epochs == 0 || self.epochs > 10_000 {
+            return bad(format!("--epochs {} is not in 1..=10000", self.epochs));
+        }
+        if self.batch_size == 0 {
+            return bad("--batch-size must be at least 1".into());
+        }
+        if self.hidden.iter().any(|&h| h == 0 || h > 4096) {
+            return bad(format!("--hidden {:?}: each layer needs 1..=4096 units", self.hidden));
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate < 10.0) {
+            return bad(format!("--lr {} is not in (0, 10)", self.learning_rate));
+        }
+        if !(0.0..1.0).contains(&self.ema_decay) {
+            return bad(format!("--ema {} is not in [0, 1)", self.ema_decay));
+        }
+        if !(self.pos_weight > 0.0 && self.pos_weight.is_finite()) || !(self.weight_decay >= 0.0) {
+            return bad("--pos-weight must be positive and --weight-decay non-negative".into());
+        }
+        Ok(ValidTrainParams(self))
+    }
+}
+
+impl ValidTrainParams {
+    pub fn get(&self) -> &TrainParams {
+        &self.0
+    }
+}
+
+/// What one epoch did.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochStats {
+    pub epoch: usize,
+    pub loss: f64,
+    pub val_auc: f64,
+    pub seconds: f64,
+    pub rows_per_second: f64,
+}
+
+/// Progress reports from [`train`].
+pub enum Progress<'a> {
+    EpochStart { epoch: usize, batches: usize },
+    Batch,
+    EpochEnd(&'a EpochStats),
+}
+
+/// A trained network and how training went.
+pub struct Trained {
+    pub net: Net,
+    pub history: Vec<EpochStats>,
+    pub best_epoch: usize,
+}
+
+fn init_net(inputs: usize, hidden: &[usize], rng: &mut impl Rng, device: &Device) -> Net {
+    // PyTorch's default: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)); drawn from our
+    // own seeded generator so that a seed fixes the bundle bytes.
+    let mut sizes = vec![inputs];
+    sizes.extend_from_slice(hidden);
+    sizes.push(1);
+    let layers = sizes
+        .windows(2)
+        .map(|w| {
+            let k = 1.0 / (w[0] as f32).sqrt();
+            let weight: Vec<f32> = (0..w[0] * w[1]).map(|_| rng.random_range(-k..k)).collect();
+            let bias: Vec<f32> = (0..w[1]).map(|_| rng.random_range(-k..k)).collect();
+            Linear {
+                weight: Param::from_data(TensorData::new(weight, [w[0], w[1]]), device),
+                bias: Some(Param::from_data(TensorData::new(bias, [w[1]]), device)),
+            }
+        })
+        .collect();
+    Net { layers }
+}
+
+/// An exponential moving average of the weights, started at zero and bias-corrected
+/// (as Adam corrects its moments), so that short runs are not pulled toward zero.
+struct Ema {
+    sum: Mlp,
+    /// Product of the decays applied so far.
+    decayed: f64,
+    updates: usize,
+}
+
+impl Ema {
+    fn zeros_like(m: &Mlp) -> Self {
+        let mut sum = m.clone();
+        for l in &mut sum.layers {
+            l.weight.iter_mut().chain(l.bias.iter_mut()).for_each(|v| *v = 0.0);
+        }
+        Ema { sum, decayed: 1.0, updates: 0 }
+    }
+    /// `avg ← decay·avg + (1 − decay)·w`, weight by weight.
+    fn update(&mut self, w: &Mlp, decay: f32) {
+        for (a, l) in self.sum.layers.iter_mut().zip(&w.layers) {
+            for (x, y) in a.weight.iter_mut().chain(a.bias.iter_mut()).zip(l.weight.iter().chain(&l.bias)) {
+                *x = decay * *x + (1.0 - decay) * y;
+            }
+        }
+        self.decayed *= decay as f64;
+        self.updates += 1;
+    }
+    /// The bias-corrected average.
+    fn value(&self) -> Mlp {
+        let c = (1.0 / (1.0 - self.decayed)) as f32;
+        let mut m = self.sum.clone();
+        for l in &mut m.layers {
+            l.weight.iter_mut().chain(l.bias.iter_mut()).for_each(|v| *v *= c);
+        }
+        m
+    }
+}
+
+/// Mean weighted binary cross-entropy on logits, computed stably:
+/// `max(z, 0) - z·y + ln(1 + e^{-|z|})`.
+fn bce_with_logits(z: Tensor<2>, y: Tensor<2>, w: Tensor<2>) -> Tensor<1> {
+    let loss = z.clone().clamp_min(0.0) - z.clone() * y + z.abs().neg().exp().log1p();
+    (loss * w).mean()
+}
+
+/// Probabilities for encoded rows, in chunks, without autodiff.
+pub fn predict(net: &Net, x: &Matrix) -> Vec<f32> {
+    let device = device();
+    let net = net.valid();
+    let mut out = Vec::with_capacity(x.rows());
+    let chunk = 8192;
+    let mut start = 0;
+    while start < x.rows() {
+        let end = (start + chunk).min(x.rows());
+        let data = x.as_slice()[start * x.cols()..end * x.cols()].to_vec();
+        let t = Tensor::<2>::from_data(TensorData::new(data, [end - start, x.cols()]), &device);
+        out.extend(floats(activation::sigmoid(net.forward(t)).into_data()));
+        start = end;
+    }
+    out
+}
+
+/// Trains on encoded rows; validation rows pick the best epoch.
+pub fn train(
+    params: &ValidTrainParams,
+    x: &Matrix,
+    y: &[u8],
+    x_val: &Matrix,
+    y_val: &[u8],
+    mut progress: impl FnMut(Progress<'_>),
+) -> Result<Trained> {
+    let p = &params.0;
+    let device = device().autodiff();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(p.seed);
+    let mut net = init_net(x.cols(), &p.hidden, &mut rng, &device);
+    let mut adam = AdamConfig::new().with_epsilon(1e-8);
+    if p.weight_decay > 0.0 {
+        adam = adam.with_weight_decay(Some(WeightDecayConfig::new(p.weight_decay)));
+    }
+    let mut optim = adam.init();
+    let mut order: Vec<usize> = (0..x.rows()).collect();
+    let batches = x.rows().div_ceil(p.batch_size);
+    let (mut best, mut best_auc, mut best_epoch, mut since_best) = (net.clone(), f64::NEG_INFINITY, 0, 0);
+    let mut history = Vec::new();
+    let (mut bx, mut by, mut bw) = (Vec::new(), Vec::new(), Vec::new());
+    // Weight averaging: a horizon of at most about one epoch (so small data sets do not average
+    // in their first, untrained epochs), updated every `ema_every` steps with the decay
+    // compounded accordingly.
+    let ema_every = (batches / 64).clamp(1, 16);
+    let per_step = p.ema_decay.min(1.0 - 1.0 / batches as f32).max(0.0);
+    let ema_decay = per_step.powi(ema_every as i32);
+    let mut ema = (p.ema_decay > 0.0).then(|| Ema::zeros_like(&net.to_mlp()));
+    let mut step = 0usize;
+    for epoch in 1..=p.epochs {
+        progress(Progress::EpochStart { epoch, batches });
+        let t0 = Instant::now();
+        order.shuffle(&mut rng);
+        let mut loss_sum = 0.0;
+        for batch in order.chunks(p.batch_size) {
+            bx.clear();
+            by.clear();
+            bw.clear();
+            for &i in batch {
+                bx.extend_from_slice(x.row(i));
+                by.push(y[i] as f32);
+                bw.push(if y[i] == 1 { p.pos_weight } else { 1.0 });
+            }
+            let n = batch.len();
+            let xt = Tensor::<2>::from_data(TensorData::new(bx.clone(), [n, x.cols()]), &device);
+            let yt = Tensor::<2>::from_data(TensorData::new(by.clone(), [n, 1]), &device);
+            let wt = Tensor::<2>::from_data(TensorData::new(bw.clone(), [n, 1]), &device);
+            let loss = bce_with_logits(net.forward(xt), yt, wt);
+            let grads = GradientsParams::from_grads(loss.backward(), &net);
+            loss_sum += floats(loss.into_data())[0] as f64 * n as f64;
+            net = optim.step(p.learning_rate, net, grads);
+            step += 1;
+            if let Some(ema) = ema.as_mut().filter(|_| step % ema_every == 0) {
+                ema.update(&net.to_mlp(), ema_decay);
+            }
+            progress(Progress::Batch);
+        }
+        let seconds = t0.elapsed().as_secs_f64();
+        // The weights this epoch would export: the average when averaging, else the last.
+        let current = match &ema {
+            Some(m) if m.updates > 0 => Net::from_mlp(&m.value(), &device),
+            Some(_) => net.clone(),
+            None => net.clone(),
+        };
+        let val_auc = metrics::auc(y_val, &predict(&current, x_val));
+        let stats = EpochStats {
+            epoch,
+            loss: loss_sum / x.rows() as f64,
+            val_auc,
+            seconds,
+            rows_per_second: x.rows() as f64 / seconds,
+        };
+        if !stats.loss.is_finite() {
+            return Err(Error::Usage(format!("training diverged at epoch {epoch} (loss {}); lower --lr", stats.loss)));
+        }
+        progress(Progress::EpochEnd(&stats));
+        history.push(stats);
+        if val_auc > best_auc || best_epoch == 0 {
+            (best, best_auc, best_epoch, since_best) = (current.clone(), val_auc, epoch, 0);
+        } else {
+            since_best += 1;
+            if p.patience.is_some_and(|pat| since_best >= pat) {
+                break;
+            }
+        }
+    }
+    let net = if p.restore_best {
+        best
+    } else {
+        best_epoch = history.len();
+        match &ema {
+            Some(m) if m.updates > 0 => Net::from_mlp(&m.value(), &device),
+            _ => net,
+        }
+    };
+    Ok(Trained { net: net.valid(), history, best_epoch })
+}

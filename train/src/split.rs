@@ -1,0 +1,36 @@
+//! Stratified, seeded splits.
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+/// Splits row indices into (kept, held out) with `held_out` share of each class held out,
+/// shuffled with `seed`. Both parts are returned in ascending row order.
+pub fn stratified(labels: &[u8], held_out: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let (mut keep, mut out) = (Vec::new(), Vec::new());
+    for class in [0u8, 1] {
+        let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
+        idx.shuffle(&mut rng);
+        let n_out = (idx.len() as f64 * held_out).round() as usize;
+        out.extend_from_slice(&idx[..n_out]);
+        keep.extend_from_slice(&idx[n_out..]);
+    }
+    keep.sort_unstable();
+    out.sort_unstable();
+    (keep, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_class_shares_and_is_seeded() {
+        let labels: Vec<u8> = (0..1000).map(|i| (i % 10 == 0) as u8).collect();
+        let (a, b) = stratified(&labels, 0.2, 7);
+        assert_eq!((a.len(), b.len()), (800, 200));
+        assert_eq!(b.iter().filter(|&&i| labels[i] == 1).count(), 20);
+        assert_eq!(stratified(&labels, 0.2, 7), (a.clone(), b));
+        assert_ne!(stratified(&labels, 0.2, 8).0, a);
+    }
+}
