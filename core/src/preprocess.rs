@@ -347,40 +347,17 @@ impl Preprocessor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Category, ColumnSpec, ColumnType, Role, SpecParams, Text};
+    use crate::schema::tests::{cats, col};
+    use crate::schema::{ColumnType, Role, SpecParams};
 
     fn spec() -> Spec {
-        let col = |name: &str, kind, role, cats: &[&str]| ColumnSpec {
-            name: name.into(),
-            header: None,
-            kind,
-            role,
-            display: Text::default(),
-            hint: None,
-            group: None,
-            actionable: false,
-            direction: None,
-            min: None,
-            max: None,
-            integer: false,
-            unit: None,
-            categories: cats.iter().map(|c| Category { value: c.to_string(), display: Text::default() }).collect(),
-            positive: (role == Role::Label).then(|| "1".to_string()),
-            missing: vec![String::new()],
-            required: false,
-        };
-        SpecParams {
-            name: "t".into(),
-            description: String::new(),
-            delimiter: ',',
-            columns: vec![
-                col("x", ColumnType::Numeric, Role::Feature, &[]),
-                col("c", ColumnType::Categorical, Role::Feature, &["a", "b", "rare"]),
-                col("y", ColumnType::Binary, Role::Label, &["0", "1"]),
-            ],
-        }
-        .check()
-        .unwrap()
+        let mut c = col("c", ColumnType::Categorical, Role::Feature);
+        c.categories = cats(&["a", "b", "rare"]);
+        let mut y = col("y", ColumnType::Binary, Role::Label);
+        y.categories = cats(&["0", "1"]);
+        y.positive = Some("1".into());
+        let columns = vec![col("x", ColumnType::Numeric, Role::Feature), c, y];
+        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns }.check().unwrap()
     }
 
     fn raw() -> Matrix {

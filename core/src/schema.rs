@@ -322,9 +322,10 @@ impl ColumnSpec {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
+    /// A column with every optional setting at its default.
     pub(crate) fn col(name: &str, kind: ColumnType, role: Role) -> ColumnSpec {
         ColumnSpec {
             name: name.into(),
@@ -347,7 +348,7 @@ mod tests {
         }
     }
 
-    fn cats(values: &[&str]) -> Vec<Category> {
+    pub(crate) fn cats(values: &[&str]) -> Vec<Category> {
         values.iter().map(|v| Category { value: v.to_string(), display: Text::default() }).collect()
     }
 
