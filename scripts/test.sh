@@ -5,6 +5,8 @@ source "$(dirname "$0")/env.sh"
 bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 [ -d "$SHARED/data" ] || { echo "missing $SHARED/data (the shared datasets beside the repo)" >&2; exit 1; }
+# core must also build for the browser (no tract, no I/O).
+cargo build --release -p advisor-core --target wasm32-unknown-unknown --no-default-features
 log=$(mktemp)
 set +e
 cargo test --release --workspace --all-targets 2>&1 | tee "$log"

@@ -162,7 +162,11 @@ impl ValidPreprocessParams {
                 let n_codes = col.categories.len();
                 let mut counts = vec![0usize; n_codes];
                 for v in values.filter(|v| !v.is_nan()) {
-                    counts[v as usize] += 1;
+                    let code = (v >= 0.0 && v.fract() == 0.0).then_some(v as usize).filter(|&c| c < n_codes);
+                    let Some(code) = code else {
+                        return Err(Error::Data(format!("`{}`: {v} is not a category code (0..{n_codes})", col.name)));
+                    };
+                    counts[code] += 1;
                 }
                 let kept = (0..n_codes as u32).filter(|&c| counts[c as usize] >= p.min_category_count.max(1)).collect();
                 inputs.push(InputTransform::Categorical { name: col.name.clone(), n_codes: n_codes as u32, kept });
@@ -392,6 +396,16 @@ mod tests {
         let InputTransform::Numeric { pieces, .. } = &pre.inputs[0] else { panic!() };
         assert_eq!(out[0], pieces[0].hi, "values beyond the training range are clipped");
         assert!(out.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn invalid_category_codes_are_errors_not_panics() {
+        let params = PreprocessParams::default().check().unwrap();
+        for bad in [7.0, -1.0, 0.5] {
+            let raw = Matrix::new(vec![1.0, bad], 2).unwrap();
+            let e = params.fit(&spec(), &raw).unwrap_err();
+            assert!(matches!(&e, Error::Data(m) if m.contains("`c`")), "{e}");
+        }
     }
 
     #[test]

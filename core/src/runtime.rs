@@ -1,6 +1,8 @@
 //! Model runtimes: something that maps raw rows to probabilities.
 
-use crate::error::{Error, Result};
+#[cfg(feature = "tract")]
+use crate::error::Error;
+use crate::error::Result;
 use crate::matrix::Matrix;
 
 /// Runs a model graph on raw rows (numbers, category codes, NaN = missing).

@@ -154,7 +154,11 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         eprintln!("dropped {} rows with a missing label", ds.dropped_missing_label);
     }
     check_labels(&ds)?;
-    for (name, share) in [("--test-size", opts.test_size), ("--validation-size", opts.validation_size)] {
+    for (name, share) in [
+        ("--test-size", opts.test_size),
+        ("--validation-size", opts.validation_size),
+        ("--threshold", opts.threshold),
+    ] {
         if !(share > 0.0 && share < 1.0) {
             return Err(Error::Usage(format!("{name} {share} is not in (0, 1)")));
         }
@@ -228,10 +232,13 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
 
     let mut train_scores: Vec<f64> = runtime.predict(&raw_train)?.iter().map(|&p| opts.scaling.score(p as f64)).collect();
     let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
+    // Approve below the base rate, decline at the threshold, refer between (empty when the
+    // threshold is below the base rate).
+    let refer_min_score = opts.scaling.score(opts.threshold);
     let cutoffs = Cutoffs {
         bands: bands(&mut train_scores),
-        approve_min_score: opts.scaling.score(base_rate),
-        refer_min_score: opts.scaling.score(opts.threshold),
+        approve_min_score: opts.scaling.score(base_rate).max(refer_min_score),
+        refer_min_score,
     };
     let metrics = metrics_value(&report, opts.threshold);
     let record = TrainingRecord {
