@@ -14,7 +14,7 @@ for ds in "german_credit $D/german_credit/german_credit.csv" \
           "bank_marketing $D/bank_marketing/bank-full.csv"; do
   set -- $ds
   for seed in 42 1 2; do
-    log=$("$TRAIN_BIN" fit --spec "specs/$1.toml" --data "$2" --out "$out/$1" --seed "$seed" --quiet "${@:3}" 2>/dev/null)
+    log=$("$TRAIN_BIN" fit --spec "specs/$1.toml" --data "$2" --out "$out/$1" --seed "$seed" --quiet 2>/dev/null)
     python3 - "$1" "$seed" "$out/$1/metrics.json" "$log" <<'PY'
 import json, re, sys
 name, seed, path, log = sys.argv[1:]

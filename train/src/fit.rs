@@ -110,23 +110,16 @@ fn bands(scores: &mut [f64]) -> Vec<Band> {
         ("D", "High risk", "风险较高"),
         ("E", "Very high risk", "风险很高"),
     ];
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, (name, en, zh))| {
-            let q = 1.0 - (i + 1) as f64 / 5.0;
-            let min_score = if i == 4 { f64::MIN } else { scores[((scores.len() - 1) as f64 * q).round() as usize].round() };
-            Band { name: name.to_string(), display: Text { en: en.to_string(), zh_cn: zh.to_string() }, min_score }
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .fold(Vec::<Band>::new(), |mut acc, b| {
-            // Keep strictly decreasing cutoffs even when quintiles coincide.
-            if acc.last().is_none_or(|l: &Band| b.min_score < l.min_score) {
-                acc.push(b);
-            }
-            acc
-        })
+    let mut out: Vec<Band> = Vec::new();
+    for (i, (name, en, zh)) in names.iter().enumerate() {
+        let q = 1.0 - (i + 1) as f64 / 5.0;
+        let min_score = if i == 4 { f64::MIN } else { scores[((scores.len() - 1) as f64 * q).round() as usize].round() };
+        // Keep strictly decreasing cutoffs even when quintiles coincide.
+        if out.last().is_none_or(|l| min_score < l.min_score) {
+            out.push(Band { name: name.to_string(), display: Text { en: en.to_string(), zh_cn: zh.to_string() }, min_score });
+        }
+    }
+    out
 }
 
 fn file_name(path: &Path) -> String {
@@ -219,18 +212,20 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let tract_test = runtime.predict(&raw_test)?;
     let parity = burn_test.iter().zip(&tract_test).map(|(a, b)| (a - b).abs() as f64).fold(0.0, f64::max);
 
+    // One prediction over the training part serves its fit and validation rows and the bands.
+    let p_train = runtime.predict(&raw_train)?;
+    let part = |rel: &[usize]| rel.iter().map(|&i| p_train[i]).collect::<Vec<f32>>();
     let m = |y: &[u8], p: &[f32]| Metrics::compute(y, p, opts.threshold);
-    let p_fit = runtime.predict(&raw_fit)?;
     let report = FitReport {
         test: m(&y_test, &tract_test),
-        validation: m(&y_val, &runtime.predict(&raw_val)?),
-        train: m(&y_fit, &p_fit),
+        validation: m(&y_val, &part(&val_rel)),
+        train: m(&y_fit, &part(&fit_rel)),
         parity_max_abs_diff: parity,
         rows_per_second: trained.history.iter().map(|h| h.rows_per_second).collect(),
         best_epoch: trained.best_epoch,
     };
 
-    let mut train_scores: Vec<f64> = runtime.predict(&raw_train)?.iter().map(|&p| opts.scaling.score(p as f64)).collect();
+    let mut train_scores: Vec<f64> = p_train.iter().map(|&p| opts.scaling.score(p as f64)).collect();
     let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
     // Approve below the base rate, decline at the threshold, refer between (empty when the
     // threshold is below the base rate).

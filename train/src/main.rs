@@ -78,7 +78,7 @@ struct FitArgs {
     /// Adam weight decay (L2).
     #[arg(long, default_value_t = 0.0)]
     weight_decay: f32,
-    /// Loss weight of positive rows; `balanced` sets negatives/positives.
+    /// Loss weight of positive rows; `balanced` uses negatives/positives of the rows trained on.
     #[arg(long, default_value = "1")]
     pos_weight: String,
     /// Stop after this many epochs without a better validation AUC.
@@ -118,13 +118,13 @@ struct FitArgs {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Fit(a) => {
-            let data = advisor_train::data::read_spec(&a.spec)?; // fail fast on a bad spec
-            let pos_weight = if a.pos_weight == "balanced" {
-                let ds = advisor_train::data::read_csv(&a.data, &data, advisor_train::data::MissingLabel::Drop)?;
-                let pos = ds.labels.iter().filter(|&&y| y == 1).count().max(1);
-                (ds.labels.len() - pos) as f32 / pos as f32
+            let balance_classes = a.pos_weight == "balanced";
+            let pos_weight = if balance_classes {
+                1.0
             } else {
-                a.pos_weight.parse().map_err(|_| advisor_train::Error::Usage(format!("--pos-weight {:?} is not a number or `balanced`", a.pos_weight)))?
+                a.pos_weight.parse().map_err(|_| {
+                    advisor_train::Error::Usage(format!("--pos-weight {:?} is not a number or `balanced`", a.pos_weight))
+                })?
             };
             let mut opts = FitOptions::new(a.spec, a.data, a.out.clone());
             opts.train = TrainParams {
@@ -134,6 +134,7 @@ fn run(cli: Cli) -> Result<()> {
                 learning_rate: a.learning_rate,
                 weight_decay: a.weight_decay,
                 pos_weight,
+                balance_classes,
                 patience: a.patience,
                 restore_best: !a.no_restore_best,
                 ema_decay: a.ema_decay,

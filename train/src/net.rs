@@ -93,6 +93,9 @@ pub struct TrainParams {
     pub weight_decay: f32,
     /// Loss weight of positive rows (1 = unweighted).
     pub pos_weight: f32,
+    /// Weight positive rows by negatives/positives of the rows trained on (instead of
+    /// `pos_weight`).
+    pub balance_classes: bool,
     /// Stop after this many epochs without a better validation AUC.
     pub patience: Option<usize>,
     /// Keep the weights of the epoch with the best validation AUC.
@@ -112,6 +115,7 @@ impl Default for TrainParams {
             learning_rate: 1e-3,
             weight_decay: 0.0,
             pos_weight: 1.0,
+            balance_classes: false,
             patience: None,
             restore_best: true,
             ema_decay: 0.999,
@@ -141,6 +145,9 @@ impl TrainParams {
         }
         if !(0.0..1.0).contains(&self.ema_decay) {
             return bad(format!("--ema {} is not in [0, 1)", self.ema_decay));
+        }
+        if self.balance_classes && self.pos_weight != 1.0 {
+            return bad("give a --pos-weight number or `balanced`, not both".into());
         }
         if !(self.pos_weight > 0.0 && self.pos_weight.is_finite()) || !(self.weight_decay >= 0.0) {
             return bad("--pos-weight must be positive and --weight-decay non-negative".into());
@@ -280,6 +287,8 @@ pub fn train(
         adam = adam.with_weight_decay(Some(WeightDecayConfig::new(p.weight_decay)));
     }
     let mut optim = adam.init();
+    let positives = y.iter().filter(|&&v| v == 1).count().max(1);
+    let pos_weight = if p.balance_classes { (y.len() - positives) as f32 / positives as f32 } else { p.pos_weight };
     let mut order: Vec<usize> = (0..x.rows()).collect();
     let batches = x.rows().div_ceil(p.batch_size);
     let (mut best, mut best_auc, mut best_epoch, mut since_best) = (net.clone(), f64::NEG_INFINITY, 0, 0);
@@ -305,7 +314,7 @@ pub fn train(
             for &i in batch {
                 bx.extend_from_slice(x.row(i));
                 by.push(y[i] as f32);
-                bw.push(if y[i] == 1 { p.pos_weight } else { 1.0 });
+                bw.push(if y[i] == 1 { pos_weight } else { 1.0 });
             }
             let n = batch.len();
             let xt = Tensor::<2>::from_data(TensorData::new(bx.clone(), [n, x.cols()]), &device);
