@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::dense::DenseRuntime;
 use crate::matrix::Matrix;
 use crate::onnx;
 use crate::preprocess::Preprocessor;
@@ -156,24 +157,40 @@ pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Resu
 }
 
 impl Bundle {
-    /// Verifies and loads a bundle with the default runtime (tract).
-    #[cfg(feature = "tract")]
+    /// Verifies and loads a bundle on the light runtime when it runs the graph (advisor graphs,
+    /// plain dense MLPs), else on tract when this build has it.
     pub fn load(manifest: &[u8], graph: &[u8]) -> Result<Bundle> {
-        Self::load_with(manifest, graph, |g, n| Ok(Box::new(crate::runtime::TractRuntime::load(g, n)?)))
+        Self::load_with(manifest, graph, |g, n, pre| match DenseRuntime::load(g, n, Some(pre)) {
+            Ok((rt, _)) => Ok(Box::new(rt)),
+            #[cfg(feature = "tract")]
+            Err(Error::Unsupported(_)) => Ok(Box::new(crate::runtime::TractRuntime::load(g, n)?)),
+            Err(e) => Err(e),
+        })
     }
 
-    /// Verifies a bundle, then hands the checked graph to `runtime` (`graph bytes, n inputs`).
+    /// Verifies and loads a bundle on tract, whatever the graph.
+    #[cfg(feature = "tract")]
+    pub fn load_tract(manifest: &[u8], graph: &[u8]) -> Result<Bundle> {
+        Self::load_with(manifest, graph, |g, n, _| Ok(Box::new(crate::runtime::TractRuntime::load(g, n)?)))
+    }
+
+    /// Verifies a bundle, then hands the checked graph to `runtime` (`graph bytes, n inputs,
+    /// the manifest's preprocessing`).
     pub fn load_with(
         manifest: &[u8],
         graph: &[u8],
-        runtime: impl FnOnce(&[u8], usize) -> Result<Box<dyn Runtime>>,
+        runtime: impl FnOnce(&[u8], usize, &Preprocessor) -> Result<Box<dyn Runtime>>,
     ) -> Result<Bundle> {
         let (manifest, spec) = Manifest::parse(manifest)?;
         check_graph(graph, &manifest, spec.n_features())?;
-        let runtime = runtime(graph, spec.n_features())?;
+        let runtime = runtime(graph, spec.n_features(), &manifest.preprocessing)?;
         Ok(Bundle { manifest, spec, runtime })
     }
 
+    /// The runtime scoring this bundle.
+    pub fn runtime(&self) -> &dyn Runtime {
+        self.runtime.as_ref()
+    }
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }

@@ -30,12 +30,19 @@ pub enum Error {
     /// A categorical field has a value the spec does not list.
     #[error("field `{field}`: unknown category {value:?} (allowed: {allowed})")]
     UnknownCategory { field: String, value: String, allowed: String },
+    /// A text field is longer than allowed.
+    #[error("field `{field}`: text of {len} bytes is longer than the {max} allowed")]
+    TooLong { field: String, len: usize, max: usize },
     /// The input as a whole has the wrong shape (not an object, too large, …).
     #[error("input: {0}")]
     Input(String),
     /// A bundle is corrupt, tampered with, or inconsistent with itself.
     #[error("bundle: {0}")]
     Bundle(String),
+    /// The graph uses something the loaded runtime does not run (the light runtime runs
+    /// advisor graphs and plain dense MLPs; the general build runs any ONNX graph).
+    #[error("unsupported graph: {0}")]
+    Unsupported(String),
     /// The model runtime failed to load or run the graph.
     #[error("model runtime: {0}")]
     Runtime(String),
@@ -56,8 +63,10 @@ impl Error {
             Error::NotFinite { .. } => "NOT_FINITE",
             Error::OutOfRange { .. } => "OUT_OF_RANGE",
             Error::UnknownCategory { .. } => "UNKNOWN_CATEGORY",
+            Error::TooLong { .. } => "TOO_LONG",
             Error::Input(_) => "BAD_INPUT",
             Error::Bundle(_) => "BAD_BUNDLE",
+            Error::Unsupported(_) => "UNSUPPORTED_GRAPH",
             Error::Runtime(_) => "RUNTIME",
             Error::Data(_) => "BAD_DATA",
         }
@@ -71,7 +80,8 @@ impl Error {
             | Error::WrongType { field, .. }
             | Error::NotFinite { field, .. }
             | Error::OutOfRange { field, .. }
-            | Error::UnknownCategory { field, .. } => Some(field),
+            | Error::UnknownCategory { field, .. }
+            | Error::TooLong { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -29,12 +29,13 @@ impl Builder {
             name: format!("{output}_{op}"),
             op_type: op.into(),
             attribute: vec![],
+            domain: String::new(),
         });
         output.into()
     }
     fn node_attr(&mut self, op: &str, inputs: &[&str], output: &str, attr: &str, value: i64) -> String {
         let out = self.node(op, inputs, output);
-        self.nodes.last_mut().unwrap().attribute.push(AttributeProto { name: attr.into(), r#type: onnx::ATTR_INT, i: value });
+        self.nodes.last_mut().unwrap().attribute.push(AttributeProto { name: attr.into(), r#type: onnx::ATTR_INT, f: 0.0, i: value });
         out
     }
     fn init(&mut self, name: &str, dims: &[usize], values: &[f32]) -> String {

@@ -1,9 +1,14 @@
 //! advisor-core: the credit advisor's shared logic — data schema, preprocessing, the model
-//! runtime, scoring, metrics. No I/O and no JS: it compiles natively and to wasm32.
+//! runtime, scoring, reasons, what-if advice, metrics. No I/O and no JS: it compiles natively and to wasm32.
 
+pub mod advisor;
+pub mod applicant;
 pub mod bundle;
+pub mod dense;
 pub mod error;
+pub mod explain;
 pub mod graph;
+pub mod kernel;
 pub mod matrix;
 pub mod metrics;
 pub mod network;
@@ -12,5 +17,6 @@ pub mod preprocess;
 pub mod runtime;
 pub mod schema;
 pub mod score;
+pub mod whatif;
 
 pub use error::{Error, Result};

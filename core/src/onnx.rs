@@ -65,6 +65,9 @@ pub struct NodeProto {
     pub op_type: String,
     #[prost(message, repeated, tag = "5")]
     pub attribute: Vec<AttributeProto>,
+    /// Operator domain; empty for the default ONNX domain.
+    #[prost(string, tag = "7")]
+    pub domain: String,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -73,6 +76,8 @@ pub struct AttributeProto {
     pub name: String,
     #[prost(int32, tag = "20")]
     pub r#type: i32,
+    #[prost(float, tag = "2")]
+    pub f: f32,
     #[prost(int64, tag = "3")]
     pub i: i64,
 }
@@ -135,6 +140,8 @@ pub enum DimValue {
 
 /// ONNX element type FLOAT.
 pub const FLOAT: i32 = 1;
+/// ONNX attribute type FLOAT.
+pub const ATTR_FLOAT: i32 = 1;
 /// ONNX attribute type INT.
 pub const ATTR_INT: i32 = 2;
 

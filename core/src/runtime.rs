@@ -1,14 +1,43 @@
 //! Model runtimes: something that maps raw rows to probabilities.
+//!
+//! Two implement [`Runtime`]: [`crate::dense::DenseRuntime`], the light runtime the browser
+//! build ships (advisor graphs and plain dense MLPs), and [`TractRuntime`] (feature `tract`),
+//! the general one for any ONNX graph with one `[batch, n]` input and one `[batch, 1]` output.
 
-#[cfg(feature = "tract")]
-use crate::error::Error;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 
 /// Runs a model graph on raw rows (numbers, category codes, NaN = missing).
 pub trait Runtime: Send + Sync {
+    /// A short name for reports (`light`, `tract`).
+    fn name(&self) -> &'static str;
+    /// Values per row.
+    fn n_inputs(&self) -> usize;
+    /// Probabilities of the rows in `raw` (row-major, `n_inputs()` values each) into `out`,
+    /// which holds one value per row.
+    fn predict_into(&self, raw: &[f32], out: &mut [f32]) -> Result<()>;
     /// One probability per row.
-    fn predict(&self, raw: &Matrix) -> Result<Vec<f32>>;
+    fn predict(&self, raw: &Matrix) -> Result<Vec<f32>> {
+        let mut out = vec![0.0; raw.rows()];
+        if raw.cols() != self.n_inputs() {
+            return Err(Error::Input(format!("rows have {} values, the model takes {}", raw.cols(), self.n_inputs())));
+        }
+        self.predict_into(raw.as_slice(), &mut out)?;
+        Ok(out)
+    }
+}
+
+/// The number of rows in `raw`, after checking it holds whole rows of `n_inputs` and that `out`
+/// has one slot per row.
+pub fn check_rows(raw: &[f32], n_inputs: usize, out: &[f32]) -> Result<usize> {
+    if n_inputs == 0 || raw.len() % n_inputs != 0 {
+        return Err(Error::Input(format!("{} values do not form rows of {n_inputs}", raw.len())));
+    }
+    let rows = raw.len() / n_inputs;
+    if out.len() != rows {
+        return Err(Error::Input(format!("{rows} rows but room for {} results", out.len())));
+    }
+    Ok(rows)
 }
 
 /// The general runtime: tract runs any ONNX graph with one `[batch, n]` float input and one
@@ -38,21 +67,27 @@ impl TractRuntime {
 
 #[cfg(feature = "tract")]
 impl Runtime for TractRuntime {
-    fn predict(&self, raw: &Matrix) -> Result<Vec<f32>> {
+    fn name(&self) -> &'static str {
+        "tract"
+    }
+    fn n_inputs(&self) -> usize {
+        self.n_inputs
+    }
+
+    fn predict_into(&self, raw: &[f32], out: &mut [f32]) -> Result<()> {
         use tract_onnx::prelude::*;
-        if raw.cols() != self.n_inputs {
-            return Err(Error::Input(format!("rows have {} values, the model takes {}", raw.cols(), self.n_inputs)));
-        }
-        if raw.rows() == 0 {
-            return Ok(vec![]);
+        let rows = check_rows(raw, self.n_inputs, out)?;
+        if rows == 0 {
+            return Ok(());
         }
         let rt = |e: TractError| Error::Runtime(format!("{e:#}"));
-        let input = Tensor::from_shape(&[raw.rows(), raw.cols()], raw.as_slice()).map_err(rt)?;
-        let out = self.plan.run(tvec!(input.into_tvalue())).map_err(rt)?;
-        let view = out[0].to_plain_array_view::<f32>().map_err(rt)?;
-        if view.len() != raw.rows() {
-            return Err(Error::Runtime(format!("graph returned {} values for {} rows", view.len(), raw.rows())));
+        let input = Tensor::from_shape(&[rows, self.n_inputs], raw).map_err(rt)?;
+        let result = self.plan.run(tvec!(input.into_tvalue())).map_err(rt)?;
+        let view = result[0].to_plain_array_view::<f32>().map_err(rt)?;
+        if view.len() != rows {
+            return Err(Error::Runtime(format!("graph returned {} values for {rows} rows", view.len())));
         }
-        Ok(view.iter().copied().collect())
+        out.iter_mut().zip(view.iter()).for_each(|(o, v)| *o = *v);
+        Ok(())
     }
 }

@@ -271,6 +271,11 @@ impl ColumnSpec {
     pub fn header(&self) -> &str {
         self.header.as_deref().unwrap_or(&self.name)
     }
+    /// The display name in `lang`, or the field name when the spec gives none.
+    pub fn label(&self, lang: &str) -> &str {
+        let l = self.display.get(lang);
+        if l.is_empty() { &self.name } else { l }
+    }
     /// Whether the column is categorical or binary.
     pub fn is_categorical(&self) -> bool {
         matches!(self.kind, ColumnType::Categorical | ColumnType::Binary)

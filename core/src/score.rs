@@ -41,6 +41,15 @@ impl Scaling {
         let offset = self.base_points - self.factor() * self.base_odds.ln();
         (offset + self.factor() * ((1.0 - p) / p).ln()).clamp(self.min, self.max)
     }
+    /// Score points between two probabilities, unclamped: how many points moving from `p_from`
+    /// to `p_to` gains (positive when `p_to` is the lower risk).
+    pub fn points_between(&self, p_from: f64, p_to: f64) -> f64 {
+        let lo = |p: f64| {
+            let p = p.clamp(1e-12, 1.0 - 1e-12);
+            ((1.0 - p) / p).ln()
+        };
+        self.factor() * (lo(p_to) - lo(p_from))
+    }
     /// The probability at which the unclamped score equals `score`.
     pub fn probability(&self, score: f64) -> f64 {
         let offset = self.base_points - self.factor() * self.base_odds.ln();

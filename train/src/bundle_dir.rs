@@ -6,8 +6,13 @@ use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
 
 use crate::error::{Error, Result};
 
-/// Reads and verifies the bundle in `dir`.
+/// Reads and verifies the bundle in `dir` (light runtime when it runs the graph, else tract).
 pub fn load(dir: &Path) -> Result<Bundle> {
+    load_with(dir, Bundle::load)
+}
+
+/// Reads the bundle in `dir` and loads it with `loader` (e.g. [`Bundle::load_tract`]).
+pub fn load_with(dir: &Path, loader: impl FnOnce(&[u8], &[u8]) -> advisor_core::Result<Bundle>) -> Result<Bundle> {
     let manifest_path = dir.join(MANIFEST_FILE);
     let manifest = std::fs::read(&manifest_path).map_err(Error::io(&manifest_path))?;
     let (m, _) = advisor_core::bundle::Manifest::parse(&manifest)
@@ -17,7 +22,7 @@ pub fn load(dir: &Path) -> Result<Bundle> {
     }
     let graph_path = dir.join(&m.graph.file);
     let graph = std::fs::read(&graph_path).map_err(Error::io(&graph_path))?;
-    Bundle::load(&manifest, &graph).map_err(|e| Error::File { path: dir.into(), msg: e.to_string() })
+    loader(&manifest, &graph).map_err(|e| Error::File { path: dir.into(), msg: e.to_string() })
 }
 
 /// Writes a bundle's files into `dir`, creating it.

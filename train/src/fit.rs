@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use advisor_core::bundle::{DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
+use advisor_core::bundle::{Bundle, DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
 use advisor_core::graph;
 use advisor_core::metrics::Metrics;
 use advisor_core::onnx;
@@ -268,10 +268,20 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let metrics_bytes = serde_json::to_vec_pretty(&metrics).expect("serialisable");
     bundle_dir::write(&opts.out, &manifest_bytes, &graph_bytes, &metrics_bytes)?;
     // Read back what was written, exactly as a user of the bundle would.
-    let loaded = bundle_dir::load(&opts.out)?;
+    let loaded = bundle_dir::load_with(&opts.out, Bundle::load_tract)?;
     let again = loaded.predict(&raw_test)?;
     if again != tract_test {
         return Err(Error::File { path: opts.out.clone(), msg: "the written bundle scores differently from the one in memory".into() });
+    }
+    // The light runtime (what the browser runs) must agree with tract on the test rows.
+    let light = bundle_dir::load(&opts.out)?;
+    let light_test = light.predict(&raw_test)?;
+    let worst = light_test.iter().zip(&tract_test).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    if worst > 1e-5 {
+        return Err(Error::File {
+            path: opts.out.clone(),
+            msg: format!("the {} runtime differs from tract by up to {worst:e} on the test rows", light.runtime().name()),
+        });
     }
     Ok(report)
 }

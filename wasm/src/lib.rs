@@ -1,1 +1,248 @@
+//! The advisor in the browser: a thin `wasm-bindgen` layer over `advisor-core`.
+//!
+//! It reads JS values (without recursing into them), calls the core, and returns plain JS
+//! objects. Every failure is thrown as a JS `Error` with a stable `code` and, where there is
+//! one, the `field` path. The ES module `web/advisor.js` wraps this API with URL loading and
+//! TypeScript types; use that one.
 
+use advisor_core::advisor::Advisor as Core;
+use advisor_core::applicant::{Value, MAX_FIELDS};
+use advisor_core::bundle::sha256_hex;
+use advisor_core::matrix::Matrix;
+use advisor_core::runtime::Runtime;
+use advisor_core::Error;
+use js_sys::{Array, JsString, Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;
+
+/// Rows accepted by one `scoreBatch` call.
+const MAX_BATCH: u32 = 1_000_000;
+
+/// A JS `Error` carrying `code` and `field` (`field` is prefixed with `[row].` for batches).
+fn js_error(e: &Error, row: Option<u32>) -> JsValue {
+    let field = match (row, e.field()) {
+        (Some(r), Some(f)) => Some(format!("[{r}].{f}")),
+        (Some(r), None) => Some(format!("[{r}]")),
+        (None, f) => f.map(str::to_string),
+    };
+    let msg = match row {
+        Some(r) => format!("row {r}: {e}"),
+        None => e.to_string(),
+    };
+    let err = js_sys::Error::new(&msg);
+    let _ = Reflect::set(&err, &"code".into(), &e.code().into());
+    let _ = Reflect::set(&err, &"field".into(), &field.map_or(JsValue::NULL, |f| f.into()));
+    if let Some(r) = row {
+        let _ = Reflect::set(&err, &"row".into(), &r.into());
+    }
+    err.into()
+}
+
+fn input_error(msg: impl Into<String>) -> JsValue {
+    js_error(&Error::Input(msg.into()), None)
+}
+
+/// Serialises a result as plain JS objects (`null` for none, objects for maps).
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(&Error::Runtime(format!("could not return the result: {e}")), None))
+}
+
+/// One field's value, by JS type, without looking inside objects or arrays.
+fn read_value(v: &JsValue) -> Value {
+    if v.is_null() || v.is_undefined() {
+        Value::Null
+    } else if let Some(n) = v.as_f64() {
+        Value::Number(n)
+    } else if let Some(s) = v.dyn_ref::<JsString>() {
+        Value::Text(String::from(s))
+    } else if let Some(b) = v.as_bool() {
+        Value::Bool(b)
+    } else if Array::is_array(v) {
+        Value::Other("an array")
+    } else if v.is_function() {
+        Value::Other("a function")
+    } else if v.is_bigint() {
+        Value::Other("a bigint")
+    } else if v.is_symbol() {
+        Value::Other("a symbol")
+    } else {
+        Value::Other("an object")
+    }
+}
+
+/// Reads an applicant object (`{field: value}`) into the model's raw row.
+fn read_applicant(core: &Core, applicant: &JsValue) -> Result<Vec<f32>, Error> {
+    if !applicant.is_object() || Array::is_array(applicant) || applicant.is_function() {
+        return Err(Error::Input(format!("the applicant must be an object of field → value, got {}", kind(applicant))));
+    }
+    let obj: &Object = applicant.unchecked_ref();
+    let keys = Object::keys(obj);
+    if keys.length() as usize > MAX_FIELDS {
+        return Err(Error::Input(format!("the applicant has {} fields, more than {MAX_FIELDS}", keys.length())));
+    }
+    let mut fields = Vec::with_capacity(keys.length() as usize);
+    for k in keys.iter() {
+        let name = k.as_string().unwrap_or_default();
+        let v = Reflect::get(obj, &k).map_err(|_| Error::Input(format!("field `{name}` could not be read")))?;
+        fields.push((name, read_value(&v)));
+    }
+    core.read(fields.iter().map(|(k, v)| (k.as_str(), v.clone())))
+}
+
+fn kind(v: &JsValue) -> &'static str {
+    match read_value(v) {
+        Value::Null => "null",
+        Value::Number(_) => "a number",
+        Value::Text(_) => "a text",
+        Value::Bool(_) => "a boolean",
+        Value::Other(k) => k,
+    }
+}
+
+fn lang_or_en(lang: Option<String>) -> String {
+    lang.filter(|l| l.eq_ignore_ascii_case("zh-CN") || l.eq_ignore_ascii_case("en")).unwrap_or_else(|| "en".into())
+}
+
+/// A verified model bundle, ready to score applicants.
+#[wasm_bindgen]
+pub struct Advisor {
+    core: Core,
+}
+
+#[wasm_bindgen]
+impl Advisor {
+    /// Loads a bundle from its two files. The graph's sha256 must match the manifest; when
+    /// `manifestSha256` is given, the manifest's own bytes must match it too.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(manifest: &[u8], graph: &[u8], manifest_sha256: Option<String>) -> Result<Advisor, JsValue> {
+        if let Some(want) = manifest_sha256 {
+            let got = sha256_hex(manifest);
+            if !got.eq_ignore_ascii_case(want.trim()) {
+                return Err(js_error(&Error::Bundle(format!("manifest sha256 {got} does not match the expected {want}")), None));
+            }
+        }
+        let core = Core::load(manifest, graph).map_err(|e| js_error(&e, None))?;
+        Ok(Advisor { core })
+    }
+
+    /// Model name, runtime, inputs, producer and test metrics.
+    pub fn info(&self) -> Result<JsValue, JsValue> {
+        let b = self.core.bundle();
+        let m = b.manifest();
+        to_js(&serde_json::json!({
+            "model": b.spec().name(),
+            "runtime": b.runtime().name(),
+            "inputs": b.spec().n_features(),
+            "producer": m.producer,
+            "graphSha256": m.graph.sha256,
+            "metrics": m.metrics.get("test"),
+        }))
+    }
+
+    /// Fields, types, ranges, categories and display names, for building a form.
+    pub fn schema(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
+        to_js(&self.core.schema(&lang_or_en(lang)))
+    }
+
+    /// `{probability, score, band, decision, reasons, warnings}` for one applicant.
+    pub fn score(&self, applicant: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
+        let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
+        let report = self.core.report(&raw, &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
+        to_js(&report)
+    }
+
+    /// For actionable fields, the smallest single changes that reach the next better band.
+    #[wasm_bindgen(js_name = whatIf)]
+    pub fn what_if(&self, applicant: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
+        let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
+        let advice = self.core.what_if(&raw, &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
+        to_js(&advice)
+    }
+
+    /// `[{probability, score, band, decision}]` for an array of applicants, in one pass.
+    /// The first bad row stops the batch; the error names it (`row`, `field: "[i].name"`).
+    #[wasm_bindgen(js_name = scoreBatch)]
+    pub fn score_batch(&self, rows: JsValue) -> Result<JsValue, JsValue> {
+        let rows: Array = rows.dyn_into().map_err(|v| input_error(format!("scoreBatch takes an array, got {}", kind(&v))))?;
+        if rows.length() > MAX_BATCH {
+            return Err(input_error(format!("{} rows is more than the {MAX_BATCH} one call takes", rows.length())));
+        }
+        let n = self.core.bundle().spec().n_features();
+        let mut m = Matrix::with_capacity(rows.length() as usize, n);
+        for (i, row) in rows.iter().enumerate() {
+            let raw = read_applicant(&self.core, &row).map_err(|e| js_error(&e, Some(i as u32)))?;
+            m.push_row(&raw);
+        }
+        let out = self.core.quick(&m).map_err(|e| js_error(&e, None))?;
+        to_js(&out)
+    }
+
+    /// Probabilities for raw rows (row-major: the schema's fields in order, numbers as given,
+    /// categories as their index in `categories`, NaN = not given). Not checked against the
+    /// spec: use `score`/`scoreBatch` for applicant data.
+    #[wasm_bindgen(js_name = predictRaw)]
+    pub fn predict_raw(&self, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
+        predict(self.core.bundle().runtime(), rows)
+    }
+}
+
+fn predict(rt: &dyn Runtime, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
+    let n = rt.n_inputs();
+    if n == 0 || rows.len() % n != 0 {
+        return Err(input_error(format!("{} values do not form rows of {n}", rows.len())));
+    }
+    let mut out = vec![0.0; rows.len() / n];
+    rt.predict_into(rows, &mut out).map_err(|e| js_error(&e, None))?;
+    Ok(out)
+}
+
+/// A bare ONNX model (no bundle, no preprocessing): a dense MLP graph on the light runtime, or
+/// any graph in the general (tract) build.
+#[wasm_bindgen]
+pub struct Model {
+    runtime: Box<dyn Runtime>,
+}
+
+#[wasm_bindgen]
+impl Model {
+    /// Reads an ONNX graph taking `[batch, nInputs]` floats and returning `[batch, 1]`.
+    #[wasm_bindgen(js_name = fromOnnx)]
+    pub fn from_onnx(graph: &[u8], n_inputs: usize) -> Result<Model, JsValue> {
+        if graph.len() > advisor_core::bundle::MAX_GRAPH_BYTES {
+            return Err(js_error(&Error::Bundle(format!("graph is {} bytes, too large", graph.len())), None));
+        }
+        let runtime: Box<dyn Runtime> = match advisor_core::dense::DenseRuntime::load(graph, n_inputs, None) {
+            Ok((rt, _)) => Box::new(rt),
+            #[cfg(feature = "tract")]
+            Err(Error::Unsupported(_)) => Box::new(
+                advisor_core::runtime::TractRuntime::load(graph, n_inputs).map_err(|e| js_error(&e, None))?,
+            ),
+            Err(e) => return Err(js_error(&e, None)),
+        };
+        Ok(Model { runtime })
+    }
+
+    /// `light` or `tract`.
+    #[wasm_bindgen(getter)]
+    pub fn runtime(&self) -> String {
+        self.runtime.name().into()
+    }
+
+    /// One output per row of `rows` (row-major, `nInputs` values each).
+    pub fn predict(&self, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
+        predict(self.runtime.as_ref(), rows)
+    }
+}
+
+/// Logs a panic's message to the console before the module traps (panics are bugs: inputs are
+/// checked before anything can panic, and the JS wrapper turns the trap into an `INTERNAL`
+/// error).
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("advisor: internal error: {info}").into())));
+}

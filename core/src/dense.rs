@@ -1,0 +1,359 @@
+//! The light runtime: runs the advisor's own graphs (preprocessing + dense network, as
+//! [`crate::graph::build`] writes them) and plain dense MLP graphs (`Gemm` or `MatMul`+`Add`,
+//! `Relu`, a final `Sigmoid`) without a general ONNX engine. It is what the browser build
+//! ships; any other graph needs the general runtime (tract).
+//!
+//! An advisor graph is accepted only when rebuilding it from the manifest's preprocessing and
+//! the graph's own weights gives the same graph, node for node and byte for byte: the light
+//! runtime then computes exactly what the graph says.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::graph;
+use crate::kernel::PackedDense;
+use crate::network::{sigmoid, Activation, Dense, Mlp};
+use crate::onnx::{self, GraphProto, ModelProto, NodeProto, TensorProto};
+use crate::preprocess::Preprocessor;
+use crate::runtime::Runtime;
+
+/// Rows processed together (bounds the scratch memory of one call).
+const CHUNK: usize = 64;
+
+/// A dense network, optionally behind the advisor's preprocessing, packed for [`crate::kernel`].
+#[derive(Debug, Clone)]
+pub struct DenseRuntime {
+    pre: Option<Preprocessor>,
+    n_inputs: usize,
+    layers: Vec<PackedDense>,
+    mlp: Mlp,
+}
+
+/// How a graph was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphKind {
+    /// The advisor's own graph: preprocessing then the network.
+    Advisor,
+    /// A plain dense MLP on the raw inputs.
+    Mlp,
+}
+
+impl DenseRuntime {
+    /// Reads `graph` (already hash-checked) and packs its network. `pre` is the manifest's
+    /// fitted preprocessing, when the graph comes from an advisor bundle.
+    pub fn load(graph: &[u8], n_inputs: usize, pre: Option<&Preprocessor>) -> Result<(Self, GraphKind)> {
+        let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
+        let g = model.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;
+        if let Some(pre) = pre {
+            if let Some(mlp) = advisor_network(&model, graph, pre) {
+                return Ok((Self::new(Some(pre.clone()), mlp, n_inputs)?, GraphKind::Advisor));
+            }
+        }
+        let mlp = plain_mlp(g, n_inputs)?;
+        Ok((Self::new(None, mlp, n_inputs)?, GraphKind::Mlp))
+    }
+
+    /// Packs `mlp`, fed by `pre` (or by the raw inputs when `pre` is `None`).
+    pub fn new(pre: Option<Preprocessor>, mlp: Mlp, n_inputs: usize) -> Result<Self> {
+        let width = match &pre {
+            Some(p) => {
+                if p.inputs.len() != n_inputs {
+                    return Err(Error::Bundle(format!("preprocessing takes {} inputs, the model {n_inputs}", p.inputs.len())));
+                }
+                p.layout().width()
+            }
+            None => n_inputs,
+        };
+        mlp.check(width)?;
+        let mut k = width;
+        let layers = mlp
+            .layers
+            .iter()
+            .map(|l| {
+                let p = PackedDense::new(l, k);
+                k = p.outputs();
+                p
+            })
+            .collect();
+        Ok(Self { pre, n_inputs, layers, mlp })
+    }
+
+    /// The network this runtime runs.
+    pub fn network(&self) -> &Mlp {
+        &self.mlp
+    }
+    /// The preprocessing in front of the network, if any.
+    pub fn preprocessor(&self) -> Option<&Preprocessor> {
+        self.pre.as_ref()
+    }
+}
+
+impl Runtime for DenseRuntime {
+    fn name(&self) -> &'static str {
+        "light"
+    }
+    fn n_inputs(&self) -> usize {
+        self.n_inputs
+    }
+
+    fn predict_into(&self, raw: &[f32], out: &mut [f32]) -> Result<()> {
+        let rows = crate::runtime::check_rows(raw, self.n_inputs, out)?;
+        let width0 = self.layers[0].inputs();
+        let widest = self.layers.iter().map(PackedDense::outputs).max().unwrap_or(0);
+        let chunk = rows.min(CHUNK);
+        let mut enc = if self.pre.is_some() { vec![0.0; chunk * width0] } else { vec![] };
+        let mut a = vec![0.0; chunk * widest];
+        let mut b = vec![0.0; chunk * widest];
+        let mut start = 0;
+        while start < rows {
+            let n = (rows - start).min(CHUNK);
+            let x = &raw[start * self.n_inputs..(start + n) * self.n_inputs];
+            let input: &[f32] = match &self.pre {
+                Some(pre) => {
+                    for (r, row) in x.chunks_exact(self.n_inputs).enumerate() {
+                        pre.transform_row(row, &mut enc[r * width0..(r + 1) * width0]);
+                    }
+                    &enc[..n * width0]
+                }
+                None => x,
+            };
+            let mut last_width = 0;
+            for (i, layer) in self.layers.iter().enumerate() {
+                let ok = if i == 0 {
+                    layer.forward(input, n, &mut a)
+                } else {
+                    let ok = layer.forward(&a, n, &mut b);
+                    std::mem::swap(&mut a, &mut b);
+                    ok
+                };
+                if !ok {
+                    return Err(Error::Runtime(format!("layer {i}: scratch buffers too small")));
+                }
+                last_width = layer.outputs();
+            }
+            for r in 0..n {
+                out[start + r] = sigmoid(a[r * last_width]);
+            }
+            start += n;
+        }
+        Ok(())
+    }
+}
+
+/// The network of an advisor graph, if `model` is exactly what [`graph::build`] writes for
+/// `pre` and that network.
+fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Option<Mlp> {
+    // Nothing the decoder skipped (unknown fields) and nothing re-ordered.
+    if onnx::encode(model) != bytes {
+        return None;
+    }
+    let g = model.graph.as_ref()?;
+    let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut layers = Vec::new();
+    while let (Some(w), Some(b)) = (
+        inits.get(format!("dense{}_weight", layers.len()).as_str()),
+        inits.get(format!("dense{}_bias", layers.len()).as_str()),
+    ) {
+        let [k, n] = w.dims[..] else { return None };
+        let (k, n) = (usize::try_from(k).ok()?, usize::try_from(n).ok()?);
+        let weight = w.to_f32()?;
+        let bias = b.to_f32()?;
+        if weight.len() != k.checked_mul(n)? || bias.len() != n {
+            return None;
+        }
+        layers.push(Dense { inputs: k, outputs: n, weight, bias, activation: Activation::Relu });
+    }
+    layers.last_mut()?.activation = Activation::Identity;
+    let mlp = Mlp { layers };
+    mlp.check(pre.layout().width()).ok()?;
+    let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
+    let rebuilt = graph::build(pre, &mlp, &metadata);
+    (rebuilt.graph == model.graph && rebuilt.opset_import == model.opset_import && rebuilt.ir_version == model.ir_version)
+        .then_some(mlp)
+}
+
+fn unsupported(node: &NodeProto, why: &str) -> Error {
+    Error::Unsupported(format!(
+        "node `{}` ({}): {why}; this graph needs the general (tract) runtime",
+        node.name, node.op_type
+    ))
+}
+
+fn attr_i(node: &NodeProto, name: &str, default: i64) -> i64 {
+    node.attribute.iter().find(|a| a.name == name).map_or(default, |a| a.i)
+}
+fn attr_f(node: &NodeProto, name: &str, default: f32) -> f32 {
+    node.attribute.iter().find(|a| a.name == name).map_or(default, |a| a.f)
+}
+
+/// A float initializer of exactly `len` values (any shape with that many elements).
+fn tensor(inits: &HashMap<&str, &TensorProto>, name: &str, len: usize, node: &NodeProto) -> Result<Vec<f32>> {
+    let t = inits.get(name).ok_or_else(|| unsupported(node, &format!("`{name}` is not a constant")))?;
+    let v = t.to_f32().ok_or_else(|| unsupported(node, &format!("`{name}` is not float32 data")))?;
+    let declared = t.dims.iter().try_fold(1i64, |a, &d| a.checked_mul(d)).unwrap_or(-1);
+    if v.len() != len || declared != len as i64 {
+        return Err(unsupported(node, &format!("`{name}` has {} values where {len} are needed", v.len())));
+    }
+    Ok(v)
+}
+
+/// Reads a chain `x → (Gemm | MatMul [+ Add]) [→ Relu] … → Sigmoid` into an [`Mlp`].
+fn plain_mlp(g: &GraphProto, n_inputs: usize) -> Result<Mlp> {
+    let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
+    let inputs: Vec<&str> = g.input.iter().map(|i| i.name.as_str()).filter(|n| !inits.contains_key(n)).collect();
+    let [input] = inputs[..] else {
+        return Err(Error::Unsupported(format!("the graph has {} inputs; one is expected", inputs.len())));
+    };
+    let mut cur = input.to_string();
+    let mut layers: Vec<Dense> = Vec::new();
+    let mut width = n_inputs;
+    let mut bias_open = false; // the last layer came from MatMul and may take one Add
+    let mut done = false;
+    for node in &g.node {
+        if done {
+            return Err(unsupported(node, "nothing may follow the final Sigmoid"));
+        }
+        if !node.domain.is_empty() && node.domain != "ai.onnx" {
+            return Err(unsupported(node, &format!("domain `{}`", node.domain)));
+        }
+        let [out] = &node.output[..] else { return Err(unsupported(node, "expected one output")) };
+        let chained = node.input.first() == Some(&cur);
+        match node.op_type.as_str() {
+            "Gemm" | "MatMul" if chained => {
+                let gemm = node.op_type == "Gemm";
+                let w_name = node.input.get(1).ok_or_else(|| unsupported(node, "no weight"))?;
+                let t = inits.get(w_name.as_str()).ok_or_else(|| unsupported(node, "the weight is not a constant"))?;
+                let trans_b = gemm && attr_i(node, "transB", 0) == 1;
+                if gemm && (attr_i(node, "transA", 0) != 0 || attr_f(node, "alpha", 1.0) != 1.0 || attr_f(node, "beta", 1.0) != 1.0) {
+                    return Err(unsupported(node, "only transA = 0, alpha = beta = 1 are supported"));
+                }
+                let [d0, d1] = t.dims[..] else { return Err(unsupported(node, "the weight is not a matrix")) };
+                let (k, n) = if trans_b { (d1, d0) } else { (d0, d1) };
+                if k != width as i64 || n <= 0 || n > 1 << 16 {
+                    return Err(unsupported(node, &format!("weight shape {:?} does not take {width} inputs", t.dims)));
+                }
+                let n = n as usize;
+                let w = tensor(&inits, w_name, width * n, node)?;
+                let weight = if trans_b { (0..width * n).map(|i| w[(i % n) * width + i / n]).collect() } else { w };
+                let bias = match (gemm, node.input.get(2)) {
+                    (true, Some(b)) if !b.is_empty() => tensor(&inits, b, n, node)?,
+                    (_, None) | (true, Some(_)) => vec![0.0; n],
+                    (false, Some(_)) => return Err(unsupported(node, "MatMul takes two inputs")),
+                };
+                layers.push(Dense { inputs: width, outputs: n, weight, bias, activation: Activation::Identity });
+                width = n;
+                bias_open = !gemm;
+            }
+            "Add" if bias_open && node.input.len() == 2 && node.input.contains(&cur) => {
+                let other = if node.input[0] == cur { &node.input[1] } else { &node.input[0] };
+                let bias = tensor(&inits, other, width, node)?;
+                layers.last_mut().expect("bias_open implies a layer").bias = bias;
+                bias_open = false;
+            }
+            "Relu" if chained => match layers.last_mut() {
+                Some(l) if l.activation == Activation::Identity => {
+                    l.activation = Activation::Relu;
+                    bias_open = false;
+                }
+                _ => return Err(unsupported(node, "Relu must follow a dense layer")),
+            },
+            "Sigmoid" if chained => {
+                if width != 1 || layers.last().is_none_or(|l| l.activation != Activation::Identity) {
+                    return Err(unsupported(node, "the final Sigmoid must take one logit from a dense layer"));
+                }
+                done = true;
+            }
+            _ => return Err(unsupported(node, "not part of a dense Gemm/MatMul/Add/Relu/Sigmoid chain")),
+        }
+        cur = out.clone();
+    }
+    if !done {
+        return Err(Error::Unsupported("the graph does not end in a Sigmoid over one logit".into()));
+    }
+    if !g.output.iter().any(|o| o.name == cur) || g.output.len() != 1 {
+        return Err(Error::Unsupported(format!("the graph's single output must be the Sigmoid's `{cur}`")));
+    }
+    let mlp = Mlp { layers };
+    mlp.check(n_inputs)?;
+    Ok(mlp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::onnx::{AttributeProto, ValueInfoProto};
+
+    fn node(op: &str, inputs: &[&str], output: &str) -> NodeProto {
+        NodeProto {
+            input: inputs.iter().map(|s| s.to_string()).collect(),
+            output: vec![output.into()],
+            name: output.into(),
+            op_type: op.into(),
+            attribute: vec![],
+            domain: String::new(),
+        }
+    }
+
+    /// 3 → 2 (relu) → 1 → sigmoid, written with Gemm(transB) then MatMul + Add.
+    fn mixed_graph() -> (GraphProto, Mlp) {
+        let w0 = vec![0.5, -1.0, 0.25, 2.0, -0.5, 1.5]; // [3][2]
+        let w0t: Vec<f32> = (0..6).map(|i| w0[(i % 3) * 2 + i / 3]).collect(); // [2][3]
+        let mut gemm = node("Gemm", &["x", "w0", "b0"], "h0");
+        gemm.attribute.push(AttributeProto { name: "transB".into(), r#type: onnx::ATTR_INT, f: 0.0, i: 1 });
+        let g = GraphProto {
+            node: vec![gemm, node("Relu", &["h0"], "r0"), node("MatMul", &["r0", "w1"], "m1"), node("Add", &["b1", "m1"], "z"), node("Sigmoid", &["z"], "p")],
+            name: "t".into(),
+            initializer: vec![
+                TensorProto::floats("w0", &[2, 3], &w0t),
+                TensorProto::floats("b0", &[2], &[0.1, -0.2]),
+                TensorProto::floats("w1", &[2, 1], &[1.0, -2.0]),
+                TensorProto::floats("b1", &[1], &[0.3]),
+            ],
+            input: vec![ValueInfoProto::batch_floats("x", 3)],
+            output: vec![ValueInfoProto::batch_floats("p", 1)],
+        };
+        let mlp = Mlp {
+            layers: vec![
+                Dense { inputs: 3, outputs: 2, weight: w0, bias: vec![0.1, -0.2], activation: Activation::Relu },
+                Dense { inputs: 2, outputs: 1, weight: vec![1.0, -2.0], bias: vec![0.3], activation: Activation::Identity },
+            ],
+        };
+        (g, mlp)
+    }
+
+    #[test]
+    fn reads_gemm_and_matmul_add_chains() {
+        let (g, want) = mixed_graph();
+        assert_eq!(plain_mlp(&g, 3).unwrap(), want);
+        let bytes = onnx::encode(&ModelProto { graph: Some(g), ..Default::default() });
+        let (rt, kind) = DenseRuntime::load(&bytes, 3, None).unwrap();
+        assert_eq!(kind, GraphKind::Mlp);
+        let x = [1.0, 2.0, -1.0, 0.0, 0.5, 3.0];
+        let mut out = [0.0; 2];
+        rt.predict_into(&x, &mut out).unwrap();
+        for r in 0..2 {
+            let p = sigmoid(want.logit(&x[r * 3..r * 3 + 3]));
+            assert!((p - out[r]).abs() < 1e-7);
+        }
+    }
+
+    #[test]
+    fn other_graphs_are_unsupported_with_the_node_named() {
+        let (mut g, _) = mixed_graph();
+        g.node[1].op_type = "Tanh".into();
+        let e = plain_mlp(&g, 3).unwrap_err();
+        assert_eq!(e.code(), "UNSUPPORTED_GRAPH");
+        assert!(e.to_string().contains("`r0` (Tanh)"), "{e}");
+
+        let (mut g, _) = mixed_graph();
+        g.node[0].attribute.push(AttributeProto { name: "alpha".into(), r#type: onnx::ATTR_FLOAT, f: 2.0, i: 0 });
+        assert!(plain_mlp(&g, 3).unwrap_err().to_string().contains("alpha"));
+
+        let (g, _) = mixed_graph();
+        assert!(plain_mlp(&g, 4).is_err(), "input width must match");
+
+        let (mut g, _) = mixed_graph();
+        g.node.truncate(4);
+        assert!(plain_mlp(&g, 3).unwrap_err().to_string().contains("Sigmoid"));
+    }
+}

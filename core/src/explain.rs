@@ -1,0 +1,153 @@
+//! Reason codes: the principal factors that lowered an applicant's score, among the factors the
+//! model actually scored (as adverse-action notices under US Regulation B require).
+//!
+//! Method ("points below the best value"): for each feature, a reference value is fixed once per
+//! bundle — the value, among the values where the encoding can change the score, that gives the
+//! lowest risk for an otherwise ideal applicant. An applicant's factor costs the points the score
+//! would gain if only that feature took its reference value; the factors that cost the most
+//! points are the reasons. All counterfactual rows are scored in one batch through the bundle's
+//! own runtime, so reasons are exact for the model shipped, not an approximation of it.
+
+use serde::Serialize;
+
+use crate::applicant::display_value;
+use crate::bundle::Bundle;
+use crate::error::Result;
+use crate::matrix::Matrix;
+use crate::preprocess::InputTransform;
+use crate::schema::ColumnSpec;
+
+/// Most reasons given (Regulation B's commentary: more than four is not helpful).
+pub const MAX_REASONS: usize = 4;
+/// A factor costing fewer points than this is not given as a reason.
+pub const MIN_POINTS: f64 = 0.5;
+
+/// One adverse factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    /// The field name.
+    pub field: String,
+    /// The field's display name.
+    pub label: String,
+    /// The applicant's value, as displayed.
+    pub value: String,
+    /// Score points this factor cost.
+    pub points: f64,
+    /// `label: value`, ready to show.
+    pub text: String,
+}
+
+/// Per-bundle reference values and the candidate values of each feature.
+#[derive(Debug, Clone)]
+pub struct Explainer {
+    candidates: Vec<Vec<f32>>,
+    best: Vec<f32>,
+}
+
+/// Values worth trying for a feature: every category code, or for a number the points where its
+/// encoding bends (piece ends), inside the spec's bounds, plus the imputed value.
+pub fn candidates(col: &ColumnSpec, t: &InputTransform) -> Vec<f32> {
+    match t {
+        InputTransform::Categorical { n_codes, .. } => (0..*n_codes).map(|c| c as f32).collect(),
+        InputTransform::Numeric { impute, pieces, .. } => {
+            let mut v = vec![*impute];
+            for p in pieces.iter().filter(|p| p.scale != 0.0 && p.scale.is_finite()) {
+                v.push(p.shift + p.lo / p.scale);
+                v.push(p.shift + p.hi / p.scale);
+            }
+            let (lo, hi) = (col.min.unwrap_or(f64::MIN) as f32, col.max.unwrap_or(f64::MAX) as f32);
+            let mut v: Vec<f32> = v
+                .into_iter()
+                .filter(|x| x.is_finite())
+                .map(|x| x.clamp(lo, hi))
+                .map(|x| if col.integer { x.round().clamp(lo.ceil(), hi.floor()) } else { x })
+                .collect();
+            v.sort_by(f32::total_cmp);
+            v.dedup();
+            v
+        }
+    }
+}
+
+impl Explainer {
+    /// Fixes each feature's reference value: starting from the imputed/first values, two rounds
+    /// of setting each feature to its lowest-risk candidate given the others.
+    pub fn new(bundle: &Bundle) -> Result<Self> {
+        let features: Vec<&ColumnSpec> = bundle.spec().features().collect();
+        let pre = &bundle.manifest().preprocessing;
+        let candidates: Vec<Vec<f32>> = features.iter().zip(&pre.inputs).map(|(c, t)| candidates(c, t)).collect();
+        let mut best: Vec<f32> = candidates.iter().zip(&pre.inputs).map(|(c, t)| match t {
+            InputTransform::Numeric { impute, .. } => *impute,
+            InputTransform::Categorical { .. } => c.first().copied().unwrap_or(0.0),
+        }).collect();
+        let n = features.len();
+        for _round in 0..2 {
+            let mut rows = Matrix::with_capacity(candidates.iter().map(Vec::len).sum(), n);
+            for (i, cands) in candidates.iter().enumerate() {
+                for &c in cands {
+                    let mut r = best.clone();
+                    r[i] = c;
+                    rows.push_row(&r);
+                }
+            }
+            let p = bundle.predict(&rows)?;
+            let mut at = 0;
+            for (i, cands) in candidates.iter().enumerate() {
+                let slice = &p[at..at + cands.len()];
+                if let Some((j, _)) = slice.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1)) {
+                    best[i] = cands[j];
+                }
+                at += cands.len();
+            }
+        }
+        Ok(Self { candidates, best })
+    }
+
+    /// The reference (lowest-risk) value of each feature.
+    pub fn reference(&self) -> &[f32] {
+        &self.best
+    }
+    /// The candidate values of feature `i`.
+    pub fn candidates(&self, i: usize) -> &[f32] {
+        &self.candidates[i]
+    }
+
+    /// Up to [`MAX_REASONS`] factors that cost the applicant (raw row `raw`, probability `p`) the
+    /// most points, largest first.
+    pub fn reasons(&self, bundle: &Bundle, raw: &[f32], p: f64, lang: &str) -> Result<Vec<Reason>> {
+        let features: Vec<&ColumnSpec> = bundle.spec().features().collect();
+        let mut rows = Matrix::with_capacity(features.len(), features.len());
+        let mut which = Vec::new();
+        for (i, &b) in self.best.iter().enumerate() {
+            if raw[i] != b {
+                let mut r = raw.to_vec();
+                r[i] = b;
+                rows.push_row(&r);
+                which.push(i);
+            }
+        }
+        if which.is_empty() {
+            return Ok(vec![]);
+        }
+        let probs = bundle.predict(&rows)?;
+        let scaling = &bundle.manifest().scaling;
+        let mut costs: Vec<(usize, f64)> = which
+            .iter()
+            .zip(&probs)
+            .map(|(&i, &q)| (i, scaling.points_between(p, q as f64)))
+            .filter(|&(_, pts)| pts >= MIN_POINTS)
+            .collect();
+        costs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(costs
+            .into_iter()
+            .take(MAX_REASONS)
+            .map(|(i, points)| {
+                let col = features[i];
+                let label = col.label(lang).to_string();
+                let value = display_value(col, raw[i], lang);
+                let sep = if lang.eq_ignore_ascii_case("zh-CN") { "：" } else { ": " };
+                Reason { field: col.name.clone(), text: format!("{label}{sep}{value}"), label, value, points: (points * 10.0).round() / 10.0 }
+            })
+            .collect())
+    }
+}

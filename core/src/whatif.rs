@@ -1,0 +1,175 @@
+//! What-if advice: for each field the spec marks actionable, the smallest change (in the
+//! direction the spec allows) that alone lifts the applicant into the next better band.
+//!
+//! Categories are tried nearest first (in the spec's order). Numbers are scanned on a grid from
+//! the current value to the field's bound, then the crossing is narrowed by bisection (on whole
+//! numbers for integer fields), so the advice is the threshold of the model shipped.
+
+use serde::Serialize;
+
+use crate::applicant::{display_value, json_value};
+use crate::bundle::Bundle;
+use crate::error::Result;
+use crate::explain::Explainer;
+use crate::matrix::Matrix;
+use crate::preprocess::InputTransform;
+use crate::schema::{ColumnSpec, Direction};
+
+/// Grid points per side when scanning a number.
+const GRID: usize = 32;
+/// Bisection steps after the grid (non-integer fields).
+const BISECT: usize = 14;
+
+/// One change that reaches the target band.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub field: String,
+    pub label: String,
+    /// The current value, as displayed.
+    pub from: String,
+    /// The new value, as displayed.
+    pub to: String,
+    /// The new value as it would be sent (number or category value).
+    pub value: serde_json::Value,
+    /// The score with this change.
+    pub score: f64,
+    /// The band with this change.
+    pub band: String,
+}
+
+/// The advice for one applicant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhatIf {
+    /// The current band.
+    pub band: String,
+    /// The band aimed at (the next better one), if the applicant is not in the best band.
+    pub target: Option<String>,
+    /// The score that band starts at.
+    pub target_score: Option<f64>,
+    /// Single-field changes that reach the target, smallest relative change first.
+    pub changes: Vec<Change>,
+}
+
+struct Eval<'a> {
+    bundle: &'a Bundle,
+    raw: &'a [f32],
+    i: usize,
+}
+
+impl Eval<'_> {
+    /// Scores of the applicant with feature `i` set to each of `values`.
+    fn scores(&self, values: &[f32]) -> Result<Vec<f64>> {
+        let mut rows = Matrix::with_capacity(values.len(), self.raw.len());
+        for &v in values {
+            let mut r = self.raw.to_vec();
+            r[self.i] = v;
+            rows.push_row(&r);
+        }
+        let p = self.bundle.predict(&rows)?;
+        Ok(p.iter().map(|&p| self.bundle.manifest().scaling.score(p as f64)).collect())
+    }
+}
+
+/// The advice for raw row `raw` (whose score is `score`).
+pub fn what_if(bundle: &Bundle, explainer: &Explainer, raw: &[f32], score: f64, lang: &str) -> Result<WhatIf> {
+    let cutoffs = &bundle.manifest().cutoffs;
+    let band = cutoffs.band(score);
+    let at = cutoffs.bands.iter().position(|b| b.name == band.name).unwrap_or(0);
+    let mut out = WhatIf { band: band.name.clone(), target: None, target_score: None, changes: vec![] };
+    if at == 0 {
+        return Ok(out);
+    }
+    let target = cutoffs.bands[at - 1].min_score;
+    out.target = Some(cutoffs.bands[at - 1].name.clone());
+    out.target_score = Some(target);
+
+    let pre = &bundle.manifest().preprocessing;
+    let mut found: Vec<(f64, Change)> = vec![];
+    for (i, col) in bundle.spec().features().enumerate() {
+        if !col.actionable {
+            continue;
+        }
+        let eval = Eval { bundle, raw, i };
+        let dir = col.direction.unwrap_or(Direction::Any);
+        let hit = match &pre.inputs[i] {
+            InputTransform::Categorical { n_codes, .. } => categorical(&eval, *n_codes, dir, target)?,
+            InputTransform::Numeric { impute, .. } => numeric(&eval, col, explainer.candidates(i), *impute, dir, target)?,
+        };
+        if let Some((value, score, size)) = hit {
+            found.push((
+                size,
+                Change {
+                    field: col.name.clone(),
+                    label: col.label(lang).to_string(),
+                    from: display_value(col, raw[i], lang),
+                    to: display_value(col, value, lang),
+                    value: json_value(col, value),
+                    score: (score * 10.0).round() / 10.0,
+                    band: cutoffs.band(score).name.clone(),
+                },
+            ));
+        }
+    }
+    found.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out.changes = found.into_iter().map(|(_, c)| c).collect();
+    Ok(out)
+}
+
+/// The nearest allowed category reaching `target`: (code, score, relative size of the change).
+fn categorical(eval: &Eval, n_codes: u32, dir: Direction, target: f64) -> Result<Option<(f32, f64, f64)>> {
+    let cur = eval.raw[eval.i];
+    let mut codes: Vec<f32> = (0..n_codes)
+        .map(|c| c as f32)
+        .filter(|&c| c != cur)
+        .filter(|&c| cur.is_nan() || matches!(dir, Direction::Any) || (dir == Direction::Increase) == (c > cur))
+        .collect();
+    codes.sort_by(|a, b| (a - cur).abs().total_cmp(&(b - cur).abs()).then(a.total_cmp(b)));
+    let scores = eval.scores(&codes)?;
+    Ok(codes
+        .iter()
+        .zip(&scores)
+        .find(|(_, &s)| s >= target)
+        .map(|(&c, &s)| (c, s, if cur.is_nan() { 1.0 } else { (c - cur).abs() as f64 / n_codes.max(1) as f64 })))
+}
+
+/// The smallest move of a number reaching `target`: (value, score, relative size of the change).
+fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direction, target: f64) -> Result<Option<(f32, f64, f64)>> {
+    let cur = if eval.raw[eval.i].is_nan() { impute } else { eval.raw[eval.i] };
+    let lo = col.min.map(|v| v as f32).unwrap_or_else(|| cands.first().copied().unwrap_or(cur).min(cur));
+    let hi = col.max.map(|v| v as f32).unwrap_or_else(|| cands.last().copied().unwrap_or(cur).max(cur));
+    let span = (hi - lo).max(f32::MIN_POSITIVE);
+    let mut best: Option<(f32, f64, f64)> = None;
+    let sides: &[f32] = match dir {
+        Direction::Increase => &[hi],
+        Direction::Decrease => &[lo],
+        Direction::Any => &[hi, lo],
+    };
+    for &end in sides {
+        if end == cur {
+            continue;
+        }
+        let snap = |v: f32| if col.integer { v.round() } else { v };
+        let grid: Vec<f32> = (1..=GRID).map(|j| snap(cur + (end - cur) * j as f32 / GRID as f32)).collect();
+        let scores = eval.scores(&grid)?;
+        let Some(j) = scores.iter().position(|&s| s >= target) else { continue };
+        // Narrow between the last failing point and the first passing one.
+        let (mut fail, mut pass, mut pass_score) = (if j == 0 { cur } else { grid[j - 1] }, grid[j], scores[j]);
+        for _ in 0..if col.integer { 40 } else { BISECT } {
+            let mid = snap((fail + pass) / 2.0);
+            if mid == fail || mid == pass {
+                break;
+            }
+            let s = eval.scores(&[mid])?[0];
+            if s >= target {
+                (pass, pass_score) = (mid, s);
+            } else {
+                fail = mid;
+            }
+        }
+        let size = ((pass - cur).abs() / span) as f64;
+        if best.is_none_or(|b| size < b.2) {
+            best = Some((pass, pass_score, size));
+        }
+    }
+    Ok(best)
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the browser module into web/pkg/ (light runtime: advisor graphs and dense MLPs).
+# `scripts/build-wasm.sh tract` builds the general build (tract: any ONNX graph) into
+# web/pkg-tract/ instead. Both: wasm-pack --target web, profile `wasm` (size-tuned, simd128),
+# then binaryen's wasm-opt -O3 (npm `binaryen`, never Debian's 108).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+variant="${1:-light}"
+case "$variant" in
+  light) out=web/pkg; features=() ;;
+  tract) out=web/pkg-tract; features=(--features tract) ;;
+  *) echo "usage: build-wasm.sh [light|tract]" >&2; exit 2 ;;
+esac
+wasm-pack --quiet build wasm --target web --out-dir "../$out" --out-name advisor --profile wasm --no-pack "${features[@]}"
+wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
+[ -x "$wasm_opt" ] || { echo "wasm-opt missing: run scripts/setup.sh" >&2; exit 1; }
+"$wasm_opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/advisor_bg.wasm" -o "$out/advisor_bg.wasm"
+rm -f "$out/.gitignore"
+ls -l "$out"/advisor_bg.wasm "$out"/advisor.js | awk '{print $5, $9}'

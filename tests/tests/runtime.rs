@@ -1,0 +1,159 @@
+//! The light runtime against tract, and the reasons and what-if advice it serves.
+
+use advisor_core::advisor::Advisor;
+use advisor_core::bundle::{sha256_hex, Bundle, GRAPH_FILE, MANIFEST_FILE};
+use advisor_core::matrix::Matrix;
+use advisor_core::onnx;
+use advisor_core::schema::Direction;
+use advisor_tests::{data, repo, spec};
+use advisor_train::data::{read_csv, read_spec, MissingLabel};
+use advisor_train::fit::{fit, FitOptions};
+
+fn shipped() -> (Vec<u8>, Vec<u8>) {
+    let dir = repo().join("models/german_credit");
+    (std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), std::fs::read(dir.join(GRAPH_FILE)).unwrap())
+}
+
+fn rows(name: &str) -> Matrix {
+    read_csv(&data(name), &read_spec(&spec(name)).unwrap(), MissingLabel::Drop).unwrap().raw
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+#[test]
+fn light_and_tract_agree_on_every_german_row() {
+    let (m, g) = shipped();
+    let light = Bundle::load(&m, &g).unwrap();
+    let tract = Bundle::load_tract(&m, &g).unwrap();
+    assert_eq!(light.runtime().name(), "light");
+    assert_eq!(tract.runtime().name(), "tract");
+    let raw = rows("german_credit");
+    let d = max_diff(&light.predict(&raw).unwrap(), &tract.predict(&raw).unwrap());
+    assert!(d <= 1e-6, "max |light − tract| = {d}");
+    // Row by row (the single-row path) gives the same numbers as the batch.
+    let batch = light.predict(&raw).unwrap();
+    for (i, r) in raw.iter_rows().enumerate().step_by(37) {
+        let one = light.predict(&Matrix::new(r.to_vec(), r.len()).unwrap()).unwrap()[0];
+        assert_eq!(one, batch[i], "row {i}");
+    }
+}
+
+/// give_me_some_credit has missing values: the NaN paths (impute, indicators) agree too.
+#[test]
+fn light_and_tract_agree_with_missing_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = FitOptions::new(spec("give_me_some_credit"), data("give_me_some_credit"), dir.path());
+    o.train.epochs = 1;
+    o.progress = false;
+    fit(&o).unwrap();
+    let m = std::fs::read(dir.path().join(MANIFEST_FILE)).unwrap();
+    let g = std::fs::read(dir.path().join(GRAPH_FILE)).unwrap();
+    let light = Bundle::load(&m, &g).unwrap();
+    assert_eq!(light.runtime().name(), "light");
+    let tract = Bundle::load_tract(&m, &g).unwrap();
+    let raw = rows("give_me_some_credit");
+    assert!(raw.as_slice().iter().any(|v| v.is_nan()));
+    let d = max_diff(&light.predict(&raw).unwrap(), &tract.predict(&raw).unwrap());
+    assert!(d <= 1e-6, "max |light − tract| over {} rows = {d}", raw.rows());
+}
+
+/// A graph that is not exactly what the manifest's preprocessing and its weights rebuild is never
+/// run by the light runtime: it goes to tract, which runs what the graph says.
+#[test]
+fn an_altered_graph_is_left_to_tract() {
+    let (m, g) = shipped();
+    let mut model = onnx::decode(&g).unwrap();
+    let graph = model.graph.as_mut().unwrap();
+    let fill = graph.initializer.iter_mut().find(|t| t.name == "fill").unwrap();
+    let mut v = fill.to_f32().unwrap();
+    v[1] += 5.0;
+    *fill = onnx::TensorProto::floats("fill", &[v.len()], &v);
+    let altered = onnx::encode(&model);
+    let mut manifest: serde_json::Value = serde_json::from_slice(&m).unwrap();
+    manifest["graph"]["sha256"] = sha256_hex(&altered).into();
+    let b = Bundle::load(&serde_json::to_vec(&manifest).unwrap(), &altered).unwrap();
+    assert_eq!(b.runtime().name(), "tract");
+}
+
+#[test]
+fn reasons_are_the_costliest_scored_factors() {
+    let (m, g) = shipped();
+    let adv = Advisor::load(&m, &g).unwrap();
+    let bundle = adv.bundle();
+    let scaling = &bundle.manifest().scaling;
+    let raw = rows("german_credit");
+    let names: Vec<String> = bundle.spec().features().map(|c| c.name.clone()).collect();
+    let mut with_reasons = 0;
+    for (i, r) in raw.iter_rows().enumerate() {
+        let report = adv.report(r, "en").unwrap();
+        assert!(report.reasons.len() <= 4, "row {i}");
+        with_reasons += usize::from(!report.reasons.is_empty());
+        for w in report.reasons.windows(2) {
+            assert!(w[0].points >= w[1].points, "row {i}: reasons not sorted");
+        }
+        for reason in &report.reasons {
+            let f = names.iter().position(|n| *n == reason.field).expect("a model input");
+            assert!(reason.points >= 0.5);
+            // The stated cost is what moving that one field to its reference value gains.
+            let mut cf = r.to_vec();
+            cf[f] = adv.explainer().reference()[f];
+            let q = bundle.predict(&Matrix::new(cf, r.len()).unwrap()).unwrap()[0] as f64;
+            let gain = scaling.points_between(report.probability, q);
+            assert!((gain - reason.points).abs() <= 0.051, "row {i} {}: {gain} vs {}", reason.field, reason.points);
+        }
+        // Higher-risk applicants have reasons.
+        if report.probability > 0.5 {
+            assert!(!report.reasons.is_empty(), "row {i}: p = {} but no reasons", report.probability);
+        }
+    }
+    assert!(with_reasons > 500, "only {with_reasons} of 1000 rows have reasons");
+}
+
+#[test]
+fn what_if_changes_reach_the_next_band_and_respect_directions() {
+    let (m, g) = shipped();
+    let adv = Advisor::load(&m, &g).unwrap();
+    let bundle = adv.bundle();
+    let cols: Vec<_> = bundle.spec().features().cloned().collect();
+    let raw = rows("german_credit");
+    let mut advised = 0;
+    for (i, r) in raw.iter_rows().enumerate().step_by(7) {
+        let w = adv.what_if(r, "en").unwrap();
+        let Some(target) = w.target_score else {
+            assert!(w.changes.is_empty());
+            continue;
+        };
+        advised += usize::from(!w.changes.is_empty());
+        for c in &w.changes {
+            let f = cols.iter().position(|col| col.name == c.field).unwrap();
+            let col = &cols[f];
+            assert!(col.actionable, "row {i}: {} is not actionable", c.field);
+            let new = match &c.value {
+                serde_json::Value::String(s) => col.category_code(s).unwrap() as f32,
+                v => v.as_f64().unwrap() as f32,
+            };
+            match col.direction {
+                Some(Direction::Increase) => assert!(new > r[f], "row {i} {}", c.field),
+                Some(Direction::Decrease) => assert!(new < r[f], "row {i} {}", c.field),
+                _ => assert_ne!(new, r[f]),
+            }
+            let mut cf = r.to_vec();
+            cf[f] = new;
+            let p = bundle.predict(&Matrix::new(cf.clone(), r.len()).unwrap()).unwrap()[0];
+            let s = bundle.manifest().scaling.score(p as f64);
+            assert!(s >= target, "row {i} {}: {s} < {target}", c.field);
+            // Minimal for whole numbers: one step less does not reach the target.
+            if col.integer && !col.is_categorical() {
+                cf[f] = new + if new > r[f] { -1.0 } else { 1.0 };
+                if cf[f] != r[f] {
+                    let p = bundle.predict(&Matrix::new(cf, r.len()).unwrap()).unwrap()[0];
+                    assert!(bundle.manifest().scaling.score(p as f64) < target, "row {i} {}: not the smallest change", c.field);
+                }
+            }
+        }
+    }
+    assert!(advised > 20, "only {advised} applicants got advice");
+}

@@ -1,0 +1,160 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): run by `scripts/test.sh`.
+
+use js_sys::{Array, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+use crate::{Advisor, Model};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MANIFEST: &[u8] = include_bytes!("../../models/german_credit/manifest.json");
+const GRAPH: &[u8] = include_bytes!("../../models/german_credit/model.onnx");
+const PARITY: &str = include_str!(concat!(env!("OUT_DIR"), "/parity.json"));
+
+fn advisor() -> Advisor {
+    Advisor::from_bytes(MANIFEST, GRAPH, None).expect("the shipped bundle loads")
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &k.into()).unwrap()
+}
+
+/// `(code, field, message)` of a thrown error, which must be a JS `Error`.
+fn parts(e: JsValue) -> (String, Option<String>, String) {
+    assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+    (get(&e, "code").as_string().unwrap(), get(&e, "field").as_string(), get(&e, "message").as_string().unwrap())
+}
+
+fn good() -> JsValue {
+    JSON::parse(
+        r#"{"checking_status":"A11","duration":24,"credit_history":"A32","purpose":"A43","credit_amount":3000,
+            "savings_status":"A61","employment":"A73","installment_commitment":3,"other_parties":"A101",
+            "residence_since":2,"property_magnitude":"A121","age":35,"other_payment_plans":"A143",
+            "housing":"A152","existing_credits":1,"job":"A173","num_dependents":1,"own_telephone":"A191"}"#,
+    )
+    .unwrap()
+}
+
+fn with(field: &str, value: JsValue) -> JsValue {
+    let a = good();
+    Reflect::set(&a, &field.into(), &value).unwrap();
+    a
+}
+
+#[wasm_bindgen_test]
+fn every_test_row_matches_the_native_score() {
+    let fixture: serde_json::Value = serde_json::from_str(PARITY).unwrap();
+    let rows = fixture.as_array().expect("no parity fixture: run scripts/test.sh (ADVISOR_PARITY_FIXTURE)");
+    assert_eq!(rows.len(), 200, "german_credit has 200 test rows");
+    let adv = advisor();
+    let mut worst = 0.0f64;
+    for (i, row) in rows.iter().enumerate() {
+        let applicant = JSON::parse(&row["applicant"].to_string()).unwrap();
+        let r = adv.score(applicant, None).unwrap_or_else(|e| panic!("row {i}: {:?}", parts(e)));
+        let p = get(&r, "probability").as_f64().unwrap();
+        let want = row["probability"].as_f64().unwrap();
+        worst = worst.max((p - want).abs());
+        assert!((p - want).abs() <= 1e-6, "row {i}: browser {p} vs native {want}");
+        assert_eq!(get(&get(&r, "band"), "name").as_string().unwrap(), row["band"].as_str().unwrap(), "row {i}");
+    }
+    web_sys::console::log_1(&format!("parity: 200 rows, max |browser − native| = {worst:e}").into());
+}
+
+#[wasm_bindgen_test]
+fn a_report_has_reasons_and_advice() {
+    let adv = advisor();
+    let r = adv.score(good(), Some("zh-CN".into())).unwrap();
+    let reasons: Array = get(&r, "reasons").into();
+    assert!(reasons.length() >= 1 && reasons.length() <= 4, "{} reasons", reasons.length());
+    let first = reasons.get(0);
+    assert!(get(&first, "points").as_f64().unwrap() > 0.0);
+    assert!(get(&first, "text").as_string().unwrap().contains('：'), "zh-CN text");
+    let w = adv.what_if(good(), None).unwrap();
+    assert!(get(&w, "band").is_string());
+    let schema = adv.schema(None).unwrap();
+    assert_eq!(Array::from(&get(&schema, "fields")).length(), 18);
+    let batch = adv.score_batch(Array::of2(&good(), &good()).into()).unwrap();
+    assert_eq!(Array::from(&batch).length(), 2);
+}
+
+#[wasm_bindgen_test]
+fn each_bad_input_has_its_own_error() {
+    let adv = advisor();
+    let mut missing = good();
+    Reflect::delete_property(missing.unchecked_ref::<js_sys::Object>(), &"age".into()).unwrap();
+    let huge = JsValue::from("x".repeat(1 << 20));
+    let deep = JSON::parse(&format!("{}{}", "[".repeat(5000), "]".repeat(5000))).unwrap();
+    let deep_obj = JSON::parse(&format!("{}1{}", r#"{"a":"#.repeat(2000), "}".repeat(2000))).unwrap();
+    let cases: Vec<(&str, JsValue, &str, Option<&str>)> = vec![
+        ("missing field", std::mem::take(&mut missing), "MISSING_FIELD", Some("age")),
+        ("wrong type", with("duration", "long".into()), "WRONG_TYPE", Some("duration")),
+        ("wrong type (bool)", with("checking_status", true.into()), "WRONG_TYPE", Some("checking_status")),
+        ("NaN", with("credit_amount", f64::NAN.into()), "NOT_FINITE", Some("credit_amount")),
+        ("+Infinity", with("credit_amount", f64::INFINITY.into()), "NOT_FINITE", Some("credit_amount")),
+        ("-Infinity", with("credit_amount", f64::NEG_INFINITY.into()), "NOT_FINITE", Some("credit_amount")),
+        ("out of range", with("age", 300.into()), "OUT_OF_RANGE", Some("age")),
+        ("unknown category", with("purpose", "A499".into()), "UNKNOWN_CATEGORY", Some("purpose")),
+        ("extra field", with("favourite_colour", "green".into()), "UNKNOWN_FIELD", Some("favourite_colour")),
+        ("1 MB string", with("purpose", huge), "TOO_LONG", Some("purpose")),
+        ("deeply nested array", with("purpose", deep), "WRONG_TYPE", Some("purpose")),
+        ("deeply nested object", with("age", deep_obj.clone()), "WRONG_TYPE", Some("age")),
+        ("not an object", JsValue::from(42), "BAD_INPUT", None),
+        ("an array", Array::new().into(), "BAD_INPUT", None),
+        ("null", JsValue::NULL, "BAD_INPUT", None),
+    ];
+    let mut messages = std::collections::HashSet::new();
+    for (what, input, code, field) in cases {
+        let e = adv.score(input.clone(), None).map(|_| ()).expect_err(what);
+        let (c, f, msg) = parts(e);
+        assert_eq!(c, code, "{what}: {msg}");
+        assert_eq!(f.as_deref(), field, "{what}: {msg}");
+        assert!(msg.len() < 400, "{what}: message of {} bytes", msg.len());
+        assert!(messages.insert(msg.clone()), "{what}: message repeated: {msg}");
+        // The same input through whatIf and in a batch gives the same error (with the row).
+        let (c2, ..) = parts(adv.what_if(input.clone(), None).map(|_| ()).unwrap_err());
+        assert_eq!(c2, code, "{what} via whatIf");
+        let (c3, f3, _) = parts(adv.score_batch(Array::of2(&good(), &input).into()).map(|_| ()).unwrap_err());
+        assert_eq!(c3, code, "{what} via scoreBatch");
+        assert_eq!(f3, Some(match field { Some(f) => format!("[1].{f}"), None => "[1]".into() }), "{what} via scoreBatch");
+    }
+    // Still works afterwards: nothing trapped.
+    assert!(adv.score(good(), None).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn tampered_bundles_are_rejected() {
+    let mut flipped = GRAPH.to_vec();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x01;
+    let wrong_hash = String::from_utf8(MANIFEST.to_vec()).unwrap().replacen("\"sha256\": \"", "\"sha256\": \"00", 1);
+    let cases: Vec<(&str, Vec<u8>, Vec<u8>, &str)> = vec![
+        ("flipped graph byte", MANIFEST.to_vec(), flipped, "sha256"),
+        ("truncated graph", MANIFEST.to_vec(), GRAPH[..GRAPH.len() - 100].to_vec(), "sha256"),
+        ("truncated manifest", MANIFEST[..MANIFEST.len() / 2].to_vec(), GRAPH.to_vec(), "manifest.json"),
+        ("wrong hash", wrong_hash.into_bytes(), GRAPH.to_vec(), "does not match"),
+        ("empty", vec![], vec![], "manifest.json"),
+    ];
+    for (what, m, g, needle) in cases {
+        let (code, _, msg) = parts(Advisor::from_bytes(&m, &g, None).map(|_| ()).unwrap_err());
+        assert_eq!(code, "BAD_BUNDLE", "{what}: {msg}");
+        assert!(msg.contains(needle), "{what}: {msg}");
+    }
+    let (code, _, msg) = parts(Advisor::from_bytes(MANIFEST, GRAPH, Some("ab".repeat(32))).map(|_| ()).unwrap_err());
+    assert_eq!(code, "BAD_BUNDLE", "{msg}");
+    let sha = advisor_core::bundle::sha256_hex(MANIFEST);
+    assert!(Advisor::from_bytes(MANIFEST, GRAPH, Some(sha)).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn bare_models_run_or_say_why_not() {
+    let (code, _, msg) = parts(Model::from_onnx(b"not onnx", 3).map(|_| ()).unwrap_err());
+    assert!(code == "BAD_BUNDLE" || code == "UNSUPPORTED_GRAPH", "{code}: {msg}");
+    // The advisor graph itself is not a plain MLP: the light runtime says which node it cannot run.
+    let (code, _, msg) = parts(Model::from_onnx(GRAPH, 18).map(|_| ()).unwrap_err());
+    assert_eq!(code, "UNSUPPORTED_GRAPH", "{msg}");
+    assert!(msg.contains("IsNaN"), "{msg}");
+    let adv = advisor();
+    let (code, ..) = parts(adv.predict_raw(&[1.0; 17]).map(|_| ()).unwrap_err());
+    assert_eq!(code, "BAD_INPUT");
+}
