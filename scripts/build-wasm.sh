@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the browser module into web/pkg/ (light runtime: advisor graphs and dense MLPs).
+# Builds the browser module into web/pkg/ (light runtime: advisor graphs and dense MLPs) and
+# copies the default bundle to web/models/, so web/ is ready to serve.
 # `scripts/build-wasm.sh tract` builds the general build (tract: any ONNX graph) into
 # web/pkg-tract/ instead. Both: wasm-pack --target web, profile `wasm` (size-tuned, simd128),
 # then binaryen's wasm-opt -O3 (npm `binaryen`, never Debian's 108).
@@ -19,4 +20,6 @@ wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/advisor_bg.wasm" -o "$out/advisor_bg.wasm"
 rm -f "$out/.gitignore"
+# The page and the examples load the default bundle from web/models/.
+rm -rf web/models && mkdir -p web/models && cp -r models/german_credit web/models/
 ls -l "$out"/advisor_bg.wasm "$out"/advisor.js | awk '{print $5, $9}'

@@ -1,19 +1,37 @@
 #!/usr/bin/env bash
-# The whole test suite (what CI runs): unit tests, cross-crate tests, CLI tests.
+# The whole test suite (what CI runs): native unit, cross-crate and CLI tests; the wasm module's
+# tests in headless Chromium (wasm-bindgen-test); then the page, the widget and the embedding
+# example end to end (playwright-core driving Debian's Chromium; screenshots in
+# $CARGO_TARGET_DIR/browser-artifacts).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 [ -d "$SHARED/data" ] || { echo "missing $SHARED/data (the shared datasets beside the repo)" >&2; exit 1; }
-# core must also build for the browser (no tract, no I/O).
-cargo build --release -p advisor-core --target wasm32-unknown-unknown --no-default-features
 log=$(mktemp)
-set +e
-cargo test --release --workspace --all-targets 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-set -e
-passed=$(grep -oE '^test result: .* ([0-9]+) passed' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-failed=$(grep -oE '; ([0-9]+) failed' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-rm -f "$log"
-echo "rust: $passed passed, $failed failed"
+trap 'rm -f "$log"' EXIT
+status=0
+run() { set +e; "$@" 2>&1 | tee -a "$log"; local s=${PIPESTATUS[0]}; set -e; [ "$s" = 0 ] || status=$s; }
+
+# core must build for the browser without tract.
+run cargo build --release -p advisor-core --target wasm32-unknown-unknown --no-default-features
+run cargo test --release --workspace --exclude advisor-wasm --all-targets
+
+# Browser tests: the native scores of german_credit's test rows, then the wasm module in Chromium.
+fixture="$CARGO_TARGET_DIR/fixtures/german_parity.json"
+mkdir -p "$(dirname "$fixture")"
+run cargo run --release -q -p advisor-tests --bin parity-fixture -- "$fixture"
+ADVISOR_PARITY_FIXTURE="$fixture" CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  run cargo test -p advisor-wasm --target wasm32-unknown-unknown
+
+# The page, the widget and the example, end to end.
+run bash scripts/build-wasm.sh
+ADVISOR_ARTIFACTS="$CARGO_TARGET_DIR/browser-artifacts" run node --test tests/browser/
+
+rust_passed=$(grep -oE '^test result: .* ([0-9]+) passed' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+rust_failed=$(grep -oE '^test result: .*; ([0-9]+) failed' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+e2e_passed=$(grep -oE '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+e2e_failed=$(grep -oE '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+echo "rust + wasm: $rust_passed passed, $rust_failed failed; browser end-to-end: $e2e_passed passed, $e2e_failed failed"
 exit "$status"

@@ -69,7 +69,11 @@ export interface WhatIf {
   target_score: number | null;
   /** Single-field changes reaching the target, smallest first. */
   changes: Change[];
+  /** When no single change reaches it: the changes that raise the score most (up to 3). */
+  improvements: Change[];
 }
+
+export interface Problem { code: ErrorCode; field: string | null; message: string }
 
 export interface Quick { probability: number; score: number; band: string; decision: Decision }
 
@@ -135,6 +139,8 @@ export class Advisor {
   schema(lang?: Lang): Schema;
   score(applicant: Applicant, options?: { lang?: Lang }): Report;
   whatIf(applicant: Applicant, options?: { lang?: Lang }): WhatIf;
+  /** Every problem, at most one per field; empty when the applicant can be scored. */
+  validate(applicant: Applicant): Problem[];
   scoreBatch(rows: Applicant[]): Quick[];
   /** Raw rows: fields in schema order, categories as their index, NaN = not given. */
   predictRaw(rows: Float32Array): Float32Array;

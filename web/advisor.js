@@ -7,6 +7,7 @@
 // Types: advisor.d.ts. Errors are `Error`s with a stable `code` and the `field` path.
 import init, { Advisor as RawAdvisor, Model as RawModel } from './pkg/advisor.js';
 
+const DEFAULT_GRAPH = 'model.onnx';
 let booting = null;
 let broken = false;
 
@@ -67,6 +68,10 @@ export async function load(source, options = {}) {
   let manifest, graph;
   if (typeof source === 'string' || source instanceof URL) {
     const manifestUrl = new URL(source, globalThis.location?.href);
+    // The graph is almost always `model.onnx` beside the manifest: fetch it at the same time
+    // (used only if the manifest names that file).
+    const guess = new URL(DEFAULT_GRAPH, manifestUrl);
+    const early = fetchBytes(guess, fetchFn).catch((e) => e);
     const [, m] = await Promise.all([ready(options.wasm), fetchBytes(manifestUrl, fetchFn)]);
     manifest = m;
     let file;
@@ -78,7 +83,12 @@ export async function load(source, options = {}) {
     if (typeof file !== 'string' || !/^[\w.-]+$/.test(file) || file.startsWith('.')) {
       throw fail('BAD_BUNDLE', 'bundle: graph.file must be a plain file name beside the manifest');
     }
-    graph = await fetchBytes(new URL(file, manifestUrl), fetchFn);
+    if (file === DEFAULT_GRAPH) {
+      graph = await early;
+      if (graph instanceof Error) throw graph;
+    } else {
+      graph = await fetchBytes(new URL(file, manifestUrl), fetchFn);
+    }
   } else if (source && typeof source === 'object') {
     manifest = bytesOf(source.manifest, 'manifest');
     graph = bytesOf(source.graph, 'graph');
@@ -108,6 +118,10 @@ export class Advisor {
   /** `{ probability, score, band, decision, reasons, warnings }` for one applicant. */
   score(applicant, { lang = 'en' } = {}) {
     return call(() => this.#raw.score(applicant, lang));
+  }
+  /** Every problem in an applicant, at most one per field: `[{ code, field, message }]`. */
+  validate(applicant) {
+    return call(() => this.#raw.validate(applicant));
   }
   /** The smallest single changes to actionable fields that reach the next better band. */
   whatIf(applicant, { lang = 'en' } = {}) {

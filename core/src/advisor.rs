@@ -121,6 +121,11 @@ impl Advisor {
         applicant::raw_row(self.bundle.spec(), fields)
     }
 
+    /// Every problem in an applicant record, at most one per field.
+    pub fn problems<'a>(&self, fields: impl IntoIterator<Item = (&'a str, Value)>) -> Vec<crate::Error> {
+        applicant::problems(self.bundle.spec(), fields)
+    }
+
     fn band_view(&self, score: f64, lang: &str) -> BandView {
         let b = self.bundle.manifest().cutoffs.band(score);
         BandView { name: b.name.clone(), label: b.display.get(lang).to_string(), min_score: b.min_score }
@@ -128,9 +133,11 @@ impl Advisor {
 
     /// The full report for one raw row: score, band, decision, reasons, warnings.
     pub fn report(&self, raw: &[f32], lang: &str) -> Result<Report> {
-        let p = self.bundle.predict(&Matrix::new(raw.to_vec(), raw.len())?)?[0] as f64;
+        if raw.len() != self.bundle.spec().n_features() {
+            return Err(crate::Error::Input(format!("{} values; the model takes {}", raw.len(), self.bundle.spec().n_features())));
+        }
+        let (p, reasons) = self.explainer.explain(&self.bundle, raw, lang)?;
         let a = self.bundle.assess(p);
-        let reasons = self.explainer.reasons(&self.bundle, raw, p, lang)?;
         Ok(Report {
             probability: p,
             score: a.score,
@@ -199,7 +206,7 @@ impl Advisor {
                 display: c.display.clone(),
                 hint: c.hint.as_ref().map(|h| h.get(lang).to_string()),
                 group: c.group.clone(),
-                unit: c.unit.clone(),
+                unit: c.unit.as_ref().map(|u| u.get(lang).to_string()),
                 min: c.min,
                 max: c.max,
                 integer: c.integer,

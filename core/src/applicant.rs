@@ -87,26 +87,56 @@ fn number(col: &ColumnSpec, v: f64) -> Result<f32> {
 }
 
 /// Checks a record (field name → value) and returns the model's raw row, in feature order.
+/// The error is the first problem found (see [`problems`] for all of them).
 pub fn raw_row<'a>(spec: &Spec, fields: impl IntoIterator<Item = (&'a str, Value)>) -> Result<Vec<f32>> {
+    let (row, mut errors) = read_all(spec, fields, 1);
+    match errors.pop() {
+        Some(e) => Err(e),
+        None => Ok(row.into_iter().map(|v| v.expect("no error: every feature read")).collect()),
+    }
+}
+
+/// Every problem in a record, at most one per field, in the order found: for forms that show
+/// each message next to its field.
+pub fn problems<'a>(spec: &Spec, fields: impl IntoIterator<Item = (&'a str, Value)>) -> Vec<Error> {
+    read_all(spec, fields, usize::MAX).1
+}
+
+/// Reads what it can; stops after `max_errors` problems.
+fn read_all<'a>(spec: &Spec, fields: impl IntoIterator<Item = (&'a str, Value)>, max_errors: usize) -> (Vec<Option<f32>>, Vec<Error>) {
     let features: Vec<&ColumnSpec> = spec.features().collect();
     let mut row: Vec<Option<f32>> = vec![None; features.len()];
+    let mut errors = vec![];
+    let mut seen = vec![false; features.len()];
     for (n, (name, value)) in fields.into_iter().enumerate() {
+        if errors.len() >= max_errors {
+            return (row, errors);
+        }
         if n >= MAX_FIELDS {
-            return Err(Error::Input(format!("the record has more than {MAX_FIELDS} fields")));
+            errors.push(Error::Input(format!("the record has more than {MAX_FIELDS} fields")));
+            return (row, errors);
         }
         match features.iter().position(|c| c.name == name) {
-            Some(i) => row[i] = Some(read_field(features[i], &value)?),
+            Some(i) => {
+                seen[i] = true;
+                match read_field(features[i], &value) {
+                    Ok(v) => row[i] = Some(v),
+                    Err(e) => errors.push(e),
+                }
+            }
             None if spec.columns().iter().any(|c| c.name == name && c.role != Role::Feature) => {}
             None => {
                 let shown: String = name.chars().take(64).collect();
-                return Err(Error::UnknownField { field: shown });
+                errors.push(Error::UnknownField { field: shown });
             }
         }
     }
-    row.iter()
-        .zip(&features)
-        .map(|(v, c)| v.ok_or_else(|| Error::MissingField { field: c.name.clone() }))
-        .collect()
+    for (i, c) in features.iter().enumerate() {
+        if !seen[i] && errors.len() < max_errors {
+            errors.push(Error::MissingField { field: c.name.clone() });
+        }
+    }
+    (row, errors)
 }
 
 /// The display text of a raw value of `col` (category display, number with unit, or "not given").
@@ -124,7 +154,7 @@ pub fn display_value(col: &ColumnSpec, raw: f32, lang: &str) -> String {
     }
     let v = if col.integer { format!("{}", raw.round()) } else { format!("{}", (raw as f64 * 100.0).round() / 100.0) };
     match &col.unit {
-        Some(u) => format!("{v} {u}"),
+        Some(u) => format!("{v} {}", u.get(lang)),
         None => v,
     }
 }
@@ -203,6 +233,17 @@ mod tests {
         let mut extra = base();
         extra.push(("colour", Value::Text("red".into())));
         assert_eq!(code(rec(extra).unwrap_err()), ("UNKNOWN_FIELD", Some("colour".into())));
+    }
+
+    #[test]
+    fn problems_lists_one_error_per_bad_field() {
+        let p = problems(&spec(), vec![("age", Value::Number(3.0)), ("home", Value::Text("castle".into())), ("x", Value::Null)]);
+        let codes: Vec<(&str, Option<&str>)> = p.iter().map(|e| (e.code(), e.field())).collect();
+        assert_eq!(
+            codes,
+            [("OUT_OF_RANGE", Some("age")), ("UNKNOWN_CATEGORY", Some("home")), ("UNKNOWN_FIELD", Some("x")), ("MISSING_FIELD", Some("income"))]
+        );
+        assert!(problems(&spec(), vec![("age", Value::Number(30.0)), ("home", Value::Null), ("income", Value::Null)]).is_empty());
     }
 
     #[test]

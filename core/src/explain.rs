@@ -112,11 +112,12 @@ impl Explainer {
         &self.candidates[i]
     }
 
-    /// Up to [`MAX_REASONS`] factors that cost the applicant (raw row `raw`, probability `p`) the
-    /// most points, largest first.
-    pub fn reasons(&self, bundle: &Bundle, raw: &[f32], p: f64, lang: &str) -> Result<Vec<Reason>> {
+    /// The applicant's probability (raw row `raw`) and up to [`MAX_REASONS`] factors that cost
+    /// the most points, largest first. The row and its counterfactuals are scored in one batch.
+    pub fn explain(&self, bundle: &Bundle, raw: &[f32], lang: &str) -> Result<(f64, Vec<Reason>)> {
         let features: Vec<&ColumnSpec> = bundle.spec().features().collect();
-        let mut rows = Matrix::with_capacity(features.len(), features.len());
+        let mut rows = Matrix::with_capacity(features.len() + 1, features.len());
+        rows.push_row(raw);
         let mut which = Vec::new();
         for (i, &b) in self.best.iter().enumerate() {
             if raw[i] != b {
@@ -126,19 +127,17 @@ impl Explainer {
                 which.push(i);
             }
         }
-        if which.is_empty() {
-            return Ok(vec![]);
-        }
-        let probs = bundle.predict(&rows)?;
+        let all = bundle.predict(&rows)?;
+        let (p, probs) = (all[0] as f64, &all[1..]);
         let scaling = &bundle.manifest().scaling;
         let mut costs: Vec<(usize, f64)> = which
             .iter()
-            .zip(&probs)
+            .zip(probs)
             .map(|(&i, &q)| (i, scaling.points_between(p, q as f64)))
             .filter(|&(_, pts)| pts >= MIN_POINTS)
             .collect();
         costs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        Ok(costs
+        let reasons = costs
             .into_iter()
             .take(MAX_REASONS)
             .map(|(i, points)| {
@@ -148,6 +147,7 @@ impl Explainer {
                 let sep = if lang.eq_ignore_ascii_case("zh-CN") { "：" } else { ": " };
                 Reason { field: col.name.clone(), text: format!("{label}{sep}{value}"), label, value, points: (points * 10.0).round() / 10.0 }
             })
-            .collect())
+            .collect();
+        Ok((p, reasons))
     }
 }

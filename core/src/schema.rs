@@ -108,9 +108,9 @@ pub struct ColumnSpec {
     /// Whether the value is a whole number (numeric).
     #[serde(default)]
     pub integer: bool,
-    /// Unit shown after the value (numeric).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    /// Unit shown after the value (numeric): a text, or one per language.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "text_or_string")]
+    pub unit: Option<Text>,
     /// The allowed values (categorical, binary, label).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<Category>,
@@ -123,6 +123,20 @@ pub struct ColumnSpec {
     /// Whether an applicant must give a value (no missing allowed when scoring).
     #[serde(default)]
     pub required: bool,
+}
+
+/// Reads `"months"` (same in every language) or `{ en = "months", "zh-CN" = "个月" }`.
+fn text_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Text>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Plain(String),
+        ByLanguage(Text),
+    }
+    Ok(Option::<Either>::deserialize(d)?.map(|e| match e {
+        Either::Plain(s) => Text { en: s, zh_cn: String::new() },
+        Either::ByLanguage(t) => t,
+    }))
 }
 
 fn default_missing() -> Vec<String> {

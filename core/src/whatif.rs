@@ -48,7 +48,13 @@ pub struct WhatIf {
     pub target_score: Option<f64>,
     /// Single-field changes that reach the target, smallest relative change first.
     pub changes: Vec<Change>,
+    /// When no single change reaches the target: the single changes that raise the score the
+    /// most (at least one point), largest gain first, at most [`MAX_IMPROVEMENTS`].
+    pub improvements: Vec<Change>,
 }
+
+/// Most partial improvements listed.
+pub const MAX_IMPROVEMENTS: usize = 3;
 
 struct Eval<'a> {
     bundle: &'a Bundle,
@@ -75,7 +81,7 @@ pub fn what_if(bundle: &Bundle, explainer: &Explainer, raw: &[f32], score: f64, 
     let cutoffs = &bundle.manifest().cutoffs;
     let band = cutoffs.band(score);
     let at = cutoffs.bands.iter().position(|b| b.name == band.name).unwrap_or(0);
-    let mut out = WhatIf { band: band.name.clone(), target: None, target_score: None, changes: vec![] };
+    let mut out = WhatIf { band: band.name.clone(), target: None, target_score: None, changes: vec![], improvements: vec![] };
     if at == 0 {
         return Ok(out);
     }
@@ -84,39 +90,59 @@ pub fn what_if(bundle: &Bundle, explainer: &Explainer, raw: &[f32], score: f64, 
     out.target_score = Some(target);
 
     let pre = &bundle.manifest().preprocessing;
+    let change = |col: &ColumnSpec, i: usize, value: f32, score: f64| Change {
+        field: col.name.clone(),
+        label: col.label(lang).to_string(),
+        from: display_value(col, raw[i], lang),
+        to: display_value(col, value, lang),
+        value: json_value(col, value),
+        score: (score * 10.0).round() / 10.0,
+        band: cutoffs.band(score).name.clone(),
+    };
     let mut found: Vec<(f64, Change)> = vec![];
+    let mut partial: Vec<(f64, Change)> = vec![];
     for (i, col) in bundle.spec().features().enumerate() {
         if !col.actionable {
             continue;
         }
         let eval = Eval { bundle, raw, i };
         let dir = col.direction.unwrap_or(Direction::Any);
-        let hit = match &pre.inputs[i] {
+        let search = match &pre.inputs[i] {
             InputTransform::Categorical { n_codes, .. } => categorical(&eval, *n_codes, dir, target)?,
             InputTransform::Numeric { impute, .. } => numeric(&eval, col, explainer.candidates(i), *impute, dir, target)?,
         };
-        if let Some((value, score, size)) = hit {
-            found.push((
-                size,
-                Change {
-                    field: col.name.clone(),
-                    label: col.label(lang).to_string(),
-                    from: display_value(col, raw[i], lang),
-                    to: display_value(col, value, lang),
-                    value: json_value(col, value),
-                    score: (score * 10.0).round() / 10.0,
-                    band: cutoffs.band(score).name.clone(),
-                },
-            ));
+        if let Some((value, s, size)) = search.hit {
+            found.push((size, change(col, i, value, s)));
+        }
+        if let Some((value, s)) = search.best {
+            if s >= score + 1.0 {
+                partial.push((s, change(col, i, value, s)));
+            }
         }
     }
     found.sort_by(|a, b| a.0.total_cmp(&b.0));
     out.changes = found.into_iter().map(|(_, c)| c).collect();
+    if out.changes.is_empty() {
+        partial.sort_by(|a, b| b.0.total_cmp(&a.0));
+        out.improvements = partial.into_iter().take(MAX_IMPROVEMENTS).map(|(_, c)| c).collect();
+    }
     Ok(out)
 }
 
-/// The nearest allowed category reaching `target`: (code, score, relative size of the change).
-fn categorical(eval: &Eval, n_codes: u32, dir: Direction, target: f64) -> Result<Option<(f32, f64, f64)>> {
+/// What one field's search found.
+struct Search {
+    /// The smallest change reaching the target: (value, score, relative size of the change).
+    hit: Option<(f32, f64, f64)>,
+    /// The allowed value with the highest score seen: (value, score).
+    best: Option<(f32, f64)>,
+}
+
+fn best_of(values: &[f32], scores: &[f64]) -> Option<(f32, f64)> {
+    values.iter().copied().zip(scores.iter().copied()).max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The nearest allowed category reaching `target`.
+fn categorical(eval: &Eval, n_codes: u32, dir: Direction, target: f64) -> Result<Search> {
     let cur = eval.raw[eval.i];
     let mut codes: Vec<f32> = (0..n_codes)
         .map(|c| c as f32)
@@ -125,20 +151,22 @@ fn categorical(eval: &Eval, n_codes: u32, dir: Direction, target: f64) -> Result
         .collect();
     codes.sort_by(|a, b| (a - cur).abs().total_cmp(&(b - cur).abs()).then(a.total_cmp(b)));
     let scores = eval.scores(&codes)?;
-    Ok(codes
+    let hit = codes
         .iter()
         .zip(&scores)
         .find(|(_, &s)| s >= target)
-        .map(|(&c, &s)| (c, s, if cur.is_nan() { 1.0 } else { (c - cur).abs() as f64 / n_codes.max(1) as f64 })))
+        .map(|(&c, &s)| (c, s, if cur.is_nan() { 1.0 } else { (c - cur).abs() as f64 / n_codes.max(1) as f64 }));
+    Ok(Search { hit, best: best_of(&codes, &scores) })
 }
 
-/// The smallest move of a number reaching `target`: (value, score, relative size of the change).
-fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direction, target: f64) -> Result<Option<(f32, f64, f64)>> {
+/// The smallest move of a number reaching `target`.
+fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direction, target: f64) -> Result<Search> {
     let cur = if eval.raw[eval.i].is_nan() { impute } else { eval.raw[eval.i] };
     let lo = col.min.map(|v| v as f32).unwrap_or_else(|| cands.first().copied().unwrap_or(cur).min(cur));
     let hi = col.max.map(|v| v as f32).unwrap_or_else(|| cands.last().copied().unwrap_or(cur).max(cur));
     let span = (hi - lo).max(f32::MIN_POSITIVE);
     let mut best: Option<(f32, f64, f64)> = None;
+    let mut top: Option<(f32, f64)> = None;
     let sides: &[f32] = match dir {
         Direction::Increase => &[hi],
         Direction::Decrease => &[lo],
@@ -151,6 +179,11 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
         let snap = |v: f32| if col.integer { v.round() } else { v };
         let grid: Vec<f32> = (1..=GRID).map(|j| snap(cur + (end - cur) * j as f32 / GRID as f32)).collect();
         let scores = eval.scores(&grid)?;
+        if let Some(b) = best_of(&grid, &scores) {
+            if top.is_none_or(|t| b.1 > t.1) {
+                top = Some(b);
+            }
+        }
         let Some(j) = scores.iter().position(|&s| s >= target) else { continue };
         // Narrow between the last failing point and the first passing one.
         let (mut fail, mut pass, mut pass_score) = (if j == 0 { cur } else { grid[j - 1] }, grid[j], scores[j]);
@@ -171,5 +204,5 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
             best = Some((pass, pass_score, size));
         }
     }
-    Ok(best)
+    Ok(Search { hit: best, best: top })
 }

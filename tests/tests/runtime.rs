@@ -127,6 +127,11 @@ fn what_if_changes_reach_the_next_band_and_respect_directions() {
             continue;
         };
         advised += usize::from(!w.changes.is_empty());
+        let now = bundle.manifest().scaling.score(bundle.predict(&Matrix::new(r.to_vec(), r.len()).unwrap()).unwrap()[0] as f64);
+        assert!(w.changes.is_empty() || w.improvements.is_empty(), "row {i}: improvements only when nothing reaches");
+        for c in &w.improvements {
+            assert!(c.score >= now + 0.9 && c.score < target, "row {i} {}: {} from {now}", c.field, c.score);
+        }
         for c in &w.changes {
             let f = cols.iter().position(|col| col.name == c.field).unwrap();
             let col = &cols[f];

@@ -1,0 +1,52 @@
+// Drives page.html in fresh headless Chromium runs and prints medians.
+// Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract]
+// (scripts/bench-page.sh serves the repo and runs this).
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const opt = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
+const runs = Number(opt('runs', 5));
+const base = opt('base', 'http://127.0.0.1:8099');
+const pkg = opt('pkg', 'pkg');
+const results = [];
+for (let r = 0; r < runs; r++) {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const page = await browser.newPage();
+  const bytes = new Map();
+  page.on('response', async (res) => {
+    const url = new URL(res.url());
+    if (/\.(js|mjs|wasm|json|onnx)$/.test(url.pathname) && !url.pathname.startsWith('/benches/')) {
+      try { bytes.set(url.pathname, (await res.body()).length); } catch { /* redirects */ }
+    }
+  });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/benches/browser/page.html?pkg=${pkg}`);
+  await page.waitForFunction(() => window.__RESULT, null, { timeout: 120000 });
+  const res = await page.evaluate(() => window.__RESULT);
+  res.fetched = Object.fromEntries(bytes);
+  if (errors.length) res.errors = errors;
+  results.push(res);
+  await browser.close();
+}
+const med = (f) => { const v = results.map(f).sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
+const summary = {
+  runs, pkg, runtime: results[0].info.runtime, crossOriginIsolated: results[0].crossOriginIsolated,
+  ready_ms: med((r) => r.ready_ms),
+  first_score_ms: med((r) => r.first_score_ms),
+  score_with_reasons_p50_us: med((r) => r.score_with_reasons.p50_us),
+  score_with_reasons_p99_us: med((r) => r.score_with_reasons.p99_us),
+  score_with_reasons_mean_us: med((r) => r.score_with_reasons.mean_us),
+  what_if_p50_us: med((r) => r.what_if.p50_us),
+  score_batch_rows_per_s: Math.round(med((r) => r.score_batch_rows_per_s)),
+  predict_raw_rows_per_s: Math.round(med((r) => r.predict_raw_rows_per_s)),
+  per_run_ready_ms: results.map((r) => Math.round(r.ready_ms)),
+  per_run_first_score_ms: results.map((r) => Math.round(r.first_score_ms)),
+  fetched_bytes: results[0].fetched,
+  errors: results.flatMap((r) => r.errors ?? []),
+};
+console.log(JSON.stringify(summary, null, 1));

@@ -1,0 +1,70 @@
+// In-page benchmark of the advisor's JS API on the shipped bundle (driven by bench-page.mjs).
+// t = 0 is the navigation start. Applicants are synthetic (seeded), drawn from the schema.
+const T_MODULE = performance.now();
+const q = new URLSearchParams(location.search);
+const ITERS = Number(q.get('iters') ?? 2000);
+const pkg = q.get('pkg') ?? 'pkg';
+
+const { load } = await import(`/web/advisor.js`);
+const advisor = await load('/models/german_credit/manifest.json', { wasm: `/web/${pkg}/advisor_bg.wasm` });
+const T_READY = performance.now();
+const schema = advisor.schema();
+let seed = 42;
+const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+function applicant() {
+  const a = {};
+  for (const f of schema.fields) {
+    if (f.categories.length) a[f.name] = f.categories[Math.floor(rnd() * f.categories.length)].value;
+    else {
+      const lo = f.min ?? 0, hi = f.max ?? Math.max(1, 3 * (f.typical ?? 1));
+      const v = lo + rnd() * (hi - lo);
+      a[f.name] = f.integer ? Math.round(v) : v;
+    }
+  }
+  return a;
+}
+const first = applicant();
+const t0 = performance.now();
+const firstReport = advisor.score(first);
+const T_FIRST = performance.now();
+
+const pool = Array.from({ length: 256 }, applicant);
+const median = (a) => { const s = Float64Array.from(a).sort(); return s[Math.floor(s.length / 2)]; };
+const pct = (a, p) => { const s = Float64Array.from(a).sort(); return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)]; };
+function timeCalls(fn, n) {
+  for (let i = 0; i < 100; i++) fn(pool[i % pool.length]);
+  const t = new Float64Array(n);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) { const a = performance.now(); fn(pool[i % pool.length]); t[i] = performance.now() - a; }
+  const wall = performance.now() - start;
+  return { p50_us: median(t) * 1e3, p99_us: pct(t, 99) * 1e3, mean_us: (wall / n) * 1e3 };
+}
+const R = {
+  crossOriginIsolated: self.crossOriginIsolated,
+  info: advisor.info(),
+  module_start_ms: T_MODULE,
+  ready_ms: T_READY,
+  first_score_ms: T_FIRST,
+  first_score_call_ms: T_FIRST - t0,
+  first_report: { score: firstReport.score, band: firstReport.band.name, reasons: firstReport.reasons.length },
+  score_with_reasons: timeCalls((a) => advisor.score(a), ITERS),
+  what_if: timeCalls((a) => advisor.whatIf(a), Math.min(ITERS, 300)),
+};
+// Batch: applicants through scoreBatch (checks + model), raw rows through predictRaw (model with
+// preprocessing).
+const batch = Array.from({ length: 10000 }, (_, i) => pool[i % pool.length]);
+advisor.scoreBatch(batch);
+let t = performance.now();
+advisor.scoreBatch(batch);
+R.score_batch_rows_per_s = 10000 / ((performance.now() - t) / 1e3);
+const nIn = schema.fields.length;
+const raw = new Float32Array(10000 * nIn);
+batch.forEach((a, r) => schema.fields.forEach((f, j) => {
+  raw[r * nIn + j] = f.categories.length ? f.categories.findIndex((c) => c.value === a[f.name]) : a[f.name];
+}));
+advisor.predictRaw(raw);
+const rawTimes = [];
+for (let i = 0; i < 5; i++) { t = performance.now(); advisor.predictRaw(raw); rawTimes.push(performance.now() - t); }
+R.predict_raw_rows_per_s = 10000 / (median(rawTimes) / 1e3);
+document.getElementById('out').textContent = JSON.stringify(R, null, 1);
+window.__RESULT = R;

@@ -1,0 +1,245 @@
+// End-to-end tests of the advisor page and the embedding example in real headless Chromium
+// (Debian's /usr/bin/chromium driven by playwright-core). Run by scripts/test.sh after
+// scripts/build-wasm.sh; screenshots go to $ADVISOR_ARTIFACTS (default target dir).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ART = process.env.ADVISOR_ARTIFACTS ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'browser-artifacts');
+const PORT = Number(process.env.ADVISOR_TEST_PORT ?? 8731);
+const BASE = `http://127.0.0.1:${PORT}`;
+const AXE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; form-action 'none'";
+
+let server, browser;
+
+before(async () => {
+  mkdirSync(ART, { recursive: true });
+  server = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), path.join(ROOT, 'web'), String(PORT), '-q'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${BASE}/index.html`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+/** A fresh page recording every request, CSP violation, page error and widget event.
+ * `audit`: the page's CSP is bypassed so that axe-core (which injects styles) can run; CSP and
+ * requests are checked in the non-audit runs of the same flows. */
+async function open(url, { audit = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, bypassCSP: audit });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    window.__events = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    for (const type of ['advisor-score', 'advisor-error', 'advisor-ready']) {
+      document.addEventListener(type, (e) => window.__events.push({ type, code: e.detail?.code, score: e.detail?.report?.score }));
+    }
+  });
+  await page.goto(`${BASE}/${url}`);
+  await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor, null, { timeout: 30000 });
+  return { page, context, requests, errors };
+}
+
+// caret: 'initial' — the default injects a <style> to hide the caret, which the page's CSP (rightly) blocks.
+const shot = (page, name) => page.screenshot({ path: path.join(ART, `${name}.png`), fullPage: true, caret: 'initial' });
+
+/** axe-core over the document and the widget's shadow root: no serious or critical violations. */
+async function axe(page, state) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(found, [], `axe in state "${state}"`);
+}
+
+// A plausible applicant, typed as a person would (the texts a form gives).
+const APPLICANT = {
+  checking_status: 'A11', duration: '48', credit_history: 'A32', purpose: 'A43', credit_amount: '6000',
+  savings_status: 'A61', employment: 'A72', installment_commitment: '4', other_parties: 'A101', residence_since: '2',
+  property_magnitude: 'A124', age: '23', other_payment_plans: 'A143', housing: 'A151', existing_credits: '1',
+  job: 'A173', num_dependents: '1', own_telephone: 'A191',
+};
+
+async function fill(page, values) {
+  for (const [name, value] of Object.entries(values)) {
+    const el = page.locator(`credit-advisor [name="${name}"]`);
+    if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
+    else await el.fill(value);
+  }
+}
+
+const button = (page, name) => page.locator('credit-advisor').getByRole('button', { name });
+const labels = (page) => page.locator('credit-advisor label').allInnerTexts();
+
+/** The whole customer session; `check(state)` runs at each state (axe + screenshot in the audit run). */
+async function session(page, check) {
+  await check('1-form');
+
+  await fill(page, APPLICANT);
+  await button(page, 'Review my answers').click();
+  const review = page.locator('credit-advisor [part="review"]');
+  await review.waitFor();
+  assert.match(await review.innerText(), /Loan duration\s+48 months/);
+  await check('2-review');
+
+  await button(page, 'Confirm and see my result').click();
+  const result = page.locator('credit-advisor [part="result"]');
+  await result.waitFor();
+  const score1 = Number(await result.locator('.score').innerText());
+  assert.ok(score1 >= 300 && score1 <= 850, `score ${score1}`);
+  assert.match(await result.locator('.band').innerText(), /^[A-E] · /);
+  assert.match(await result.locator('.probability').innerText(), /^\d+(\.\d)?%$/);
+  const reasons = await result.locator('[part="reasons"] li').allInnerTexts();
+  assert.ok(reasons.length >= 1 && reasons.length <= 4, `${reasons.length} reasons`);
+  assert.ok(reasons.some((r) => /Loan duration|Checking account/.test(r)), reasons.join(' | '));
+  const advice1 = await result.innerText();
+  await check('3-result');
+
+  // Edit a field: the result and the advice update live.
+  await page.locator('credit-advisor [name="duration"]').fill('6');
+  await page.waitForFunction((s) => Number(document.querySelector('credit-advisor').shadowRoot.querySelector('.score')?.textContent) !== s, score1);
+  const score2 = Number(await result.locator('.score').innerText());
+  assert.ok(score2 > score1, `a 6-month loan scores higher (${score2} vs ${score1})`);
+  assert.notEqual(await result.innerText(), advice1);
+  await check('4-edited');
+
+  // Switch language: every label changes, and the result is in Chinese too.
+  const en = await labels(page);
+  await page.locator('credit-advisor').getByRole('button', { name: '中文' }).click();
+  await page.locator('credit-advisor [part="result"] h3', { hasText: '您的结果' }).waitFor();
+  const zh = await labels(page);
+  assert.equal(zh.length, en.length);
+  zh.forEach((l, i) => {
+    assert.notEqual(l, en[i], `label ${i} did not change`);
+    assert.match(l, /[\u4e00-\u9fff]/, `label ${i} "${l}" is not Chinese`);
+  });
+  assert.match(await result.innerText(), /降低您评分的因素/);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  await check('5-result-zh');
+}
+
+test('a person fills the form, reviews, sees the result, edits live and switches language', async () => {
+  const { page, context, requests, errors } = await open('index.html');
+  const assetCount = requests.length;
+  await session(page, async () => {});
+  // Privacy: nothing was requested after the initial assets, during the whole session.
+  assert.deepEqual(requests.slice(assetCount), [], 'requests after load');
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+  assert.deepEqual(errors, []);
+  const events = await page.evaluate(() => window.__events.map((e) => e.type));
+  assert.ok(events.filter((t) => t === 'advisor-score').length >= 2, events.join());
+  await context.close();
+});
+
+test('every state of the session passes axe-core (no serious or critical violations)', async () => {
+  const { page, context } = await open('index.html', { audit: true });
+  await session(page, async (state) => {
+    await axe(page, state);
+    await shot(page, state);
+  });
+  await context.close();
+});
+
+
+for (const audit of [false, true]) test(`bad input shows the message next to the field and scores nothing${audit ? ' (axe)' : ''}`, async () => {
+  const { page, context } = await open('index.html', { audit });
+  const bad = { ...APPLICANT, age: '', duration: 'abc', credit_amount: '99999999' };
+  await fill(page, bad);
+  await button(page, 'Review my answers').click();
+  const err = (name) => page.locator(`credit-advisor [name="${name}"] ~ .error`);
+  await err('age').waitFor();
+  assert.equal(await err('age').innerText(), 'Please fill in this field.');
+  assert.equal(await err('duration').innerText(), 'Please enter a whole number, using digits only.');
+  assert.match(await err('credit_amount').innerText(), /^Please enter a number from \d+ to \d+\.$/);
+  for (const name of ['age', 'duration', 'credit_amount']) {
+    const input = page.locator(`credit-advisor [name="${name}"]`);
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    const described = await input.getAttribute('aria-describedby');
+    assert.ok(described.includes(await err(name).getAttribute('id')), `${name} is described by its message`);
+  }
+  assert.equal(await page.locator('credit-advisor [name="purpose"]').getAttribute('aria-invalid'), 'false');
+  assert.match(await page.locator('credit-advisor .summary').innerText(), /3 problems/);
+  // Focus moved to the first bad field.
+  assert.equal(await page.evaluate(() => document.querySelector('credit-advisor').shadowRoot.activeElement?.name), 'duration');
+  assert.equal(await page.locator('credit-advisor [part="review"], credit-advisor [part="result"]').count(), 0);
+  assert.equal(await page.evaluate(() => window.__events.filter((e) => e.type === 'advisor-score').length), 0);
+  if (audit) {
+    await axe(page, 'errors');
+    await shot(page, '6-errors');
+  } else {
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+  }
+
+  // Fixing a field clears its message as the person types.
+  await page.locator('credit-advisor [name="duration"]').fill('12');
+  await page.waitForFunction(() => !document.querySelector('credit-advisor').shadowRoot.querySelector('[name="duration"] ~ .error')?.textContent);
+  assert.equal(await page.locator('credit-advisor [name="duration"]').getAttribute('aria-invalid'), 'false');
+  await context.close();
+});
+
+test('the embedding example works under the strict CSP with SRI and host theming', async () => {
+  // The SRI and manifest pins in the example are the real files' (scripts/sri.sh --write).
+  const html = readFileSync(path.join(ROOT, 'web/examples/embed.html'), 'utf8');
+  const sri = `sha384-${createHash('sha384').update(readFileSync(path.join(ROOT, 'web/credit-advisor.js'))).digest('base64')}`;
+  assert.ok(html.includes(`integrity="${sri}"`), 'embed.html pins an old credit-advisor.js: run scripts/sri.sh --write');
+  const { page, context, requests, errors } = await open('examples/embed.html');
+  const assets = requests.length;
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.equal(csp, CSP);
+  const accent = await page.locator('credit-advisor').evaluate((el) => getComputedStyle(el.shadowRoot.querySelector('button[part~="primary"]')).backgroundColor);
+  assert.equal(accent, 'rgb(138, 59, 18)', 'host theme reaches the widget');
+  await fill(page, { ...APPLICANT, checking_status: 'A14', duration: '12', credit_amount: '1500', age: '45' });
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
+  await page.locator('#next-step:not([hidden])').waitFor();
+  assert.match(await page.locator('#next-step-text').innerText(), /^Band [A-E]:/);
+  assert.deepEqual(requests.slice(assets), []);
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+  assert.deepEqual(errors, []);
+  await shot(page, '7-example');
+  await context.close();
+
+  const audit = await open('examples/embed.html', { audit: true });
+  await axe(audit.page, 'example');
+  await audit.context.close();
+});
+
+test('a bundle that fails its integrity check is refused with advisor-error', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}/index.html`);
+  await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor);
+  const detail = await page.evaluate(() => new Promise((resolve) => {
+    const w = document.createElement('credit-advisor');
+    w.addEventListener('advisor-error', (e) => resolve(e.detail));
+    w.setAttribute('integrity', '0'.repeat(64));
+    w.setAttribute('model', 'models/german_credit/manifest.json');
+    document.body.append(w);
+  }));
+  assert.equal(detail.code, 'BAD_BUNDLE');
+  assert.match(detail.message, /sha256/);
+  await context.close();
+});

@@ -1,0 +1,397 @@
+// <credit-advisor>: the advisor as an embeddable custom element. One ES module, no globals
+// (beyond registering the element). Everything is computed on this device.
+//
+//   <script type="module" src="credit-advisor.js"></script>
+//   <credit-advisor model="models/german_credit/manifest.json" lang="en"></credit-advisor>
+//
+// Attributes: model (bundle manifest URL), lang (en | zh-CN), integrity (sha256 of the manifest),
+// catalog (product catalog URL; reserved for recommendations). Events: advisor-ready,
+// advisor-score ({ report, whatIf, applicant }), advisor-error ({ code, field, message }).
+// Theming: CSS custom properties (--advisor-*) and ::part(). See web/examples/README.md.
+import { load } from './advisor.js';
+
+const UI = {
+  en: {
+    title: 'Credit check',
+    privacy: 'Private by design: nothing you enter leaves this device. The model runs in your browser.',
+    loading: 'Loading the model…',
+    loadFailed: 'The model could not be loaded.',
+    language: 'Language',
+    groups: { loan: 'Your loan', finances: 'Your finances', history: 'Your credit history', employment: 'Work and income', personal: 'About you', housing: 'Home and property', other: 'Other details' },
+    optional: '(optional)',
+    choose: 'Choose…',
+    example: (v) => `e.g. ${v}`,
+    review: 'Review my answers',
+    reviewTitle: 'Check your answers',
+    reviewHelp: 'Please check these before we calculate your result. You can still change them afterwards.',
+    notGiven: 'Not given',
+    edit: 'Change answers',
+    confirm: 'Confirm and see my result',
+    errorsSummary: (n) => (n === 1 ? 'There is 1 problem with your answers.' : `There are ${n} problems with your answers.`),
+    err: {
+      MISSING_FIELD: 'Please fill in this field.',
+      WRONG_TYPE: (f) => (f.categories.length ? 'Please choose one of the options.' : f.integer ? 'Please enter a whole number, using digits only.' : 'Please enter a number, using digits only.'),
+      NOT_FINITE: 'Please enter a number, using digits only.',
+      OUT_OF_RANGE: (f) => `Please enter a number from ${f.min ?? '…'} to ${f.max ?? '…'}.`,
+      UNKNOWN_CATEGORY: 'Please choose one of the options.',
+      TOO_LONG: 'This answer is too long.',
+      other: 'This answer cannot be used.',
+    },
+    resultTitle: 'Your result',
+    score: 'Score',
+    scoreOf: (s, lo, hi) => `Score ${s} on a scale from ${lo} to ${hi}`,
+    band: 'Risk band',
+    probability: 'Estimated chance of repayment problems',
+    decisionLabel: 'Outcome',
+    decision: { approve: 'Likely to be approved', refer: 'Needs a closer look by the lender', decline: 'Likely to be declined' },
+    reasonsTitle: 'What lowered your score',
+    noReasons: 'Nothing in your answers lowered your score noticeably.',
+    points: (p) => `−${p} points`,
+    adviceTitle: 'What would improve it',
+    adviceTarget: (band, score) => `To reach band ${band} (score ${score} or more), any one of these would do:`,
+    adviceNone: 'No single change to the things you can act on reaches the next band.',
+    adviceMost: 'These single changes would raise your score the most:',
+    adviceBest: 'You are already in the best band.',
+    change: (c) => `${c.label}: from ${c.from} to ${c.to}`,
+    changeResult: (c) => `score ${c.score}, band ${c.band}`,
+    stale: 'Fix the marked answers to update your result.',
+    warnings: 'Notes',
+  },
+  'zh-CN': {
+    title: '信用评估',
+    privacy: '隐私优先：您输入的任何内容都不会离开本设备，模型在您的浏览器中运行。',
+    loading: '正在加载模型…',
+    loadFailed: '无法加载模型。',
+    language: '语言',
+    groups: { loan: '您的贷款', finances: '您的财务状况', history: '您的信用记录', employment: '工作与收入', personal: '个人信息', housing: '住房与财产', other: '其他信息' },
+    optional: '（选填）',
+    choose: '请选择…',
+    example: (v) => `例如 ${v}`,
+    review: '检查我的回答',
+    reviewTitle: '请核对您的回答',
+    reviewHelp: '计算结果前请先核对以下内容，之后仍可修改。',
+    notGiven: '未提供',
+    edit: '修改回答',
+    confirm: '确认并查看结果',
+    errorsSummary: (n) => `您的回答中有 ${n} 处问题。`,
+    err: {
+      MISSING_FIELD: '请填写此项。',
+      WRONG_TYPE: (f) => (f.categories.length ? '请选择其中一个选项。' : f.integer ? '请输入整数（仅限数字）。' : '请输入数字（仅限数字）。'),
+      NOT_FINITE: '请输入数字（仅限数字）。',
+      OUT_OF_RANGE: (f) => `请输入 ${f.min ?? '…'} 到 ${f.max ?? '…'} 之间的数字。`,
+      UNKNOWN_CATEGORY: '请选择其中一个选项。',
+      TOO_LONG: '此回答过长。',
+      other: '此回答无法使用。',
+    },
+    resultTitle: '您的结果',
+    score: '评分',
+    scoreOf: (s, lo, hi) => `评分 ${s}（范围 ${lo} 至 ${hi}）`,
+    band: '风险等级',
+    probability: '预计出现还款问题的概率',
+    decisionLabel: '结论',
+    decision: { approve: '很可能获批', refer: '需要贷款机构进一步审核', decline: '很可能被拒绝' },
+    reasonsTitle: '降低您评分的因素',
+    noReasons: '您的回答中没有明显降低评分的因素。',
+    points: (p) => `−${p} 分`,
+    adviceTitle: '如何提高评分',
+    adviceTarget: (band, score) => `要达到 ${band} 级（评分 ${score} 或以上），以下任意一项即可：`,
+    adviceNone: '在您可以改变的因素中，没有单项改变能达到更高等级。',
+    adviceMost: '以下单项改变最能提高您的评分：',
+    adviceBest: '您已处于最佳等级。',
+    change: (c) => `${c.label}：由 ${c.from} 改为 ${c.to}`,
+    changeResult: (c) => `评分 ${c.score}，等级 ${c.band}`,
+    stale: '请修正标出的回答以更新结果。',
+    warnings: '说明',
+  },
+};
+
+const CSS_URL = new URL('./credit-advisor.css', import.meta.url).href;
+const SVG = 'http://www.w3.org/2000/svg';
+let nextId = 0;
+
+/** Creates an element: h('p', { class: 'x', part: 'y' }, 'text', child…). */
+function h(tag, attrs = {}, ...children) {
+  const el = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) if (c != null && c !== false) el.append(c);
+  return el;
+}
+
+const fmt = (n, d = 0) => Number(n).toFixed(d);
+
+export class CreditAdvisor extends HTMLElement {
+  static observedAttributes = ['model', 'lang', 'integrity', 'catalog'];
+  #root = this.attachShadow({ mode: 'open' });
+  // The stylesheet link stays put across renders (re-creating it would refetch the CSS).
+  #view = this.#root.appendChild(document.createElement('div'));
+  #uid = `ca${nextId++}`;
+  #advisor = null;
+  #loading = null;
+  #values = {};
+  #stage = 'form'; // form → review → result
+  #problems = new Map();
+  #result = null;
+
+  get #lang() {
+    return this.getAttribute('lang') === 'zh-CN' ? 'zh-CN' : 'en';
+  }
+  get #t() {
+    return UI[this.#lang];
+  }
+  /** The loaded advisor (see advisor.d.ts), or null before `advisor-ready`. */
+  get advisor() {
+    return this.#advisor;
+  }
+
+  connectedCallback() {
+    if (!this.#advisor && !this.#loading) this.#load();
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (old === value || !this.isConnected) return;
+    if (name === 'model' || name === 'integrity') this.#load();
+    else if (name === 'lang' && this.#advisor) {
+      if (this.#stage === 'result') this.#score();
+      this.#render();
+    }
+  }
+
+  async #load() {
+    const url = this.getAttribute('model');
+    this.#advisor = null;
+    this.#renderStatus(this.#t.loading, true);
+    if (!url) return this.#fail({ code: 'BAD_INPUT', message: 'credit-advisor: the `model` attribute is missing', field: 'model' });
+    const loading = (this.#loading = load(url, { integrity: this.getAttribute('integrity') || undefined }));
+    try {
+      const advisor = await loading;
+      if (this.#loading !== loading) return; // superseded by a newer `model`
+      this.#advisor = advisor;
+      this.#values = {};
+      this.#stage = 'form';
+      this.#render();
+      performance.mark?.('advisor-interactive');
+      this.dispatchEvent(new CustomEvent('advisor-ready', { bubbles: true, composed: true, detail: advisor.info() }));
+    } catch (e) {
+      if (this.#loading === loading) this.#fail(e);
+    } finally {
+      if (this.#loading === loading) this.#loading = null;
+    }
+  }
+
+  #fail(e) {
+    this.#renderStatus(`${this.#t.loadFailed} (${e.code ?? 'ERROR'})`, false);
+    this.#emitError(e);
+  }
+
+  #emitError(e) {
+    const detail = { code: e.code ?? 'INTERNAL', field: e.field ?? null, message: e.message ?? String(e) };
+    this.dispatchEvent(new CustomEvent('advisor-error', { bubbles: true, composed: true, detail }));
+  }
+
+  #shell(...content) {
+    const t = this.#t;
+    const langButton = (code, label) =>
+      h('button', { type: 'button', lang: code, part: 'lang-button', 'aria-pressed': String(this.#lang === code), onclick: () => this.setAttribute('lang', code) }, label);
+    if (!this.#root.querySelector('link')) this.#root.prepend(h('link', { rel: 'stylesheet', href: CSS_URL }));
+    this.#view.replaceChildren(
+      h('section', { class: 'advisor', part: 'container', 'aria-labelledby': `${this.#uid}-title`, lang: this.#lang },
+        h('header', { part: 'header' },
+          h('h2', { id: `${this.#uid}-title` }, t.title),
+          h('div', { role: 'group', 'aria-label': t.language, class: 'langs' }, langButton('en', 'English'), langButton('zh-CN', '中文'))),
+        h('p', { class: 'privacy', part: 'privacy' }, t.privacy),
+        ...content,
+        h('section', { part: 'products', class: 'products', hidden: true, 'data-catalog': this.getAttribute('catalog') ?? false })));
+  }
+
+  #renderStatus(text, busy) {
+    this.#shell(h('p', { class: 'status', role: 'status', 'aria-busy': String(busy) }, text));
+  }
+
+  /** The applicant as the API takes it: texts as typed, empty → null. */
+  #applicant() {
+    const a = {};
+    for (const f of this.#advisor.schema().fields) {
+      const v = (this.#values[f.name] ?? '').trim();
+      a[f.name] = v === '' ? null : v;
+    }
+    return a;
+  }
+
+  #message(p, field) {
+    const m = this.#t.err[p.code] ?? this.#t.err.other;
+    return typeof m === 'function' ? m(field) : m;
+  }
+
+  #validate() {
+    this.#problems = new Map(this.#advisor.validate(this.#applicant()).map((p) => [p.field, p]));
+    return this.#problems.size === 0;
+  }
+
+  #render() {
+    if (!this.#advisor) return this.#load();
+    const t = this.#t;
+    const schema = this.#advisor.schema(this.#lang);
+    const id = (f, s = '') => `${this.#uid}-${f.name}${s}`;
+
+    // The form, grouped, built from the model's schema.
+    const groups = new Map();
+    for (const f of schema.fields) {
+      const g = f.group ?? 'other';
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g).push(f);
+    }
+    const fieldEl = (f) => {
+      const problem = this.#problems.get(f.name);
+      const describedBy = [f.hint && id(f, '-hint'), problem && id(f, '-error')].filter(Boolean).join(' ') || false;
+      const common = { id: id(f), name: f.name, part: 'input', 'aria-invalid': String(!!problem), 'aria-describedby': describedBy, 'aria-required': String(f.required) };
+      const value = this.#values[f.name] ?? '';
+      let input;
+      if (f.categories.length) {
+        input = h('select', common, h('option', { value: '' }, t.choose),
+          f.categories.map((c) => h('option', { value: c.value, selected: c.value === value }, c.label)));
+      } else {
+        input = h('input', { ...common, type: 'text', inputmode: f.integer && (f.min ?? 0) >= 0 ? 'numeric' : 'decimal', autocomplete: 'off', value,
+          placeholder: f.typical != null ? t.example(f.integer ? fmt(f.typical) : fmt(f.typical, 2)) : false });
+      }
+      input.addEventListener('input', () => this.#edited(f, input.value));
+      input.addEventListener('change', () => this.#edited(f, input.value));
+      return h('div', { class: problem ? 'field invalid' : 'field', part: 'field' },
+        h('label', { for: id(f) }, f.label, f.unit ? h('span', { class: 'unit' }, ` (${f.unit})`) : null, f.required ? null : h('span', { class: 'optional' }, ` ${t.optional}`)),
+        f.hint ? h('p', { class: 'hint', id: id(f, '-hint') }, f.hint) : null,
+        input,
+        h('p', { class: 'error', id: id(f, '-error'), hidden: !problem, part: 'error' }, problem ? this.#message(problem, f) : ''));
+    };
+    const summary = this.#problems.size && this.#stage === 'form'
+      ? h('p', { class: 'summary', role: 'alert', id: `${this.#uid}-summary` }, t.errorsSummary(this.#problems.size))
+      : null;
+    const form = h('form', { part: 'form', novalidate: true, 'aria-labelledby': `${this.#uid}-title`, onsubmit: (e) => { e.preventDefault(); this.#toReview(); } },
+      summary,
+      [...groups].map(([g, fields]) => h('fieldset', { part: 'group' }, h('legend', {}, t.groups[g] ?? g), fields.map(fieldEl))),
+      this.#stage === 'form' ? h('div', { class: 'actions' }, h('button', { type: 'submit', part: 'button primary' }, t.review)) : null);
+
+    const parts = [form];
+    if (this.#stage === 'review') parts.push(this.#reviewEl(schema));
+    if (this.#stage === 'result') parts.push(this.#resultEl(schema));
+    this.#shell(...parts);
+  }
+
+  #reviewEl(schema) {
+    const t = this.#t;
+    const a = this.#applicant();
+    const shown = (f) => {
+      const v = a[f.name];
+      if (v == null) return t.notGiven;
+      if (f.categories.length) return f.categories.find((c) => c.value === v)?.label ?? v;
+      return f.unit ? `${v} ${f.unit}` : v;
+    };
+    return h('section', { class: 'review', part: 'review', 'aria-labelledby': `${this.#uid}-review` },
+      h('h3', { id: `${this.#uid}-review`, tabindex: '-1' }, t.reviewTitle),
+      h('p', {}, t.reviewHelp),
+      h('dl', {}, schema.fields.map((f) => [h('dt', {}, f.label), h('dd', {}, shown(f))])),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', part: 'button', onclick: () => this.#toForm() }, t.edit),
+        h('button', { type: 'button', part: 'button primary', onclick: () => this.#toResult() }, t.confirm)));
+  }
+
+  #resultEl(schema) {
+    const t = this.#t;
+    const r = this.#result;
+    if (!r) return null;
+    const { report, whatIf } = r;
+    const [lo, hi] = schema.score_range;
+    const frac = Math.max(0, Math.min(1, (report.score - lo) / (hi - lo)));
+    const arc = 'M 10 100 A 90 90 0 0 1 190 100';
+    const gauge = h('svg:svg', { viewBox: '0 0 200 110', class: 'gauge', part: 'gauge', role: 'img', 'aria-label': t.scoreOf(fmt(report.score), lo, hi) },
+      h('svg:path', { d: arc, class: 'track', pathLength: 100 }),
+      h('svg:path', { d: arc, class: `value band-${report.band.name}`, pathLength: 100, 'stroke-dasharray': `${fmt(frac * 100, 2)} 100` }),
+      h('svg:text', { x: 100, y: 88, 'text-anchor': 'middle', class: 'gauge-score', 'aria-hidden': 'true' }, fmt(report.score)),
+      h('svg:text', { x: 100, y: 106, 'text-anchor': 'middle', class: 'gauge-range', 'aria-hidden': 'true' }, `${lo}–${hi}`));
+    const changeList = (list) => h('ul', { part: 'advice', class: 'advice' }, list.map((c) =>
+      h('li', { 'data-field': c.field }, t.change(c), h('span', { class: 'muted' }, ` — ${t.changeResult({ ...c, score: fmt(c.score) })}`))));
+    const advice = whatIf.target == null
+      ? h('p', {}, t.adviceBest)
+      : whatIf.changes.length
+        ? [h('p', {}, t.adviceTarget(whatIf.target, fmt(whatIf.target_score))), changeList(whatIf.changes)]
+        : [h('p', {}, t.adviceNone), whatIf.improvements.length ? [h('p', {}, t.adviceMost), changeList(whatIf.improvements)] : null];
+    return h('section', { class: `result band-${report.band.name}`, part: 'result', 'aria-labelledby': `${this.#uid}-result`, 'aria-live': 'polite' },
+      h('h3', { id: `${this.#uid}-result`, tabindex: '-1' }, t.resultTitle),
+      this.#problems.size ? h('p', { class: 'summary', role: 'status' }, t.stale) : null,
+      h('div', { class: 'headline' }, gauge,
+        h('dl', { class: 'facts' },
+          h('dt', {}, t.score), h('dd', { class: 'score' }, fmt(report.score)),
+          h('dt', {}, t.band), h('dd', { class: 'band' }, `${report.band.name} · ${report.band.label}`),
+          h('dt', {}, t.probability), h('dd', { class: 'probability' }, `${fmt(report.probability * 100, 1)}%`),
+          h('dt', {}, t.decisionLabel), h('dd', { class: `decision ${report.decision}` }, t.decision[report.decision]))),
+      h('h4', {}, t.reasonsTitle),
+      report.reasons.length
+        ? h('ol', { part: 'reasons', class: 'reasons' }, report.reasons.map((x) => h('li', { 'data-field': x.field }, x.text, h('span', { class: 'muted' }, ` (${t.points(fmt(x.points))})`))))
+        : h('p', {}, t.noReasons),
+      h('h4', {}, t.adviceTitle),
+      advice,
+      report.warnings.length ? [h('h4', {}, t.warnings), h('ul', { class: 'warnings' }, report.warnings.map((w) => h('li', {}, w.message)))] : null);
+  }
+
+  #score() {
+    const a = this.#applicant();
+    try {
+      this.#result = { report: this.#advisor.score(a, { lang: this.#lang }), whatIf: this.#advisor.whatIf(a, { lang: this.#lang }), applicant: a };
+    } catch (e) {
+      this.#emitError(e);
+      return false;
+    }
+    this.dispatchEvent(new CustomEvent('advisor-score', { bubbles: true, composed: true, detail: this.#result }));
+    return true;
+  }
+
+  #focus(selector) {
+    queueMicrotask(() => this.#root.querySelector(selector)?.focus());
+  }
+
+  #toReview() {
+    if (!this.#validate()) {
+      this.#render();
+      const first = [...this.#problems.keys()][0];
+      return this.#focus(`[name="${CSS.escape(first ?? '')}"]`);
+    }
+    this.#stage = 'review';
+    this.#render();
+    this.#focus(`#${this.#uid}-review`);
+  }
+
+  #toForm() {
+    this.#stage = 'form';
+    this.#render();
+    this.#focus('input, select');
+  }
+
+  #toResult() {
+    if (!this.#validate() || !this.#score()) return this.#toForm();
+    this.#stage = 'result';
+    this.#render();
+    this.#focus(`#${this.#uid}-result`);
+  }
+
+  // A field changed: keep the value; once a result is shown, re-check and re-score live.
+  #edited(f, value) {
+    this.#values[f.name] = value;
+    if (this.#stage !== 'result' && !this.#problems.has(f.name)) return;
+    const had = this.#problems.size;
+    const ok = this.#validate();
+    if (this.#stage === 'result' && ok) this.#score();
+    // Re-render, keeping focus and caret in the field being edited.
+    const active = this.#root.activeElement;
+    const caret = active?.selectionStart ?? null;
+    if (ok || had !== this.#problems.size || this.#stage === 'result') {
+      this.#render();
+      const el = this.#root.querySelector(`[name="${CSS.escape(f.name)}"]`);
+      el?.focus();
+      if (caret != null && el?.setSelectionRange) el.setSelectionRange(caret, caret);
+    }
+  }
+}
+
+if (!customElements.get('credit-advisor')) customElements.define('credit-advisor', CreditAdvisor);
