@@ -233,7 +233,8 @@ fn plain_mlp(g: &GraphProto, n_inputs: usize) -> Result<Mlp> {
                     return Err(unsupported(node, &format!("weight shape {:?} does not take {width} inputs", t.dims)));
                 }
                 let n = n as usize;
-                let w = tensor(&inits, w_name, width * n, node)?;
+                let len = width.checked_mul(n).ok_or_else(|| unsupported(node, "the weight is too large"))?;
+                let w = tensor(&inits, w_name, len, node)?;
                 let weight = if trans_b { (0..width * n).map(|i| w[(i % n) * width + i / n]).collect() } else { w };
                 let bias = match (gemm, node.input.get(2)) {
                     (true, Some(b)) if !b.is_empty() => tensor(&inits, b, n, node)?,

@@ -21,6 +21,9 @@ use crate::schema::ColumnSpec;
 pub const MAX_REASONS: usize = 4;
 /// A factor costing fewer points than this is not given as a reason.
 pub const MIN_POINTS: f64 = 0.5;
+/// Most values (candidate rows × inputs) fixing the references may score: bounds the work a
+/// hostile bundle can ask for at load time.
+pub const MAX_REFERENCE_VALUES: usize = 1 << 24;
 
 /// One adverse factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,6 +84,12 @@ impl Explainer {
             InputTransform::Categorical { .. } => c.first().copied().unwrap_or(0.0),
         }).collect();
         let n = features.len();
+        let total: usize = candidates.iter().map(Vec::len).sum();
+        if total.saturating_mul(n) > MAX_REFERENCE_VALUES {
+            return Err(crate::Error::Bundle(format!(
+                "{total} candidate values over {n} inputs is too many to fix reason-code references"
+            )));
+        }
         for _round in 0..2 {
             let mut rows = Matrix::with_capacity(candidates.iter().map(Vec::len).sum(), n);
             for (i, cands) in candidates.iter().enumerate() {

@@ -58,6 +58,7 @@ fn every_test_row_matches_the_native_score() {
         assert!((p - want).abs() <= 1e-6, "row {i}: browser {p} vs native {want}");
         assert_eq!(get(&get(&r, "band"), "name").as_string().unwrap(), row["band"].as_str().unwrap(), "row {i}");
     }
+    // Shown by the runner on failure; scripts/test.sh also prints the native side's figures.
     web_sys::console::log_1(&format!("parity: 200 rows, max |browser − native| = {worst:e}").into());
 }
 
