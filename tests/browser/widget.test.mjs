@@ -138,6 +138,7 @@ async function session(page, check) {
   });
   assert.match(await result.innerText(), /降低您评分的因素/);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  assert.match(await page.locator('#tagline').innerText(), /[\u4e00-\u9fff]/, 'the page itself follows the language');
   await check('5-result-zh');
 }
 
