@@ -2,7 +2,7 @@
 # The whole test suite (what CI runs): native unit, cross-crate and CLI tests; the wasm module's
 # tests in headless Chromium (wasm-bindgen-test); then the page, the widget and the embedding
 # example end to end (playwright-core driving Debian's Chromium; screenshots in
-# $CARGO_TARGET_DIR/browser-artifacts).
+# $CARGO_TARGET_DIR/browser-artifacts); and every fuzz target for a few seconds.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 bash "$ROOT/scripts/setup.sh"
@@ -29,9 +29,13 @@ ADVISOR_PARITY_FIXTURE="$fixture" CHROMEDRIVER=/usr/bin/chromedriver \
 run bash scripts/build-wasm.sh
 ADVISOR_ARTIFACTS="$CARGO_TARGET_DIR/browser-artifacts" run node --test tests/browser/
 
+# Every fuzz target, briefly (scripts/fuzz.sh 600 for a long run; figures in BENCHMARKS.md).
+run bash scripts/fuzz.sh "${FUZZ_SECONDS:-5}"
+
 rust_passed=$(grep -oE '^test result: .* ([0-9]+) passed' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
 rust_failed=$(grep -oE '^test result: .*; ([0-9]+) failed' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
 e2e_passed=$(grep -oE '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
 e2e_failed=$(grep -oE '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
-echo "rust + wasm: $rust_passed passed, $rust_failed failed; browser end-to-end: $e2e_passed passed, $e2e_failed failed"
+fuzz=$(grep -E '^fuzz: ' "$log" | tail -1)
+echo "rust + wasm: $rust_passed passed, $rust_failed failed; browser end-to-end: $e2e_passed passed, $e2e_failed failed; ${fuzz:-fuzz: not run}"
 exit "$status"

@@ -135,6 +135,7 @@ export class CreditAdvisor extends HTMLElement {
   #stage = 'form'; // form → review → result
   #problems = new Map();
   #result = null;
+  #schemaCache = null;
 
   get #lang() {
     return this.getAttribute('lang') === 'zh-CN' ? 'zh-CN' : 'en';
@@ -214,7 +215,7 @@ export class CreditAdvisor extends HTMLElement {
   /** The applicant as the API takes it: texts as typed, empty → null. */
   #applicant() {
     const a = {};
-    for (const f of this.#advisor.schema().fields) {
+    for (const f of this.#schema().fields) {
       const v = (this.#values[f.name] ?? '').trim();
       a[f.name] = v === '' ? null : v;
     }
@@ -231,10 +232,17 @@ export class CreditAdvisor extends HTMLElement {
     return this.#problems.size === 0;
   }
 
+  #schema() {
+    if (this.#schemaCache?.lang !== this.#lang || this.#schemaCache.advisor !== this.#advisor) {
+      this.#schemaCache = { lang: this.#lang, advisor: this.#advisor, schema: this.#advisor.schema(this.#lang) };
+    }
+    return this.#schemaCache.schema;
+  }
+
   #render() {
     if (!this.#advisor) return this.#load();
     const t = this.#t;
-    const schema = this.#advisor.schema(this.#lang);
+    const schema = this.#schema();
     const id = (f, s = '') => `${this.#uid}-${f.name}${s}`;
 
     // The form, grouped, built from the model's schema.
@@ -375,22 +383,40 @@ export class CreditAdvisor extends HTMLElement {
     this.#focus(`#${this.#uid}-result`);
   }
 
-  // A field changed: keep the value; once a result is shown, re-check and re-score live.
+  // A field changed: keep the value; once a result is shown (or the field has a message),
+  // re-check and re-score live. Only what changed is updated, so typing stays fast and the
+  // field keeps its focus and caret.
   #edited(f, value) {
     this.#values[f.name] = value;
     if (this.#stage !== 'result' && !this.#problems.has(f.name)) return;
-    const had = this.#problems.size;
-    const ok = this.#validate();
-    if (this.#stage === 'result' && ok) this.#score();
-    // Re-render, keeping focus and caret in the field being edited.
-    const active = this.#root.activeElement;
-    const caret = active?.selectionStart ?? null;
-    if (ok || had !== this.#problems.size || this.#stage === 'result') {
-      this.#render();
-      const el = this.#root.querySelector(`[name="${CSS.escape(f.name)}"]`);
-      el?.focus();
-      if (caret != null && el?.setSelectionRange) el.setSelectionRange(caret, caret);
+    this.#validate();
+    const schema = this.#schema();
+    for (const field of schema.fields) this.#showProblem(field);
+    const summary = this.#root.getElementById(`${this.#uid}-summary`);
+    if (summary) {
+      if (this.#problems.size) summary.textContent = this.#t.errorsSummary(this.#problems.size);
+      else summary.remove();
     }
+    if (this.#stage === 'result') {
+      if (this.#problems.size === 0) this.#score();
+      this.#root.querySelector('[part="result"]')?.replaceWith(this.#resultEl(schema));
+    }
+  }
+
+  // Puts a field's message (or its absence) in place: text, visibility, ARIA state.
+  #showProblem(f) {
+    const input = this.#root.getElementById(`${this.#uid}-${f.name}`);
+    const error = this.#root.getElementById(`${this.#uid}-${f.name}-error`);
+    if (!input || !error) return;
+    const problem = this.#problems.get(f.name);
+    const text = problem ? this.#message(problem, f) : '';
+    if (error.textContent !== text) error.textContent = text;
+    error.hidden = !problem;
+    input.setAttribute('aria-invalid', String(!!problem));
+    const ids = [f.hint && `${this.#uid}-${f.name}-hint`, problem && error.id].filter(Boolean).join(' ');
+    if (ids) input.setAttribute('aria-describedby', ids);
+    else input.removeAttribute('aria-describedby');
+    input.closest('.field')?.classList.toggle('invalid', !!problem);
   }
 }
 

@@ -22,6 +22,10 @@ impl Matrix {
     pub fn with_capacity(rows: usize, cols: usize) -> Self {
         Self { data: Vec::with_capacity(rows * cols), cols }
     }
+    /// Removes every row, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.data.clear();
+    }
     /// Appends a row; its length must be `cols`.
     pub fn push_row(&mut self, row: &[f32]) {
         assert_eq!(row.len(), self.cols, "row length");

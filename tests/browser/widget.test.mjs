@@ -244,3 +244,65 @@ test('a bundle that fails its integrity check is refused with advisor-error', as
   assert.match(detail.message, /sha256/);
   await context.close();
 });
+
+test('the widget survives a burst of 10,000 random inputs (no uncaught error, memory stable)', async () => {
+  const { page, context, errors } = await open('index.html');
+  const cdp = await context.newCDPSession(page);
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  };
+  // Get to the live-result stage first, so every edit re-validates and re-scores.
+  await fill(page, APPLICANT);
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
+  await page.locator('credit-advisor [part="result"]').waitFor();
+  const burst = (n, seed) => page.evaluate(([n, seed]) => {
+    let s = seed;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const pick = (a) => a[Math.floor(rnd() * a.length)];
+    const values = () => pick([
+      '', ' ', '0', '-1', '1e308', '-1e308', 'NaN', 'Infinity', '-Infinity', '12.5', '999999999999', 'abc', '٣', '１２',
+      '\u0000', '<script>', 'A11', 'A14', 'A43', '"quoted"', '1,5', '0x10', String(Math.floor(rnd() * 200)),
+      'x'.repeat(Math.floor(rnd() * 5000)), '🙂', String(rnd() * 1e6),
+    ]);
+    const root = document.querySelector('credit-advisor').shadowRoot;
+    const widget = document.querySelector('credit-advisor');
+    for (let i = 0; i < n; i++) {
+      const r = rnd();
+      if (r < 0.01) { widget.setAttribute('lang', pick(['en', 'zh-CN', 'fr', ''])); continue; }
+      if (r < 0.02) { root.querySelector('button[type="submit"], button[part~="primary"]')?.click(); continue; }
+      const fields = root.querySelectorAll('input, select');
+      const el = fields[Math.floor(rnd() * fields.length)];
+      if (el.tagName === 'SELECT') {
+        const opts = [...el.options].map((o) => o.value).concat(['bogus']);
+        el.value = pick(opts);
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      } else {
+        el.value = values();
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    }
+    // The API directly, with arbitrary objects.
+    const adv = widget.advisor;
+    let errorsThrown = 0;
+    for (let i = 0; i < n; i++) {
+      const a = {};
+      for (const f of adv.schema().fields) if (rnd() < 0.9) a[f.name] = pick([values(), rnd() * 1e4, null, undefined, NaN, [], {}, true]);
+      try { adv.score(a); } catch (e) { if (!e.code || e.code === 'INTERNAL') throw e; errorsThrown++; }
+    }
+    return errorsThrown;
+  }, [n, seed]);
+  await burst(500, 7); // warm-up: caches, JIT, wasm memory reach their working size
+  const before = await heap();
+  const thrown = await burst(10000, 42);
+  const after = await heap();
+  assert.ok(thrown > 1000, `only ${thrown} rejected applicants`);
+  assert.deepEqual(errors, [], 'uncaught errors');
+  assert.ok(after < before * 1.5 + 2e6, `JS heap grew from ${before} to ${after} bytes`);
+  // Still fully working.
+  await page.evaluate(() => document.querySelector('credit-advisor').setAttribute('lang', 'en'));
+  const ok = await page.evaluate((a) => document.querySelector('credit-advisor').advisor.score(a).score, APPLICANT);
+  assert.ok(ok >= 300 && ok <= 850);
+  await context.close();
+});

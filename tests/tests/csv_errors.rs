@@ -149,3 +149,20 @@ fn gzip_files_read_like_plain_ones() {
 fn flate2_writer(f: std::fs::File) -> impl std::io::Write {
     flate2::write::GzEncoder::new(f, flate2::Compression::default())
 }
+
+#[test]
+fn a_constant_column_is_kept_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(HEADER);
+    for i in 0..200 {
+        let colour = if i % 3 == 0 { "red" } else { "blue" };
+        let y = if (i * 7) % 5 < 2 { "bad" } else { "good" };
+        text += &format!("{i},500,{colour},{y}\n");
+    }
+    let data = write(&dir, text.as_bytes());
+    let mut opts = advisor_train::fit::FitOptions::new(repo().join("tests/fixtures/tiny.toml"), data, dir.path().join("out"));
+    opts.train.epochs = 1;
+    opts.progress = false;
+    let r = advisor_train::fit::fit(&opts).expect("a constant column does not stop training");
+    assert_eq!(r.constant_columns, vec!["income".to_string()]);
+}

@@ -4,7 +4,6 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use advisor_core::bundle::sha256_hex;
 use advisor_core::matrix::Matrix;
 use advisor_core::schema::{Role, Spec, SpecParams};
 
@@ -48,149 +47,229 @@ pub struct Dataset {
     pub dropped_missing_label: usize,
 }
 
-fn read_bytes(path: &Path) -> Result<(Vec<u8>, String)> {
-    let stored = std::fs::read(path).map_err(Error::io(path))?;
-    let sha = sha256_hex(&stored);
-    if stored.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&stored[..])
-            .read_to_end(&mut out)
-            .map_err(|e| Error::File { path: path.into(), msg: format!("not a valid gzip file: {e}") })?;
-        Ok((out, sha))
-    } else {
-        Ok((stored, sha))
+/// A reader that hashes every byte it passes on (the data file's sha256, while streaming).
+struct Hashing<R> {
+    inner: R,
+    hasher: std::rc::Rc<std::cell::RefCell<sha2::Sha256>>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        sha2::Digest::update(&mut *self.hasher.borrow_mut(), &buf[..n]);
+        Ok(n)
     }
 }
 
-/// Reads `path` (CSV, or gzip-compressed CSV) with the spec's delimiter.
-pub fn read_csv(path: &Path, spec: &Spec, missing_label: MissingLabel) -> Result<Dataset> {
-    let (bytes, sha256) = read_bytes(path)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        Error::Data { path: path.into(), line, column: None, msg: format!("not valid UTF-8 (byte {})", e.valid_up_to()) }
-    })?;
-    let data_err = |line: u64, column: Option<&str>, msg: String| Error::Data {
-        path: path.into(),
-        line,
-        column: column.map(str::to_string),
-        msg,
+/// One data row as read against the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The spec's features in order: numbers, category codes, NaN for missing.
+    pub raw: Vec<f32>,
+    /// 0/1 label (None when labels are not read).
+    pub label: Option<u8>,
+    /// The id column's value, if the spec has one.
+    pub id: Option<String>,
+    /// Protected columns' raw values, in spec order.
+    pub protected: Vec<f32>,
+    /// 1-based file line.
+    pub line: u64,
+}
+
+/// Streams the rows of a CSV source one record at a time (bounded memory, whatever the size of
+/// the input). Every cell is checked; errors name the file, line and column.
+pub struct Rows<R: Read> {
+    rdr: csv::Reader<R>,
+    record: csv::StringRecord,
+    pos: Vec<usize>,
+    spec: Spec,
+    path: PathBuf,
+    missing_label: MissingLabel,
+    dropped_missing_label: usize,
+    rows: u64,
+}
+
+fn data_err(path: &Path, line: u64, column: Option<&str>, msg: String) -> Error {
+    Error::Data { path: path.into(), line, column: column.map(str::to_string), msg }
+}
+
+fn csv_err(path: &Path, e: &csv::Error) -> Error {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let msg = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 (field {}, byte {})", err.field() + 1, err.valid_up_to()),
+        csv::ErrorKind::Io(io) => format!("could not read: {io}"),
+        _ => e.to_string(),
     };
-    if text.trim().is_empty() {
-        return Err(data_err(1, None, "the file is empty".into()));
+    data_err(path, line, None, msg)
+}
+
+impl<R: Read> Rows<R> {
+    /// Reads and checks the header. `path` names the source in errors.
+    pub fn new(reader: R, path: &Path, spec: &Spec, missing_label: MissingLabel) -> Result<Self> {
+        let delim = spec.params().delimiter;
+        let mut rdr = csv::ReaderBuilder::new().delimiter(delim as u8).has_headers(true).from_reader(reader);
+        let header: Vec<String> = rdr
+            .headers()
+            .map_err(|e| csv_err(path, &e))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_string())
+            .collect();
+        if header.iter().all(|h| h.trim().is_empty()) {
+            return Err(data_err(path, 1, None, "the file is empty".into()));
+        }
+        if header.len() == 1 && spec.columns().len() > 1 {
+            let guess = [',', ';', '\t', '|'].into_iter().find(|&d| d != delim && header[0].contains(d));
+            let hint = guess.map(|d| format!(" — it looks {d:?}-separated; set `delimiter` in the spec")).unwrap_or_default();
+            return Err(data_err(path, 1, None, format!("the header has one column with delimiter {delim:?}{hint}")));
+        }
+        // Map every spec column to its header position; every header column must be in the spec.
+        let mut pos = Vec::new();
+        for c in spec.columns() {
+            let Some(i) = header.iter().position(|h| h == c.header()) else {
+                if c.role == Role::Label && missing_label == MissingLabel::NotRead {
+                    pos.push(usize::MAX);
+                    continue;
+                }
+                return Err(data_err(path, 1, Some(c.header()), "the spec's column is not in the header".into()));
+            };
+            pos.push(i);
+        }
+        if let Some(extra) = header.iter().find(|h| !spec.columns().iter().any(|c| c.header() == h.as_str())) {
+            return Err(data_err(path, 1, Some(extra), "column not in the spec (declare it, with role = \"ignore\" to skip it)".into()));
+        }
+        Ok(Self {
+            rdr,
+            record: csv::StringRecord::new(),
+            pos,
+            spec: spec.clone(),
+            path: path.into(),
+            missing_label,
+            dropped_missing_label: 0,
+            rows: 0,
+        })
     }
-    let delim = spec.params().delimiter;
-    let mut rdr = csv::ReaderBuilder::new().delimiter(delim as u8).has_headers(true).from_reader(text.as_bytes());
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|e| data_err(1, None, e.to_string()))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    if header.len() == 1 && spec.columns().len() > 1 {
-        let guess = [',', ';', '\t', '|'].into_iter().find(|&d| d != delim && header[0].contains(d));
-        let hint = guess.map(|d| format!(" — it looks {d:?}-separated; set `delimiter` in the spec")).unwrap_or_default();
-        return Err(data_err(1, None, format!("the header has one column with delimiter {delim:?}{hint}")));
+
+    /// Rows dropped so far because their label was missing ([`MissingLabel::Drop`]).
+    pub fn dropped_missing_label(&self) -> usize {
+        self.dropped_missing_label
     }
-    // Map every spec column to its header position; every header column must be in the spec.
-    let mut pos = Vec::new();
-    for c in spec.columns() {
-        let Some(i) = header.iter().position(|h| h == c.header()) else {
-            if c.role == Role::Label && missing_label == MissingLabel::NotRead {
-                pos.push(usize::MAX);
+
+    /// The next row, or `None` at the end (an error if the file had no data row at all).
+    pub fn next_row(&mut self) -> Result<Option<Row>> {
+        loop {
+            if !self.rdr.read_record(&mut self.record).map_err(|e| csv_err(&self.path, &e))? {
+                if self.rows == 0 && self.dropped_missing_label == 0 {
+                    return Err(data_err(&self.path, 2, None, "the file has a header but no data rows".into()));
+                }
+                return Ok(None);
+            }
+            if let Some(row) = self.parse()? {
+                self.rows += 1;
+                return Ok(Some(row));
+            }
+            self.dropped_missing_label += 1;
+        }
+    }
+
+    /// The current record as a row; `None` when it is dropped for a missing label.
+    fn parse(&self) -> Result<Option<Row>> {
+        let line = self.record.position().map(|p| p.line()).unwrap_or(0);
+        let err = |column: &str, msg: String| data_err(&self.path, line, Some(column), msg);
+        let positive = self.spec.label().positive.as_deref().unwrap_or_default();
+        let mut row = Row { raw: Vec::with_capacity(self.spec.n_features()), label: None, id: None, protected: vec![], line };
+        let mut has_label = self.missing_label == MissingLabel::NotRead;
+        for (c, &i) in self.spec.columns().iter().zip(&self.pos) {
+            if i == usize::MAX {
                 continue;
             }
-            return Err(data_err(1, Some(c.header()), "the spec's column is not in the header".into()));
-        };
-        pos.push(i);
+            let cell = self.record.get(i).unwrap_or("");
+            match c.role {
+                Role::Feature => row.raw.push(c.parse_cell(cell).map_err(|e| err(c.header(), e.to_string()))?),
+                Role::Protected => row.protected.push(c.parse_cell(cell).map_err(|e| err(c.header(), e.to_string()))?),
+                Role::Label if self.missing_label != MissingLabel::NotRead => {
+                    if c.is_missing_token(cell) {
+                        if self.missing_label == MissingLabel::Error {
+                            return Err(err(c.header(), "the label is missing (pass --drop-missing-label to drop such rows)".into()));
+                        }
+                    } else if cell == positive {
+                        row.label = Some(1);
+                    } else if c.categories.is_empty() || c.category_code(cell).is_some() {
+                        row.label = Some(0);
+                    } else {
+                        return Err(err(c.header(), c.unknown_category(cell).to_string()));
+                    }
+                    has_label = row.label.is_some();
+                }
+                Role::Id => row.id = Some(cell.to_string()),
+                Role::Label | Role::Ignore => {}
+            }
+        }
+        Ok(has_label.then_some(row))
     }
-    if let Some(extra) = header.iter().find(|h| !spec.columns().iter().any(|c| c.header() == h.as_str())) {
-        return Err(data_err(1, Some(extra), "column not in the spec (declare it, with role = \"ignore\" to skip it)".into()));
+}
+
+/// Opens a data file for streaming (gzip is recognised by its magic bytes); the returned handle
+/// gives the sha256 of the bytes as stored once the file has been read to the end.
+pub fn open(path: &Path, spec: &Spec, missing_label: MissingLabel) -> Result<(Rows<Box<dyn Read>>, FileHash)> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
+    let hasher = std::rc::Rc::new(std::cell::RefCell::new(<sha2::Sha256 as sha2::Digest>::new()));
+    let mut buffered = std::io::BufReader::with_capacity(1 << 16, Hashing { inner: file, hasher: hasher.clone() });
+    let gzip = buffered.fill_buf().map_err(Error::io(path))?.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn Read> = if gzip { Box::new(GzipErrors(flate2::read::MultiGzDecoder::new(buffered))) } else { Box::new(buffered) };
+    Ok((Rows::new(reader, path, spec, missing_label)?, FileHash(hasher)))
+}
+
+/// Turns a gzip decoding failure into a clear message.
+struct GzipErrors<R>(R);
+
+impl<R: Read> Read for GzipErrors<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf).map_err(|e| std::io::Error::new(e.kind(), format!("not a valid gzip file: {e}")))
     }
-    let n_feat = spec.n_features();
-    let label = spec.label();
-    let positive = label.positive.as_deref().unwrap_or_default();
+}
+
+/// The sha256 of a file being streamed (complete once the file has been read to the end).
+pub struct FileHash(std::rc::Rc<std::cell::RefCell<sha2::Sha256>>);
+
+impl FileHash {
+    /// Lower-case hex sha256 of the bytes read so far.
+    pub fn hex(&self) -> String {
+        sha2::Digest::finalize(self.0.borrow().clone()).iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Reads `path` (CSV, or gzip-compressed CSV) with the spec's delimiter, keeping every row in
+/// memory (training and evaluation need them all).
+pub fn read_csv(path: &Path, spec: &Spec, missing_label: MissingLabel) -> Result<Dataset> {
+    let (mut rows, hash) = open(path, spec, missing_label)?;
     let mut ds = Dataset {
         path: path.into(),
-        sha256,
-        raw: Matrix::with_capacity(0, n_feat),
+        sha256: String::new(),
+        raw: Matrix::with_capacity(0, spec.n_features()),
         labels: vec![],
         ids: vec![],
         protected: spec.protected().map(|c| (c.name.clone(), vec![])).collect(),
         lines: vec![],
         dropped_missing_label: 0,
     };
-    let mut row = vec![0f32; n_feat];
-    let mut record = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                let msg = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("{len} fields where the header has {expected_len}")
-                    }
-                    _ => e.to_string(),
-                };
-                return Err(data_err(line, None, msg));
-            }
+    while let Some(row) = rows.next_row()? {
+        ds.raw.push_row(&row.raw);
+        if let Some(y) = row.label {
+            ds.labels.push(y);
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let (mut f, mut p) = (0, 0);
-        let mut y: Option<u8> = None;
-        for (c, &i) in spec.columns().iter().zip(&pos) {
-            if i == usize::MAX {
-                continue;
-            }
-            let cell = record.get(i).unwrap_or("");
-            match c.role {
-                Role::Feature => {
-                    row[f] = c.parse_cell(cell).map_err(|e| data_err(line, Some(c.header()), e.to_string()))?;
-                    f += 1;
-                }
-                Role::Protected => {
-                    let v = c.parse_cell(cell).map_err(|e| data_err(line, Some(c.header()), e.to_string()))?;
-                    ds.protected[p].1.push(v);
-                    p += 1;
-                }
-                Role::Label if missing_label != MissingLabel::NotRead => {
-                    if c.is_missing_token(cell) {
-                        if missing_label == MissingLabel::Error {
-                            return Err(data_err(line, Some(c.header()), "the label is missing (pass --drop-missing-label to drop such rows)".into()));
-                        }
-                    } else if cell == positive {
-                        y = Some(1);
-                    } else if c.categories.is_empty() || c.category_code(cell).is_some() {
-                        y = Some(0);
-                    } else {
-                        return Err(data_err(line, Some(c.header()), c.unknown_category(cell).to_string()));
-                    }
-                }
-                Role::Id => ds.ids.push(cell.to_string()),
-                Role::Label | Role::Ignore => {}
-            }
+        if let Some(id) = row.id {
+            ds.ids.push(id);
         }
-        if missing_label != MissingLabel::NotRead {
-            match y {
-                Some(y) => ds.labels.push(y),
-                None => {
-                    ds.dropped_missing_label += 1;
-                    for (_, v) in ds.protected.iter_mut() {
-                        v.pop();
-                    }
-                    if !ds.ids.is_empty() && spec.columns().iter().any(|c| c.role == Role::Id) {
-                        ds.ids.pop();
-                    }
-                    continue;
-                }
-            }
+        for ((_, v), x) in ds.protected.iter_mut().zip(row.protected) {
+            v.push(x);
         }
-        ds.raw.push_row(&row);
-        ds.lines.push(line);
+        ds.lines.push(row.line);
     }
-    if ds.raw.rows() == 0 {
-        return Err(data_err(2, None, "the file has a header but no data rows".into()));
-    }
+    // Read to the very end so the hash covers the whole file.
+    std::io::copy(rows.rdr.get_mut(), &mut std::io::sink()).map_err(Error::io(path))?;
+    ds.sha256 = hash.hex();
+    ds.dropped_missing_label = rows.dropped_missing_label();
     Ok(ds)
 }

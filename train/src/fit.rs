@@ -88,6 +88,22 @@ pub struct FitReport {
     /// Rows per second of each epoch.
     pub rows_per_second: Vec<f64>,
     pub best_epoch: usize,
+    /// Features with one value (or none) in the training part: kept, but they carry no
+    /// information (a numeric one gets no network input at all).
+    pub constant_columns: Vec<String>,
+}
+
+/// The features of `spec` whose training values are all the same (missing counts as a value).
+pub fn constant_columns(spec: &Spec, raw: &advisor_core::matrix::Matrix) -> Vec<String> {
+    spec.features()
+        .enumerate()
+        .filter(|&(j, _)| {
+            let mut values = raw.iter_rows().map(|r| r[j]);
+            let first = values.next();
+            values.all(|v| Some(v) == first || (v.is_nan() && first.is_some_and(f32::is_nan)))
+        })
+        .map(|(_, c)| c.name.clone())
+        .collect()
 }
 
 fn metrics_value(report: &FitReport, threshold: f64) -> serde_json::Value {
@@ -223,6 +239,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         parity_max_abs_diff: parity,
         rows_per_second: trained.history.iter().map(|h| h.rows_per_second).collect(),
         best_epoch: trained.best_epoch,
+        constant_columns: constant_columns(&spec, &raw_train),
     };
 
     let mut train_scores: Vec<f64> = p_train.iter().map(|&p| opts.scaling.score(p as f64)).collect();
@@ -306,32 +323,70 @@ pub fn evaluate(model: &Path, spec: Option<&Path>, data: &Path, threshold: Optio
     Ok(Metrics::compute(&ds.labels, &probs, threshold))
 }
 
-/// Scores every row of `data` and writes `line,[id,]probability,score,band,decision` to `out`.
+/// Scores every row of `data` and writes `line,[id,]probability,score,band,decision` to `out`,
+/// streaming: memory stays bounded (one chunk of rows) whatever the size of the file.
 pub fn score_file(model: &Path, data: &Path, out: &Path) -> Result<usize> {
     let bundle = bundle_dir::load(model)?;
-    let ds = data::read_csv(data, bundle.spec(), MissingLabel::NotRead)?;
-    let probs = bundle.predict(&ds.raw)?;
-    let mut w = csv::Writer::from_path(out).map_err(|e| Error::File { path: out.into(), msg: e.to_string() })?;
-    let has_id = !ds.ids.is_empty();
+    let (rows, _) = data::open(data, bundle.spec(), MissingLabel::NotRead)?;
+    let file = std::fs::File::create(out).map_err(Error::io(out))?;
+    score_stream(&bundle, rows, std::io::BufWriter::new(file)).map_err(|e| match e {
+        Error::Io { .. } | Error::Data { .. } => e,
+        other => Error::File { path: out.into(), msg: other.to_string() },
+    })
+}
+
+/// Rows scored per chunk when streaming.
+pub const SCORE_CHUNK: usize = 4096;
+
+/// Scores a stream of rows into CSV (`line,[id,]probability,score,band,decision`), one chunk
+/// at a time. Returns the number of rows scored.
+pub fn score_stream<R: std::io::Read, W: std::io::Write>(bundle: &Bundle, mut rows: data::Rows<R>, out: W) -> Result<usize> {
+    let has_id = bundle.spec().columns().iter().any(|c| c.role == advisor_core::schema::Role::Id);
+    let mut w = csv::Writer::from_writer(out);
+    let werr = |e: csv::Error| Error::Usage(format!("could not write the scores: {e}"));
     let mut header = vec!["line"];
     if has_id {
         header.push("id");
     }
     header.extend(["probability", "score", "band", "decision"]);
-    let werr = |e: csv::Error| Error::File { path: out.into(), msg: e.to_string() };
     w.write_record(&header).map_err(werr)?;
-    for (i, &p) in probs.iter().enumerate() {
-        let a = bundle.assess(p as f64);
-        let mut rec = vec![ds.lines[i].to_string()];
-        if has_id {
-            rec.push(ds.ids[i].clone());
+    let n = bundle.spec().n_features();
+    let mut total = 0;
+    let mut chunk: Vec<data::Row> = Vec::with_capacity(SCORE_CHUNK);
+    let mut raw = advisor_core::matrix::Matrix::with_capacity(SCORE_CHUNK, n);
+    loop {
+        chunk.clear();
+        while chunk.len() < SCORE_CHUNK {
+            match rows.next_row()? {
+                Some(r) => chunk.push(r),
+                None => break,
+            }
         }
-        let decision = serde_json::to_value(a.decision).expect("serialisable");
-        rec.extend([format!("{p:.6}"), format!("{:.0}", a.score), a.band.name.clone(), decision.as_str().unwrap_or_default().to_string()]);
-        w.write_record(&rec).map_err(werr)?;
+        if chunk.is_empty() {
+            break;
+        }
+        raw.clear();
+        for r in &chunk {
+            raw.push_row(&r.raw);
+        }
+        let probs = bundle.predict(&raw)?;
+        for (r, &p) in chunk.iter().zip(&probs) {
+            let a = bundle.assess(p as f64);
+            let mut rec = vec![r.line.to_string()];
+            if has_id {
+                rec.push(r.id.clone().unwrap_or_default());
+            }
+            let decision = serde_json::to_value(a.decision).expect("serialisable");
+            rec.extend([format!("{p:.6}"), format!("{:.0}", a.score), a.band.name.clone(), decision.as_str().unwrap_or_default().to_string()]);
+            w.write_record(&rec).map_err(werr)?;
+        }
+        total += chunk.len();
+        if chunk.len() < SCORE_CHUNK {
+            break;
+        }
     }
-    w.flush().map_err(Error::io(out))?;
-    Ok(probs.len())
+    w.flush().map_err(|e| Error::Usage(format!("could not write the scores: {e}")))?;
+    Ok(total)
 }
 
 /// The metrics table as printed.

@@ -4,7 +4,9 @@
 pub mod bundle_dir;
 pub mod data;
 pub mod error;
+#[cfg(feature = "fit")]
 pub mod fit;
+#[cfg(feature = "fit")]
 pub mod net;
 pub mod split;
 

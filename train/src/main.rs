@@ -159,6 +159,13 @@ fn run(cli: Cli) -> Result<()> {
             print!("{}", fit::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
             let rps = r.rows_per_second.iter().sum::<f64>() / r.rows_per_second.len() as f64;
             println!("best epoch {}; {:.0} rows/s per epoch; burn vs tract max |Δp| {:.2e}", r.best_epoch, rps, r.parity_max_abs_diff);
+            if !r.constant_columns.is_empty() {
+                println!(
+                    "note: {} constant in the training part (kept; they carry no information): {}",
+                    if r.constant_columns.len() == 1 { "1 feature is" } else { "features are" },
+                    r.constant_columns.join(", ")
+                );
+            }
             println!("bundle written to {}", a.out.display());
         }
         Command::Evaluate { model, spec, data, threshold, out } => {

@@ -1,0 +1,112 @@
+//! The fuzz targets' checks, shared by `cargo fuzz` (fuzz_targets/) and the regression test in
+//! the main workspace (tests/tests/fuzz_regressions.rs replays every saved input through these).
+//! Each takes arbitrary bytes; any input may be rejected with an error, none may panic, and what
+//! is accepted must be consistent (scores in range, read() and problems() agreeing, …).
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use advisor_core::advisor::Advisor;
+use advisor_core::applicant::Value;
+use advisor_core::bundle::Manifest;
+use advisor_core::dense::DenseRuntime;
+use advisor_core::matrix::Matrix;
+use advisor_core::runtime::Runtime;
+use advisor_core::schema::{Spec, SpecParams};
+use advisor_train::data::{MissingLabel, Rows};
+
+const MANIFEST: &[u8] = include_bytes!("../../models/german_credit/manifest.json");
+const GRAPH: &[u8] = include_bytes!("../../models/german_credit/model.onnx");
+
+static ADVISOR: LazyLock<Advisor> = LazyLock::new(|| Advisor::load(MANIFEST, GRAPH).expect("the shipped bundle loads"));
+static PARSED: LazyLock<Manifest> = LazyLock::new(|| Manifest::parse(MANIFEST).expect("the shipped manifest parses").0);
+static SPEC: LazyLock<Spec> = LazyLock::new(|| {
+    toml::from_str::<SpecParams>(include_str!("../../specs/german_credit.toml")).expect("spec").check().expect("checked spec")
+});
+
+/// Applicant JSON → checking → preprocessing → score and reasons (what-if on an eighth of inputs).
+pub fn applicant(data: &[u8]) {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(data) else { return };
+    let fields: Vec<(String, Value)> = map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect();
+    let problems = ADVISOR.problems(fields.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    match ADVISOR.read(fields.iter().map(|(k, v)| (k.as_str(), v.clone()))) {
+        Ok(raw) => {
+            assert!(problems.is_empty(), "read accepted what problems() rejects: {problems:?}");
+            let r = ADVISOR.report(&raw, "en").expect("a checked applicant scores");
+            assert!((0.0..=1.0).contains(&r.probability), "probability {}", r.probability);
+            assert!((300.0..=850.0).contains(&r.score), "score {}", r.score);
+            assert!(r.reasons.len() <= 4 && r.reasons.iter().all(|x| x.points.is_finite() && x.points > 0.0));
+            if data.len() % 8 == 0 {
+                let w = ADVISOR.what_if(&raw, "zh-CN").expect("what-if runs");
+                assert!(w.changes.iter().chain(&w.improvements).all(|c| c.score.is_finite()));
+            }
+        }
+        Err(e) => {
+            assert!(!problems.is_empty(), "read rejected ({e}) what problems() accepts");
+            assert_eq!(problems[0], e, "the first problem is the error");
+        }
+    }
+}
+
+/// Manifest bytes → parse and check (spec, preprocessing, scaling, cutoffs).
+pub fn manifest(data: &[u8]) {
+    if let Ok((m, spec)) = Manifest::parse(data) {
+        assert_eq!(m.preprocessing.inputs.len(), spec.n_features(), "preprocessing fits the spec");
+    }
+}
+
+/// ONNX graph bytes → the light runtime's reader (advisor graph with the shipped preprocessing,
+/// and plain MLP) → one prediction, which must be a probability (or NaN from a NaN weight path).
+pub fn graph(data: &[u8]) {
+    let pre = &PARSED.preprocessing;
+    let n = pre.inputs.len();
+    for with_pre in [Some(pre), None] {
+        if let Ok((rt, _)) = DenseRuntime::load(data, n, with_pre) {
+            let row: Vec<f32> = (0..n).map(|i| i as f32).collect();
+            let mut out = [0.0f32];
+            if rt.predict_into(&row, &mut out).is_ok() {
+                assert!(out[0].is_nan() || (0.0..=1.0).contains(&out[0]), "output {}", out[0]);
+            }
+        }
+    }
+}
+
+/// Bundle bytes (a little-endian u32 picks where the manifest ends and the graph starts) →
+/// verify, load (light runtime), fix reason-code references → score one row.
+pub fn bundle(data: &[u8]) {
+    if data.len() < 4 {
+        return;
+    }
+    let split = (u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize) % (data.len() - 3);
+    let (manifest, graph) = data[4..].split_at(split.min(data.len() - 4));
+    if let Ok(adv) = Advisor::load(manifest, graph) {
+        let n = adv.bundle().spec().n_features();
+        if let Ok(p) = adv.bundle().predict(&Matrix::new(vec![0.0; n], n).expect("n ≥ 1")) {
+            assert!(p[0].is_nan() || (0.0..=1.0).contains(&p[0]));
+        }
+    }
+}
+
+/// CSV bytes + the german_credit spec → the trainer's streaming reader, every row; every error
+/// is a data error naming a line.
+pub fn csv(data: &[u8]) {
+    let missing = [MissingLabel::Error, MissingLabel::Drop, MissingLabel::NotRead][data.len() % 3];
+    let mut rows = match Rows::new(data, Path::new("fuzz.csv"), &SPEC, missing) {
+        Ok(r) => r,
+        Err(e) => return assert!(!e.to_string().is_empty()),
+    };
+    loop {
+        match rows.next_row() {
+            Ok(Some(r)) => assert_eq!(r.raw.len(), SPEC.n_features()),
+            Ok(None) => break,
+            Err(e) => {
+                assert!(matches!(e, advisor_train::Error::Data { .. }), "{e}");
+                break;
+            }
+        }
+    }
+}
+
+/// The targets by name (for the regression replay).
+pub const TARGETS: [(&str, fn(&[u8])); 5] =
+    [("applicant", applicant), ("manifest", manifest), ("graph", graph), ("bundle", bundle), ("csv", csv)];

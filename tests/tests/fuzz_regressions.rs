@@ -1,0 +1,32 @@
+//! Replays every saved fuzz input (the seeds and every crash ever found, in
+//! fuzz/regressions/TARGET/) through the same checks the fuzz targets run.
+
+#[path = "../../fuzz/src/lib.rs"]
+mod fuzz;
+
+use advisor_tests::repo;
+
+#[test]
+fn saved_fuzz_inputs_replay_without_panics() {
+    let mut replayed = 0;
+    for (name, check) in fuzz::TARGETS {
+        for dir in ["seeds", "regressions"] {
+            let Ok(entries) = std::fs::read_dir(repo().join("fuzz").join(dir).join(name)) else { continue };
+            for e in entries {
+                let path = e.unwrap().path();
+                check(&std::fs::read(&path).unwrap());
+                replayed += 1;
+            }
+        }
+    }
+    // The shipped bundle and spec through the byte-level targets, too.
+    let manifest = std::fs::read(repo().join("models/german_credit/manifest.json")).unwrap();
+    let graph = std::fs::read(repo().join("models/german_credit/model.onnx")).unwrap();
+    fuzz::manifest(&manifest);
+    fuzz::graph(&graph);
+    let mut bundle = (manifest.len() as u32).to_le_bytes().to_vec();
+    bundle.extend_from_slice(&manifest);
+    bundle.extend_from_slice(&graph);
+    fuzz::bundle(&bundle);
+    assert!(replayed >= 3, "only {replayed} saved inputs");
+}
