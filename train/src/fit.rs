@@ -33,6 +33,10 @@ pub struct FitOptions {
     pub threshold: f64,
     pub scaling: Scaling,
     pub drop_missing_label: bool,
+    /// After the best epoch is chosen on the validation part, train again from the same seed
+    /// on the whole training part (fit + validation rows) for that many epochs, and ship that
+    /// network. The test part is never seen either way.
+    pub refit: bool,
     /// Show a progress bar per epoch.
     pub progress: bool,
 }
@@ -51,6 +55,7 @@ impl FitOptions {
             threshold: 0.5,
             scaling: Scaling::default(),
             drop_missing_label: false,
+            refit: true,
             progress: false,
         }
     }
@@ -67,6 +72,7 @@ struct TrainingRecord<'a> {
     split_seed: u64,
     best_epoch: usize,
     epochs_run: usize,
+    refit: bool,
     rows: Rows,
 }
 
@@ -216,7 +222,23 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
             }
         }
     })?;
-    let mlp = trained.net.to_mlp();
+    // Validation metrics come from the network selected on them, before any refit (after it,
+    // the validation rows are training rows).
+    let validation = Metrics::compute(&y_val, &net::predict(&trained.net, &x_val), opts.threshold);
+    let shipped = if opts.refit {
+        let mut p = opts.train.clone();
+        p.epochs = trained.best_epoch.max(1);
+        p.patience = None;
+        p.restore_best = false;
+        let x_train = pre.transform(&raw_train);
+        if !opts.progress {
+            eprintln!("refit on the whole training part ({} rows) for {} epochs", x_train.rows(), p.epochs);
+        }
+        net::train(&p.check()?, &x_train, &y_train, &x_val, &y_val, |_| {})?.net
+    } else {
+        trained.net.clone()
+    };
+    let mlp = shipped.to_mlp();
 
     let data_name = file_name(&opts.data);
     let model = graph::build(&pre, &mlp, &[("advisor.spec", spec.name()), ("advisor.data_sha256", &ds.sha256)]);
@@ -224,7 +246,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let runtime = TractRuntime::load(&graph_bytes, spec.n_features())?;
 
     // Parity: the exported graph (tract, raw values) against burn (encoded values).
-    let burn_test = net::predict(&trained.net, &x_test);
+    let burn_test = net::predict(&shipped, &x_test);
     let tract_test = runtime.predict(&raw_test)?;
     let parity = burn_test.iter().zip(&tract_test).map(|(a, b)| (a - b).abs() as f64).fold(0.0, f64::max);
 
@@ -234,7 +256,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let m = |y: &[u8], p: &[f32]| Metrics::compute(y, p, opts.threshold);
     let report = FitReport {
         test: m(&y_test, &tract_test),
-        validation: m(&y_val, &part(&val_rel)),
+        validation,
         train: m(&y_fit, &part(&fit_rel)),
         parity_max_abs_diff: parity,
         rows_per_second: trained.history.iter().map(|h| h.rows_per_second).collect(),
@@ -262,6 +284,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         split_seed: seed,
         best_epoch: trained.best_epoch,
         epochs_run: trained.history.len(),
+        refit: opts.refit,
         rows: Rows { train: fit_idx.len(), validation: val_idx.len(), test: test_idx.len(), dropped_missing_label: ds.dropped_missing_label },
     };
     let manifest = Manifest {

@@ -110,6 +110,10 @@ struct FitArgs {
     /// Drop rows whose label is missing (the count is reported) instead of stopping.
     #[arg(long)]
     drop_missing_label: bool,
+    /// Ship the network selected on the validation part instead of refitting it on the whole
+    /// training part for the chosen number of epochs.
+    #[arg(long)]
+    no_refit: bool,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -154,6 +158,7 @@ fn run(cli: Cli) -> Result<()> {
             opts.validation_size = a.validation_size;
             opts.threshold = a.threshold;
             opts.drop_missing_label = a.drop_missing_label;
+            opts.refit = !a.no_refit;
             opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let r = fit::fit(&opts)?;
             print!("{}", fit::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
