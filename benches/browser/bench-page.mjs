@@ -8,13 +8,14 @@ const opt = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i
 const runs = Number(opt('runs', 5));
 const base = opt('base', 'http://127.0.0.1:8099');
 const pkg = opt('pkg', 'pkg');
+const launch = () => chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+});
 const results = [];
 for (let r = 0; r < runs; r++) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launch();
   const page = await browser.newPage();
   const bytes = new Map();
   page.on('response', async (res) => {
@@ -38,11 +39,7 @@ const med = (f) => { const v = results.map(f).sort((a, b) => a - b); return v[Ma
 // mark, set once the form is built and enabled), in fresh browsers.
 const interactive = [];
 for (let r = 0; r < runs; r++) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launch();
   const page = await browser.newPage();
   await page.goto(`${base}/web/index.html`);
   await page.waitForFunction(() => performance.getEntriesByName('advisor-interactive').length, null, { timeout: 60000 });
