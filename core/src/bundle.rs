@@ -60,6 +60,12 @@ pub struct Manifest {
     pub metrics: serde_json::Value,
     /// The training settings that produced the model.
     pub training: serde_json::Value,
+    /// The Platt scaling folded into the graph's last layer, if the model was calibrated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<crate::calibrate::Platt>,
+    /// The training part's score distribution, the baseline for the stability index (PSI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<crate::stability::Baseline>,
 }
 
 /// Lower-case hex sha256 of `bytes`.
@@ -103,6 +109,12 @@ impl Manifest {
         m.preprocessing.check(&spec)?;
         m.scaling.check()?;
         m.cutoffs.check()?;
+        if let Some(b) = &m.stability {
+            b.check()?;
+        }
+        if m.calibration.is_some_and(|c| !(c.scale.is_finite() && c.shift.is_finite())) {
+            return Err(Error::Bundle("calibration: scale and shift must be finite".into()));
+        }
         Ok((m, spec))
     }
 }

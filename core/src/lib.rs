@@ -4,6 +4,7 @@
 pub mod advisor;
 pub mod applicant;
 pub mod bundle;
+pub mod calibrate;
 pub mod dense;
 pub mod error;
 pub mod explain;
@@ -16,6 +17,7 @@ pub mod onnx;
 pub mod preprocess;
 pub mod runtime;
 pub mod schema;
+pub mod stability;
 pub mod score;
 pub mod whatif;
 

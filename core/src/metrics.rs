@@ -1,4 +1,5 @@
-//! Binary-classification metrics: AUC, KS, Gini, Brier, log loss, accuracy.
+//! Binary-classification metrics: AUC, KS, Gini, Brier, log loss, accuracy, expected
+//! calibration error; and the curves a model report draws (ROC, reliability).
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,76 @@ pub struct Metrics {
     /// Accuracy when predicting positive at `p >= threshold`.
     pub accuracy: f64,
     pub threshold: f64,
+    /// Expected calibration error over [`ECE_BINS`] equal-width probability bins.
+    pub ece: f64,
+}
+
+/// Bins of the expected calibration error.
+pub const ECE_BINS: usize = 10;
+
+/// One bin of a reliability diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    pub lo: f64,
+    pub hi: f64,
+    pub count: usize,
+    /// Mean predicted probability in the bin.
+    pub mean_predicted: f64,
+    /// Observed positive rate in the bin.
+    pub observed: f64,
+}
+
+/// Equal-width probability bins: count, mean prediction and observed rate of each.
+pub fn reliability(labels: &[u8], probs: &[f32], bins: usize) -> Vec<ReliabilityBin> {
+    let bins = bins.max(1);
+    let mut acc = vec![(0usize, 0.0f64, 0.0f64); bins];
+    for (&y, &p) in labels.iter().zip(probs) {
+        let b = ((p as f64 * bins as f64) as usize).min(bins - 1);
+        acc[b].0 += 1;
+        acc[b].1 += p as f64;
+        acc[b].2 += y as f64;
+    }
+    acc.iter()
+        .enumerate()
+        .map(|(i, &(n, sp, sy))| ReliabilityBin {
+            lo: i as f64 / bins as f64,
+            hi: (i + 1) as f64 / bins as f64,
+            count: n,
+            mean_predicted: if n > 0 { sp / n as f64 } else { f64::NAN },
+            observed: if n > 0 { sy / n as f64 } else { f64::NAN },
+        })
+        .collect()
+}
+
+/// Expected calibration error: the count-weighted mean |observed − predicted| over the bins.
+pub fn ece(labels: &[u8], probs: &[f32], bins: usize) -> f64 {
+    let n = labels.len().max(1) as f64;
+    reliability(labels, probs, bins)
+        .iter()
+        .filter(|b| b.count > 0)
+        .map(|b| b.count as f64 / n * (b.observed - b.mean_predicted).abs())
+        .sum()
+}
+
+/// ROC curve points (false positive rate, true positive rate), from (0, 0) to (1, 1), one
+/// point per distinct probability (highest first).
+pub fn roc(labels: &[u8], probs: &[f32]) -> Vec<(f64, f64)> {
+    let mut idx = order(probs);
+    idx.reverse();
+    let pos = labels.iter().filter(|&&y| y == 1).count().max(1) as f64;
+    let neg = (labels.len() as f64 - labels.iter().filter(|&&y| y == 1).count() as f64).max(1.0);
+    let (mut tp, mut fp) = (0.0, 0.0);
+    let mut out = vec![(0.0, 0.0)];
+    let mut i = 0;
+    while i < idx.len() {
+        let v = probs[idx[i]];
+        while i < idx.len() && probs[idx[i]] == v {
+            if labels[idx[i]] == 1 { tp += 1.0 } else { fp += 1.0 }
+            i += 1;
+        }
+        out.push((fp / neg, tp / pos));
+    }
+    out
 }
 
 impl Metrics {
@@ -44,6 +115,7 @@ impl Metrics {
             log_loss: ll / nf,
             accuracy: correct as f64 / nf,
             threshold,
+            ece: ece(labels, probs, ECE_BINS),
         }
     }
 }
@@ -111,6 +183,19 @@ mod tests {
         assert!((auc(&[0, 1], &[0.5, 0.5]) - 0.5).abs() < 1e-12);
         assert!((auc(&[0, 1], &[0.2, 0.7]) - 1.0).abs() < 1e-12);
         assert!(auc(&[1, 1], &[0.2, 0.7]).is_nan());
+    }
+
+    #[test]
+    fn ece_and_roc_on_hand_computed_cases() {
+        // Bin [0.1, 0.2): p 0.15, 0.15, observed 1 of 2 → |0.5 − 0.15| × 2/4;
+        // bin [0.9, 1.0]: p 0.95, 1.0, observed 2 of 2 → |1 − 0.975| × 2/4.
+        let y = [0, 1, 1, 1];
+        let p = [0.15, 0.15, 0.95, 1.0];
+        let want = 0.5 * 0.35 + 0.5 * 0.025;
+        assert!((ece(&y, &p, 10) - want).abs() < 1e-6, "{}", ece(&y, &p, 10));
+        assert_eq!(roc(&[0, 1], &[0.2, 0.7]), vec![(0.0, 0.0), (0.0, 1.0), (1.0, 1.0)]);
+        let bins = reliability(&y, &p, 10);
+        assert_eq!(bins.iter().map(|b| b.count).sum::<usize>(), 4);
     }
 
     #[test]

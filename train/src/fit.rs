@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use advisor_core::calibrate::Platt;
+use advisor_core::stability::Baseline;
 use advisor_core::bundle::{Bundle, DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
 use advisor_core::graph;
 use advisor_core::metrics::Metrics;
@@ -37,6 +39,9 @@ pub struct FitOptions {
     /// on the whole training part (fit + validation rows) for that many epochs, and ship that
     /// network. The test part is never seen either way.
     pub refit: bool,
+    /// Calibrate the probability: Platt scaling fitted on the validation part (the selected
+    /// network's logits there), folded into the last layer.
+    pub calibrate: bool,
     /// Show a progress bar per epoch.
     pub progress: bool,
 }
@@ -56,6 +61,7 @@ impl FitOptions {
             scaling: Scaling::default(),
             drop_missing_label: false,
             refit: true,
+            calibrate: true,
             progress: false,
         }
     }
@@ -73,6 +79,7 @@ struct TrainingRecord<'a> {
     best_epoch: usize,
     epochs_run: usize,
     refit: bool,
+    calibrate: bool,
     rows: Rows,
 }
 
@@ -94,6 +101,8 @@ pub struct FitReport {
     /// Rows per second of each epoch.
     pub rows_per_second: Vec<f64>,
     pub best_epoch: usize,
+    /// Test metrics of the same network before calibration (when calibrated).
+    pub test_uncalibrated: Option<Metrics>,
     /// Features with one value (or none) in the training part: kept, but they carry no
     /// information (a numeric one gets no network input at all).
     pub constant_columns: Vec<String>,
@@ -117,6 +126,7 @@ fn metrics_value(report: &FitReport, threshold: f64) -> serde_json::Value {
         "test": report.test,
         "validation": report.validation,
         "train": report.train,
+        "test_uncalibrated": report.test_uncalibrated,
         "parity": { "max_abs_diff_burn_vs_tract": report.parity_max_abs_diff },
         "threshold": threshold,
     })
@@ -182,11 +192,8 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let seed = opts.train.seed;
 
     // The protocol: stratified 80/20 train/test; validation comes out of the training part.
-    let (train_idx, test_idx) = split::stratified(&ds.labels, opts.test_size, seed);
-    let train_labels: Vec<u8> = train_idx.iter().map(|&i| ds.labels[i]).collect();
-    let (fit_rel, val_rel) = split::stratified(&train_labels, opts.validation_size, seed.wrapping_add(1));
-    let fit_idx: Vec<usize> = fit_rel.iter().map(|&i| train_idx[i]).collect();
-    let val_idx: Vec<usize> = val_rel.iter().map(|&i| train_idx[i]).collect();
+    let parts = split::protocol(&ds.labels, opts.test_size, opts.validation_size, seed);
+    let split::Parts { train: train_idx, fit: fit_idx, validation: val_idx, test: test_idx, fit_in_train: fit_rel, .. } = parts;
     let labels = |idx: &[usize]| idx.iter().map(|&i| ds.labels[i]).collect::<Vec<u8>>();
     let (raw_train, raw_fit, raw_val, raw_test) =
         (ds.raw.select(&train_idx), ds.raw.select(&fit_idx), ds.raw.select(&val_idx), ds.raw.select(&test_idx));
@@ -238,7 +245,16 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     } else {
         trained.net.clone()
     };
-    let mlp = shipped.to_mlp();
+    let mut mlp = shipped.to_mlp();
+    let (calibration, test_uncalibrated) = if opts.calibrate {
+        let platt = Platt::fit(&net::logits(&trained.net, &x_val), &y_val)?;
+        platt.fold_into(&mut mlp)?;
+        (Some(platt), Some(Metrics::compute(&y_test, &net::predict(&shipped, &x_test), opts.threshold)))
+    } else {
+        (None, None)
+    };
+    // The network as shipped (calibration folded in), for the burn side of the parity check.
+    let shipped = net::Net::from_mlp(&mlp, &net::device());
 
     let data_name = file_name(&opts.data);
     let model = graph::build(&pre, &mlp, &[("advisor.spec", spec.name()), ("advisor.data_sha256", &ds.sha256)]);
@@ -261,10 +277,12 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         parity_max_abs_diff: parity,
         rows_per_second: trained.history.iter().map(|h| h.rows_per_second).collect(),
         best_epoch: trained.best_epoch,
+        test_uncalibrated,
         constant_columns: constant_columns(&spec, &raw_train),
     };
 
     let mut train_scores: Vec<f64> = p_train.iter().map(|&p| opts.scaling.score(p as f64)).collect();
+    let stability = Baseline::fit(&train_scores)?;
     let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
     // Approve below the base rate, decline at the threshold, refer between (empty when the
     // threshold is below the base rate).
@@ -285,6 +303,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         best_epoch: trained.best_epoch,
         epochs_run: trained.history.len(),
         refit: opts.refit,
+        calibrate: opts.calibrate,
         rows: Rows { train: fit_idx.len(), validation: val_idx.len(), test: test_idx.len(), dropped_missing_label: ds.dropped_missing_label },
     };
     let manifest = Manifest {
@@ -303,6 +322,8 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         data: DataInfo { file: data_name, sha256: ds.sha256.clone(), rows: ds.raw.rows() },
         metrics: metrics.clone(),
         training: serde_json::to_value(&record).expect("serialisable"),
+        calibration,
+        stability: Some(stability),
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serialisable");
     let metrics_bytes = serde_json::to_vec_pretty(&metrics).expect("serialisable");
@@ -412,13 +433,48 @@ pub fn score_stream<R: std::io::Read, W: std::io::Write>(bundle: &Bundle, mut ro
     Ok(total)
 }
 
+/// The population stability index of `data`'s scores against the bundle's training baseline,
+/// streaming the file.
+pub fn psi(model: &Path, data: &Path) -> Result<(f64, usize)> {
+    let bundle = bundle_dir::load(model)?;
+    let baseline = bundle.manifest().stability.clone().ok_or_else(|| Error::File {
+        path: model.into(),
+        msg: "the bundle has no stability baseline (refit it with this version of advisor-train)".into(),
+    })?;
+    let (mut rows, _) = data::open(data, bundle.spec(), MissingLabel::NotRead)?;
+    let n = bundle.spec().n_features();
+    let mut scores = vec![];
+    let mut raw = advisor_core::matrix::Matrix::with_capacity(SCORE_CHUNK, n);
+    loop {
+        raw.clear();
+        while raw.rows() < SCORE_CHUNK {
+            match rows.next_row()? {
+                Some(r) => raw.push_row(&r.raw),
+                None => break,
+            }
+        }
+        if raw.rows() == 0 {
+            break;
+        }
+        let full = raw.rows() == SCORE_CHUNK;
+        scores.extend(bundle.predict(&raw)?.iter().map(|&p| bundle.manifest().scaling.score(p as f64)));
+        if !full {
+            break;
+        }
+    }
+    Ok((baseline.psi(&scores), scores.len()))
+}
+
 /// The metrics table as printed.
 pub fn table(rows: &[(&str, &Metrics)]) -> String {
-    let mut s = format!("{:<11}{:>8}{:>8}{:>8}{:>8}{:>9}{:>9}{:>10}\n", "part", "rows", "AUC", "KS", "Gini", "Brier", "logloss", "accuracy");
+    let mut s = format!(
+        "{:<11}{:>8}{:>8}{:>8}{:>8}{:>9}{:>9}{:>10}{:>8}\n",
+        "part", "rows", "AUC", "KS", "Gini", "Brier", "logloss", "accuracy", "ECE"
+    );
     for (name, m) in rows {
         s += &format!(
-            "{:<11}{:>8}{:>8.4}{:>8.4}{:>8.4}{:>9.4}{:>9.4}{:>10.4}\n",
-            name, m.rows, m.auc, m.ks, m.gini, m.brier, m.log_loss, m.accuracy
+            "{:<11}{:>8}{:>8.4}{:>8.4}{:>8.4}{:>9.4}{:>9.4}{:>10.4}{:>8.4}\n",
+            name, m.rows, m.auc, m.ks, m.gini, m.brier, m.log_loss, m.accuracy, m.ece
         );
     }
     s

@@ -11,3 +11,5 @@ pub mod net;
 pub mod split;
 
 pub use error::{Error, Result};
+#[cfg(feature = "fit")]
+pub mod report;

@@ -38,6 +38,31 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write the model report: one self-contained HTML file (metrics, curves, calibration,
+    /// gains, scaling, reason codes, fairness, stability baseline, model card).
+    Report {
+        /// Bundle directory.
+        #[arg(long)]
+        model: PathBuf,
+        /// Dataset spec (TOML) to read the data with.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The labelled data (the training file: the report re-creates the training split).
+        #[arg(long)]
+        data: PathBuf,
+        /// Output HTML file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Population stability index of a CSV file's scores against the bundle's training baseline.
+    Psi {
+        /// Bundle directory.
+        #[arg(long)]
+        model: PathBuf,
+        /// CSV file, plain or .gz (the label column may be absent).
+        #[arg(long)]
+        data: PathBuf,
+    },
     /// Score every row of a CSV file and write probability, score, band and decision.
     Score {
         /// Bundle directory.
@@ -110,6 +135,9 @@ struct FitArgs {
     /// Drop rows whose label is missing (the count is reported) instead of stopping.
     #[arg(long)]
     drop_missing_label: bool,
+    /// Ship raw network probabilities (no Platt scaling fitted on the validation part).
+    #[arg(long)]
+    no_calibrate: bool,
     /// Ship the network selected on the validation part instead of refitting it on the whole
     /// training part for the chosen number of epochs.
     #[arg(long)]
@@ -159,9 +187,16 @@ fn run(cli: Cli) -> Result<()> {
             opts.threshold = a.threshold;
             opts.drop_missing_label = a.drop_missing_label;
             opts.refit = !a.no_refit;
+            opts.calibrate = !a.no_calibrate;
             opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let r = fit::fit(&opts)?;
             print!("{}", fit::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
+            if let Some(u) = &r.test_uncalibrated {
+                println!(
+                    "calibration (Platt, fitted on the validation part): test ECE {:.4} → {:.4}, Brier {:.4} → {:.4}",
+                    u.ece, r.test.ece, u.brier, r.test.brier
+                );
+            }
             let rps = r.rows_per_second.iter().sum::<f64>() / r.rows_per_second.len() as f64;
             println!("best epoch {}; {:.0} rows/s per epoch; burn vs tract max |Δp| {:.2e}", r.best_epoch, rps, r.parity_max_abs_diff);
             if !r.constant_columns.is_empty() {
@@ -180,6 +215,14 @@ fn run(cli: Cli) -> Result<()> {
                 let json = serde_json::to_vec_pretty(&serde_json::json!({ "data": m })).expect("serialisable");
                 std::fs::write(&out, json).map_err(|e| advisor_train::Error::Io { path: out, source: e })?;
             }
+        }
+        Command::Report { model, spec, data, out } => {
+            let s = advisor_train::report::write(&model, &spec, &data, &out)?;
+            println!("report written to {} (test AUC {:.4}, ECE {:.4})", out.display(), s.test.auc, s.test.ece);
+        }
+        Command::Psi { model, data } => {
+            let (psi, n) = fit::psi(&model, &data)?;
+            println!("PSI {psi:.4} over {n} rows: {}", advisor_core::stability::psi_band(psi));
         }
         Command::Score { model, data, out } => {
             let n = fit::score_file(&model, &data, &out)?;

@@ -254,6 +254,15 @@ fn bce_with_logits(z: Tensor<2>, y: Tensor<2>, w: Tensor<2>) -> Tensor<1> {
 
 /// Probabilities for encoded rows, in chunks, without autodiff.
 pub fn predict(net: &Net, x: &Matrix) -> Vec<f32> {
+    forward(net, x, true)
+}
+
+/// The network's logits (before the sigmoid) for encoded rows.
+pub fn logits(net: &Net, x: &Matrix) -> Vec<f32> {
+    forward(net, x, false)
+}
+
+fn forward(net: &Net, x: &Matrix, probability: bool) -> Vec<f32> {
     let device = device();
     let net = net.valid();
     let mut out = Vec::with_capacity(x.rows());
@@ -263,7 +272,8 @@ pub fn predict(net: &Net, x: &Matrix) -> Vec<f32> {
         let end = (start + chunk).min(x.rows());
         let data = x.as_slice()[start * x.cols()..end * x.cols()].to_vec();
         let t = Tensor::<2>::from_data(TensorData::new(data, [end - start, x.cols()]), &device);
-        out.extend(floats(activation::sigmoid(net.forward(t)).into_data()));
+        let z = net.forward(t);
+        out.extend(floats(if probability { activation::sigmoid(z) } else { z }.into_data()));
         start = end;
     }
     out

@@ -34,3 +34,30 @@ mod tests {
         assert_ne!(stratified(&labels, 0.2, 8).0, a);
     }
 }
+
+/// The evaluation protocol's parts, as row indices into the data file (each ascending).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parts {
+    /// The training part (fit + validation).
+    pub train: Vec<usize>,
+    /// Rows the network is fitted on.
+    pub fit: Vec<usize>,
+    /// Rows for best-epoch selection and calibration.
+    pub validation: Vec<usize>,
+    /// The held-out test part.
+    pub test: Vec<usize>,
+    /// Positions of `fit` and `validation` rows within `train`.
+    pub fit_in_train: Vec<usize>,
+    pub validation_in_train: Vec<usize>,
+}
+
+/// Stratified train/test split with `seed`, then validation out of the training part with
+/// `seed + 1`: the one protocol `fit` and `report` both use.
+pub fn protocol(labels: &[u8], test_size: f64, validation_size: f64, seed: u64) -> Parts {
+    let (train, test) = stratified(labels, test_size, seed);
+    let train_labels: Vec<u8> = train.iter().map(|&i| labels[i]).collect();
+    let (fit_in_train, validation_in_train) = stratified(&train_labels, validation_size, seed.wrapping_add(1));
+    let fit = fit_in_train.iter().map(|&i| train[i]).collect();
+    let validation = validation_in_train.iter().map(|&i| train[i]).collect();
+    Parts { train, fit, validation, test, fit_in_train, validation_in_train }
+}
