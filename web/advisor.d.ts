@@ -75,6 +75,13 @@ export interface WhatIf {
 
 export interface Problem { code: ErrorCode; field: string | null; message: string }
 
+export interface Question { key: keyof Answers; question: string; options: string[] }
+/** Each answer is an option index 0–4. */
+export interface Answers { objective: number; horizon: number; risk_tolerance: number; capacity_for_loss: number; knowledge: number }
+export interface Recommendation { id: string; kind: string; name: string; summary: string; rank_score: number; reasons: string[] }
+export interface Exclusion { id: string; name: string; reason: string }
+export interface Recommendations { client_risk_class: number | null; eligible: Recommendation[]; ineligible: Exclusion[] }
+
 export interface Quick { probability: number; score: number; band: string; decision: Decision }
 
 export interface Category { value: string; label: string; display: Text }
@@ -142,6 +149,11 @@ export class Advisor {
   /** Every problem, at most one per field; empty when the applicant can be scored. */
   validate(applicant: Applicant): Problem[];
   scoreBatch(rows: Applicant[]): Quick[];
+  /** Loads a product catalog (JSON), checked against this model's fields (errors name product and rule). */
+  setCatalog(json: string | Uint8Array): void;
+  questionnaire(lang?: Lang): Question[];
+  /** Without answers, investment products are excluded (suitability unknown). */
+  recommend(applicant: Applicant, answers?: Answers | null, options?: { lang?: Lang }): Recommendations;
   /** Raw rows: fields in schema order, categories as their index, NaN = not given. */
   predictRaw(rows: Float32Array): Float32Array;
   free(): void;

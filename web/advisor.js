@@ -135,6 +135,18 @@ export class Advisor {
   predictRaw(rows) {
     return call(() => this.#raw.predictRaw(rows));
   }
+  /** Loads a product catalog (JSON text or bytes), checked against this model's fields. */
+  setCatalog(json) {
+    return call(() => this.#raw.setCatalog(bytesOf(json, 'catalog')));
+  }
+  /** The suitability questionnaire: `[{ key, question, options }]`. */
+  questionnaire(lang = 'en') {
+    return call(() => this.#raw.questionnaire(lang));
+  }
+  /** Ranked eligible products with reasons, and the excluded ones with the rule that excluded each. */
+  recommend(applicant, answers = null, { lang = 'en' } = {}) {
+    return call(() => this.#raw.recommend(applicant, answers, lang));
+  }
   /** Frees the wasm memory held by this bundle. */
   free() {
     this.#raw.free();

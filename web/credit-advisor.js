@@ -5,7 +5,7 @@
 //   <credit-advisor model="models/german_credit/manifest.json" lang="en"></credit-advisor>
 //
 // Attributes: model (bundle manifest URL), lang (en | zh-CN), integrity (sha256 of the manifest),
-// catalog (product catalog URL; reserved for recommendations). Events: advisor-ready,
+// catalog (product catalog URL: products under the result). Events: advisor-ready,
 // advisor-score ({ report, whatIf, applicant }), advisor-error ({ code, field, message }).
 // Theming: CSS custom properties (--advisor-*) and ::part(). See web/examples/README.md.
 import { load } from './advisor.js';
@@ -56,6 +56,11 @@ const UI = {
     changeResult: (c) => `score ${c.score}, band ${c.band}`,
     stale: 'Fix the marked answers to update your result.',
     warnings: 'Notes',
+    investing: 'Investing (optional): answer all five to see investment funds',
+    productsTitle: 'Products for you',
+    noProducts: 'No product in this catalog fits your answers yet.',
+    notEligibleTitle: (n) => `Products you do not qualify for (${n})`,
+    riskClass: (c) => `Your investment risk class: ${c} of 7`,
   },
   'zh-CN': {
     title: '信用评估',
@@ -102,6 +107,11 @@ const UI = {
     changeResult: (c) => `评分 ${c.score}，等级 ${c.band}`,
     stale: '请修正标出的回答以更新结果。',
     warnings: '说明',
+    investing: '投资（选填）：回答全部五个问题即可查看投资基金',
+    productsTitle: '适合您的产品',
+    noProducts: '目录中暂无符合您回答的产品。',
+    notEligibleTitle: (n) => `您暂不符合条件的产品（${n}）`,
+    riskClass: (c) => `您的投资风险等级：${c}（共 7 级）`,
   },
 };
 
@@ -136,6 +146,8 @@ export class CreditAdvisor extends HTMLElement {
   #problems = new Map();
   #result = null;
   #schemaCache = null;
+  #catalog = false; // true once a catalog is loaded
+  #answers = {};
 
   get #lang() {
     return this.getAttribute('lang') === 'zh-CN' ? 'zh-CN' : 'en';
@@ -154,7 +166,7 @@ export class CreditAdvisor extends HTMLElement {
 
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.isConnected) return;
-    if (name === 'model' || name === 'integrity') this.#load();
+    if (name === 'model' || name === 'integrity' || name === 'catalog') this.#load();
     else if (name === 'lang' && this.#advisor) {
       if (this.#stage === 'result') this.#score();
       this.#render();
@@ -170,6 +182,14 @@ export class CreditAdvisor extends HTMLElement {
     try {
       const advisor = await loading;
       if (this.#loading !== loading) return; // superseded by a newer `model`
+      const catalogUrl = this.getAttribute('catalog');
+      this.#catalog = false;
+      if (catalogUrl) {
+        const res = await fetch(new URL(catalogUrl, document.baseURI));
+        if (!res.ok) throw Object.assign(new Error(`catalog: HTTP ${res.status}`), { code: 'FETCH_FAILED', field: 'catalog' });
+        advisor.setCatalog(new Uint8Array(await res.arrayBuffer()));
+        this.#catalog = true;
+      }
       this.#advisor = advisor;
       this.#values = {};
       this.#stage = 'form';
@@ -204,8 +224,7 @@ export class CreditAdvisor extends HTMLElement {
           h('h2', { id: `${this.#uid}-title` }, t.title),
           h('div', { role: 'group', 'aria-label': t.language, class: 'langs' }, langButton('en', 'English'), langButton('zh-CN', '中文'))),
         h('p', { class: 'privacy', part: 'privacy' }, t.privacy),
-        ...content,
-        h('section', { part: 'products', class: 'products', hidden: true, 'data-catalog': this.getAttribute('catalog') ?? false })));
+        ...content));
   }
 
   #renderStatus(text, busy) {
@@ -279,12 +298,49 @@ export class CreditAdvisor extends HTMLElement {
     const form = h('form', { part: 'form', novalidate: true, 'aria-labelledby': `${this.#uid}-title`, onsubmit: (e) => { e.preventDefault(); this.#toReview(); } },
       summary,
       [...groups].map(([g, fields]) => h('fieldset', { part: 'group' }, h('legend', {}, t.groups[g] ?? g), fields.map(fieldEl))),
+      this.#catalog ? this.#questionnaireEl() : null,
       this.#stage === 'form' ? h('div', { class: 'actions' }, h('button', { type: 'submit', part: 'button primary' }, t.review)) : null);
 
     const parts = [form];
     if (this.#stage === 'review') parts.push(this.#reviewEl(schema));
     if (this.#stage === 'result') parts.push(this.#resultEl(schema));
     this.#shell(...parts);
+  }
+
+  #questionnaireEl() {
+    const t = this.#t;
+    return h('fieldset', { part: 'group', class: 'questionnaire' }, h('legend', {}, t.investing),
+      this.#advisor.questionnaire(this.#lang).map((q) => {
+        const id = `${this.#uid}-q-${q.key}`;
+        const select = h('select', { id, name: `q-${q.key}`, part: 'input' }, h('option', { value: '' }, t.choose),
+          q.options.map((o, i) => h('option', { value: String(i), selected: String(i) === this.#answers[q.key] }, o)));
+        select.addEventListener('change', () => {
+          this.#answers[q.key] = select.value;
+          if (this.#stage === 'result' && this.#score()) this.#root.querySelector('[part="result"]')?.replaceWith(this.#resultEl(this.#schema()));
+        });
+        return h('div', { class: 'field', part: 'field' }, h('label', { for: id }, q.question), select);
+      }));
+  }
+
+  /** All five answers as option indices, or null while any is unanswered. */
+  #answersObject() {
+    const keys = ['objective', 'horizon', 'risk_tolerance', 'capacity_for_loss', 'knowledge'];
+    if (!keys.every((k) => (this.#answers[k] ?? '') !== '')) return null;
+    return Object.fromEntries(keys.map((k) => [k, Number(this.#answers[k])]));
+  }
+
+  #productsEl() {
+    const t = this.#t;
+    const r = this.#result?.products;
+    if (!r) return null;
+    const card = (p) => h('li', { part: 'product', class: 'product', 'data-product': p.id },
+      h('h5', {}, p.name), h('p', { class: 'muted' }, p.summary), h('ul', {}, p.reasons.map((x) => h('li', {}, x))));
+    return h('section', { part: 'products', class: 'products', 'aria-labelledby': `${this.#uid}-products` },
+      h('h4', { id: `${this.#uid}-products` }, t.productsTitle),
+      r.client_risk_class != null ? h('p', {}, t.riskClass(r.client_risk_class)) : null,
+      r.eligible.length ? h('ul', { class: 'cards' }, r.eligible.map(card)) : h('p', {}, t.noProducts),
+      r.ineligible.length ? h('details', {}, h('summary', {}, t.notEligibleTitle(r.ineligible.length)),
+        h('ul', {}, r.ineligible.map((x) => h('li', { 'data-product': x.id }, `${x.name} — ${x.reason}`)))) : null);
   }
 
   #reviewEl(schema) {
@@ -340,13 +396,15 @@ export class CreditAdvisor extends HTMLElement {
         : h('p', {}, t.noReasons),
       h('h4', {}, t.adviceTitle),
       advice,
-      report.warnings.length ? [h('h4', {}, t.warnings), h('ul', { class: 'warnings' }, report.warnings.map((w) => h('li', {}, w.message)))] : null);
+      report.warnings.length ? [h('h4', {}, t.warnings), h('ul', { class: 'warnings' }, report.warnings.map((w) => h('li', {}, w.message)))] : null,
+      this.#productsEl());
   }
 
   #score() {
     const a = this.#applicant();
     try {
       this.#result = { report: this.#advisor.score(a, { lang: this.#lang }), whatIf: this.#advisor.whatIf(a, { lang: this.#lang }), applicant: a };
+      if (this.#catalog) this.#result.products = this.#advisor.recommend(a, this.#answersObject(), { lang: this.#lang });
     } catch (e) {
       this.#emitError(e);
       return false;

@@ -57,6 +57,8 @@ const summary = {
   score_with_reasons_p99_us: med((r) => r.score_with_reasons.p99_us),
   score_with_reasons_mean_us: med((r) => r.score_with_reasons.mean_us),
   what_if_p50_us: med((r) => r.what_if.p50_us),
+  recommend_p50_us: med((r) => r.recommend.p50_us),
+  recommend_p99_us: med((r) => r.recommend.p99_us),
   score_batch_rows_per_s: Math.round(med((r) => r.score_batch_rows_per_s)),
   predict_raw_rows_per_s: Math.round(med((r) => r.predict_raw_rows_per_s)),
   page_interactive_ms: interactive.map((x) => x.ms).sort((a, b) => a - b)[Math.floor(runs / 2)],

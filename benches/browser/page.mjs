@@ -39,6 +39,8 @@ function timeCalls(fn, n) {
   const wall = performance.now() - start;
   return { p50_us: median(t) * 1e3, p99_us: pct(t, 99) * 1e3, mean_us: (wall / n) * 1e3 };
 }
+advisor.setCatalog(new Uint8Array(await (await fetch('/web/catalogs/german_credit.json')).arrayBuffer()));
+const answers = { objective: 2, horizon: 3, risk_tolerance: 2, capacity_for_loss: 2, knowledge: 1 };
 const R = {
   crossOriginIsolated: self.crossOriginIsolated,
   info: advisor.info(),
@@ -49,6 +51,7 @@ const R = {
   first_report: { score: firstReport.score, band: firstReport.band.name, reasons: firstReport.reasons.length },
   score_with_reasons: timeCalls((a) => advisor.score(a), ITERS),
   what_if: timeCalls((a) => advisor.whatIf(a), Math.min(ITERS, 300)),
+  recommend: timeCalls((a) => advisor.recommend(a, answers), ITERS),
 };
 // Batch: applicants through scoreBatch (checks + model), raw rows through predictRaw (model with
 // preprocessing).

@@ -173,6 +173,12 @@ impl Advisor {
         out
     }
 
+    /// Ranked eligible products and the excluded ones with the rule that excluded each.
+    pub fn recommend(&self, catalog: &crate::recommend::Catalog, raw: &[f32], answers: Option<&crate::recommend::Answers>, lang: &str) -> Result<crate::recommend::Recommendations> {
+        let report = self.report(raw, lang)?;
+        catalog.recommend(self.bundle.spec(), raw, &report, answers, lang)
+    }
+
     /// What-if advice for one raw row.
     pub fn what_if(&self, raw: &[f32], lang: &str) -> Result<WhatIf> {
         let p = self.bundle.predict(&Matrix::new(raw.to_vec(), raw.len())?)?[0] as f64;

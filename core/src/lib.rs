@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod network;
 pub mod onnx;
 pub mod preprocess;
+pub mod recommend;
 pub mod runtime;
 pub mod schema;
 pub mod stability;

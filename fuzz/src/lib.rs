@@ -107,6 +107,24 @@ pub fn csv(data: &[u8]) {
     }
 }
 
+/// Catalog JSON → validation against the german_credit spec → recommend for a fixed applicant,
+/// with and without questionnaire answers.
+pub fn catalog(data: &[u8]) {
+    let Ok(catalog) = advisor_core::recommend::CatalogParams::parse(data, ADVISOR.bundle().spec()) else { return };
+    let n = ADVISOR.bundle().spec().n_features();
+    let raw: Vec<f32> = (0..n).map(|i| if i % 5 == 0 { f32::NAN } else { 1.0 }).collect();
+    let Ok(raw) = ADVISOR.read(ADVISOR.bundle().spec().features().zip(&raw).map(|(c, &v)| {
+        (c.name.as_str(), if v.is_nan() { Value::Null } else if c.is_categorical() { Value::Text(c.categories[0].value.clone()) } else { Value::Number(c.min.unwrap_or(1.0).max(1.0)) })
+    })) else { return };
+    for answers in [None, Some(advisor_core::recommend::Answers { objective: 2, horizon: 3, risk_tolerance: 2, capacity_for_loss: 2, knowledge: 1 })] {
+        let r = ADVISOR.recommend(&catalog, &raw, answers.as_ref(), "en").expect("a checked catalog recommends");
+        assert_eq!(r.eligible.len() + r.ineligible.len(), catalog.products().len(), "every product is either eligible or excluded");
+        if answers.is_none() {
+            assert!(r.eligible.iter().all(|p| p.kind != advisor_core::recommend::Kind::InvestmentFund), "no fund without suitability");
+        }
+    }
+}
+
 /// The targets by name (for the regression replay).
-pub const TARGETS: [(&str, fn(&[u8])); 5] =
-    [("applicant", applicant), ("manifest", manifest), ("graph", graph), ("bundle", bundle), ("csv", csv)];
+pub const TARGETS: [(&str, fn(&[u8])); 6] =
+    [("applicant", applicant), ("manifest", manifest), ("graph", graph), ("bundle", bundle), ("csv", csv), ("catalog", catalog)];

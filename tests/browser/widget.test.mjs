@@ -306,3 +306,33 @@ test('the widget survives a burst of 10,000 random inputs (no uncaught error, me
   assert.ok(ok >= 300 && ok <= 850);
   await context.close();
 });
+
+test('products: eligible cards with reasons, exclusions with their rule, the suitability gate', async () => {
+  const { page, context, requests, errors } = await open('index.html');
+  const assets = requests.length;
+  await fill(page, { ...APPLICANT, checking_status: 'A14', duration: '12', credit_amount: '1500', age: '45', installment_commitment: '2' });
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
+  const products = page.locator('credit-advisor [part="products"]');
+  await products.waitFor();
+  const cards = await products.locator('li.product').evaluateAll((els) => els.map((e) => e.dataset.product));
+  assert.ok(cards.includes('savings-account') && cards.includes('everyday-card'), cards.join());
+  assert.ok(!cards.some((c) => c.endsWith('-fund')), 'no fund without the questionnaire');
+  const texts = (loc) => loc.evaluateAll((els) => els.map((e) => e.textContent)); // inside a closed <details>
+  const excluded = await texts(products.locator('details li'));
+  assert.ok(excluded.some((x) => /Global equity fund — needs the suitability questionnaire first/.test(x)), excluded.join(' | '));
+  // A cautious investor: capacity for loss "up to 10 %" caps the class at 3.
+  for (const [key, value] of [['objective', '3'], ['horizon', '4'], ['risk_tolerance', '3'], ['capacity_for_loss', '1'], ['knowledge', '2']]) {
+    await page.locator(`credit-advisor [name="q-${key}"]`).selectOption(value);
+  }
+  await page.locator('credit-advisor [part="products"]', { hasText: 'risk class: 3 of 7' }).waitFor();
+  const after = await page.locator('credit-advisor [part="products"] li.product').evaluateAll((els) => els.map((e) => e.dataset.product));
+  assert.ok(after.includes('money-market-fund'), after.join());
+  assert.ok(!after.includes('balanced-fund') && !after.includes('equity-fund'), after.join());
+  const why = await texts(page.locator('credit-advisor [part="products"] details li'));
+  assert.ok(why.some((x) => /Balanced fund — its risk class 4 is above your risk class 3/.test(x)), why.join(' | '));
+  assert.deepEqual(requests.slice(assets), [], 'requests after load');
+  assert.deepEqual(errors, []);
+  await shot(page, '8-products');
+  await context.close();
+});

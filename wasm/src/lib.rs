@@ -9,6 +9,7 @@ use advisor_core::advisor::Advisor as Core;
 use advisor_core::applicant::{Value, MAX_FIELDS};
 use advisor_core::bundle::sha256_hex;
 use advisor_core::matrix::Matrix;
+use advisor_core::recommend::{questionnaire, Answers, Catalog, CatalogParams};
 use advisor_core::runtime::Runtime;
 use advisor_core::Error;
 use js_sys::{Array, JsString, Object, Reflect};
@@ -120,6 +121,39 @@ fn lang_or_en(lang: Option<String>) -> String {
 #[wasm_bindgen]
 pub struct Advisor {
     core: Core,
+    catalog: Option<Catalog>,
+}
+
+/// Reads questionnaire answers (`{objective, horizon, risk_tolerance, capacity_for_loss,
+/// knowledge}`, each an option index 0–4); `null`/`undefined` means not answered.
+fn read_answers(v: &JsValue) -> Result<Option<Answers>, Error> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(None);
+    }
+    if !v.is_object() || Array::is_array(v) {
+        return Err(Error::Input(format!("answers must be an object of question → option index, got {}", kind(v))));
+    }
+    let mut a = Answers::default();
+    for (key, slot) in [
+        ("objective", &mut a.objective),
+        ("horizon", &mut a.horizon),
+        ("risk_tolerance", &mut a.risk_tolerance),
+        ("capacity_for_loss", &mut a.capacity_for_loss),
+        ("knowledge", &mut a.knowledge),
+    ] {
+        let field = format!("answers.{key}");
+        let x = Reflect::get(v, &key.into()).map_err(|_| Error::Input(format!("{field} could not be read")))?;
+        let n = match read_value(&x) {
+            Value::Number(n) => n,
+            Value::Null => return Err(Error::MissingField { field }),
+            other => return Err(Error::WrongType { field, expected: "an option index 0–4", got: format!("{other:?}") }),
+        };
+        if !(0.0..=4.0).contains(&n) || n.fract() != 0.0 {
+            return Err(Error::OutOfRange { field, value: n, min: 0.0, max: 4.0 });
+        }
+        *slot = n as u8;
+    }
+    Ok(Some(a))
 }
 
 #[wasm_bindgen]
@@ -135,7 +169,7 @@ impl Advisor {
             }
         }
         let core = Core::load(manifest, graph).map_err(|e| js_error(&e, None))?;
-        Ok(Advisor { core })
+        Ok(Advisor { core, catalog: None })
     }
 
     /// Model name, runtime, inputs, producer and test metrics.
@@ -184,6 +218,34 @@ impl Advisor {
         let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
         let advice = self.core.what_if(&raw, &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
         to_js(&advice)
+    }
+
+    /// Loads a product catalog (JSON), checked against this model's fields.
+    #[wasm_bindgen(js_name = setCatalog)]
+    pub fn set_catalog(&mut self, json: &[u8]) -> Result<(), JsValue> {
+        let catalog = CatalogParams::parse(json, self.core.bundle().spec()).map_err(|e| js_error(&e, None))?;
+        self.catalog = Some(catalog);
+        Ok(())
+    }
+
+    /// The suitability questionnaire: `[{key, question, options}]` in `lang`.
+    pub fn questionnaire(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
+        let lang = lang_or_en(lang);
+        let q: Vec<serde_json::Value> = questionnaire()
+            .into_iter()
+            .map(|(key, q, opts)| serde_json::json!({"key": key, "question": q.get(&lang), "options": opts.iter().map(|o| o.get(&lang)).collect::<Vec<_>>()}))
+            .collect();
+        to_js(&q)
+    }
+
+    /// `{client_risk_class, eligible: [{id, kind, name, summary, rank_score, reasons}],
+    /// ineligible: [{id, name, reason}]}` for one applicant and (optional) questionnaire answers.
+    pub fn recommend(&self, applicant: JsValue, answers: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
+        let catalog = self.catalog.as_ref().ok_or_else(|| input_error("no catalog: call setCatalog first"))?;
+        let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
+        let answers = read_answers(&answers).map_err(|e| js_error(&e, None))?;
+        let r = self.core.recommend(catalog, &raw, answers.as_ref(), &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
+        to_js(&r)
     }
 
     /// `[{probability, score, band, decision}]` for an array of applicants, in one pass.

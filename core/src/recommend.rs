@@ -1,0 +1,444 @@
+//! Product recommendations: a catalog a product team writes without code (JSON), eligibility
+//! rules over applicant fields and the credit result, a suitability questionnaire for
+//! investment products (in the spirit of MiFID II), and a ranking with plain-language reasons.
+//! Everything runs where the applicant is; nothing leaves the device.
+//!
+//! Ranking: products may carry a propensity weight learned elsewhere (`propensity`, e.g. a
+//! term-deposit model's rate); without one, the documented fallback ranks by the catalog's
+//! `priority`, then by how far the applicant clears the product's score floor.
+
+use serde::{Deserialize, Serialize};
+
+use crate::advisor::Report;
+use crate::applicant::display_value;
+use crate::error::{Error, Result};
+use crate::schema::{Spec, Text};
+
+/// What kind of product an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    CreditCard,
+    PersonalLoan,
+    Mortgage,
+    SavingsAccount,
+    TermDeposit,
+    InvestmentFund,
+    Other,
+}
+
+/// One eligibility rule: over an applicant field (`field`) or over the credit result
+/// (`result` = `score` or `probability`), with bounds and/or allowed category values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Allowed category values (categorical fields).
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
+}
+
+/// One product as the catalog declares it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    pub id: String,
+    pub kind: Kind,
+    pub name: Text,
+    #[serde(default)]
+    pub summary: Text,
+    /// Investment products: the summary risk indicator, 1 (lowest) to 7.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_class: Option<u8>,
+    /// Fallback ranking weight (higher first).
+    #[serde(default = "one")]
+    pub priority: f64,
+    /// A propensity rate learned elsewhere (0–1), ranked before the fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propensity: Option<f64>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A product catalog as written; check it against a spec with [`CatalogParams::check`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogParams {
+    pub products: Vec<Product>,
+}
+
+/// A checked catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    products: Vec<Product>,
+}
+
+/// Most products a catalog may list.
+pub const MAX_PRODUCTS: usize = 1000;
+
+impl CatalogParams {
+    /// Parses JSON and checks every product and rule against `spec`. Errors name the product
+    /// and the rule (1-based).
+    pub fn parse(json: &[u8], spec: &Spec) -> Result<Catalog> {
+        if json.len() > 4 << 20 {
+            return Err(Error::Spec("catalog: more than 4 MiB".into()));
+        }
+        let p: CatalogParams = serde_json::from_slice(json).map_err(|e| Error::Spec(format!("catalog: {e}")))?;
+        p.check(spec)
+    }
+
+    pub fn check(self, spec: &Spec) -> Result<Catalog> {
+        if self.products.is_empty() || self.products.len() > MAX_PRODUCTS {
+            return Err(Error::Spec(format!("catalog: needs 1..={MAX_PRODUCTS} products, has {}", self.products.len())));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for p in &self.products {
+            let err = |m: String| Err(Error::Spec(format!("catalog: product `{}`: {m}", p.id)));
+            if p.id.trim().is_empty() {
+                return Err(Error::Spec("catalog: a product has an empty id".into()));
+            }
+            if !ids.insert(p.id.as_str()) {
+                return err("listed twice".into());
+            }
+            if p.name.en.trim().is_empty() || p.name.zh_cn.trim().is_empty() {
+                return err("needs a name in `en` and `zh-CN`".into());
+            }
+            match (p.kind, p.risk_class) {
+                (Kind::InvestmentFund, None) => return err("an investment product needs `risk_class` (1–7)".into()),
+                (_, Some(c)) if !(1..=7).contains(&c) => return err(format!("risk_class {c} is not in 1–7")),
+                _ => {}
+            }
+            if !p.priority.is_finite() || p.propensity.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
+                return err("priority must be finite and propensity in 0–1".into());
+            }
+            for (k, r) in p.rules.iter().enumerate() {
+                let rule = k + 1;
+                let bad = |m: String| err(format!("rule {rule}: {m}"));
+                match (&r.field, &r.result) {
+                    (Some(f), None) => {
+                        let Some(col) = spec.features().find(|c| &c.name == f) else {
+                            return bad(format!("`{f}` is not a field of the model"));
+                        };
+                        if let Some(vals) = &r.allowed {
+                            if !col.is_categorical() {
+                                return bad(format!("`in` needs a categorical field; `{f}` is numeric"));
+                            }
+                            if let Some(v) = vals.iter().find(|v| col.category_code(v).is_none()) {
+                                return bad(format!("{v:?} is not a category of `{f}`"));
+                            }
+                        } else if col.is_categorical() {
+                            return bad(format!("`{f}` is categorical: use `in`"));
+                        }
+                    }
+                    (None, Some(x)) if x == "score" || x == "probability" => {
+                        if r.allowed.is_some() {
+                            return bad(format!("`in` does not apply to `{x}`"));
+                        }
+                    }
+                    (None, Some(x)) => return bad(format!("result `{x}` is not `score` or `probability`")),
+                    _ => return bad("needs exactly one of `field` or `result`".into()),
+                }
+                if r.allowed.is_none() && r.min.is_none() && r.max.is_none() {
+                    return bad("needs `min`, `max` or `in`".into());
+                }
+                if r.min.is_some_and(|v| !v.is_finite()) || r.max.is_some_and(|v| !v.is_finite()) {
+                    return bad("bounds must be finite".into());
+                }
+                if let (Some(lo), Some(hi)) = (r.min, r.max) {
+                    if lo > hi {
+                        return bad(format!("min {lo} > max {hi}"));
+                    }
+                }
+            }
+        }
+        Ok(Catalog { products: self.products })
+    }
+}
+
+/// Answers to the suitability questionnaire: one option index per question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Answers {
+    /// 0 preserve capital, 1 income, 2 balanced growth, 3 growth, 4 maximum growth.
+    pub objective: u8,
+    /// 0 under 1 year, 1 1–3 years, 2 3–5 years, 3 5–10 years, 4 over 10 years.
+    pub horizon: u8,
+    /// 0 no loss at all, 1 small, 2 moderate, 3 large swings, 4 very large swings.
+    pub risk_tolerance: u8,
+    /// 0 cannot afford any loss, 1 up to 10 %, 2 up to 25 %, 3 up to 50 %, 4 all of it.
+    pub capacity_for_loss: u8,
+    /// 0 none, 1 basic, 2 informed, 3 advanced, 4 professional.
+    pub knowledge: u8,
+}
+
+/// The questionnaire as a form shows it: (key, question, options) in `en` and `zh-CN`.
+pub fn questionnaire() -> Vec<(&'static str, Text, Vec<Text>)> {
+    let t = |en: &str, zh: &str| Text { en: en.into(), zh_cn: zh.into() };
+    vec![
+        ("objective", t("What is the money for?", "这笔钱的投资目标是什么？"), vec![
+            t("Keep it safe", "保本"), t("A steady income", "稳定收益"), t("Balanced growth", "平衡增长"), t("Growth", "增长"), t("Maximum growth", "最大化增长")]),
+        ("horizon", t("How long can you leave it invested?", "您可以投资多长时间？"), vec![
+            t("Under 1 year", "不到 1 年"), t("1–3 years", "1–3 年"), t("3–5 years", "3–5 年"), t("5–10 years", "5–10 年"), t("Over 10 years", "10 年以上")]),
+        ("risk_tolerance", t("How much may its value swing?", "您能接受多大的价值波动？"), vec![
+            t("Not at all", "完全不能"), t("A little", "小幅"), t("Moderately", "中等"), t("A lot", "大幅"), t("Very much", "非常大")]),
+        ("capacity_for_loss", t("How much could you lose without hardship?", "在不影响生活的情况下，您最多能承受多少损失？"), vec![
+            t("Nothing", "完全不能损失"), t("Up to 10 %", "最多 10%"), t("Up to 25 %", "最多 25%"), t("Up to 50 %", "最多 50%"), t("All of it", "全部")]),
+        ("knowledge", t("Your investment knowledge and experience", "您的投资知识与经验"), vec![
+            t("None", "无"), t("Basic", "基础"), t("Informed", "了解"), t("Advanced", "丰富"), t("Professional", "专业")]),
+    ]
+}
+
+impl Answers {
+    /// Checks every answer is one of its question's options.
+    pub fn check(&self) -> Result<()> {
+        for (key, v) in [("objective", self.objective), ("horizon", self.horizon), ("risk_tolerance", self.risk_tolerance), ("capacity_for_loss", self.capacity_for_loss), ("knowledge", self.knowledge)] {
+            if v > 4 {
+                return Err(Error::OutOfRange { field: format!("answers.{key}"), value: v as f64, min: 0.0, max: 4.0 });
+            }
+        }
+        Ok(())
+    }
+
+    /// The client's risk class, 1–7: the mean of objective, horizon and tolerance scaled to 1–7,
+    /// capped by capacity for loss and by knowledge (no one is placed above what they can
+    /// afford to lose or understand).
+    pub fn risk_class(&self) -> u8 {
+        let mean = (self.objective + self.horizon + self.risk_tolerance) as f64 / 3.0; // 0–4
+        let class = 1 + (mean * 6.0 / 4.0).round() as u8; // 1–7
+        let cap_loss = [1, 3, 4, 6, 7][self.capacity_for_loss.min(4) as usize];
+        let cap_knowledge = [2, 4, 5, 7, 7][self.knowledge.min(4) as usize];
+        class.min(cap_loss).min(cap_knowledge)
+    }
+}
+
+/// An eligible product with why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    pub id: String,
+    pub kind: Kind,
+    pub name: String,
+    pub summary: String,
+    /// Ranking value: the propensity where the catalog has one, else the fallback.
+    pub rank_score: f64,
+    pub reasons: Vec<String>,
+}
+
+/// A product the applicant does not qualify for, and the rule that excluded it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exclusion {
+    pub id: String,
+    pub name: String,
+    pub reason: String,
+}
+
+/// The result of [`Catalog::recommend`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendations {
+    /// The client's risk class from the questionnaire (when answers were given).
+    pub client_risk_class: Option<u8>,
+    pub eligible: Vec<Recommendation>,
+    pub ineligible: Vec<Exclusion>,
+}
+
+impl Catalog {
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    /// Checks every product for an applicant (raw row `raw`, credit result `report`) and ranks
+    /// the eligible ones. Without `answers`, investment products are excluded (suitability
+    /// unknown).
+    pub fn recommend(&self, spec: &Spec, raw: &[f32], report: &Report, answers: Option<&Answers>, lang: &str) -> Result<Recommendations> {
+        if let Some(a) = answers {
+            a.check()?;
+        }
+        let zh = lang.eq_ignore_ascii_case("zh-CN");
+        let client = answers.map(Answers::risk_class);
+        let features: Vec<_> = spec.features().collect();
+        let (mut eligible, mut ineligible) = (vec![], vec![]);
+        'products: for p in &self.products {
+            let name = p.name.get(lang).to_string();
+            let exclude = |reason: String| Exclusion { id: p.id.clone(), name: name.clone(), reason };
+            if let Some(class) = p.risk_class.filter(|_| p.kind == Kind::InvestmentFund) {
+                match client {
+                    None => {
+                        ineligible.push(exclude(if zh { "需要先完成适当性问卷".into() } else { "needs the suitability questionnaire first".into() }));
+                        continue;
+                    }
+                    Some(c) if class > c => {
+                        ineligible.push(exclude(if zh {
+                            format!("风险等级 {class} 高于您的风险等级 {c}")
+                        } else {
+                            format!("its risk class {class} is above your risk class {c}")
+                        }));
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let mut reasons = vec![];
+            let mut margin = 0.0;
+            for r in &p.rules {
+                let (label, value, shown) = match (&r.field, &r.result) {
+                    (Some(f), _) => {
+                        let i = features.iter().position(|c| &c.name == f).expect("checked against the spec");
+                        let col = features[i];
+                        (col.label(lang).to_string(), raw[i] as f64, display_value(col, raw[i], lang))
+                    }
+                    (_, Some(x)) if x == "score" => (if zh { "评分".into() } else { "Score".into() }, report.score, format!("{:.0}", report.score)),
+                    _ => (if zh { "违约概率".into() } else { "Probability of default".into() }, report.probability, format!("{:.1}%", report.probability * 100.0)),
+                };
+                let fail = |why: String| exclude(format!("{label}: {why}"));
+                if value.is_nan() {
+                    ineligible.push(fail(if zh { "未提供".into() } else { "not given".into() }));
+                    continue 'products;
+                }
+                if let Some(allowed) = &r.allowed {
+                    let col = features.iter().find(|c| Some(&c.name) == r.field.as_ref()).expect("checked");
+                    let code = value as usize;
+                    if !allowed.iter().any(|v| col.category_code(v) == Some(code)) {
+                        ineligible.push(fail(if zh { format!("{shown} 不符合条件") } else { format!("{shown} does not qualify") }));
+                        continue 'products;
+                    }
+                    reasons.push(if zh { format!("{label}：{shown} 符合条件") } else { format!("{label}: {shown} qualifies") });
+                    continue;
+                }
+                let pct = r.result.as_deref() == Some("probability");
+                let fmt = |v: f64| if pct { format!("{:.1}%", v * 100.0) } else { format!("{v}") };
+                if let Some(lo) = r.min.filter(|&lo| value < lo) {
+                    ineligible.push(fail(if zh { format!("{shown} 低于最低要求 {}", fmt(lo)) } else { format!("{shown} is below the minimum {}", fmt(lo)) }));
+                    continue 'products;
+                }
+                if let Some(hi) = r.max.filter(|&hi| value > hi) {
+                    ineligible.push(fail(if zh { format!("{shown} 高于上限 {}", fmt(hi)) } else { format!("{shown} is above the maximum {}", fmt(hi)) }));
+                    continue 'products;
+                }
+                if r.result.as_deref() == Some("score") {
+                    margin = r.min.map_or(0.0, |lo| value - lo);
+                }
+                reasons.push(if zh { format!("{label}：{shown} 符合要求") } else { format!("{label}: {shown} meets the requirement") });
+            }
+            if let (Some(class), Some(c)) = (p.risk_class, client) {
+                reasons.push(if zh { format!("风险等级 {class} 不高于您的风险等级 {c}") } else { format!("risk class {class} is within your risk class {c}") });
+            }
+            let rank_score = p.propensity.unwrap_or(p.priority + margin / 1000.0);
+            eligible.push((p.propensity.is_some(), Recommendation {
+                id: p.id.clone(),
+                kind: p.kind,
+                name,
+                summary: p.summary.get(lang).to_string(),
+                rank_score,
+                reasons,
+            }));
+        }
+        // Products with a learned propensity rank first (by it); then the fallback.
+        eligible.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.rank_score.total_cmp(&a.1.rank_score)).then(a.1.id.cmp(&b.1.id)));
+        Ok(Recommendations { client_risk_class: client, eligible: eligible.into_iter().map(|(_, r)| r).collect(), ineligible })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::advisor::BandView;
+    use crate::schema::tests::{cats, col};
+    use crate::schema::{ColumnType, Role, SpecParams};
+    use crate::score::Decision;
+
+    fn spec() -> Spec {
+        let age = col("age", ColumnType::Numeric, Role::Feature);
+        let mut home = col("home", ColumnType::Categorical, Role::Feature);
+        home.categories = cats(&["own", "rent"]);
+        let mut y = col("y", ColumnType::Binary, Role::Label);
+        y.categories = cats(&["0", "1"]);
+        y.positive = Some("1".into());
+        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![age, home, y] }.check().unwrap()
+    }
+
+    fn report(score: f64, probability: f64) -> Report {
+        Report {
+            probability,
+            score,
+            band: BandView { name: "C".into(), label: "c".into(), min_score: 0.0 },
+            decision: Decision::Refer,
+            reasons: vec![],
+            warnings: vec![],
+        }
+    }
+
+    fn catalog(json: &str) -> Result<Catalog> {
+        CatalogParams::parse(json.as_bytes(), &spec())
+    }
+
+    const NAME: &str = r#""name": {"en": "P", "zh-CN": "产品"}"#;
+
+    #[test]
+    fn rules_hold_at_their_limits_and_fail_just_past_them() {
+        let c = catalog(&format!(r#"{{"products": [{{"id": "loan", "kind": "personal_loan", {NAME},
+            "rules": [{{"field": "age", "min": 18, "max": 70}}, {{"result": "probability", "max": 0.2}}, {{"field": "home", "in": ["own"]}}]}}]}}"#)).unwrap();
+        let run = |age: f32, home: f32, p: f64| c.recommend(&spec(), &[age, home], &report(600.0, p), None, "en").unwrap();
+        assert_eq!(run(18.0, 0.0, 0.2).eligible.len(), 1, "exactly at the limits");
+        assert_eq!(run(70.0, 0.0, 0.1).eligible.len(), 1);
+        // (The test spec has no display names: labels are the field names.)
+        assert_eq!(run(17.0, 0.0, 0.1).ineligible[0].reason, "age: 17 is below the minimum 18");
+        assert_eq!(run(71.0, 0.0, 0.1).ineligible[0].reason, "age: 71 is above the maximum 70");
+        assert_eq!(run(30.0, 0.0, 0.2001).ineligible[0].reason, "Probability of default: 20.0% is above the maximum 20.0%");
+        assert_eq!(run(30.0, 1.0, 0.1).ineligible[0].reason, "home: rent does not qualify");
+        assert_eq!(run(f32::NAN, 0.0, 0.1).ineligible[0].reason, "age: not given");
+    }
+
+    #[test]
+    fn investment_products_never_exceed_the_clients_risk_class() {
+        let c = catalog(&format!(r#"{{"products": [{{"id": "fund", "kind": "investment_fund", "risk_class": 5, {NAME}}}]}}"#)).unwrap();
+        let cautious = Answers { objective: 4, horizon: 4, risk_tolerance: 4, capacity_for_loss: 1, knowledge: 4 };
+        assert_eq!(cautious.risk_class(), 3, "capped by capacity for loss");
+        let bold = Answers { capacity_for_loss: 4, ..cautious };
+        assert_eq!(bold.risk_class(), 7);
+        let r = |a: Option<&Answers>| c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), a, "en").unwrap();
+        assert!(r(None).eligible.is_empty(), "no questionnaire, no investment product");
+        let excluded = r(Some(&cautious));
+        assert!(excluded.eligible.is_empty());
+        assert_eq!(excluded.ineligible[0].reason, "its risk class 5 is above your risk class 3");
+        assert_eq!(r(Some(&bold)).eligible.len(), 1);
+        assert!(Answers { knowledge: 5, ..bold }.check().is_err());
+    }
+
+    #[test]
+    fn propensity_ranks_first_then_priority_then_score_margin() {
+        let c = catalog(&format!(r#"{{"products": [
+            {{"id": "a", "kind": "credit_card", {NAME}, "priority": 1, "rules": [{{"result": "score", "min": 500}}]}},
+            {{"id": "b", "kind": "credit_card", {NAME}, "priority": 1, "rules": [{{"result": "score", "min": 550}}]}},
+            {{"id": "c", "kind": "savings_account", {NAME}, "priority": 2}},
+            {{"id": "d", "kind": "term_deposit", {NAME}, "propensity": 0.3}}]}}"#)).unwrap();
+        let r = c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), None, "en").unwrap();
+        let ids: Vec<&str> = r.eligible.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["d", "c", "a", "b"]);
+        assert_eq!(r.eligible[2].reasons, ["Score: 600 meets the requirement"]);
+    }
+
+    #[test]
+    fn catalog_errors_name_the_product_and_rule() {
+        let e = |json: String| catalog(&json).unwrap_err().to_string();
+        assert!(e(format!(r#"{{"products": [{{"id": "x", "kind": "mortgage", {NAME}, "rules": [{{"field": "income", "min": 1}}]}}]}}"#))
+            .contains("product `x`: rule 1: `income` is not a field of the model"));
+        assert!(e(format!(r#"{{"products": [{{"id": "x", "kind": "mortgage", {NAME}, "rules": [{{"field": "age", "in": ["1"]}}]}}]}}"#))
+            .contains("rule 1: `in` needs a categorical field"));
+        assert!(e(format!(r#"{{"products": [{{"id": "x", "kind": "mortgage", {NAME}, "rules": [{{"result": "score", "min": 9, "max": 1}}]}}]}}"#))
+            .contains("rule 1: min 9 > max 1"));
+        assert!(e(format!(r#"{{"products": [{{"id": "f", "kind": "investment_fund", {NAME}}}]}}"#)).contains("needs `risk_class`"));
+        assert!(e(format!(r#"{{"products": [{{"id": "f", "kind": "savings_account", {NAME}}}, {{"id": "f", "kind": "savings_account", {NAME}}}]}}"#))
+            .contains("product `f`: listed twice"));
+        assert!(e(r#"{"products": [{"id": "n", "kind": "savings_account", "name": {"en": "N", "zh-CN": ""}}]}"#.into()).contains("`zh-CN`"));
+        assert!(e(r#"{"products": []}"#.into()).contains("needs 1..="));
+    }
+}
