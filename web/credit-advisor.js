@@ -179,15 +179,21 @@ export class CreditAdvisor extends HTMLElement {
     this.#renderStatus(this.#t.loading, true);
     if (!url) return this.#fail({ code: 'BAD_INPUT', message: 'credit-advisor: the `model` attribute is missing', field: 'model' });
     const loading = (this.#loading = load(url, { integrity: this.getAttribute('integrity') || undefined }));
+    // The catalog downloads while the model loads.
+    const catalogUrl = this.getAttribute('catalog');
+    const catalog = catalogUrl
+      ? fetch(new URL(catalogUrl, document.baseURI)).then(async (res) => {
+        if (!res.ok) throw Object.assign(new Error(`catalog: HTTP ${res.status}`), { code: 'FETCH_FAILED', field: 'catalog' });
+        return new Uint8Array(await res.arrayBuffer());
+      })
+      : null;
+    catalog?.catch(() => {}); // reported below, once the model is in
     try {
       const advisor = await loading;
       if (this.#loading !== loading) return; // superseded by a newer `model`
-      const catalogUrl = this.getAttribute('catalog');
       this.#catalog = false;
-      if (catalogUrl) {
-        const res = await fetch(new URL(catalogUrl, document.baseURI));
-        if (!res.ok) throw Object.assign(new Error(`catalog: HTTP ${res.status}`), { code: 'FETCH_FAILED', field: 'catalog' });
-        advisor.setCatalog(new Uint8Array(await res.arrayBuffer()));
+      if (catalog) {
+        advisor.setCatalog(await catalog);
         this.#catalog = true;
       }
       this.#advisor = advisor;

@@ -146,7 +146,7 @@ fn read_answers(v: &JsValue) -> Result<Option<Answers>, Error> {
         let n = match read_value(&x) {
             Value::Number(n) => n,
             Value::Null => return Err(Error::MissingField { field }),
-            other => return Err(Error::WrongType { field, expected: "an option index 0–4", got: format!("{other:?}") }),
+            _ => return Err(Error::WrongType { field, expected: "an option index 0–4", got: kind(&x).to_string() }),
         };
         if !(0.0..=4.0).contains(&n) || n.fract() != 0.0 {
             return Err(Error::OutOfRange { field, value: n, min: 0.0, max: 4.0 });
