@@ -13,7 +13,7 @@ pub struct Matrix {
 impl Matrix {
     /// Wraps `data` as rows of `cols` values; errors when the length does not divide.
     pub fn new(data: Vec<f32>, cols: usize) -> Result<Self> {
-        if cols == 0 || data.len() % cols != 0 {
+        if cols == 0 || !data.len().is_multiple_of(cols) {
             return Err(Error::Input(format!("{} values do not form rows of {cols}", data.len())));
         }
         Ok(Self { data, cols })

@@ -166,7 +166,7 @@ impl TensorProto {
         if !self.float_data.is_empty() {
             return Some(self.float_data.clone());
         }
-        if self.raw_data.len() % 4 != 0 {
+        if !self.raw_data.len().is_multiple_of(4) {
             return None;
         }
         Some(self.raw_data.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())

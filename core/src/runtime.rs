@@ -30,7 +30,7 @@ pub trait Runtime: Send + Sync {
 /// The number of rows in `raw`, after checking it holds whole rows of `n_inputs` and that `out`
 /// has one slot per row.
 pub fn check_rows(raw: &[f32], n_inputs: usize, out: &[f32]) -> Result<usize> {
-    if n_inputs == 0 || raw.len() % n_inputs != 0 {
+    if n_inputs == 0 || !raw.len().is_multiple_of(n_inputs) {
         return Err(Error::Input(format!("{} values do not form rows of {n_inputs}", raw.len())));
     }
     let rows = raw.len() / n_inputs;

@@ -36,7 +36,7 @@ pub fn applicant(data: &[u8]) {
             assert!((0.0..=1.0).contains(&r.probability), "probability {}", r.probability);
             assert!((300.0..=850.0).contains(&r.score), "score {}", r.score);
             assert!(r.reasons.len() <= 4 && r.reasons.iter().all(|x| x.points.is_finite() && x.points > 0.0));
-            if data.len() % 8 == 0 {
+            if data.len().is_multiple_of(8) {
                 let w = ADVISOR.what_if(&raw, "zh-CN").expect("what-if runs");
                 assert!(w.changes.iter().chain(&w.improvements).all(|c| c.score.is_finite()));
             }
@@ -125,6 +125,9 @@ pub fn catalog(data: &[u8]) {
     }
 }
 
+/// A target's check.
+pub type Check = fn(&[u8]);
+
 /// The targets by name (for the regression replay).
-pub const TARGETS: [(&str, fn(&[u8])); 6] =
+pub const TARGETS: [(&str, Check); 6] =
     [("applicant", applicant), ("manifest", manifest), ("graph", graph), ("bundle", bundle), ("csv", csv), ("catalog", catalog)];

@@ -42,8 +42,11 @@ fn f4(v: f64) -> String {
     if v.is_finite() { format!("{v:.4}") } else { "–".into() }
 }
 
-/// A line chart as an SVG string: `series` are (name, points, colour).
-pub fn line_chart(title: &str, x_label: &str, y_label: &str, x: (f64, f64), y: (f64, f64), series: &[(&str, Vec<(f64, f64)>, RGBColor)]) -> String {
+/// One line of a chart: name, points, colour.
+pub type Series<'a> = (&'a str, Vec<(f64, f64)>, RGBColor);
+
+/// A line chart as an SVG string.
+pub fn line_chart(title: &str, x_label: &str, y_label: &str, x: (f64, f64), y: (f64, f64), series: &[Series<'_>]) -> String {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (520, 360)).into_drawing_area();
@@ -300,8 +303,10 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
 
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1a1a1a;line-height:1.45}table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .6rem;text-align:right}th{background:#f0f2f5}td:first-child,th:first-child{text-align:left}.muted{color:#555}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:1rem}.flag{color:#b00020}pre{white-space:pre-wrap;font-size:.85rem}dt{font-weight:600;margin-top:.6rem}";
 
+type Curve = Vec<(f64, f64)>;
+
 /// Cumulative share of each class at or below each score: (bad, good) curves.
-fn ks_points(y: &[u8], scores: &[f64]) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+fn ks_points(y: &[u8], scores: &[f64]) -> (Curve, Curve) {
     let mut idx: Vec<usize> = (0..scores.len()).collect();
     idx.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
     let pos = y.iter().filter(|&&v| v == 1).count().max(1) as f64;
