@@ -151,6 +151,8 @@ export class Advisor {
   scoreBatch(rows: Applicant[]): Quick[];
   /** Loads a product catalog (JSON), checked against this model's fields (errors name product and rule). */
   setCatalog(json: string | Uint8Array): void;
+  /** Attaches a propensity model (manifest URL or bytes) to a product that declares `propensity_model`. */
+  setPropensityModel(productId: string, source: string | URL | { manifest: Uint8Array | ArrayBuffer; graph: Uint8Array | ArrayBuffer }): Promise<void>;
   questionnaire(lang?: Lang): Question[];
   /** Without answers, investment products are excluded (suitability unknown). */
   recommend(applicant: Applicant, answers?: Answers | null, options?: { lang?: Lang }): Recommendations;

@@ -58,6 +58,32 @@ async function fetchBytes(url, fetchFn) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/** Fetches a bundle's manifest and its graph (from beside it): `[manifest, graph]` bytes. */
+async function fetchBundle(source, fetchFn) {
+  const manifestUrl = new URL(source, globalThis.location?.href);
+  // The graph is almost always `model.onnx` beside the manifest: fetch it at the same time
+  // (used only if the manifest names that file).
+  const early = fetchBytes(new URL(DEFAULT_GRAPH, manifestUrl), fetchFn).catch((e) => e);
+  const manifest = await fetchBytes(manifestUrl, fetchFn);
+  let file;
+  try {
+    file = JSON.parse(new TextDecoder().decode(manifest))?.graph?.file;
+  } catch {
+    throw fail('BAD_BUNDLE', `bundle: ${manifestUrl} is not JSON`);
+  }
+  if (typeof file !== 'string' || !/^[\w.-]+$/.test(file) || file.startsWith('.')) {
+    throw fail('BAD_BUNDLE', 'bundle: graph.file must be a plain file name beside the manifest');
+  }
+  let graph;
+  if (file === DEFAULT_GRAPH) {
+    graph = await early;
+    if (graph instanceof Error) throw graph;
+  } else {
+    graph = await fetchBytes(new URL(file, manifestUrl), fetchFn);
+  }
+  return [manifest, graph];
+}
+
 /**
  * Loads and verifies a bundle. `source` is the URL of its `manifest.json` (the graph is fetched
  * from beside it), or `{ manifest, graph }` bytes. Options: `integrity` (sha256 hex the manifest
@@ -67,28 +93,7 @@ export async function load(source, options = {}) {
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   let manifest, graph;
   if (typeof source === 'string' || source instanceof URL) {
-    const manifestUrl = new URL(source, globalThis.location?.href);
-    // The graph is almost always `model.onnx` beside the manifest: fetch it at the same time
-    // (used only if the manifest names that file).
-    const guess = new URL(DEFAULT_GRAPH, manifestUrl);
-    const early = fetchBytes(guess, fetchFn).catch((e) => e);
-    const [, m] = await Promise.all([ready(options.wasm), fetchBytes(manifestUrl, fetchFn)]);
-    manifest = m;
-    let file;
-    try {
-      file = JSON.parse(new TextDecoder().decode(manifest))?.graph?.file;
-    } catch {
-      throw fail('BAD_BUNDLE', `bundle: ${manifestUrl} is not JSON`);
-    }
-    if (typeof file !== 'string' || !/^[\w.-]+$/.test(file) || file.startsWith('.')) {
-      throw fail('BAD_BUNDLE', 'bundle: graph.file must be a plain file name beside the manifest');
-    }
-    if (file === DEFAULT_GRAPH) {
-      graph = await early;
-      if (graph instanceof Error) throw graph;
-    } else {
-      graph = await fetchBytes(new URL(file, manifestUrl), fetchFn);
-    }
+    [manifest, graph] = await Promise.all([fetchBundle(source, fetchFn), ready(options.wasm)]).then(([b]) => b);
   } else if (source && typeof source === 'object') {
     manifest = bytesOf(source.manifest, 'manifest');
     graph = bytesOf(source.graph, 'graph');
@@ -138,6 +143,16 @@ export class Advisor {
   /** Loads a product catalog (JSON text or bytes), checked against this model's fields. */
   setCatalog(json) {
     return call(() => this.#raw.setCatalog(bytesOf(json, 'catalog')));
+  }
+  /**
+   * Attaches a propensity model to catalog product `productId` (which declares
+   * `propensity_model`): a manifest URL or `{ manifest, graph }` bytes. Hashes are checked.
+   */
+  async setPropensityModel(productId, source, { fetch: fetchFn = globalThis.fetch.bind(globalThis) } = {}) {
+    const [manifest, graph] = typeof source === 'string' || source instanceof URL
+      ? await fetchBundle(source, fetchFn)
+      : [bytesOf(source.manifest, 'manifest'), bytesOf(source.graph, 'graph')];
+    return call(() => this.#raw.setPropensityModel(productId, manifest, graph));
   }
   /** The suitability questionnaire: `[{ key, question, options }]`. */
   questionnaire(lang = 'en') {

@@ -193,7 +193,12 @@ export class CreditAdvisor extends HTMLElement {
       if (this.#loading !== loading) return; // superseded by a newer `model`
       this.#catalog = false;
       if (catalog) {
-        advisor.setCatalog(await catalog);
+        const bytes = await catalog;
+        advisor.setCatalog(bytes);
+        // Propensity models the catalog attaches to products, fetched from beside it.
+        const base = new URL(catalogUrl, document.baseURI);
+        const withModels = JSON.parse(new TextDecoder().decode(bytes)).products.filter((p) => p.propensity_model);
+        await Promise.all(withModels.map((p) => advisor.setPropensityModel(p.id, new URL(p.propensity_model, base))));
         this.#catalog = true;
       }
       this.#advisor = advisor;

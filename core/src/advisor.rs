@@ -174,9 +174,16 @@ impl Advisor {
     }
 
     /// Ranked eligible products and the excluded ones with the rule that excluded each.
-    pub fn recommend(&self, catalog: &crate::recommend::Catalog, raw: &[f32], answers: Option<&crate::recommend::Answers>, lang: &str) -> Result<crate::recommend::Recommendations> {
+    pub fn recommend(
+        &self,
+        catalog: &crate::recommend::Catalog,
+        raw: &[f32],
+        answers: Option<&crate::recommend::Answers>,
+        propensities: &crate::recommend::Propensities,
+        lang: &str,
+    ) -> Result<crate::recommend::Recommendations> {
         let report = self.report(raw, lang)?;
-        catalog.recommend(self.bundle.spec(), raw, &report, answers, lang)
+        catalog.recommend(self.bundle.spec(), raw, &report, answers, propensities, lang)
     }
 
     /// What-if advice for one raw row.

@@ -63,8 +63,57 @@ pub struct Product {
     /// A propensity rate learned elsewhere (0–1), ranked before the fallback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub propensity: Option<f64>,
+    /// A propensity model: the bundle (its manifest, relative to the catalog) that scores this
+    /// applicant's likelihood of wanting the product. Its fields must be fields of the credit
+    /// model. Attach it with [`Propensities::attach`]; until then the product uses the fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propensity_model: Option<String>,
     #[serde(default)]
     pub rules: Vec<Rule>,
+}
+
+/// Propensity models attached to catalog products, each with the map from the credit model's
+/// raw row to its own inputs.
+#[derive(Debug, Default)]
+pub struct Propensities {
+    models: Vec<(String, crate::bundle::Bundle, Vec<usize>)>,
+}
+
+impl Propensities {
+    /// Attaches `bundle` as the propensity model of product `id`. Every feature of its spec must
+    /// be a feature of `credit` with the same type and categories (the applicant's values are
+    /// passed on by name).
+    pub fn attach(&mut self, catalog: &Catalog, id: &str, bundle: crate::bundle::Bundle, credit: &Spec) -> Result<()> {
+        let err = |m: String| Err(Error::Bundle(format!("propensity model of `{id}`: {m}")));
+        match catalog.products.iter().find(|p| p.id == id) {
+            None => return err("no such product in the catalog".into()),
+            Some(p) if p.propensity_model.is_none() => return err("the catalog declares no `propensity_model` for it".into()),
+            _ => {}
+        }
+        let mut map = vec![];
+        for c in bundle.spec().features() {
+            let Some(i) = credit.features().position(|f| f.name == c.name) else {
+                return err(format!("field `{}` is not a field of the credit model", c.name));
+            };
+            let f = credit.features().nth(i).expect("found above");
+            let values = |x: &crate::schema::ColumnSpec| x.categories.iter().map(|k| k.value.clone()).collect::<Vec<_>>();
+            if f.kind != c.kind || values(f) != values(c) {
+                return err(format!("field `{}` has another type or other categories than the credit model's", c.name));
+            }
+            map.push(i);
+        }
+        self.models.retain(|(p, ..)| p != id);
+        self.models.push((id.to_string(), bundle, map));
+        Ok(())
+    }
+
+    /// The propensity of product `id` for the credit model's raw row, if a model is attached.
+    pub fn score(&self, id: &str, raw: &[f32]) -> Result<Option<f64>> {
+        let Some((_, bundle, map)) = self.models.iter().find(|(p, ..)| p == id) else { return Ok(None) };
+        let row: Vec<f32> = map.iter().map(|&i| raw[i]).collect();
+        let n = row.len();
+        Ok(Some(bundle.predict(&crate::matrix::Matrix::new(row, n)?)?[0] as f64))
+    }
 }
 
 fn one() -> f64 {
@@ -121,6 +170,14 @@ impl CatalogParams {
             }
             if !p.priority.is_finite() || p.propensity.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
                 return err("priority must be finite and propensity in 0–1".into());
+            }
+            if let Some(m) = &p.propensity_model {
+                if p.propensity.is_some() {
+                    return err("give `propensity` or `propensity_model`, not both".into());
+                }
+                if m.is_empty() || m.contains("://") || m.starts_with('/') || m.split('/').any(|part| part == "..") {
+                    return err(format!("propensity_model {m:?} must be a path beside or below the catalog"));
+                }
             }
             for (k, r) in p.rules.iter().enumerate() {
                 let rule = k + 1;
@@ -258,7 +315,15 @@ impl Catalog {
     /// Checks every product for an applicant (raw row `raw`, credit result `report`) and ranks
     /// the eligible ones. Without `answers`, investment products are excluded (suitability
     /// unknown).
-    pub fn recommend(&self, spec: &Spec, raw: &[f32], report: &Report, answers: Option<&Answers>, lang: &str) -> Result<Recommendations> {
+    pub fn recommend(
+        &self,
+        spec: &Spec,
+        raw: &[f32],
+        report: &Report,
+        answers: Option<&Answers>,
+        propensities: &Propensities,
+        lang: &str,
+    ) -> Result<Recommendations> {
         if let Some(a) = answers {
             a.check()?;
         }
@@ -331,8 +396,15 @@ impl Catalog {
             if let (Some(class), Some(c)) = (p.risk_class, client) {
                 reasons.push(if zh { format!("风险等级 {class} 不高于您的风险等级 {c}") } else { format!("risk class {class} is within your risk class {c}") });
             }
-            let rank_score = p.propensity.unwrap_or(p.priority + margin / 1000.0);
-            eligible.push((p.propensity.is_some(), Recommendation {
+            let learned = match propensities.score(&p.id, raw)? {
+                Some(v) => {
+                    reasons.push(if zh { format!("模型估计的意向：{:.0}%", v * 100.0) } else { format!("estimated interest: {:.0}%", v * 100.0) });
+                    Some(v)
+                }
+                None => p.propensity,
+            };
+            let rank_score = learned.unwrap_or(p.priority + margin / 1000.0);
+            eligible.push((learned.is_some(), Recommendation {
                 id: p.id.clone(),
                 kind: p.kind,
                 name,
@@ -386,7 +458,7 @@ mod tests {
     fn rules_hold_at_their_limits_and_fail_just_past_them() {
         let c = catalog(&format!(r#"{{"products": [{{"id": "loan", "kind": "personal_loan", {NAME},
             "rules": [{{"field": "age", "min": 18, "max": 70}}, {{"result": "probability", "max": 0.2}}, {{"field": "home", "in": ["own"]}}]}}]}}"#)).unwrap();
-        let run = |age: f32, home: f32, p: f64| c.recommend(&spec(), &[age, home], &report(600.0, p), None, "en").unwrap();
+        let run = |age: f32, home: f32, p: f64| c.recommend(&spec(), &[age, home], &report(600.0, p), None, &Propensities::default(), "en").unwrap();
         assert_eq!(run(18.0, 0.0, 0.2).eligible.len(), 1, "exactly at the limits");
         assert_eq!(run(70.0, 0.0, 0.1).eligible.len(), 1);
         // (The test spec has no display names: labels are the field names.)
@@ -404,7 +476,7 @@ mod tests {
         assert_eq!(cautious.risk_class(), 3, "capped by capacity for loss");
         let bold = Answers { capacity_for_loss: 4, ..cautious };
         assert_eq!(bold.risk_class(), 7);
-        let r = |a: Option<&Answers>| c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), a, "en").unwrap();
+        let r = |a: Option<&Answers>| c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), a, &Propensities::default(), "en").unwrap();
         assert!(r(None).eligible.is_empty(), "no questionnaire, no investment product");
         let excluded = r(Some(&cautious));
         assert!(excluded.eligible.is_empty());
@@ -420,7 +492,7 @@ mod tests {
             {{"id": "b", "kind": "credit_card", {NAME}, "priority": 1, "rules": [{{"result": "score", "min": 550}}]}},
             {{"id": "c", "kind": "savings_account", {NAME}, "priority": 2}},
             {{"id": "d", "kind": "term_deposit", {NAME}, "propensity": 0.3}}]}}"#)).unwrap();
-        let r = c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), None, "en").unwrap();
+        let r = c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), None, &Propensities::default(), "en").unwrap();
         let ids: Vec<&str> = r.eligible.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["d", "c", "a", "b"]);
         assert_eq!(r.eligible[2].reasons, ["Score: 600 meets the requirement"]);
@@ -440,5 +512,9 @@ mod tests {
             .contains("product `f`: listed twice"));
         assert!(e(r#"{"products": [{"id": "n", "kind": "savings_account", "name": {"en": "N", "zh-CN": ""}}]}"#.into()).contains("`zh-CN`"));
         assert!(e(r#"{"products": []}"#.into()).contains("needs 1..="));
+        assert!(e(format!(r#"{{"products": [{{"id": "t", "kind": "term_deposit", {NAME}, "propensity": 0.1, "propensity_model": "t/manifest.json"}}]}}"#))
+            .contains("not both"));
+        assert!(e(format!(r#"{{"products": [{{"id": "t", "kind": "term_deposit", {NAME}, "propensity_model": "../x/manifest.json"}}]}}"#))
+            .contains("beside or below the catalog"));
     }
 }

@@ -9,7 +9,7 @@ use advisor_core::advisor::Advisor as Core;
 use advisor_core::applicant::{Value, MAX_FIELDS};
 use advisor_core::bundle::sha256_hex;
 use advisor_core::matrix::Matrix;
-use advisor_core::recommend::{questionnaire, Answers, Catalog, CatalogParams};
+use advisor_core::recommend::{questionnaire, Answers, Catalog, CatalogParams, Propensities};
 use advisor_core::runtime::Runtime;
 use advisor_core::Error;
 use js_sys::{Array, JsString, Object, Reflect};
@@ -122,6 +122,7 @@ fn lang_or_en(lang: Option<String>) -> String {
 pub struct Advisor {
     core: Core,
     catalog: Option<Catalog>,
+    propensities: Propensities,
 }
 
 /// Reads questionnaire answers (`{objective, horizon, risk_tolerance, capacity_for_loss,
@@ -169,7 +170,7 @@ impl Advisor {
             }
         }
         let core = Core::load(manifest, graph).map_err(|e| js_error(&e, None))?;
-        Ok(Advisor { core, catalog: None })
+        Ok(Advisor { core, catalog: None, propensities: Propensities::default() })
     }
 
     /// Model name, runtime, inputs, producer and test metrics.
@@ -225,7 +226,17 @@ impl Advisor {
     pub fn set_catalog(&mut self, json: &[u8]) -> Result<(), JsValue> {
         let catalog = CatalogParams::parse(json, self.core.bundle().spec()).map_err(|e| js_error(&e, None))?;
         self.catalog = Some(catalog);
+        self.propensities = Propensities::default();
         Ok(())
+    }
+
+    /// Attaches a propensity model (a bundle whose fields are fields of this model) to the
+    /// catalog product `productId`, which must declare `propensity_model`. Hashes are checked.
+    #[wasm_bindgen(js_name = setPropensityModel)]
+    pub fn set_propensity_model(&mut self, product_id: &str, manifest: &[u8], graph: &[u8]) -> Result<(), JsValue> {
+        let catalog = self.catalog.as_ref().ok_or_else(|| input_error("no catalog: call setCatalog first"))?;
+        let bundle = advisor_core::bundle::Bundle::load(manifest, graph).map_err(|e| js_error(&e, None))?;
+        self.propensities.attach(catalog, product_id, bundle, self.core.bundle().spec()).map_err(|e| js_error(&e, None))
     }
 
     /// The suitability questionnaire: `[{key, question, options}]` in `lang`.
@@ -244,7 +255,10 @@ impl Advisor {
         let catalog = self.catalog.as_ref().ok_or_else(|| input_error("no catalog: call setCatalog first"))?;
         let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
         let answers = read_answers(&answers).map_err(|e| js_error(&e, None))?;
-        let r = self.core.recommend(catalog, &raw, answers.as_ref(), &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
+        let r = self
+            .core
+            .recommend(catalog, &raw, answers.as_ref(), &self.propensities, &lang_or_en(lang))
+            .map_err(|e| js_error(&e, None))?;
         to_js(&r)
     }
 
