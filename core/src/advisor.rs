@@ -182,8 +182,9 @@ impl Advisor {
         propensities: &crate::recommend::Propensities,
         lang: &str,
     ) -> Result<crate::recommend::Recommendations> {
-        let report = self.report(raw, lang)?;
-        catalog.recommend(self.bundle.spec(), raw, &report, answers, propensities, lang)
+        // Score, band and decision only: the rules never read reasons, so none are computed.
+        let p = self.bundle.predict(&Matrix::new(raw.to_vec(), raw.len())?)?[0] as f64;
+        catalog.recommend(self.bundle.spec(), raw, &self.bundle.assess(p), answers, propensities, lang)
     }
 
     /// What-if advice for one raw row.

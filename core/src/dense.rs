@@ -26,7 +26,6 @@ pub struct DenseRuntime {
     pre: Option<Preprocessor>,
     n_inputs: usize,
     layers: Vec<PackedDense>,
-    mlp: Mlp,
 }
 
 /// How a graph was recognised.
@@ -75,17 +74,9 @@ impl DenseRuntime {
                 p
             })
             .collect();
-        Ok(Self { pre, n_inputs, layers, mlp })
+        Ok(Self { pre, n_inputs, layers })
     }
 
-    /// The network this runtime runs.
-    pub fn network(&self) -> &Mlp {
-        &self.mlp
-    }
-    /// The preprocessing in front of the network, if any.
-    pub fn preprocessor(&self) -> Option<&Preprocessor> {
-        self.pre.as_ref()
-    }
 }
 
 impl Runtime for DenseRuntime {

@@ -21,8 +21,6 @@ pub struct PackedDense {
     k: usize,
     /// Padded output width.
     n: usize,
-    /// Real output width.
-    n_real: usize,
     panels: Vec<f32>,
     bias: Vec<f32>,
     relu: bool,
@@ -52,7 +50,7 @@ impl PackedDense {
         }
         let mut bias = layer.bias.clone();
         bias.resize(n, 0.0);
-        Self { k: k_stored, n, n_real: layer.outputs, panels, bias, relu: layer.activation == Activation::Relu }
+        Self { k: k_stored, n, panels, bias, relu: layer.activation == Activation::Relu }
     }
 
     /// Stored input width.
@@ -62,10 +60,6 @@ impl PackedDense {
     /// Padded output width.
     pub fn outputs(&self) -> usize {
         self.n
-    }
-    /// Real output width.
-    pub fn real_outputs(&self) -> usize {
-        self.n_real
     }
 
     /// `y = act(x · W + b)` for `rows` rows: `x` is `rows × inputs()`, `y` is `rows × outputs()`.

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::advisor::Report;
+use crate::bundle::Assessment;
 use crate::applicant::display_value;
 use crate::error::{Error, Result};
 use crate::schema::{Spec, Text};
@@ -312,14 +312,14 @@ impl Catalog {
         &self.products
     }
 
-    /// Checks every product for an applicant (raw row `raw`, credit result `report`) and ranks
+    /// Checks every product for an applicant (raw row `raw`, credit result `credit`) and ranks
     /// the eligible ones. Without `answers`, investment products are excluded (suitability
     /// unknown).
     pub fn recommend(
         &self,
         spec: &Spec,
         raw: &[f32],
-        report: &Report,
+        credit: &Assessment,
         answers: Option<&Answers>,
         propensities: &Propensities,
         lang: &str,
@@ -360,8 +360,8 @@ impl Catalog {
                         let col = features[i];
                         (col.label(lang).to_string(), raw[i] as f64, display_value(col, raw[i], lang))
                     }
-                    (_, Some(x)) if x == "score" => (if zh { "评分".into() } else { "Score".into() }, report.score, format!("{:.0}", report.score)),
-                    _ => (if zh { "违约概率".into() } else { "Probability of default".into() }, report.probability, format!("{:.1}%", report.probability * 100.0)),
+                    (_, Some(x)) if x == "score" => (if zh { "评分".into() } else { "Score".into() }, credit.score, format!("{:.0}", credit.score)),
+                    _ => (if zh { "违约概率".into() } else { "Probability of default".into() }, credit.probability, format!("{:.1}%", credit.probability * 100.0)),
                 };
                 let fail = |why: String| exclude(format!("{label}: {why}"));
                 if value.is_nan() {
@@ -422,10 +422,9 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::advisor::BandView;
     use crate::schema::tests::{cats, col};
     use crate::schema::{ColumnType, Role, SpecParams};
-    use crate::score::Decision;
+    use crate::score::{Band, Decision};
 
     fn spec() -> Spec {
         let age = col("age", ColumnType::Numeric, Role::Feature);
@@ -437,15 +436,9 @@ mod tests {
         SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![age, home, y] }.check().unwrap()
     }
 
-    fn report(score: f64, probability: f64) -> Report {
-        Report {
-            probability,
-            score,
-            band: BandView { name: "C".into(), label: "c".into(), min_score: 0.0 },
-            decision: Decision::Refer,
-            reasons: vec![],
-            warnings: vec![],
-        }
+    fn report(score: f64, probability: f64) -> Assessment {
+        let band = Band { name: "C".into(), display: Default::default(), min_score: 0.0 };
+        Assessment { probability, score, band, decision: Decision::Refer }
     }
 
     fn catalog(json: &str) -> Result<Catalog> {

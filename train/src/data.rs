@@ -9,6 +9,17 @@ use advisor_core::schema::{Role, Spec, SpecParams};
 
 use crate::error::{Error, Result};
 
+/// Reads a spec file to read a bundle's data with: its features (names, types, categories, in
+/// order) must be the bundle's.
+pub fn read_spec_matching(path: &Path, bundle_spec: &Spec) -> Result<Spec> {
+    let s = read_spec(path)?;
+    let features = |s: &Spec| s.features().map(|c| (c.name.clone(), c.kind, c.categories.clone())).collect::<Vec<_>>();
+    if features(&s) != features(bundle_spec) {
+        return Err(Error::File { path: path.into(), msg: "its features differ from the bundle's spec".into() });
+    }
+    Ok(s)
+}
+
 /// Reads a spec file (TOML) and checks it.
 pub fn read_spec(path: &Path) -> Result<Spec> {
     let text = std::fs::read_to_string(path).map_err(Error::io(path))?;

@@ -351,14 +351,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
 pub fn evaluate(model: &Path, spec: Option<&Path>, data: &Path, threshold: Option<f64>) -> Result<Metrics> {
     let bundle = bundle_dir::load(model)?;
     let spec = match spec {
-        Some(path) => {
-            let s = data::read_spec(path)?;
-            let names = |s: &Spec| s.features().map(|c| (c.name.clone(), c.kind, c.categories.clone())).collect::<Vec<_>>();
-            if names(&s) != names(bundle.spec()) {
-                return Err(Error::File { path: path.into(), msg: "its features differ from the bundle's spec".into() });
-            }
-            s
-        }
+        Some(path) => data::read_spec_matching(path, bundle.spec())?,
         None => bundle.spec().clone(),
     };
     let ds = data::read_csv(data, &spec, MissingLabel::Error)?;
@@ -382,6 +375,39 @@ pub fn score_file(model: &Path, data: &Path, out: &Path) -> Result<usize> {
 /// Rows scored per chunk when streaming.
 pub const SCORE_CHUNK: usize = 4096;
 
+/// Reads `rows` in chunks of [`SCORE_CHUNK`], predicts each chunk and hands it to `each`
+/// (rows, probabilities): memory stays bounded by one chunk. Returns the number of rows.
+fn predict_chunks<R: std::io::Read>(
+    bundle: &Bundle,
+    rows: &mut data::Rows<R>,
+    mut each: impl FnMut(&[data::Row], &[f32]) -> Result<()>,
+) -> Result<usize> {
+    let mut total = 0;
+    let mut chunk: Vec<data::Row> = Vec::with_capacity(SCORE_CHUNK);
+    let mut raw = advisor_core::matrix::Matrix::with_capacity(SCORE_CHUNK, bundle.spec().n_features());
+    loop {
+        chunk.clear();
+        while chunk.len() < SCORE_CHUNK {
+            match rows.next_row()? {
+                Some(r) => chunk.push(r),
+                None => break,
+            }
+        }
+        if chunk.is_empty() {
+            return Ok(total);
+        }
+        raw.clear();
+        for r in &chunk {
+            raw.push_row(&r.raw);
+        }
+        each(&chunk, &bundle.predict(&raw)?)?;
+        total += chunk.len();
+        if chunk.len() < SCORE_CHUNK {
+            return Ok(total);
+        }
+    }
+}
+
 /// Scores a stream of rows into CSV (`line,[id,]probability,score,band,decision`), one chunk
 /// at a time. Returns the number of rows scored.
 pub fn score_stream<R: std::io::Read, W: std::io::Write>(bundle: &Bundle, mut rows: data::Rows<R>, out: W) -> Result<usize> {
@@ -394,27 +420,8 @@ pub fn score_stream<R: std::io::Read, W: std::io::Write>(bundle: &Bundle, mut ro
     }
     header.extend(["probability", "score", "band", "decision"]);
     w.write_record(&header).map_err(werr)?;
-    let n = bundle.spec().n_features();
-    let mut total = 0;
-    let mut chunk: Vec<data::Row> = Vec::with_capacity(SCORE_CHUNK);
-    let mut raw = advisor_core::matrix::Matrix::with_capacity(SCORE_CHUNK, n);
-    loop {
-        chunk.clear();
-        while chunk.len() < SCORE_CHUNK {
-            match rows.next_row()? {
-                Some(r) => chunk.push(r),
-                None => break,
-            }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        raw.clear();
-        for r in &chunk {
-            raw.push_row(&r.raw);
-        }
-        let probs = bundle.predict(&raw)?;
-        for (r, &p) in chunk.iter().zip(&probs) {
+    let total = predict_chunks(bundle, &mut rows, |chunk, probs| {
+        for (r, &p) in chunk.iter().zip(probs) {
             let a = bundle.assess(p as f64);
             let mut rec = vec![r.line.to_string()];
             if has_id {
@@ -424,11 +431,8 @@ pub fn score_stream<R: std::io::Read, W: std::io::Write>(bundle: &Bundle, mut ro
             rec.extend([format!("{p:.6}"), format!("{:.0}", a.score), a.band.name.clone(), decision.as_str().unwrap_or_default().to_string()]);
             w.write_record(&rec).map_err(werr)?;
         }
-        total += chunk.len();
-        if chunk.len() < SCORE_CHUNK {
-            break;
-        }
-    }
+        Ok(())
+    })?;
     w.flush().map_err(|e| Error::Usage(format!("could not write the scores: {e}")))?;
     Ok(total)
 }
@@ -442,26 +446,11 @@ pub fn psi(model: &Path, data: &Path) -> Result<(f64, usize)> {
         msg: "the bundle has no stability baseline (refit it with this version of advisor-train)".into(),
     })?;
     let (mut rows, _) = data::open(data, bundle.spec(), MissingLabel::NotRead)?;
-    let n = bundle.spec().n_features();
     let mut scores = vec![];
-    let mut raw = advisor_core::matrix::Matrix::with_capacity(SCORE_CHUNK, n);
-    loop {
-        raw.clear();
-        while raw.rows() < SCORE_CHUNK {
-            match rows.next_row()? {
-                Some(r) => raw.push_row(&r.raw),
-                None => break,
-            }
-        }
-        if raw.rows() == 0 {
-            break;
-        }
-        let full = raw.rows() == SCORE_CHUNK;
-        scores.extend(bundle.predict(&raw)?.iter().map(|&p| bundle.manifest().scaling.score(p as f64)));
-        if !full {
-            break;
-        }
-    }
+    predict_chunks(&bundle, &mut rows, |_, probs| {
+        scores.extend(probs.iter().map(|&p| bundle.manifest().scaling.score(p as f64)));
+        Ok(())
+    })?;
     Ok((baseline.psi(&scores), scores.len()))
 }
 

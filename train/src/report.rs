@@ -79,11 +79,7 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
     let adv = Advisor::new(bundle_dir::load(model)?)?;
     let bundle = adv.bundle();
     let m = bundle.manifest();
-    let spec: Spec = data::read_spec(spec_path)?;
-    let names = |s: &Spec| s.features().map(|c| (c.name.clone(), c.kind, c.categories.clone())).collect::<Vec<_>>();
-    if names(&spec) != names(bundle.spec()) {
-        return Err(Error::File { path: spec_path.into(), msg: "its features differ from the bundle's spec".into() });
-    }
+    let spec: Spec = data::read_spec_matching(spec_path, bundle.spec())?;
     let ds = data::read_csv(data, &spec, MissingLabel::Error)?;
     let t = &m.training;
     let num = |k: &str| t.get(k).and_then(|v| v.as_f64());
