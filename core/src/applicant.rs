@@ -191,7 +191,7 @@ mod tests {
         home.categories = cats(&["own", "rent"]);
         let income = col("income", ColumnType::Numeric, Role::Feature);
         let id = col("id", ColumnType::Numeric, Role::Id);
-        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![id, age, home, income, label] }
+        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![id, age, home, income, label], crosses: vec![] }
             .check()
             .unwrap()
     }

@@ -126,6 +126,43 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
         };
         blocks.push(b.node("Sub", &["ones_unknown", &known], "unknown"));
     }
+    if l.pairs > 0 {
+        // Gather (not MatMul) keeps a NaN in its own column, so a missing value matches no pair.
+        let (mut ia, mut ib, mut va, mut vb) = (vec![], vec![], vec![], vec![]);
+        let mut group = vec![0.0; l.pairs * l.cross_unknowns];
+        let mut s = 0;
+        for (k, x) in pre.crosses.iter().enumerate() {
+            for pair in &x.kept {
+                ia.push(x.inputs[0] as i64);
+                ib.push(x.inputs[1] as i64);
+                va.push(pair[0]);
+                vb.push(pair[1]);
+                group[s * l.cross_unknowns + k] = 1.0;
+                s += 1;
+            }
+        }
+        b.inits.push(TensorProto::int64s("cross_a", &[l.pairs], &ia));
+        b.inits.push(TensorProto::int64s("cross_b", &[l.pairs], &ib));
+        b.init("cross_a_values", &[l.pairs], &va);
+        b.init("cross_b_values", &[l.pairs], &vb);
+        b.init("group_cross", &[l.pairs, l.cross_unknowns], &group);
+        let ga = b.node_attr("Gather", &[INPUT, "cross_a"], "cross_a_in", "axis", 1);
+        let gb = b.node_attr("Gather", &[INPUT, "cross_b"], "cross_b_in", "axis", 1);
+        let ea = b.node("Equal", &[&ga, "cross_a_values"], "cross_a_eq");
+        let eb = b.node("Equal", &[&gb, "cross_b_values"], "cross_b_eq");
+        let e = b.node("And", &[&ea, &eb], "cross_eq");
+        blocks.push(b.node_attr("Cast", &[&e], "cross", "to", onnx::FLOAT as i64));
+    }
+    if l.cross_unknowns > 0 {
+        b.init("ones_cross_unknown", &[l.cross_unknowns], &vec![1.0; l.cross_unknowns]);
+        let known = if l.pairs > 0 {
+            b.node("MatMul", &["cross", "group_cross"], "cross_known")
+        } else {
+            b.init("no_cross", &[f, l.cross_unknowns], &vec![0.0; f * l.cross_unknowns]);
+            b.node("MatMul", &[&xf, "no_cross"], "cross_known")
+        };
+        blocks.push(b.node("Sub", &["ones_cross_unknown", &known], "cross_unknown"));
+    }
     let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
     let mut h = b.node_attr("Concat", &refs, "features", "axis", 1);
 

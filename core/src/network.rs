@@ -51,6 +51,54 @@ impl Mlp {
         }
     }
 
+    /// One network whose logit is the mean of the members' logits: the members side by side
+    /// (first layers concatenated, deeper layers block-diagonal) and the last layer scaled by
+    /// `1/k`. Still a plain MLP, so every runtime and ONNX consumer runs it unchanged.
+    pub fn mean_of(members: &[Mlp]) -> Result<Mlp> {
+        let bad = |m: &str| Err(Error::Bundle(format!("ensemble: {m}")));
+        let Some(first) = members.first() else { return bad("no members") };
+        let depth = first.layers.len();
+        if members.iter().any(|m| m.layers.len() != depth || m.layers[0].inputs != first.layers[0].inputs) {
+            return bad("members differ in depth or inputs");
+        }
+        let k = members.len() as f32;
+        let layers = (0..depth)
+            .map(|d| {
+                let parts: Vec<&Dense> = members.iter().map(|m| &m.layers[d]).collect();
+                let last = d + 1 == depth;
+                // Layer 0 shares the input: blocks sit side by side over the same rows.
+                let inputs = if d == 0 { parts[0].inputs } else { parts.iter().map(|l| l.inputs).sum() };
+                let outputs = if last { 1 } else { parts.iter().map(|l| l.outputs).sum() };
+                let mut weight = vec![0.0; inputs * outputs];
+                let mut bias = vec![0.0; outputs];
+                let (mut row0, mut col0) = (0, 0);
+                for l in &parts {
+                    for i in 0..l.inputs {
+                        for o in 0..l.outputs {
+                            let w = l.weight[i * l.outputs + o];
+                            if last {
+                                weight[(row0 + i) * outputs] += w / k;
+                            } else {
+                                weight[(row0 + i) * outputs + col0 + o] = w;
+                            }
+                        }
+                    }
+                    if last {
+                        bias[0] += l.bias[0] / k;
+                    } else {
+                        bias[col0..col0 + l.outputs].copy_from_slice(&l.bias);
+                        col0 += l.outputs;
+                    }
+                    if d > 0 {
+                        row0 += l.inputs;
+                    }
+                }
+                Dense { inputs, outputs, weight, bias, activation: parts[0].activation }
+            })
+            .collect();
+        Ok(Mlp { layers })
+    }
+
     /// The logit for one encoded row (plain Rust; same arithmetic order as `MatMul`).
     pub fn logit(&self, x: &[f32]) -> f32 {
         let mut cur = x.to_vec();
@@ -78,5 +126,55 @@ pub fn sigmoid(z: f32) -> f32 {
     } else {
         let e = z.exp();
         e / (1.0 + e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(seed: u32, sizes: &[usize]) -> Mlp {
+        // A small deterministic generator: weights in (-1, 1).
+        let mut s = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s as f32 / u32::MAX as f32) * 2.0 - 1.0
+        };
+        let layers = sizes
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| Dense {
+                inputs: w[0],
+                outputs: w[1],
+                weight: (0..w[0] * w[1]).map(|_| next()).collect(),
+                bias: (0..w[1]).map(|_| next()).collect(),
+                activation: if i + 2 == sizes.len() { Activation::Identity } else { Activation::Relu },
+            })
+            .collect();
+        Mlp { layers }
+    }
+
+    #[test]
+    fn mean_of_is_the_mean_logit() {
+        let members: Vec<Mlp> = (1..=3).map(|s| member(s, &[5, 4, 3, 1])).collect();
+        let merged = Mlp::mean_of(&members).unwrap();
+        merged.check(5).unwrap();
+        assert_eq!((merged.layers[0].outputs, merged.layers[1].outputs), (12, 9));
+        for r in 0..20 {
+            let x: Vec<f32> = (0..5).map(|j| ((r * 7 + j * 3) % 11) as f32 / 5.0 - 1.0).collect();
+            let mean = members.iter().map(|m| m.logit(&x)).sum::<f32>() / 3.0;
+            assert!((merged.logit(&x) - mean).abs() < 1e-5, "row {r}: {} vs {mean}", merged.logit(&x));
+        }
+        // One member is itself.
+        assert_eq!(Mlp::mean_of(&members[..1]).unwrap(), members[0]);
+    }
+
+    #[test]
+    fn mean_of_refuses_mismatched_members() {
+        assert!(Mlp::mean_of(&[]).is_err());
+        assert!(Mlp::mean_of(&[member(1, &[5, 4, 1]), member(2, &[6, 4, 1])]).is_err());
+        assert!(Mlp::mean_of(&[member(1, &[5, 4, 1]), member(2, &[5, 4, 3, 1])]).is_err());
     }
 }

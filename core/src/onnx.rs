@@ -140,6 +140,8 @@ pub enum DimValue {
 
 /// ONNX element type FLOAT.
 pub const FLOAT: i32 = 1;
+/// `TensorProto.DataType.INT64`.
+pub const INT64: i32 = 7;
 /// ONNX attribute type FLOAT.
 pub const ATTR_FLOAT: i32 = 1;
 /// ONNX attribute type INT.
@@ -152,6 +154,18 @@ impl TensorProto {
         Self {
             dims: dims.iter().map(|&d| d as i64).collect(),
             data_type: FLOAT,
+            float_data: vec![],
+            name: name.into(),
+            raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        }
+    }
+
+    /// An int64 tensor (e.g. `Gather` indices) stored as little-endian raw bytes.
+    pub fn int64s(name: &str, dims: &[usize], values: &[i64]) -> Self {
+        debug_assert_eq!(dims.iter().product::<usize>(), values.len());
+        Self {
+            dims: dims.iter().map(|&d| d as i64).collect(),
+            data_type: INT64,
             float_data: vec![],
             name: name.into(),
             raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),

@@ -36,11 +36,24 @@ pub struct PreprocessParams {
     pub clip_quantile: f32,
     /// Categories seen fewer times than this in training go to the unknown bucket.
     pub min_category_count: usize,
+    /// Value pairs of a cross seen fewer times than this in training go to its unknown bucket.
+    #[serde(default = "default_min_cross_count")]
+    pub min_cross_count: usize,
+}
+
+fn default_min_cross_count() -> usize {
+    25
 }
 
 impl Default for PreprocessParams {
     fn default() -> Self {
-        Self { numeric: NumericEncoding::Hybrid, bins: 16, clip_quantile: 0.01, min_category_count: 1 }
+        Self {
+            numeric: NumericEncoding::Hybrid,
+            bins: 16,
+            clip_quantile: 0.01,
+            min_category_count: 1,
+            min_cross_count: default_min_cross_count(),
+        }
     }
 }
 
@@ -116,17 +129,33 @@ impl InputTransform {
     }
 }
 
+/// A fitted cross of two inputs (a spec's `[[crosses]]`): one output per value pair seen at
+/// least `min_cross_count` times in training, then an unknown bucket for every other pair and
+/// for a missing value on either side. Values are compared raw, as the graph's `Equal` does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cross {
+    /// The two feature names, as in the spec.
+    pub columns: [String; 2],
+    /// Their positions among the spec's features.
+    pub inputs: [usize; 2],
+    /// The value pairs with an output of their own, sorted.
+    pub kept: Vec<[f32; 2]>,
+}
+
 /// Largest encoded width a bundle may declare.
 pub const MAX_WIDTH: usize = 1 << 16;
 
 /// A fitted preprocessing: raw row (numbers, category codes, NaN = missing) → encoded features.
 ///
-/// Output layout, in four blocks: every numeric piece (inputs in order), the missing
-/// indicators, the kept category one-hots, then one unknown bucket per categorical input.
+/// Output layout, in six blocks: every numeric piece (inputs in order), the missing
+/// indicators, the kept category one-hots, one unknown bucket per categorical input, the kept
+/// pairs of every cross, then one unknown bucket per cross.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preprocessor {
     pub encoding: NumericEncoding,
     pub inputs: Vec<InputTransform>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crosses: Vec<Cross>,
 }
 
 /// Where each block of the encoded vector starts.
@@ -136,12 +165,14 @@ pub struct Layout {
     pub indicators: usize,
     pub onehots: usize,
     pub unknowns: usize,
+    pub pairs: usize,
+    pub cross_unknowns: usize,
 }
 
 impl Layout {
     /// Total encoded width.
     pub fn width(&self) -> usize {
-        self.pieces + self.indicators + self.onehots + self.unknowns
+        self.pieces + self.indicators + self.onehots + self.unknowns + self.pairs + self.cross_unknowns
     }
 }
 
@@ -185,7 +216,26 @@ impl ValidPreprocessParams {
                 inputs.push(InputTransform::Numeric { name: col.name.clone(), impute, missing_indicator, pieces });
             }
         }
-        Ok(Preprocessor { encoding: p.numeric, inputs })
+        let crosses = spec
+            .crosses()
+            .into_iter()
+            .map(|[a, b]| {
+                let mut counts: std::collections::BTreeMap<[u32; 2], usize> = Default::default();
+                for r in raw.iter_rows().filter(|r| !r[a].is_nan() && !r[b].is_nan()) {
+                    // `+ 0.0` turns -0 into 0: the two compare equal and must share one output.
+                    *counts.entry([(r[a] + 0.0).to_bits(), (r[b] + 0.0).to_bits()]).or_default() += 1;
+                }
+                let mut kept: Vec<[f32; 2]> = counts
+                    .into_iter()
+                    .filter(|&(_, n)| n >= p.min_cross_count.max(1))
+                    .map(|(k, _)| [f32::from_bits(k[0]), f32::from_bits(k[1])])
+                    .collect();
+                kept.sort_by(|x, y| x[0].total_cmp(&y[0]).then(x[1].total_cmp(&y[1])));
+                let name = |j: usize| inputs[j].name().to_string();
+                Cross { columns: [name(a), name(b)], inputs: [a, b], kept }
+            })
+            .collect();
+        Ok(Preprocessor { encoding: p.numeric, inputs, crosses })
     }
 }
 
@@ -260,6 +310,20 @@ impl Preprocessor {
                 }
             }
         }
+        let declared = spec.crosses();
+        if self.crosses.len() != declared.len() {
+            return bad(format!("{} crosses, the spec has {}", self.crosses.len(), declared.len()));
+        }
+        for (x, want) in self.crosses.iter().zip(declared) {
+            let names = want.map(|j| self.inputs[j].name());
+            if x.inputs != want || x.columns != names {
+                return bad(format!("cross {} × {} where the spec has {} × {}", x.columns[0], x.columns[1], names[0], names[1]));
+            }
+            let sorted = x.kept.windows(2).all(|w| w[0][0].total_cmp(&w[1][0]).then(w[0][1].total_cmp(&w[1][1])).is_lt());
+            if !sorted || x.kept.iter().flatten().any(|v| !v.is_finite() || (*v == 0.0 && v.is_sign_negative())) {
+                return bad(format!("cross {} × {} keeps pairs out of order or not finite", names[0], names[1]));
+            }
+        }
         let w = self.layout().width();
         if w == 0 || w > MAX_WIDTH {
             return bad(format!("encoded width {w} is not in 1..={MAX_WIDTH}"));
@@ -269,7 +333,7 @@ impl Preprocessor {
 
     /// The sizes of the four output blocks.
     pub fn layout(&self) -> Layout {
-        let mut l = Layout { pieces: 0, indicators: 0, onehots: 0, unknowns: 0 };
+        let mut l = Layout { pieces: 0, indicators: 0, onehots: 0, unknowns: 0, pairs: 0, cross_unknowns: 0 };
         for t in &self.inputs {
             match t {
                 InputTransform::Numeric { missing_indicator, pieces, .. } => {
@@ -282,27 +346,11 @@ impl Preprocessor {
                 }
             }
         }
-        l
-    }
-
-    /// For each encoded column, the index of the input it comes from.
-    pub fn sources(&self) -> Vec<usize> {
-        let mut blocks: [Vec<usize>; 4] = Default::default();
-        for (i, t) in self.inputs.iter().enumerate() {
-            match t {
-                InputTransform::Numeric { missing_indicator, pieces, .. } => {
-                    blocks[0].extend(std::iter::repeat_n(i, pieces.len()));
-                    if *missing_indicator {
-                        blocks[1].push(i);
-                    }
-                }
-                InputTransform::Categorical { kept, .. } => {
-                    blocks[2].extend(std::iter::repeat_n(i, kept.len()));
-                    blocks[3].push(i);
-                }
-            }
+        for x in &self.crosses {
+            l.pairs += x.kept.len();
+            l.cross_unknowns += 1;
         }
-        blocks.concat()
+        l
     }
 
     /// Encodes one raw row into `out` (length [`Layout::width`]).
@@ -335,6 +383,19 @@ impl Preprocessor {
                 }
             }
         }
+        let (mut e, mut g) = (d, d + l.pairs);
+        for x in &self.crosses {
+            let (va, vb) = (raw[x.inputs[0]], raw[x.inputs[1]]);
+            let mut known = 0.0;
+            for k in &x.kept {
+                let hit = if va == k[0] && vb == k[1] { 1.0 } else { 0.0 };
+                out[e] = hit;
+                known += hit;
+                e += 1;
+            }
+            out[g] = 1.0 - known;
+            g += 1;
+        }
     }
 
     /// Encodes every row.
@@ -361,7 +422,7 @@ mod tests {
         y.categories = cats(&["0", "1"]);
         y.positive = Some("1".into());
         let columns = vec![col("x", ColumnType::Numeric, Role::Feature), c, y];
-        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns }.check().unwrap()
+        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns, crosses: vec![] }.check().unwrap()
     }
 
     fn raw() -> Matrix {
@@ -384,7 +445,50 @@ mod tests {
         pre.transform_row(&[f32::NAN, 0.0], &mut out);
         // NaN → median 2.5: first two bins full, then zero; indicator on; code a.
         assert_eq!(out, vec![1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
-        assert_eq!(pre.sources(), vec![0, 0, 0, 0, 0, 1, 1, 1]);
+    }
+
+    #[test]
+    fn crosses_one_hot_the_frequent_pairs() {
+        let mut params = spec().params().clone();
+        params.columns[0].integer = true;
+        params.crosses = vec![crate::schema::CrossSpec { columns: ["c".into(), "x".into()] }];
+        let spec = params.check().unwrap();
+        // Pairs (c, x): (a, 1) three times, (b, 2) twice, (b, 0) twice (-0 is 0), (a, 2) once.
+        let rows = [[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [2.0, 1.0], [2.0, 1.0], [2.0, 0.0], [0.0, 1.0], [-0.0, 1.0], [f32::NAN, 0.0]];
+        let raw = Matrix::new(rows.concat(), 2).unwrap();
+        let p = PreprocessParams { min_cross_count: 2, ..Default::default() }.check().unwrap();
+        let pre = p.fit(&spec, &raw).unwrap();
+        pre.check(&spec).unwrap();
+        assert_eq!(pre.crosses[0].inputs, [1, 0]);
+        assert_eq!(pre.crosses[0].kept, vec![[0.0, 1.0], [1.0, 0.0], [1.0, 2.0]]);
+        let l = pre.layout();
+        assert_eq!((l.pairs, l.cross_unknowns), (3, 1));
+        let mut out = vec![f32::NAN; l.width()];
+        let tail = |row: [f32; 2], out: &mut Vec<f32>| {
+            pre.transform_row(&row, out);
+            out[l.width() - 4..].to_vec()
+        };
+        // Rows are (x, c); pairs are (c, x).
+        assert_eq!(tail([1.0, 0.0], &mut out), vec![1.0, 0.0, 0.0, 0.0]);
+        assert_eq!(tail([-0.0, 1.0], &mut out), vec![0.0, 1.0, 0.0, 0.0]);
+        // Rare pair, missing value, non-integer value: unknown.
+        assert_eq!(tail([2.0, 0.0], &mut out), vec![0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(tail([f32::NAN, 0.0], &mut out), vec![0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(tail([1.5, 0.0], &mut out), vec![0.0, 0.0, 0.0, 1.0]);
+
+        // A tampered cross is refused.
+        let mut bad = pre.clone();
+        bad.crosses[0].kept.swap(0, 1);
+        assert!(matches!(bad.check(&spec), Err(Error::Bundle(m)) if m.contains("out of order")));
+        let mut bad = pre.clone();
+        bad.crosses[0].kept[0] = [-0.0, 1.0];
+        assert!(bad.check(&spec).is_err());
+        let mut bad = pre.clone();
+        bad.crosses[0].inputs = [0, 1];
+        assert!(matches!(bad.check(&spec), Err(Error::Bundle(m)) if m.contains("where the spec has c × x")));
+        let mut bad = pre;
+        bad.crosses.clear();
+        assert!(matches!(bad.check(&spec), Err(Error::Bundle(m)) if m.contains("0 crosses")));
     }
 
     #[test]

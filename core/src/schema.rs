@@ -155,7 +155,21 @@ pub struct SpecParams {
     #[serde(default = "default_delimiter")]
     pub delimiter: char,
     pub columns: Vec<ColumnSpec>,
+    /// Feature interactions: each pair of feature columns gets a one-hot over the value pairs
+    /// seen in training (see [`crate::preprocess::Cross`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crosses: Vec<CrossSpec>,
 }
+
+/// Two feature columns crossed: categorical, binary or `integer` numeric ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossSpec {
+    pub columns: [String; 2],
+}
+
+/// Largest number of crosses a spec may declare.
+pub const MAX_CROSSES: usize = 64;
 
 fn default_delimiter() -> char {
     ','
@@ -239,6 +253,28 @@ impl SpecParams {
         if !p.columns.iter().any(|c| c.role == Role::Feature) {
             return err("has no feature column".into());
         }
+        if p.crosses.len() > MAX_CROSSES {
+            return err(format!("declares {} crosses, at most {MAX_CROSSES}", p.crosses.len()));
+        }
+        let mut pairs = std::collections::HashSet::new();
+        for (i, x) in p.crosses.iter().enumerate() {
+            let [a, b] = &x.columns;
+            if a == b || !pairs.insert((a.min(b), a.max(b))) {
+                return err(format!("cross {} ({a} × {b}) crosses a column with itself or repeats a cross", i + 1));
+            }
+            for name in [a, b] {
+                match p.columns.iter().find(|c| &c.name == name) {
+                    None => return err(format!("cross {} ({a} × {b}): no column `{name}`", i + 1)),
+                    Some(c) if c.role != Role::Feature => {
+                        return err(format!("cross {} ({a} × {b}): `{name}` is not a feature", i + 1))
+                    }
+                    Some(c) if c.kind == ColumnType::Numeric && !c.integer => {
+                        return err(format!("cross {} ({a} × {b}): `{name}` is numeric without `integer = true`", i + 1))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
         Ok(Spec { params: self })
     }
 }
@@ -273,6 +309,11 @@ impl Spec {
     /// The label column.
     pub fn label(&self) -> &ColumnSpec {
         self.params.columns.iter().find(|c| c.role == Role::Label).expect("checked: one label")
+    }
+    /// The crosses as pairs of feature indices (positions among [`Spec::features`]).
+    pub fn crosses(&self) -> Vec<[usize; 2]> {
+        let index = |name: &str| self.features().position(|c| c.name == name).expect("checked: a feature");
+        self.params.crosses.iter().map(|x| [index(&x.columns[0]), index(&x.columns[1])]).collect()
     }
     /// The protected columns (never model inputs).
     pub fn protected(&self) -> impl Iterator<Item = &ColumnSpec> {
@@ -380,7 +421,30 @@ pub(crate) mod tests {
         let mut a = col("age", ColumnType::Numeric, Role::Feature);
         a.min = Some(18.0);
         a.max = Some(120.0);
-        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![a, c, label] }
+        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![a, c, label], crosses: vec![] }
+    }
+
+    #[test]
+    fn crosses_are_checked_by_name_role_and_kind() {
+        let cross = |a: &str, b: &str| CrossSpec { columns: [a.into(), b.into()] };
+        let with = |xs: Vec<CrossSpec>, integer: bool| {
+            let mut p = spec();
+            p.columns[0].integer = integer;
+            p.crosses = xs;
+            p.check()
+        };
+        let s = with(vec![cross("colour", "age")], true).unwrap();
+        assert_eq!(s.crosses(), vec![[1, 0]]);
+        for (xs, integer, needle) in [
+            (vec![cross("colour", "age")], false, "`age` is numeric without `integer = true`"),
+            (vec![cross("colour", "size")], true, "no column `size`"),
+            (vec![cross("colour", "y")], true, "`y` is not a feature"),
+            (vec![cross("colour", "colour")], true, "with itself"),
+            (vec![cross("colour", "age"), cross("age", "colour")], true, "repeats a cross"),
+        ] {
+            let e = with(xs, integer).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+        }
     }
 
     #[test]

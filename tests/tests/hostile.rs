@@ -132,6 +132,7 @@ proptest! {
                 serde_json::from_value(serde_json::json!({"name": "y", "type": "binary", "role": "label", "positive": "1",
                     "categories": [{"value": "0"}, {"value": "1"}]})).unwrap(),
             ],
+            crosses: vec![],
         }.check().unwrap();
         let raw = Matrix::new(train.iter().map(|v| v.unwrap_or(f32::NAN)).collect(), 1).unwrap();
         let params = PreprocessParams { numeric: encoding, ..PreprocessParams::default() };

@@ -18,6 +18,7 @@ fn small_model(dataset: &str, keep: &[&str], dir: &std::path::Path) -> Bundle {
         c.role = Role::Ignore;
         c.actionable = false;
     }
+    p.crosses.retain(|x| x.columns.iter().all(|c| keep.contains(&c.as_str())));
     let spec_path = dir.join("spec.toml");
     std::fs::write(&spec_path, toml::to_string(&p).unwrap()).unwrap();
     let mut o = FitOptions::new(&spec_path, data(dataset), dir.join("out"));

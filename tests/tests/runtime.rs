@@ -62,6 +62,62 @@ fn light_and_tract_agree_with_missing_values() {
     assert!(d <= 1e-6, "max |light − tract| over {} rows = {d}", raw.rows());
 }
 
+/// bank_marketing's spec crosses month × day; fitted as an ensemble of two networks. The graph
+/// (tract), the light runtime and the encoding agree, with missing values, a pair never seen in
+/// training and a non-integer day among the rows.
+#[test]
+fn crosses_and_ensembles_agree_across_runtimes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = FitOptions::new(spec("bank_marketing"), data("bank_marketing"), dir.path());
+    o.train.epochs = 1;
+    o.members = 2;
+    o.progress = false;
+    fit(&o).unwrap();
+    let m = std::fs::read(dir.path().join(MANIFEST_FILE)).unwrap();
+    let g = std::fs::read(dir.path().join(GRAPH_FILE)).unwrap();
+    let light = Bundle::load(&m, &g).unwrap();
+    assert_eq!(light.runtime().name(), "light");
+    let tract = Bundle::load_tract(&m, &g).unwrap();
+    let pre = &light.manifest().preprocessing;
+    assert_eq!(pre.crosses.len(), 1);
+    assert_eq!(pre.crosses[0].columns, ["month".to_string(), "day".to_string()]);
+    let kept = &pre.crosses[0].kept;
+    assert!(kept.len() > 50 && kept.len() < 31 * 12, "{} month × day pairs kept", kept.len());
+    // Two members of 128 and 64 units side by side.
+    let width = pre.layout().width();
+    let graph = onnx::decode(&g).unwrap().graph.unwrap();
+    let dims = |name: &str| graph.initializer.iter().find(|t| t.name == name).unwrap().dims.clone();
+    assert_eq!((dims("dense0_weight"), dims("dense1_weight")), (vec![width as i64, 256], vec![256, 128]));
+    assert_eq!(light.manifest().training["members"], 2);
+
+    let spec = light.spec().clone();
+    let [month, day] = spec.crosses()[0];
+    let sample = rows("bank_marketing").select(&(0..45_211).step_by(9).collect::<Vec<_>>());
+    let cols = sample.cols();
+    let mut values = sample.as_slice().to_vec();
+    let unseen = (0..12).flat_map(|mo| (1..=31).map(move |d| [mo as f32, d as f32])).find(|p| !kept.contains(p)).unwrap();
+    for (r, row) in values.chunks_exact_mut(cols).enumerate() {
+        match r % 5 {
+            0 => row[month] = f32::NAN,
+            1 => row[day] = f32::NAN,
+            2 => (row[month], row[day]) = (unseen[0], unseen[1]),
+            3 => row[day] = 15.5,
+            _ => {}
+        }
+    }
+    let raw = Matrix::new(values, cols).unwrap();
+    let d = max_diff(&light.predict(&raw).unwrap(), &tract.predict(&raw).unwrap());
+    eprintln!("bank_marketing with a cross, {} rows: max |light − tract| = {d:e}", raw.rows());
+    assert!(d <= 1e-6, "max |light − tract| = {d}");
+    // Every row but the kept pairs lands in the cross's unknown bucket (the last output).
+    let mut out = vec![0.0; width];
+    for row in raw.iter_rows().take(10) {
+        pre.transform_row(row, &mut out);
+        let pair = [row[month], row[day]];
+        assert_eq!(out[width - 1], if kept.contains(&pair) { 0.0 } else { 1.0 }, "{pair:?}");
+    }
+}
+
 /// A graph that is not exactly what the manifest's preprocessing and its weights rebuild is never
 /// run by the light runtime: it goes to tract, which runs what the graph says.
 #[test]

@@ -7,6 +7,7 @@ use advisor_core::stability::Baseline;
 use advisor_core::bundle::{Bundle, DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
 use advisor_core::graph;
 use advisor_core::metrics::Metrics;
+use advisor_core::network::Mlp;
 use advisor_core::onnx;
 use advisor_core::preprocess::PreprocessParams;
 use advisor_core::runtime::{Runtime, TractRuntime};
@@ -42,9 +43,15 @@ pub struct FitOptions {
     /// Calibrate the probability: Platt scaling fitted on the validation part (the selected
     /// network's logits there), folded into the last layer.
     pub calibrate: bool,
+    /// Networks trained from different seeds (same split) and shipped as one whose logit is
+    /// their mean ([`Mlp::mean_of`]); 1 = a single network.
+    pub members: usize,
     /// Show a progress bar per epoch.
     pub progress: bool,
 }
+
+/// Most members an ensemble may have.
+pub const MAX_MEMBERS: usize = 16;
 
 impl FitOptions {
     /// Defaults for a spec, data file and output directory.
@@ -62,6 +69,7 @@ impl FitOptions {
             drop_missing_label: false,
             refit: true,
             calibrate: true,
+            members: 1,
             progress: false,
         }
     }
@@ -80,6 +88,7 @@ struct TrainingRecord<'a> {
     epochs_run: usize,
     refit: bool,
     calibrate: bool,
+    members: usize,
     rows: Rows,
 }
 
@@ -188,7 +197,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
             return Err(Error::Usage(format!("{name} {share} is not in (0, 1)")));
         }
     }
-    let train_params = opts.train.clone().check()?;
+    opts.train.clone().check()?;
     let seed = opts.train.seed;
 
     // The protocol: stratified 80/20 train/test; validation comes out of the training part.
@@ -211,48 +220,62 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
             .expect("valid template")
             .progress_chars("=> "),
     );
-    let trained = net::train(&train_params, &x_fit, &y_fit, &x_val, &y_val, |p| match p {
-        Progress::EpochStart { epoch, batches } => {
-            bar.reset();
-            bar.set_length(batches as u64);
-            bar.set_prefix(epoch.to_string());
-        }
-        Progress::Batch => bar.inc(1),
-        Progress::EpochEnd(s) => {
-            bar.set_message(format!("loss {:.4}  val AUC {:.4}", s.loss, s.val_auc));
-            bar.finish();
-            if !opts.progress {
-                eprintln!(
-                    "epoch {:>3}  loss {:.4}  val AUC {:.4}  {:.0} rows/s",
-                    s.epoch, s.loss, s.val_auc, s.rows_per_second
-                );
-            }
-        }
-    })?;
-    // Validation metrics come from the network selected on them, before any refit (after it,
-    // the validation rows are training rows).
-    let validation = Metrics::compute(&y_val, &net::predict(&trained.net, &x_val), opts.threshold);
-    let shipped = if opts.refit {
+    if opts.members == 0 || opts.members > MAX_MEMBERS {
+        return Err(Error::Usage(format!("--members {} is not in 1..={MAX_MEMBERS}", opts.members)));
+    }
+    let x_train = if opts.refit { Some(pre.transform(&raw_train)) } else { None };
+    let mut members = Vec::with_capacity(opts.members);
+    for k in 0..opts.members {
+        // Member 0 trains from the seed itself, so one member is the plain network.
         let mut p = opts.train.clone();
-        p.epochs = trained.best_epoch.max(1);
-        p.patience = None;
-        p.restore_best = false;
-        let x_train = pre.transform(&raw_train);
-        if !opts.progress {
-            eprintln!("refit on the whole training part ({} rows) for {} epochs", x_train.rows(), p.epochs);
-        }
-        net::train(&p.check()?, &x_train, &y_train, &x_val, &y_val, |_| {})?.net
-    } else {
-        trained.net.clone()
-    };
-    let mut mlp = shipped.to_mlp();
+        p.seed = seed.wrapping_add(k as u64 * 0x9E37_79B9_7F4A_7C15);
+        let tag = if opts.members > 1 { format!("{}/{} ", k + 1, opts.members) } else { String::new() };
+        let trained = net::train(&p.clone().check()?, &x_fit, &y_fit, &x_val, &y_val, |pr| match pr {
+            Progress::EpochStart { epoch, batches } => {
+                bar.reset();
+                bar.set_length(batches as u64);
+                bar.set_prefix(format!("{tag}{epoch}"));
+            }
+            Progress::Batch => bar.inc(1),
+            Progress::EpochEnd(s) => {
+                bar.set_message(format!("loss {:.4}  val AUC {:.4}", s.loss, s.val_auc));
+                bar.finish();
+                if !opts.progress {
+                    eprintln!(
+                        "{tag}epoch {:>3}  loss {:.4}  val AUC {:.4}  {:.0} rows/s",
+                        s.epoch, s.loss, s.val_auc, s.rows_per_second
+                    );
+                }
+            }
+        })?;
+        let shipped = match &x_train {
+            Some(x_train) => {
+                p.epochs = trained.best_epoch.max(1);
+                p.patience = None;
+                p.restore_best = false;
+                if !opts.progress {
+                    eprintln!("{tag}refit on the whole training part ({} rows) for {} epochs", x_train.rows(), p.epochs);
+                }
+                net::train(&p.check()?, x_train, &y_train, &x_val, &y_val, |_| {})?.net.to_mlp()
+            }
+            None => trained.net.to_mlp(),
+        };
+        members.push((trained, shipped));
+    }
+    // The selected networks (before any refit) as one: validation metrics and calibration come
+    // from them (after a refit, the validation rows are training rows).
+    let selected = net::Net::from_mlp(&Mlp::mean_of(&members.iter().map(|(t, _)| t.net.to_mlp()).collect::<Vec<_>>())?, &net::device());
+    let validation = Metrics::compute(&y_val, &net::predict(&selected, &x_val), opts.threshold);
+    let mut mlp = Mlp::mean_of(&members.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
     let (calibration, test_uncalibrated) = if opts.calibrate {
-        let platt = Platt::fit(&net::logits(&trained.net, &x_val), &y_val)?;
+        let uncalibrated = net::Net::from_mlp(&mlp, &net::device());
+        let platt = Platt::fit(&net::logits(&selected, &x_val), &y_val)?;
         platt.fold_into(&mut mlp)?;
-        (Some(platt), Some(Metrics::compute(&y_test, &net::predict(&shipped, &x_test), opts.threshold)))
+        (Some(platt), Some(Metrics::compute(&y_test, &net::predict(&uncalibrated, &x_test), opts.threshold)))
     } else {
         (None, None)
     };
+    let trained = &members[0].0;
     // The network as shipped (calibration folded in), for the burn side of the parity check.
     let shipped = net::Net::from_mlp(&mlp, &net::device());
 
@@ -304,6 +327,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         epochs_run: trained.history.len(),
         refit: opts.refit,
         calibrate: opts.calibrate,
+        members: opts.members,
         rows: Rows { train: fit_idx.len(), validation: val_idx.len(), test: test_idx.len(), dropped_missing_label: ds.dropped_missing_label },
     };
     let manifest = Manifest {

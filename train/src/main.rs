@@ -125,6 +125,9 @@ struct FitArgs {
     /// Categories seen fewer times in training go to the unknown bucket.
     #[arg(long, default_value_t = 1)]
     min_category_count: usize,
+    /// Value pairs of a spec's cross seen fewer times in training go to its unknown bucket.
+    #[arg(long, default_value_t = 25)]
+    min_cross_count: usize,
     #[arg(long, default_value_t = 0.2)]
     test_size: f64,
     #[arg(long, default_value_t = 0.2)]
@@ -142,6 +145,10 @@ struct FitArgs {
     /// training part for the chosen number of epochs.
     #[arg(long)]
     no_refit: bool,
+    /// Train this many networks from different seeds on the same split and ship their mean
+    /// logit as one network (a wider MLP, so larger and slower to score).
+    #[arg(long, default_value_t = 1)]
+    members: usize,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -180,6 +187,7 @@ fn run(cli: Cli) -> Result<()> {
                 },
                 bins: a.bins,
                 min_category_count: a.min_category_count,
+                min_cross_count: a.min_cross_count,
                 ..PreprocessParams::default()
             };
             opts.test_size = a.test_size;
@@ -187,6 +195,7 @@ fn run(cli: Cli) -> Result<()> {
             opts.threshold = a.threshold;
             opts.drop_missing_label = a.drop_missing_label;
             opts.refit = !a.no_refit;
+            opts.members = a.members;
             opts.calibrate = !a.no_calibrate;
             opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let r = fit::fit(&opts)?;
