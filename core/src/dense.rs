@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::graph;
-use crate::kernel::PackedDense;
+use advisor_kernel::PackedDense;
 use crate::network::{sigmoid, Activation, Dense, Mlp};
 use crate::onnx::{self, GraphProto, ModelProto, NodeProto, TensorProto};
 use crate::preprocess::Preprocessor;
@@ -20,7 +20,7 @@ use crate::runtime::Runtime;
 /// Rows processed together (bounds the scratch memory of one call).
 const CHUNK: usize = 64;
 
-/// A dense network, optionally behind the advisor's preprocessing, packed for [`crate::kernel`].
+/// A dense network, optionally behind the advisor's preprocessing, packed for [`advisor_kernel`].
 #[derive(Debug, Clone)]
 pub struct DenseRuntime {
     pre: Option<Preprocessor>,
@@ -68,12 +68,14 @@ impl DenseRuntime {
         let layers = mlp
             .layers
             .iter()
-            .map(|l| {
-                let p = PackedDense::new(l, k);
+            .enumerate()
+            .map(|(i, l)| {
+                let p = PackedDense::new(l.inputs, &l.weight, &l.bias, l.activation == Activation::Relu, k)
+                    .ok_or_else(|| Error::Bundle(format!("network: layer {i} does not pack")))?;
                 k = p.outputs();
-                p
+                Ok(p)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         Ok(Self { pre, n_inputs, layers })
     }
 

@@ -42,6 +42,24 @@ impl Builder {
         self.inits.push(TensorProto::floats(name, dims, values));
         name.into()
     }
+    /// One "unknown" output per group of a one-hot block (`kind` "category" or "cross"):
+    /// `1 − onehot · group`, `group` being `[width, groups]` with a 1 where a one-hot output
+    /// belongs to the group. With no one-hot outputs, a zero product of the filled input keeps
+    /// the batch dimension.
+    #[allow(clippy::too_many_arguments)]
+    fn unknowns(&mut self, kind: &str, onehot: &str, group: &[f32], width: usize, groups: usize, xf: &str, f: usize) -> String {
+        // Category names predate crosses and stay as they were (bundles rebuild byte for byte).
+        let p = if kind == "category" { "" } else { "cross_" };
+        let ones = self.init(&format!("ones_{p}unknown"), &[groups], &vec![1.0; groups]);
+        let known = if width > 0 {
+            let g = self.init(&format!("group_{kind}"), &[width, groups], group);
+            self.node("MatMul", &[onehot, &g], &format!("{p}known"))
+        } else {
+            let z = self.init(&format!("no_{kind}"), &[f, groups], &vec![0.0; f * groups]);
+            self.node("MatMul", &[xf, &z], &format!("{p}known"))
+        };
+        self.node("Sub", &[&ones, &known], &format!("{p}unknown"))
+    }
 }
 
 /// Builds the ONNX model. `metadata` is stored as the model's metadata properties.
@@ -116,20 +134,12 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
         blocks.push(b.node_attr("Cast", &[&e], "onehot", "to", onnx::FLOAT as i64));
     }
     if l.unknowns > 0 {
-        b.init("ones_unknown", &[l.unknowns], &vec![1.0; l.unknowns]);
-        let known = if l.onehots > 0 {
-            b.init("group_category", &[l.onehots, l.unknowns], &group);
-            b.node("MatMul", &["onehot", "group_category"], "known")
-        } else {
-            b.init("no_category", &[f, l.unknowns], &vec![0.0; f * l.unknowns]);
-            b.node("MatMul", &[&xf, "no_category"], "known")
-        };
-        blocks.push(b.node("Sub", &["ones_unknown", &known], "unknown"));
+        blocks.push(b.unknowns("category", "onehot", &group, l.onehots, l.unknowns, &xf, f));
     }
+    let mut group_cross = vec![0.0; l.pairs * l.cross_unknowns];
     if l.pairs > 0 {
         // Gather (not MatMul) keeps a NaN in its own column, so a missing value matches no pair.
         let (mut ia, mut ib, mut va, mut vb) = (vec![], vec![], vec![], vec![]);
-        let mut group = vec![0.0; l.pairs * l.cross_unknowns];
         let mut s = 0;
         for (k, x) in pre.crosses.iter().enumerate() {
             for pair in &x.kept {
@@ -137,7 +147,7 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
                 ib.push(x.inputs[1] as i64);
                 va.push(pair[0]);
                 vb.push(pair[1]);
-                group[s * l.cross_unknowns + k] = 1.0;
+                group_cross[s * l.cross_unknowns + k] = 1.0;
                 s += 1;
             }
         }
@@ -145,7 +155,6 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
         b.inits.push(TensorProto::int64s("cross_b", &[l.pairs], &ib));
         b.init("cross_a_values", &[l.pairs], &va);
         b.init("cross_b_values", &[l.pairs], &vb);
-        b.init("group_cross", &[l.pairs, l.cross_unknowns], &group);
         let ga = b.node_attr("Gather", &[INPUT, "cross_a"], "cross_a_in", "axis", 1);
         let gb = b.node_attr("Gather", &[INPUT, "cross_b"], "cross_b_in", "axis", 1);
         let ea = b.node("Equal", &[&ga, "cross_a_values"], "cross_a_eq");
@@ -154,14 +163,7 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
         blocks.push(b.node_attr("Cast", &[&e], "cross", "to", onnx::FLOAT as i64));
     }
     if l.cross_unknowns > 0 {
-        b.init("ones_cross_unknown", &[l.cross_unknowns], &vec![1.0; l.cross_unknowns]);
-        let known = if l.pairs > 0 {
-            b.node("MatMul", &["cross", "group_cross"], "cross_known")
-        } else {
-            b.init("no_cross", &[f, l.cross_unknowns], &vec![0.0; f * l.cross_unknowns]);
-            b.node("MatMul", &[&xf, "no_cross"], "cross_known")
-        };
-        blocks.push(b.node("Sub", &["ones_cross_unknown", &known], "cross_unknown"));
+        blocks.push(b.unknowns("cross", "cross", &group_cross, l.pairs, l.cross_unknowns, &xf, f));
     }
     let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
     let mut h = b.node_attr("Concat", &refs, "features", "axis", 1);

@@ -9,7 +9,6 @@ pub mod dense;
 pub mod error;
 pub mod explain;
 pub mod graph;
-pub mod kernel;
 pub mod matrix;
 pub mod metrics;
 pub mod network;

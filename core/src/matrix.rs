@@ -32,7 +32,7 @@ impl Matrix {
         self.data.extend_from_slice(row);
     }
     pub fn rows(&self) -> usize {
-        if self.cols == 0 { 0 } else { self.data.len() / self.cols }
+        self.data.len().checked_div(self.cols).unwrap_or(0)
     }
     pub fn cols(&self) -> usize {
         self.cols

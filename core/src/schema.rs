@@ -224,13 +224,13 @@ impl SpecParams {
                     return err(format!("column `{}` lists category {:?} twice", c.name, cat.value));
                 }
             }
-            if let (Some(lo), Some(hi)) = (c.min, c.max) {
-                if !(lo <= hi) {
-                    return err(format!("column `{}` has min {lo} > max {hi}", c.name));
-                }
-            }
             if c.min.is_some_and(|v| !v.is_finite()) || c.max.is_some_and(|v| !v.is_finite()) {
                 return err(format!("column `{}` has a non-finite bound", c.name));
+            }
+            if let (Some(lo), Some(hi)) = (c.min, c.max) {
+                if lo > hi {
+                    return err(format!("column `{}` has min {lo} > max {hi}", c.name));
+                }
             }
             if c.positive.is_some() && c.role != Role::Label {
                 return err(format!("only the label has `positive`; `{}` is not the label", c.name));
@@ -256,10 +256,10 @@ impl SpecParams {
         if p.crosses.len() > MAX_CROSSES {
             return err(format!("declares {} crosses, at most {MAX_CROSSES}", p.crosses.len()));
         }
-        let mut pairs = std::collections::HashSet::new();
         for (i, x) in p.crosses.iter().enumerate() {
             let [a, b] = &x.columns;
-            if a == b || !pairs.insert((a.min(b), a.max(b))) {
+            let repeated = p.crosses[..i].iter().any(|y| y.columns == x.columns || (&y.columns[0], &y.columns[1]) == (b, a));
+            if a == b || repeated {
                 return err(format!("cross {} ({a} × {b}) crosses a column with itself or repeats a cross", i + 1));
             }
             for name in [a, b] {

@@ -149,7 +149,7 @@ impl TrainParams {
         if self.balance_classes && self.pos_weight != 1.0 {
             return bad("give a --pos-weight number or `balanced`, not both".into());
         }
-        if !(self.pos_weight > 0.0 && self.pos_weight.is_finite()) || !(self.weight_decay >= 0.0) {
+        if !(self.pos_weight > 0.0 && self.pos_weight.is_finite()) || self.weight_decay.is_nan() || self.weight_decay < 0.0 {
             return bad("--pos-weight must be positive and --weight-decay non-negative".into());
         }
         Ok(ValidTrainParams(self))
@@ -335,7 +335,7 @@ pub fn train(
             loss_sum += floats(loss.into_data())[0] as f64 * n as f64;
             net = optim.step(p.learning_rate, net, grads);
             step += 1;
-            if let Some(ema) = ema.as_mut().filter(|_| step % ema_every == 0) {
+            if let Some(ema) = ema.as_mut().filter(|_| step.is_multiple_of(ema_every)) {
                 ema.update(&net.to_mlp(), ema_decay);
             }
             progress(Progress::Batch);

@@ -291,7 +291,7 @@ impl Advisor {
 
 fn predict(rt: &dyn Runtime, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
     let n = rt.n_inputs();
-    if n == 0 || rows.len() % n != 0 {
+    if n == 0 || !rows.len().is_multiple_of(n) {
         return Err(input_error(format!("{} values do not form rows of {n}", rows.len())));
     }
     let mut out = vec![0.0; rows.len() / n];

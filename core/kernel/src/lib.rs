@@ -5,8 +5,9 @@
 //! `wasm32` with `simd128` the block uses 128-bit SIMD; elsewhere the same loop is written over
 //! arrays, which the compiler vectorises. Every output is summed in the same order
 //! (bias, then `k = 0, 1, …`), so both paths give the same numbers.
-
-use crate::network::{Activation, Dense};
+//!
+//! Its own crate so that the browser build can compile it for speed (`opt-level = 3`) and
+//! everything else for size.
 
 /// Output columns per panel (two 128-bit vectors).
 pub const LANES: usize = 8;
@@ -32,25 +33,29 @@ pub fn padded(n: usize) -> usize {
 }
 
 impl PackedDense {
-    /// Packs `layer`, whose inputs arrive `k_stored` wide (≥ `layer.inputs`; extra inputs are
-    /// zero padding and get zero weights).
-    pub fn new(layer: &Dense, k_stored: usize) -> Self {
-        debug_assert!(k_stored >= layer.inputs);
-        let n = padded(layer.outputs);
+    /// Packs `act(x · W + b)` with `weight` `inputs × outputs` row-major and `bias` `outputs`
+    /// long, whose inputs arrive `k_stored` wide (≥ `inputs`; extra inputs are zero padding and
+    /// get zero weights). `None` when the slices do not have those lengths.
+    pub fn new(inputs: usize, weight: &[f32], bias: &[f32], relu: bool, k_stored: usize) -> Option<Self> {
+        let outputs = bias.len();
+        if weight.len() != inputs * outputs || k_stored < inputs {
+            return None;
+        }
+        let n = padded(outputs);
         let mut panels = vec![0.0; n * k_stored];
         for p in 0..n / LANES {
-            for kk in 0..layer.inputs {
+            for kk in 0..inputs {
                 for l in 0..LANES {
                     let j = p * LANES + l;
-                    if j < layer.outputs {
-                        panels[(p * k_stored + kk) * LANES + l] = layer.weight[kk * layer.outputs + j];
+                    if j < outputs {
+                        panels[(p * k_stored + kk) * LANES + l] = weight[kk * outputs + j];
                     }
                 }
             }
         }
-        let mut bias = layer.bias.clone();
+        let mut bias = bias.to_vec();
         bias.resize(n, 0.0);
-        Self { k: k_stored, n, panels, bias, relu: layer.activation == Activation::Relu }
+        Some(Self { k: k_stored, n, panels, bias, relu })
     }
 
     /// Stored input width.
@@ -169,9 +174,9 @@ mod simd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::Mlp;
 
-    fn layer(inputs: usize, outputs: usize, activation: Activation, seed: u32) -> Dense {
+    /// `(inputs, weight, bias)` with values in [-0.5, 0.5).
+    fn layer(inputs: usize, outputs: usize, seed: u32) -> (usize, Vec<f32>, Vec<f32>) {
         let mut s = seed;
         let mut next = || {
             s = s.wrapping_mul(1664525).wrapping_add(1013904223);
@@ -179,18 +184,29 @@ mod tests {
         };
         let weight = (0..inputs * outputs).map(|_| next()).collect();
         let bias = (0..outputs).map(|_| next()).collect();
-        Dense { inputs, outputs, weight, bias, activation }
+        (inputs, weight, bias)
+    }
+
+    /// The plain product, summed in the same order (bias, then k = 0, 1, …).
+    fn plain(x: &[f32], (inputs, weight, bias): &(usize, Vec<f32>, Vec<f32>), relu: bool) -> Vec<f32> {
+        let outputs = bias.len();
+        (0..outputs)
+            .map(|j| {
+                let v = (0..*inputs).fold(bias[j], |acc, k| acc + x[k] * weight[k * outputs + j]);
+                if relu { v.max(0.0) } else { v }
+            })
+            .collect()
     }
 
     #[test]
-    fn packed_layers_match_the_plain_network() {
-        let mlp = Mlp { layers: vec![layer(13, 20, Activation::Relu, 1), layer(20, 9, Activation::Relu, 2), layer(9, 1, Activation::Identity, 3)] };
+    fn packed_layers_match_the_plain_product() {
+        let layers = [(layer(13, 20, 1), true), (layer(20, 9, 2), true), (layer(9, 1, 3), false)];
         let packed: Vec<PackedDense> = {
             let mut k = 13;
-            mlp.layers
+            layers
                 .iter()
-                .map(|l| {
-                    let p = PackedDense::new(l, k);
+                .map(|((i, w, b), relu)| {
+                    let p = PackedDense::new(*i, w, b, *relu, k).unwrap();
                     k = p.outputs();
                     p
                 })
@@ -205,9 +221,9 @@ mod tests {
                 cur = y;
             }
             for r in 0..rows {
-                let want = mlp.logit(&x[r * 13..(r + 1) * 13]);
+                let want = layers.iter().fold(x[r * 13..(r + 1) * 13].to_vec(), |h, (l, relu)| plain(&h, l, *relu))[0];
                 let got = cur[r * packed[2].outputs()];
-                assert!((want - got).abs() < 1e-5, "row {r} of {rows}: {want} vs {got}");
+                assert_eq!(want, got, "row {r} of {rows}");
                 // Padding columns are exactly zero.
                 assert!(cur[r * 8 + 1..(r + 1) * 8].iter().all(|&v| v == 0.0));
             }
@@ -215,9 +231,12 @@ mod tests {
     }
 
     #[test]
-    fn short_buffers_are_refused() {
-        let p = PackedDense::new(&layer(4, 8, Activation::Relu, 5), 4);
+    fn short_buffers_and_bad_shapes_are_refused() {
+        let (i, w, b) = layer(4, 8, 5);
+        let p = PackedDense::new(i, &w, &b, true, 4).unwrap();
         assert!(!p.forward(&[0.0; 7], 2, &mut [0.0; 16]));
         assert!(!p.forward(&[0.0; 8], 2, &mut [0.0; 15]));
+        assert!(PackedDense::new(5, &w, &b, true, 5).is_none());
+        assert!(PackedDense::new(4, &w, &b, true, 3).is_none());
     }
 }
