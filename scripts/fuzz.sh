@@ -24,6 +24,17 @@ m = open("models/german_credit/manifest.json", "rb").read()
 g = open("models/german_credit/model.onnx", "rb").read()
 open(sys.argv[1], "wb").write(struct.pack("<I", len(m)) + m + g)
 PY
+# A manifest with a cross (checking_status × credit_history), so the fuzzer starts from one.
+python3 - "$corpus/manifest/crossed.json" <<'PY'
+import json, sys
+m = json.load(open("models/german_credit/manifest.json"))
+names = [c["name"] for c in m["spec"]["columns"] if c["role"] == "feature"]
+pair = ["checking_status", "credit_history"]
+m["spec"]["crosses"] = [{"columns": pair}]
+m["preprocessing"]["crosses"] = [{"columns": pair, "inputs": [names.index(n) for n in pair],
+                                  "kept": [[0.0, 0.0], [0.0, 2.0], [1.0, 2.0]]}]
+json.dump(m, open(sys.argv[1], "w"))
+PY
 [ -f "$SHARED/data/german_credit/german_credit.csv" ] && head -40 "$SHARED/data/german_credit/german_credit.csv" > "$corpus/csv/german_head.csv"
 (cd fuzz && cargo fuzz build -s none -a >/dev/null)
 

@@ -51,7 +51,23 @@ pub fn applicant(data: &[u8]) {
 /// Manifest bytes → parse and check (spec, preprocessing, scaling, cutoffs).
 pub fn manifest(data: &[u8]) {
     if let Ok((m, spec)) = Manifest::parse(data) {
-        assert_eq!(m.preprocessing.inputs.len(), spec.n_features(), "preprocessing fits the spec");
+        let pre = &m.preprocessing;
+        assert_eq!(pre.inputs.len(), spec.n_features(), "preprocessing fits the spec");
+        // Each cross's outputs are 0/1 with exactly one 1 (a pair or the unknown bucket).
+        let l = pre.layout();
+        let mut out = vec![0.0; l.width()];
+        let first_pair = l.width() - l.pairs - l.cross_unknowns;
+        for fill in [0.0, 1.0, f32::NAN] {
+            pre.transform_row(&vec![fill; spec.n_features()], &mut out);
+            let mut at = first_pair;
+            for (k, x) in pre.crosses.iter().enumerate() {
+                let hits = &out[at..at + x.kept.len()];
+                let unknown = out[l.width() - l.cross_unknowns + k];
+                assert!(hits.iter().chain([&unknown]).all(|&v| v == 0.0 || v == 1.0), "cross {k}: outputs not 0/1");
+                assert_eq!(hits.iter().sum::<f32>() + unknown, 1.0, "cross {k}: not exactly one output set");
+                at += x.kept.len();
+            }
+        }
     }
 }
 
