@@ -150,26 +150,17 @@ pub const ATTR_INT: i32 = 2;
 impl TensorProto {
     /// A float tensor stored as little-endian raw bytes.
     pub fn floats(name: &str, dims: &[usize], values: &[f32]) -> Self {
-        debug_assert_eq!(dims.iter().product::<usize>(), values.len());
-        Self {
-            dims: dims.iter().map(|&d| d as i64).collect(),
-            data_type: FLOAT,
-            float_data: vec![],
-            name: name.into(),
-            raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-        }
+        Self::raw(name, dims, FLOAT, values.len(), values.iter().flat_map(|v| v.to_le_bytes()).collect())
     }
 
     /// An int64 tensor (e.g. `Gather` indices) stored as little-endian raw bytes.
     pub fn int64s(name: &str, dims: &[usize], values: &[i64]) -> Self {
-        debug_assert_eq!(dims.iter().product::<usize>(), values.len());
-        Self {
-            dims: dims.iter().map(|&d| d as i64).collect(),
-            data_type: INT64,
-            float_data: vec![],
-            name: name.into(),
-            raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-        }
+        Self::raw(name, dims, INT64, values.len(), values.iter().flat_map(|v| v.to_le_bytes()).collect())
+    }
+
+    fn raw(name: &str, dims: &[usize], data_type: i32, len: usize, raw_data: Vec<u8>) -> Self {
+        debug_assert_eq!(dims.iter().product::<usize>(), len);
+        Self { dims: dims.iter().map(|&d| d as i64).collect(), data_type, float_data: vec![], name: name.into(), raw_data }
     }
 
     /// The values of a float tensor, from `raw_data` or `float_data`.

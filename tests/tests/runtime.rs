@@ -42,19 +42,26 @@ fn light_and_tract_agree_on_every_german_row() {
     }
 }
 
-/// give_me_some_credit has missing values: the NaN paths (impute, indicators) agree too.
-#[test]
-fn light_and_tract_agree_with_missing_values() {
+/// Fits `dataset` for one epoch with `members` networks; the bundle loaded by the light
+/// runtime and by tract, and its graph bytes.
+fn fit_one_epoch(dataset: &str, members: usize) -> (Bundle, Bundle, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut o = FitOptions::new(spec("give_me_some_credit"), data("give_me_some_credit"), dir.path());
+    let mut o = FitOptions::new(spec(dataset), data(dataset), dir.path());
     o.train.epochs = 1;
+    o.members = members;
     o.progress = false;
     fit(&o).unwrap();
     let m = std::fs::read(dir.path().join(MANIFEST_FILE)).unwrap();
     let g = std::fs::read(dir.path().join(GRAPH_FILE)).unwrap();
     let light = Bundle::load(&m, &g).unwrap();
     assert_eq!(light.runtime().name(), "light");
-    let tract = Bundle::load_tract(&m, &g).unwrap();
+    (light, Bundle::load_tract(&m, &g).unwrap(), g)
+}
+
+/// give_me_some_credit has missing values: the NaN paths (impute, indicators) agree too.
+#[test]
+fn light_and_tract_agree_with_missing_values() {
+    let (light, tract, _) = fit_one_epoch("give_me_some_credit", 1);
     let raw = rows("give_me_some_credit");
     assert!(raw.as_slice().iter().any(|v| v.is_nan()));
     let d = max_diff(&light.predict(&raw).unwrap(), &tract.predict(&raw).unwrap());
@@ -67,17 +74,7 @@ fn light_and_tract_agree_with_missing_values() {
 /// training and a non-integer day among the rows.
 #[test]
 fn crosses_and_ensembles_agree_across_runtimes() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut o = FitOptions::new(spec("bank_marketing"), data("bank_marketing"), dir.path());
-    o.train.epochs = 1;
-    o.members = 2;
-    o.progress = false;
-    fit(&o).unwrap();
-    let m = std::fs::read(dir.path().join(MANIFEST_FILE)).unwrap();
-    let g = std::fs::read(dir.path().join(GRAPH_FILE)).unwrap();
-    let light = Bundle::load(&m, &g).unwrap();
-    assert_eq!(light.runtime().name(), "light");
-    let tract = Bundle::load_tract(&m, &g).unwrap();
+    let (light, tract, g) = fit_one_epoch("bank_marketing", 2);
     let pre = &light.manifest().preprocessing;
     assert_eq!(pre.crosses.len(), 1);
     assert_eq!(pre.crosses[0].columns, ["month".to_string(), "day".to_string()]);
