@@ -17,8 +17,9 @@ run() { set +e; "$@" 2>&1 | tee -a "$log"; local s=${PIPESTATUS[0]}; set -e; [ "
 run cargo build --release -p advisor-core --target wasm32-unknown-unknown --no-default-features
 ADVISOR_ARTIFACTS="$CARGO_TARGET_DIR/browser-artifacts" run cargo test --release --workspace --exclude advisor-wasm --all-targets
 
-# Browser tests: the native scores of german_credit's test rows, then the wasm module in Chromium.
-fixture="$CARGO_TARGET_DIR/fixtures/german_parity.json"
+# Browser tests: native scores (german_credit's test rows; a crossed bank_marketing bundle), then
+# the wasm module in Chromium.
+fixture="$CARGO_TARGET_DIR/fixtures/parity.json"
 mkdir -p "$(dirname "$fixture")"
 run cargo run --release -q -p advisor-tests --bin parity-fixture -- "$fixture"
 ADVISOR_PARITY_FIXTURE="$fixture" CHROMEDRIVER=/usr/bin/chromedriver \

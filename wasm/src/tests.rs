@@ -42,12 +42,16 @@ fn with(field: &str, value: JsValue) -> JsValue {
     a
 }
 
-#[wasm_bindgen_test]
-fn every_test_row_matches_the_native_score() {
-    let fixture: serde_json::Value = serde_json::from_str(PARITY).unwrap();
-    let rows = fixture.as_array().expect("no parity fixture: run scripts/test.sh (ADVISOR_PARITY_FIXTURE)");
-    assert_eq!(rows.len(), 200, "german_credit has 200 test rows");
-    let adv = advisor();
+/// The parity fixture written natively by `parity-fixture`.
+fn fixture() -> serde_json::Value {
+    let f: serde_json::Value = serde_json::from_str(PARITY).unwrap();
+    assert!(f.is_object(), "no parity fixture: run scripts/test.sh (ADVISOR_PARITY_FIXTURE)");
+    f
+}
+
+/// Scores every fixture row in the browser against its native probability (≤ 1e-6) and band;
+/// returns the largest difference.
+fn matches_native(adv: &Advisor, rows: &[serde_json::Value]) -> f64 {
     let mut worst = 0.0f64;
     for (i, row) in rows.iter().enumerate() {
         let applicant = JSON::parse(&row["applicant"].to_string()).unwrap();
@@ -58,8 +62,32 @@ fn every_test_row_matches_the_native_score() {
         assert!((p - want).abs() <= 1e-6, "row {i}: browser {p} vs native {want}");
         assert_eq!(get(&get(&r, "band"), "name").as_string().unwrap(), row["band"].as_str().unwrap(), "row {i}");
     }
+    worst
+}
+
+#[wasm_bindgen_test]
+fn every_test_row_matches_the_native_score() {
+    let f = fixture();
+    let rows = f["german"].as_array().unwrap();
+    assert_eq!(rows.len(), 200, "german_credit has 200 test rows");
+    let worst = matches_native(&advisor(), rows);
     // Shown by the runner on failure; scripts/test.sh also prints the native side's figures.
     web_sys::console::log_1(&format!("parity: 200 rows, max |browser − native| = {worst:e}").into());
+}
+
+/// A bundle with a cross (bank_marketing's month × day) and two networks as one scores as it
+/// does natively, kept and unseen pairs alike.
+#[wasm_bindgen_test]
+fn a_crossed_ensemble_bundle_matches_the_native_score() {
+    let f = fixture();
+    let c = &f["crossed"];
+    let hex = c["graph_hex"].as_str().unwrap().as_bytes();
+    let graph: Vec<u8> = hex.chunks(2).map(|h| u8::from_str_radix(std::str::from_utf8(h).unwrap(), 16).unwrap()).collect();
+    let adv = Advisor::from_bytes(c["manifest"].as_str().unwrap().as_bytes(), &graph, None).expect("the crossed bundle loads");
+    let rows = c["rows"].as_array().unwrap();
+    assert!(rows.len() > 200, "{} rows", rows.len());
+    let worst = matches_native(&adv, rows);
+    web_sys::console::log_1(&format!("parity (crossed): {} rows, max |browser − native| = {worst:e}", rows.len()).into());
 }
 
 #[wasm_bindgen_test]

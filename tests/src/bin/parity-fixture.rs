@@ -1,42 +1,86 @@
-//! Writes the browser parity fixture: every test row of german_credit (the bundle's own split)
-//! as an applicant object, with the native (tract) probability and score.
+//! Writes the browser parity fixture, scored natively with tract:
+//! - `german`: every test row of german_credit (the shipped bundle's own split) as an applicant
+//!   object, with its probability, score and band;
+//! - `crossed`: a bundle fitted here on bank_marketing (its spec's month × day cross, two
+//!   networks as one), its bytes, and test rows as applicants — a third of them moved to a
+//!   (month, day) pair the cross did not keep.
 //!
 //! `cargo run -p advisor-tests --bin parity-fixture -- OUT.json` (scripts/test.sh runs it before
 //! the browser tests, which embed OUT.json at build time via `ADVISOR_PARITY_FIXTURE`).
 
-use advisor_core::bundle::Bundle;
+use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
+use advisor_core::matrix::Matrix;
+use advisor_core::schema::Spec;
 use advisor_tests::{data, repo, spec};
 use advisor_train::data::{read_csv, read_spec, MissingLabel};
+use advisor_train::fit::{fit, FitOptions};
 use advisor_train::split;
+use serde_json::{json, Value};
 
-fn main() {
-    let out = std::env::args().nth(1).expect("usage: parity-fixture OUT.json");
-    let dir = repo().join("models/german_credit");
-    let manifest = std::fs::read(dir.join("manifest.json")).expect("manifest");
-    let graph = std::fs::read(dir.join("model.onnx")).expect("graph");
-    let bundle = Bundle::load_tract(&manifest, &graph).expect("bundle loads on tract");
+/// The test rows of `dataset` under `bundle`'s own split.
+fn test_rows(bundle: &Bundle, dataset: &str) -> (Spec, Matrix) {
     let training = &bundle.manifest().training;
     let seed = training["split_seed"].as_u64().expect("split_seed");
     let test_size = training["test_size"].as_f64().expect("test_size");
-    let spec = read_spec(&spec("german_credit")).expect("spec");
-    let ds = read_csv(&data("german_credit"), &spec, MissingLabel::Error).expect("data");
+    let spec = read_spec(&spec(dataset)).expect("spec");
+    let ds = read_csv(&data(dataset), &spec, MissingLabel::Error).expect("data");
     let (_, test) = split::stratified(&ds.labels, test_size, seed);
-    let rows = ds.raw.select(&test);
-    let probs = bundle.predict(&rows).expect("predict");
+    (spec, ds.raw.select(&test))
+}
+
+/// Each row as an applicant object with its native probability, score and band.
+fn applicants(bundle: &Bundle, spec: &Spec, rows: &Matrix) -> Vec<Value> {
+    let probs = bundle.predict(rows).expect("predict");
     let features: Vec<_> = spec.features().collect();
-    let fixture: Vec<serde_json::Value> = rows
-        .iter_rows()
+    rows.iter_rows()
         .zip(&probs)
         .map(|(raw, &p)| {
-            let applicant: serde_json::Map<String, serde_json::Value> = features
-                .iter()
-                .zip(raw)
-                .map(|(c, &v)| (c.name.clone(), advisor_core::applicant::json_value(c, v)))
-                .collect();
+            let applicant: serde_json::Map<String, Value> =
+                features.iter().zip(raw).map(|(c, &v)| (c.name.clone(), advisor_core::applicant::json_value(c, v))).collect();
             let a = bundle.assess(p as f64);
-            serde_json::json!({"applicant": applicant, "probability": p, "score": a.score, "band": a.band.name})
+            json!({"applicant": applicant, "probability": p, "score": a.score, "band": a.band.name})
         })
-        .collect();
+        .collect()
+}
+
+fn german() -> Vec<Value> {
+    let dir = repo().join("models/german_credit");
+    let bundle = Bundle::load_tract(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), &std::fs::read(dir.join(GRAPH_FILE)).unwrap())
+        .expect("the shipped bundle loads on tract");
+    let (spec, rows) = test_rows(&bundle, "german_credit");
+    applicants(&bundle, &spec, &rows)
+}
+
+fn crossed() -> Value {
+    let dir = std::env::temp_dir().join(format!("advisor-parity-crossed-{}", std::process::id()));
+    let mut o = FitOptions::new(spec("bank_marketing"), data("bank_marketing"), &dir);
+    o.train.epochs = 1;
+    o.members = 2;
+    fit(&o).expect("fit bank_marketing");
+    let (manifest, graph) = (std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), std::fs::read(dir.join(GRAPH_FILE)).unwrap());
+    std::fs::remove_dir_all(&dir).ok();
+    let bundle = Bundle::load_tract(&manifest, &graph).expect("loads on tract");
+    let (spec, test) = test_rows(&bundle, "bank_marketing");
+    let cross = &bundle.manifest().preprocessing.crosses[0];
+    let [month, day] = cross.inputs;
+    let unseen = (0..12).flat_map(|m| (1..=31).map(move |d| [m as f32, d as f32])).find(|p| !cross.kept.contains(p)).expect("a pair not kept");
+    let mut values = test.select(&(0..test.rows()).step_by(30).collect::<Vec<_>>()).into_vec();
+    let cols = test.cols();
+    for row in values.chunks_exact_mut(cols).step_by(3) {
+        (row[month], row[day]) = (unseen[0], unseen[1]);
+    }
+    let rows = Matrix::new(values, cols).unwrap();
+    let hex: String = graph.iter().map(|b| format!("{b:02x}")).collect();
+    json!({"manifest": String::from_utf8(manifest).unwrap(), "graph_hex": hex, "rows": applicants(&bundle, &spec, &rows)})
+}
+
+fn main() {
+    let out = std::env::args().nth(1).expect("usage: parity-fixture OUT.json");
+    let fixture = json!({"german": german(), "crossed": crossed()});
     std::fs::write(&out, serde_json::to_vec(&fixture).unwrap()).expect("write fixture");
-    eprintln!("parity fixture: {} rows → {out}", fixture.len());
+    eprintln!(
+        "parity fixture: {} german_credit rows, {} crossed bank_marketing rows → {out}",
+        fixture["german"].as_array().unwrap().len(),
+        fixture["crossed"]["rows"].as_array().unwrap().len()
+    );
 }
