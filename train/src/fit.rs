@@ -89,6 +89,9 @@ struct TrainingRecord<'a> {
     refit: bool,
     calibrate: bool,
     members: usize,
+    /// Each member's best epoch, when there are several (`best_epoch` is the first's).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    member_best_epochs: Vec<usize>,
     rows: Rows,
 }
 
@@ -107,8 +110,9 @@ pub struct FitReport {
     pub train: Metrics,
     /// Largest |burn − tract| probability over the test rows.
     pub parity_max_abs_diff: f64,
-    /// Rows per second of each epoch.
+    /// Rows per second of each epoch (of the first member).
     pub rows_per_second: Vec<f64>,
+    /// The epoch chosen on the validation part (of the first member).
     pub best_epoch: usize,
     /// Test metrics of the same network before calibration (when calibrated).
     pub test_uncalibrated: Option<Metrics>,
@@ -198,6 +202,9 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         }
     }
     opts.train.clone().check()?;
+    if opts.members == 0 || opts.members > MAX_MEMBERS {
+        return Err(Error::Usage(format!("--members {} is not in 1..={MAX_MEMBERS}", opts.members)));
+    }
     let seed = opts.train.seed;
 
     // The protocol: stratified 80/20 train/test; validation comes out of the training part.
@@ -220,9 +227,6 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
             .expect("valid template")
             .progress_chars("=> "),
     );
-    if opts.members == 0 || opts.members > MAX_MEMBERS {
-        return Err(Error::Usage(format!("--members {} is not in 1..={MAX_MEMBERS}", opts.members)));
-    }
     let x_train = if opts.refit { Some(pre.transform(&raw_train)) } else { None };
     let mut members = Vec::with_capacity(opts.members);
     for k in 0..opts.members {
@@ -328,6 +332,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         refit: opts.refit,
         calibrate: opts.calibrate,
         members: opts.members,
+        member_best_epochs: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
         rows: Rows { train: fit_idx.len(), validation: val_idx.len(), test: test_idx.len(), dropped_missing_label: ds.dropped_missing_label },
     };
     let manifest = Manifest {
