@@ -288,8 +288,13 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
     let file = data.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     w(&mut h, format!("<h2>Model card</h2><dl><dt>Data</dt><dd>{} — {} rows, sha256 {} (the bundle was trained on {}, sha256 {}{})</dd>",
         esc(&file), data_rows, esc(data_sha), esc(&m.data.file), esc(&m.data.sha256), if m.data.sha256 == data_sha { ", the same file" } else { "; this report uses other data" }));
-    w(&mut h, format!("<dt>Model</dt><dd>Dense network on the preprocessed inputs ({} encoding), probability of the positive class (the label's <code>{}</code>).</dd>",
-        esc(&format!("{:?}", m.preprocessing.encoding).to_lowercase()), esc(bundle.spec().label().positive.as_deref().unwrap_or(""))));
+    let crosses: Vec<String> = m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
+    let members = m.training["members"].as_u64().unwrap_or(1);
+    w(&mut h, format!("<dt>Model</dt><dd>Dense network{} on the preprocessed inputs ({} encoding{}), probability of the positive class (the label's <code>{}</code>).</dd>",
+        if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() },
+        esc(&format!("{:?}", m.preprocessing.encoding).to_lowercase()),
+        if crosses.is_empty() { String::new() } else { esc(&format!("; crosses: {}", crosses.join(", "))) },
+        esc(bundle.spec().label().positive.as_deref().unwrap_or(""))));
     w(&mut h, format!("<dt>Training settings</dt><dd><pre>{}</pre></dd>", esc(&serde_json::to_string_pretty(&m.training).unwrap_or_default())));
     w(&mut h, "<dt>Intended use</dt><dd>Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices.</dd>".into());
     w(&mut h, "<dt>Limitations</dt><dd>Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes.</dd></dl>".into());
