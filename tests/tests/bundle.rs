@@ -99,3 +99,31 @@ fn the_default_bundle_scores_like_the_metrics_it_reports() {
     assert!(lo.score > hi.score);
     assert_eq!(hi.decision, advisor_core::score::Decision::Decline);
 }
+
+/// `advisor-train split` writes the part of every row as the bundle's own split has it: the
+/// counts the manifest records, and the test rows are those its test metrics came from.
+#[test]
+fn the_written_split_is_the_bundles_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = repo().join("models/german_credit");
+    let out = dir.path().join("parts.csv");
+    let [f, v, t] = advisor_train::fit::write_parts(&model, &spec("german_credit"), &data("german_credit"), &out).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(model.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let rows = &manifest["training"]["rows"];
+    assert_eq!([f as u64, v as u64, t as u64], [rows["train"].as_u64().unwrap(), rows["validation"].as_u64().unwrap(), rows["test"].as_u64().unwrap()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let parts: Vec<(u64, String)> = text.lines().skip(1).map(|l| {
+        let (line, part) = l.split_once(',').unwrap();
+        (line.parse().unwrap(), part.to_string())
+    }).collect();
+    assert_eq!(parts.len(), 1000);
+    assert_eq!(parts[0].0, 2, "data starts on line 2, after the header");
+    // The test rows reproduce the manifest's test AUC.
+    let bundle = Bundle::load(&std::fs::read(model.join(MANIFEST_FILE)).unwrap(), &std::fs::read(model.join(GRAPH_FILE)).unwrap()).unwrap();
+    let ds = advisor_train::data::read_csv(&data("german_credit"), bundle.spec(), advisor_train::data::MissingLabel::Error).unwrap();
+    let test: Vec<usize> = parts.iter().enumerate().filter(|(_, (_, p))| p == "test").map(|(i, _)| i).collect();
+    let probs = bundle.predict(&ds.raw.select(&test)).unwrap();
+    let labels: Vec<u8> = test.iter().map(|&i| ds.labels[i]).collect();
+    let auc = advisor_core::metrics::auc(&labels, &probs);
+    assert!((auc - manifest["metrics"]["test"]["auc"].as_f64().unwrap()).abs() < 1e-9, "{auc}");
+}

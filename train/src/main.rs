@@ -54,6 +54,22 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write which part of the bundle's train/validation/test split each row of its training
+    /// file fell in (`line,part`), to compare other tools on the same rows.
+    Split {
+        /// Bundle directory.
+        #[arg(long)]
+        model: PathBuf,
+        /// Dataset spec (TOML) to read the data with.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The labelled training file.
+        #[arg(long)]
+        data: PathBuf,
+        /// Output CSV file.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Population stability index of a CSV file's scores against the bundle's training baseline.
     Psi {
         /// Bundle directory.
@@ -228,6 +244,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report { model, spec, data, out } => {
             let s = advisor_train::report::write(&model, &spec, &data, &out)?;
             println!("report written to {} (test AUC {:.4}, ECE {:.4})", out.display(), s.test.auc, s.test.ece);
+        }
+        Command::Split { model, spec, data, out } => {
+            let [f, v, t] = fit::write_parts(&model, &spec, &data, &out)?;
+            println!("split written to {}: {f} fit, {v} validation, {t} test rows", out.display());
         }
         Command::Psi { model, data } => {
             let (psi, n) = fit::psi(&model, &data)?;

@@ -6,14 +6,12 @@ use std::path::Path;
 
 use advisor_core::advisor::Advisor;
 use advisor_core::metrics::{self, Metrics};
-use advisor_core::schema::Spec;
 use advisor_core::score::Decision;
 use plotters::prelude::*;
 use serde::Serialize;
 
-use crate::data::{self, MissingLabel};
 use crate::error::{Error, Result};
-use crate::{bundle_dir, split};
+use crate::bundle_dir;
 
 /// The figures the report shows that tests check against independent computations.
 #[derive(Debug, Clone, Serialize)]
@@ -79,17 +77,8 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
     let adv = Advisor::new(bundle_dir::load(model)?)?;
     let bundle = adv.bundle();
     let m = bundle.manifest();
-    let spec: Spec = data::read_spec_matching(spec_path, bundle.spec())?;
-    let ds = data::read_csv(data, &spec, MissingLabel::Error)?;
-    let t = &m.training;
-    let num = |k: &str| t.get(k).and_then(|v| v.as_f64());
-    let (seed, test_size, validation_size) = (
-        t.get("split_seed").and_then(|v| v.as_u64()).unwrap_or(42),
-        num("test_size").unwrap_or(0.2),
-        num("validation_size").unwrap_or(0.2),
-    );
-    let threshold = num("threshold").unwrap_or(0.5);
-    let parts = split::protocol(&ds.labels, test_size, validation_size, seed);
+    let (spec, ds, parts) = crate::fit::bundle_split(bundle, model, spec_path, data)?;
+    let threshold = m.training.get("threshold").and_then(|v| v.as_f64()).unwrap_or(0.5);
     let probs = bundle.predict(&ds.raw)?;
     let pick = |idx: &[usize]| -> (Vec<f32>, Vec<u8>) { (idx.iter().map(|&i| probs[i]).collect(), idx.iter().map(|&i| ds.labels[i]).collect()) };
     let (p_fit, y_fit) = pick(&parts.fit);
