@@ -9,9 +9,10 @@
 
 use std::collections::HashMap;
 
+use advisor_kernel::PackedDense;
+
 use crate::error::{Error, Result};
 use crate::graph;
-use advisor_kernel::PackedDense;
 use crate::network::{sigmoid, Activation, Dense, Mlp};
 use crate::onnx::{self, GraphProto, ModelProto, NodeProto, TensorProto};
 use crate::preprocess::Preprocessor;

@@ -58,8 +58,12 @@ impl Mlp {
         let bad = |m: &str| Err(Error::Bundle(format!("ensemble: {m}")));
         let Some(first) = members.first() else { return bad("no members") };
         let depth = first.layers.len();
-        if members.iter().any(|m| m.layers.len() != depth || m.layers[0].inputs != first.layers[0].inputs) {
-            return bad("members differ in depth or inputs");
+        let width = first.layers.first().map_or(0, |l| l.inputs);
+        for m in members {
+            m.check(width)?;
+        }
+        if members.iter().any(|m| m.layers.len() != depth) {
+            return bad("members differ in depth");
         }
         let k = members.len() as f32;
         let layers = (0..depth)

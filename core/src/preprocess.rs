@@ -331,7 +331,7 @@ impl Preprocessor {
         Ok(())
     }
 
-    /// The sizes of the four output blocks.
+    /// The sizes of the six output blocks.
     pub fn layout(&self) -> Layout {
         let mut l = Layout { pieces: 0, indicators: 0, onehots: 0, unknowns: 0, pairs: 0, cross_unknowns: 0 };
         for t in &self.inputs {
