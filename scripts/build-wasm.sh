@@ -20,6 +20,8 @@ wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/advisor_bg.wasm" -o "$out/advisor_bg.wasm"
 rm -f "$out/.gitignore"
-# The page and the examples load the default bundle from web/models/.
-rm -rf web/models && mkdir -p web/models && cp -r models/german_credit web/models/
+# The page and the examples load the default bundle from web/models/; the example catalog its
+# term-deposit propensity model from beside it (catalog paths stay at or below the catalog).
+rm -rf web/models web/catalogs/bank_deposit && mkdir -p web/models && cp -r models/german_credit web/models/
+cp -r models/bank_deposit web/catalogs/
 ls -l "$out"/advisor_bg.wasm "$out"/advisor.js | awk '{print $5, $9}'

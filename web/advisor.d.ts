@@ -134,6 +134,14 @@ export interface LoadOptions {
 /** Compiles the wasm module (load() does this too). */
 export function ready(wasmUrl?: string | URL): Promise<void>;
 
+/** Downloads a bundle (its manifest and the graph beside it) without loading it, so that the
+ * download can start before the module is ready; pass the result to load() or
+ * setPropensityModel(). */
+export function downloadBundle(
+  source: string | URL,
+  options?: { fetch?: typeof fetch },
+): Promise<{ manifest: Uint8Array; graph: Uint8Array }>;
+
 /** Loads and verifies a bundle from its manifest URL or from bytes. */
 export function load(
   source: string | URL | { manifest: Uint8Array | ArrayBuffer | string; graph: Uint8Array | ArrayBuffer },

@@ -85,6 +85,16 @@ async function fetchBundle(source, fetchFn) {
 }
 
 /**
+ * Downloads a bundle — its `manifest.json` at `source` and the graph beside it — without
+ * loading it: `{ manifest, graph }` bytes for `load()` or `setPropensityModel()`, so that the
+ * download can start before the module is ready. Option: `fetch`.
+ */
+export async function downloadBundle(source, { fetch: fetchFn = globalThis.fetch.bind(globalThis) } = {}) {
+  const [manifest, graph] = await fetchBundle(source, fetchFn);
+  return { manifest, graph };
+}
+
+/**
  * Loads and verifies a bundle. `source` is the URL of its `manifest.json` (the graph is fetched
  * from beside it), or `{ manifest, graph }` bytes. Options: `integrity` (sha256 hex the manifest
  * bytes must have), `wasm` (URL of advisor_bg.wasm), `fetch`.

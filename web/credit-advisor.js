@@ -8,7 +8,7 @@
 // catalog (product catalog URL: products under the result). Events: advisor-ready,
 // advisor-score ({ report, whatIf, applicant }), advisor-error ({ code, field, message }).
 // Theming: CSS custom properties (--advisor-*) and ::part(). See web/examples/README.md.
-import { load } from './advisor.js';
+import { downloadBundle, load } from './advisor.js';
 
 const UI = {
   en: {
@@ -187,19 +187,31 @@ export class CreditAdvisor extends HTMLElement {
         return new Uint8Array(await res.arrayBuffer());
       })
       : null;
-    catalog?.catch(() => {}); // reported below, once the model is in
+    // Propensity models the catalog attaches to products, downloaded from beside it as soon as
+    // the catalog is in (while the model may still be loading).
+    const propensity = catalog?.then((bytes) => {
+      const base = new URL(catalogUrl, document.baseURI);
+      const products = JSON.parse(new TextDecoder().decode(bytes)).products ?? [];
+      return Promise.all(products.filter((p) => p.propensity_model)
+        .map(async (p) => [p.id, await downloadBundle(new URL(p.propensity_model, base))]));
+    });
+    for (const p of [catalog, propensity]) p?.catch(() => {}); // reported below, once the model is in
     try {
       const advisor = await loading;
       if (this.#loading !== loading) return; // superseded by a newer `model`
       this.#catalog = false;
       if (catalog) {
-        const bytes = await catalog;
-        advisor.setCatalog(bytes);
-        // Propensity models the catalog attaches to products, fetched from beside it.
-        const base = new URL(catalogUrl, document.baseURI);
-        const withModels = JSON.parse(new TextDecoder().decode(bytes)).products.filter((p) => p.propensity_model);
-        await Promise.all(withModels.map((p) => advisor.setPropensityModel(p.id, new URL(p.propensity_model, base))));
+        advisor.setCatalog(await catalog);
         this.#catalog = true;
+        // Propensity models attach in the background, so the form does not wait for them; a
+        // result already on screen is re-ranked once they are in. One that fails is reported
+        // (`advisor-error`) and its product keeps the catalog's fallback ranking.
+        propensity.then(async (list) => {
+          for (const [id, bundle] of list) await advisor.setPropensityModel(id, bundle);
+        }).then(
+          () => { if (this.#advisor === advisor && this.#stage === 'result' && this.#score()) this.#render(); },
+          (e) => { if (this.#advisor === advisor) this.#emitError(e); },
+        );
       }
       this.#advisor = advisor;
       this.#values = {};

@@ -279,6 +279,27 @@ impl SpecParams {
     }
 }
 
+impl SpecParams {
+    /// The same spec with only `names` as features: every other feature becomes `ignore` (and
+    /// not actionable), and crosses over an ignored column are dropped — for a model over the
+    /// fields another form shares (e.g. a propensity model beside a credit model).
+    pub fn keep_features(&self, names: &[String]) -> Result<SpecParams> {
+        if names.is_empty() {
+            return Err(Error::Spec(format!("{}: keep at least one feature", self.name)));
+        }
+        if let Some(n) = names.iter().find(|n| !self.columns.iter().any(|c| &c.name == *n && c.role == Role::Feature)) {
+            return Err(Error::Spec(format!("{}: `{n}` is not a feature column", self.name)));
+        }
+        let mut p = self.clone();
+        for c in p.columns.iter_mut().filter(|c| c.role == Role::Feature && !names.contains(&c.name)) {
+            c.role = Role::Ignore;
+            c.actionable = false;
+        }
+        p.crosses.retain(|x| x.columns.iter().all(|c| names.contains(c)));
+        Ok(p)
+    }
+}
+
 /// A checked dataset spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
@@ -422,6 +443,21 @@ pub(crate) mod tests {
         a.min = Some(18.0);
         a.max = Some(120.0);
         SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![a, c, label], crosses: vec![] }
+    }
+
+    #[test]
+    fn keep_features_ignores_the_rest() {
+        let mut p = spec();
+        p.columns[0].integer = true;
+        p.columns[0].actionable = true;
+        p.crosses = vec![CrossSpec { columns: ["colour".into(), "age".into()] }];
+        let kept = p.keep_features(&["colour".into()]).unwrap().check().unwrap();
+        assert_eq!(kept.features().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["colour"]);
+        assert!(kept.crosses().is_empty() && !kept.params().columns[0].actionable);
+        for (names, needle) in [(vec![], "at least one"), (vec!["y".to_string()], "`y` is not a feature"), (vec!["size".to_string()], "`size`")] {
+            let e = p.keep_features(&names).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+        }
     }
 
     #[test]

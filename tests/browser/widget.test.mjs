@@ -41,9 +41,10 @@ after(async () => {
 /** A fresh page recording every request, CSP violation, page error and widget event.
  * `audit`: the page's CSP is bypassed so that axe-core (which injects styles) can run; CSP and
  * requests are checked in the non-audit runs of the same flows. */
-async function open(url, { audit = false } = {}) {
+async function open(url, { audit = false, block } = {}) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, bypassCSP: audit });
   const page = await context.newPage();
+  if (block) await page.route(block, (route) => route.fulfill({ status: 404, body: '' }));
   const requests = [];
   const errors = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -314,10 +315,29 @@ test('products: eligible cards with reasons, exclusions with their rule, the sui
   await button(page, 'Review my answers').click();
   await button(page, 'Confirm and see my result').click();
   const products = page.locator('credit-advisor [part="products"]');
-  await products.waitFor();
+  // The propensity model attaches in the background; the card shows its estimate once it is in.
+  await products.locator('li.product[data-product="term-deposit"]', { hasText: 'estimated interest' }).waitFor();
   const cards = await products.locator('li.product').evaluateAll((els) => els.map((e) => e.dataset.product));
   assert.ok(cards.includes('savings-account') && cards.includes('everyday-card'), cards.join());
   assert.ok(!cards.some((c) => c.endsWith('-fund')), 'no fund without the questionnaire');
+  // The term deposit has a propensity model (bank_marketing, over age): it ranks first, with
+  // the model's estimate on its card, and the estimate follows the age given.
+  assert.equal(cards[0], 'term-deposit', cards.join());
+  const interest = async () => {
+    const text = await products.locator('li.product[data-product="term-deposit"]').textContent();
+    return Number(/estimated interest: (\d+)%/.exec(text)?.[1]);
+  };
+  const at45 = await interest();
+  assert.ok(at45 > 0 && at45 < 100, `estimated interest ${at45}`);
+  const age = page.locator('credit-advisor [name="age"]');
+  await age.fill('75');
+  await age.dispatchEvent('change');
+  await page.waitForFunction((v) => {
+    const li = document.querySelector('credit-advisor').shadowRoot.querySelector('li.product[data-product="term-deposit"]');
+    const m = /estimated interest: (\d+)%/.exec(li?.textContent ?? '');
+    return m && Number(m[1]) !== v;
+  }, at45);
+  assert.ok((await interest()) > at45, 'older customers subscribe more often in bank_marketing');
   const texts = (loc) => loc.evaluateAll((els) => els.map((e) => e.textContent)); // inside a closed <details>
   const excluded = await texts(products.locator('details li'));
   assert.ok(excluded.some((x) => /Global equity fund — needs the suitability questionnaire first/.test(x)), excluded.join(' | '));
@@ -334,5 +354,21 @@ test('products: eligible cards with reasons, exclusions with their rule, the sui
   assert.deepEqual(requests.slice(assets), [], 'requests after load');
   assert.deepEqual(errors, []);
   await shot(page, '8-products');
+  await context.close();
+});
+
+test('a propensity model that fails to download is reported and its product falls back', async () => {
+  const { page, context, errors } = await open('index.html', { block: '**/bank_deposit/**' });
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'advisor-error'));
+  const events = await page.evaluate(() => window.__events);
+  assert.deepEqual(events.filter((e) => e.type === 'advisor-error').map((e) => e.code), ['FETCH_FAILED']);
+  // The credit check still works, and the term deposit is ranked by the catalog's fallback.
+  await fill(page, { ...APPLICANT, checking_status: 'A14', duration: '12', credit_amount: '1500', age: '45', installment_commitment: '2' });
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
+  const deposit = page.locator('credit-advisor [part="products"] li.product[data-product="term-deposit"]');
+  await deposit.waitFor();
+  assert.ok(!/estimated interest/.test(await deposit.textContent()));
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -34,13 +34,17 @@ fn the_same_seed_gives_identical_bundle_bytes() {
 
 /// The bundle in `models/german_credit` is what `scripts/train-default.sh` produces, byte for byte.
 #[test]
-fn the_shipped_default_bundle_reproduces_byte_for_byte() {
+fn the_shipped_bundles_reproduce_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
-    fit(&german(dir.path())).unwrap();
-    let shipped = repo().join("models/german_credit");
-    for f in [MANIFEST_FILE, GRAPH_FILE, "metrics.json"] {
-        let (x, y) = (std::fs::read(shipped.join(f)).unwrap(), std::fs::read(dir.path().join(f)).unwrap());
-        assert!(x == y, "models/german_credit/{f} is not what the training command produces; rerun scripts/train-default.sh");
+    let mut deposit = FitOptions::new(spec("bank_marketing"), data("bank_marketing"), dir.path().join("bank_deposit"));
+    deposit.features = Some(vec!["age".into()]);
+    for (name, opts) in [("german_credit", german(&dir.path().join("german_credit"))), ("bank_deposit", deposit)] {
+        fit(&opts).unwrap();
+        let shipped = repo().join("models").join(name);
+        for f in [MANIFEST_FILE, GRAPH_FILE, "metrics.json"] {
+            let (x, y) = (std::fs::read(shipped.join(f)).unwrap(), std::fs::read(opts.out.join(f)).unwrap());
+            assert!(x == y, "models/{name}/{f} is not what the training command produces; rerun scripts/train-default.sh");
+        }
     }
 }
 

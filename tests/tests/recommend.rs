@@ -7,21 +7,14 @@ use advisor_core::advisor::Advisor;
 use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
 use advisor_core::matrix::Matrix;
 use advisor_core::recommend::{CatalogParams, Propensities};
-use advisor_core::schema::{Role, SpecParams};
+
 use advisor_tests::{data, repo, spec};
 use advisor_train::fit::{fit, FitOptions};
 
 /// Fits a small model on `dataset` keeping only `keep` as features; returns its bundle.
 fn small_model(dataset: &str, keep: &[&str], dir: &std::path::Path) -> Bundle {
-    let mut p: SpecParams = toml::from_str(&std::fs::read_to_string(spec(dataset)).unwrap()).unwrap();
-    for c in p.columns.iter_mut().filter(|c| c.role == Role::Feature && !keep.contains(&c.name.as_str())) {
-        c.role = Role::Ignore;
-        c.actionable = false;
-    }
-    p.crosses.retain(|x| x.columns.iter().all(|c| keep.contains(&c.as_str())));
-    let spec_path = dir.join("spec.toml");
-    std::fs::write(&spec_path, toml::to_string(&p).unwrap()).unwrap();
-    let mut o = FitOptions::new(&spec_path, data(dataset), dir.join("out"));
+    let mut o = FitOptions::new(spec(dataset), data(dataset), dir.join("out"));
+    o.features = Some(keep.iter().map(|s| s.to_string()).collect());
     o.train.epochs = 2;
     fit(&o).unwrap();
     let m = std::fs::read(dir.join("out").join(MANIFEST_FILE)).unwrap();

@@ -10,9 +10,17 @@ use advisor_core::schema::{Role, Spec, SpecParams};
 use crate::error::{Error, Result};
 
 /// Reads a spec file to read a bundle's data with: its features (names, types, categories, in
-/// order) must be the bundle's.
+/// order) must be the bundle's, or include them (a bundle fitted with `fit --features`).
 pub fn read_spec_matching(path: &Path, bundle_spec: &Spec) -> Result<Spec> {
-    let s = read_spec(path)?;
+    let mut s = read_spec(path)?;
+    // A bundle fitted on some of the spec's features (`fit --features`) reads the file with
+    // only those.
+    let names: Vec<String> = bundle_spec.features().map(|c| c.name.clone()).collect();
+    if s.n_features() > names.len() {
+        if let Ok(kept) = s.params().keep_features(&names).and_then(|p| p.check()) {
+            s = kept;
+        }
+    }
     let features = |s: &Spec| s.features().map(|c| (c.name.clone(), c.kind, c.categories.clone())).collect::<Vec<_>>();
     if features(&s) != features(bundle_spec) {
         return Err(Error::File { path: path.into(), msg: "its features differ from the bundle's spec".into() });

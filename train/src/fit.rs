@@ -46,6 +46,8 @@ pub struct FitOptions {
     /// Networks trained from different seeds (same split) and shipped as one whose logit is
     /// their mean ([`Mlp::mean_of`]); 1 = a single network.
     pub members: usize,
+    /// Train on these features only (the spec's others are ignored); `None` = all of them.
+    pub features: Option<Vec<String>>,
     /// Show a progress bar per epoch.
     pub progress: bool,
 }
@@ -70,6 +72,7 @@ impl FitOptions {
             refit: true,
             calibrate: true,
             members: 1,
+            features: None,
             progress: false,
         }
     }
@@ -185,7 +188,11 @@ pub fn check_labels(ds: &Dataset) -> Result<()> {
 
 /// Fits a model and writes its bundle to `opts.out`.
 pub fn fit(opts: &FitOptions) -> Result<FitReport> {
-    let spec: Spec = data::read_spec(&opts.spec)?;
+    let mut spec: Spec = data::read_spec(&opts.spec)?;
+    if let Some(names) = &opts.features {
+        let bad = |e: advisor_core::Error| Error::Usage(format!("--features: {e}"));
+        spec = spec.params().keep_features(names).and_then(|p| p.check()).map_err(bad)?;
+    }
     let missing = if opts.drop_missing_label { MissingLabel::Drop } else { MissingLabel::Error };
     let ds = data::read_csv(&opts.data, &spec, missing)?;
     if ds.dropped_missing_label > 0 {

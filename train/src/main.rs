@@ -161,6 +161,9 @@ struct FitArgs {
     /// training part for the chosen number of epochs.
     #[arg(long)]
     no_refit: bool,
+    /// Train on these features only (comma-separated); the spec's other features are ignored.
+    #[arg(long, value_delimiter = ',')]
+    features: Option<Vec<String>>,
     /// Train this many networks from different seeds on the same split and ship their mean
     /// logit as one network (a wider MLP, so larger and slower to score).
     #[arg(long, default_value_t = 1)]
@@ -212,6 +215,7 @@ fn run(cli: Cli) -> Result<()> {
             opts.drop_missing_label = a.drop_missing_label;
             opts.refit = !a.no_refit;
             opts.members = a.members;
+            opts.features = a.features;
             opts.calibrate = !a.no_calibrate;
             opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let r = fit::fit(&opts)?;
