@@ -40,36 +40,10 @@ enum Command {
     },
     /// Write the model report: one self-contained HTML file (metrics, curves, calibration,
     /// gains, scaling, reason codes, fairness, stability baseline, model card).
-    Report {
-        /// Bundle directory.
-        #[arg(long)]
-        model: PathBuf,
-        /// Dataset spec (TOML) to read the data with.
-        #[arg(long)]
-        spec: PathBuf,
-        /// The labelled data (the training file: the report re-creates the training split).
-        #[arg(long)]
-        data: PathBuf,
-        /// Output HTML file.
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Report(TrainingFileArgs),
     /// Write which part of the bundle's train/validation/test split each row of its training
     /// file fell in (`line,part`), to compare other tools on the same rows.
-    Split {
-        /// Bundle directory.
-        #[arg(long)]
-        model: PathBuf,
-        /// Dataset spec (TOML) to read the data with.
-        #[arg(long)]
-        spec: PathBuf,
-        /// The labelled training file.
-        #[arg(long)]
-        data: PathBuf,
-        /// Output CSV file.
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Split(TrainingFileArgs),
     /// Population stability index of a CSV file's scores against the bundle's training baseline.
     Psi {
         /// Bundle directory.
@@ -91,6 +65,24 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// A bundle, the labelled file it was trained on (its split is re-created from the manifest),
+/// and an output file.
+#[derive(clap::Args)]
+struct TrainingFileArgs {
+    /// Bundle directory.
+    #[arg(long)]
+    model: PathBuf,
+    /// Dataset spec (TOML) to read the data with.
+    #[arg(long)]
+    spec: PathBuf,
+    /// The labelled training file.
+    #[arg(long)]
+    data: PathBuf,
+    /// Output file (HTML for `report`, CSV for `split`).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -245,11 +237,11 @@ fn run(cli: Cli) -> Result<()> {
                 std::fs::write(&out, json).map_err(|e| advisor_train::Error::Io { path: out, source: e })?;
             }
         }
-        Command::Report { model, spec, data, out } => {
+        Command::Report(TrainingFileArgs { model, spec, data, out }) => {
             let s = advisor_train::report::write(&model, &spec, &data, &out)?;
             println!("report written to {} (test AUC {:.4}, ECE {:.4})", out.display(), s.test.auc, s.test.ece);
         }
-        Command::Split { model, spec, data, out } => {
+        Command::Split(TrainingFileArgs { model, spec, data, out }) => {
             let [f, v, t] = fit::write_parts(&model, &spec, &data, &out)?;
             println!("split written to {}: {f} fit, {v} validation, {t} test rows", out.display());
         }
