@@ -1,27 +1,45 @@
 #!/usr/bin/env bash
-# Model quality and training speed with default settings on the three datasets, seeds 42/1/2.
-# Prints a markdown table (the one in BENCHMARKS.md). Run on an idle machine for speed figures.
+# Model quality and training speed on the four shared datasets, seeds 42/1/2, with default
+# settings or with the `fit` flags given (e.g. `scripts/bench-train.sh --epochs 10`). Prints a
+# markdown table (the one in BENCHMARKS.md) and each dataset's mean test AUC. Run on an idle
+# machine for speed figures.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+flags=("$@")
 cd "$ROOT"
 cargo build --release -p advisor-train >&2
 D="$SHARED/data"
 out=$(mktemp -d)
-echo "| dataset | seed | test AUC | KS | Brier | log loss | accuracy | best epoch | rows/s per epoch |"
-echo "|---|---|---|---|---|---|---|---|---|"
+trap 'rm -rf "$out"' EXIT
+echo "| dataset | seed | test AUC | uncalibrated AUC | KS | Brier | log loss | accuracy | best epoch | epochs run | seconds |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for ds in "german_credit $D/german_credit/german_credit.csv" \
+          "australian_credit $D/australian_credit/australian.csv" \
           "give_me_some_credit $D/give_me_some_credit/cs-training.csv.gz" \
           "bank_marketing $D/bank_marketing/bank-full.csv"; do
   set -- $ds
   for seed in 42 1 2; do
-    log=$("$TRAIN_BIN" fit --spec "specs/$1.toml" --data "$2" --out "$out/$1" --seed "$seed" --quiet 2>/dev/null)
-    python3 - "$1" "$seed" "$out/$1/metrics.json" "$log" <<'PY'
-import json, re, sys
-name, seed, path, log = sys.argv[1:]
-t = json.load(open(path))["test"]
-best = re.search(r"best epoch (\d+); (\d+) rows/s", log)
-print(f"| {name} | {seed} | {t['auc']:.4f} | {t['ks']:.4f} | {t['brier']:.4f} | {t['log_loss']:.4f} | {t['accuracy']:.4f} | {best.group(1)} | {int(best.group(2)):,} |")
+    start=$EPOCHREALTIME
+    "$TRAIN_BIN" fit --spec "specs/$1.toml" --data "$2" --out "$out/$1" --seed "$seed" --quiet "${flags[@]}" >/dev/null 2>&1 \
+      || { echo "| $1 | $seed | fit failed |"; continue; }
+    secs=$(python3 -c "print($EPOCHREALTIME - $start)")
+    python3 - "$1" "$seed" "$out/$1" "$secs" <<'PY'
+import json, sys
+name, seed, bundle, secs = sys.argv[1:]
+m = json.load(open(f"{bundle}/metrics.json")); t = m["test"]
+u = (m.get("test_uncalibrated") or t)["auc"]
+r = json.load(open(f"{bundle}/manifest.json"))["training"]
+print(f"| {name} | {seed} | {t['auc']:.4f} | {u:.4f} | {t['ks']:.4f} | {t['brier']:.4f} | {t['log_loss']:.4f} | {t['accuracy']:.4f} | {r['best_epoch']} | {r['epochs_run']} | {float(secs):.1f} |")
 PY
   done
-done
-rm -rf "$out"
+done | tee "$out/table"
+python3 - "$out/table" <<'PY'
+import sys, collections
+auc = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) > 3 and cells[2][:1].isdigit():
+        auc[cells[0]].append(float(cells[2]))
+for name, v in auc.items():
+    print(f"mean test AUC {name}: {sum(v) / len(v):.4f} over {len(v)} seeds")
+PY

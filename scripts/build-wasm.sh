@@ -20,6 +20,14 @@ wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/advisor_bg.wasm" -o "$out/advisor_bg.wasm"
 rm -f "$out/.gitignore"
+# The assistant: its own module (web/pkg-assist/), loaded when a customer first opens it.
+if [ "$variant" = light ]; then
+  wasm-pack --quiet build wasm/assist --target web --out-dir "../../web/pkg-assist" --out-name assist --profile wasm --no-pack
+  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue web/pkg-assist/assist_bg.wasm -o web/pkg-assist/assist_bg.wasm
+  rm -f web/pkg-assist/.gitignore
+  ls -l web/pkg-assist/assist_bg.wasm | awk '{print $5, $9}'
+fi
 # The page and the examples load the default bundle from web/models/; the example catalog its
 # term-deposit propensity model from beside it (catalog paths stay at or below the catalog).
 rm -rf web/models web/catalogs/bank_deposit && mkdir -p web/models && cp -r models/german_credit web/models/

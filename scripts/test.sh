@@ -15,7 +15,7 @@ run() { set +e; "$@" 2>&1 | tee -a "$log"; local s=${PIPESTATUS[0]}; set -e; [ "
 
 # core must build for the browser without tract.
 run cargo build --release -p advisor-core --target wasm32-unknown-unknown --no-default-features
-ADVISOR_ARTIFACTS="$CARGO_TARGET_DIR/browser-artifacts" run cargo test --release --workspace --exclude advisor-wasm --all-targets
+ADVISOR_ARTIFACTS="$CARGO_TARGET_DIR/browser-artifacts" run cargo test --release --workspace --exclude advisor-wasm --exclude advisor-assist-wasm --all-targets
 
 # Browser tests: native scores (german_credit's test rows; a crossed bank_marketing bundle), then
 # the wasm module in Chromium.

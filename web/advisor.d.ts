@@ -166,7 +166,32 @@ export class Advisor {
   recommend(applicant: Applicant, answers?: Answers | null, options?: { lang?: Lang }): Recommendations;
   /** Raw rows: fields in schema order, categories as their index, NaN = not given. */
   predictRaw(rows: Float32Array): Float32Array;
+  /** Loads the assistant's own module (once); `ask` and `setFaq` do it themselves. */
+  loadAssistant(options?: { wasm?: string | URL }): Promise<unknown>;
+  /** The lender's FAQ (docs/assistant.md), checked: errors name the entry. */
+  setFaq(json: string | Uint8Array): Promise<void>;
+  /** Answers a customer's question on this device, from the applicant's own result when given. */
+  ask(question: string, options?: { lang?: Lang; applicant?: Applicant | null; answers?: Answers | null }): Promise<AssistantAnswer>;
   free(): void;
+}
+
+/** The assistant's intents (docs/assistant.md). */
+export type Intent =
+  | 'reasons' | 'improve' | 'band' | 'decision' | 'score_scale' | 'products' | 'product'
+  | 'not_eligible' | 'privacy' | 'model' | 'human' | 'faq' | 'none';
+
+export interface AssistantAnswer {
+  intent: Intent;
+  /** The catalog product the question is about (`product`, `not_eligible`). */
+  product: string | null;
+  /** The FAQ entry answered (`faq`, and `human` when the FAQ has a `contact` entry). */
+  faq: string | null;
+  /** Plain text in the asked language, one item per line: show it as text, never as HTML. */
+  answer: string;
+  /** 0–1. */
+  confidence: number;
+  /** Two to four follow-up questions. */
+  suggestions: string[];
 }
 
 export interface Model {

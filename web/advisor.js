@@ -115,9 +115,25 @@ export async function load(source, options = {}) {
   return new Advisor(raw);
 }
 
-/** A verified bundle. Methods are synchronous once loaded. */
+// The assistant's module (web/pkg-assist/), loaded on first use: the first score never waits
+// for it, and pages that never ask never download it.
+let assistantModule = null;
+function assistantReady(wasmUrl) {
+  assistantModule ??= import('./pkg-assist/assist.js').then(async (m) => {
+    await m.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    return m;
+  });
+  return assistantModule;
+}
+
+/** A verified bundle. Methods are synchronous once loaded (but `ask` and `setFaq`, which load
+ * the assistant's own module the first time). */
 export class Advisor {
   #raw;
+  #catalogText = null;
+  #faqText = null;
+  #assistant = null;
+  #schemas = new Map();
   /** @internal use load() */
   constructor(raw) {
     this.#raw = raw;
@@ -152,7 +168,51 @@ export class Advisor {
   }
   /** Loads a product catalog (JSON text or bytes), checked against this model's fields. */
   setCatalog(json) {
-    return call(() => this.#raw.setCatalog(bytesOf(json, 'catalog')));
+    const bytes = bytesOf(json, 'catalog');
+    call(() => this.#raw.setCatalog(bytes));
+    this.#catalogText = new TextDecoder().decode(bytes);
+    if (this.#assistant) call(() => this.#assistant.setCatalog(this.#catalogText));
+  }
+  /**
+   * Loads the assistant's module (once; `wasm` overrides where its wasm is fetched) with this
+   * model's catalog and FAQ. `ask` and `setFaq` call it themselves; call it early to have the
+   * assistant ready before the customer's first question.
+   */
+  async loadAssistant({ wasm } = {}) {
+    if (!this.#assistant) {
+      const m = await assistantReady(wasm);
+      if (!this.#assistant) {
+        const a = new m.Assistant();
+        if (this.#catalogText) call(() => a.setCatalog(this.#catalogText));
+        if (this.#faqText) call(() => a.setFaq(this.#faqText));
+        this.#assistant = a;
+      }
+    }
+    return this.#assistant;
+  }
+  /** Gives the lender's FAQ (JSON text or bytes; format in docs/assistant.md), checked: an
+   * error names the entry. */
+  async setFaq(json) {
+    const text = new TextDecoder().decode(bytesOf(json, 'faq'));
+    const a = await this.loadAssistant();
+    call(() => a.setFaq(text));
+    this.#faqText = text;
+  }
+  /**
+   * Answers a customer's question on this device: `{ intent, product, faq, answer, confidence,
+   * suggestions }`. Options: `lang`; `applicant` (and `answers`, the questionnaire's) to answer
+   * with the applicant's own result.
+   */
+  async ask(question, { lang = 'en', applicant = null, answers = null } = {}) {
+    const a = await this.loadAssistant();
+    if (!this.#schemas.has(lang)) this.#schemas.set(lang, this.schema(lang));
+    const context = { lang, schema: this.#schemas.get(lang) };
+    if (applicant != null) {
+      context.report = this.score(applicant, { lang });
+      context.whatIf = this.whatIf(applicant, { lang });
+      if (this.#catalogText) context.recommendations = this.recommend(applicant, answers, { lang });
+    }
+    return JSON.parse(call(() => a.ask(String(question ?? ''), JSON.stringify(context))));
   }
   /**
    * Attaches a propensity model to catalog product `productId` (which declares

@@ -5,7 +5,8 @@
 //   <credit-advisor model="models/german_credit/manifest.json" lang="en"></credit-advisor>
 //
 // Attributes: model (bundle manifest URL), lang (en | zh-CN), integrity (sha256 of the manifest),
-// catalog (product catalog URL: products under the result). Events: advisor-ready,
+// catalog (product catalog URL: products under the result), faq (the lender's FAQ for the
+// assistant under the result; assistant="off" leaves the assistant out). Events: advisor-ready,
 // advisor-score ({ report, whatIf, applicant }), advisor-error ({ code, field, message }).
 // Theming: CSS custom properties (--advisor-*) and ::part(). See web/examples/README.md.
 import { downloadBundle, load } from './advisor.js';
@@ -134,7 +135,7 @@ function h(tag, attrs = {}, ...children) {
 const fmt = (n, d = 0) => Number(n).toFixed(d);
 
 export class CreditAdvisor extends HTMLElement {
-  static observedAttributes = ['model', 'lang', 'integrity', 'catalog'];
+  static observedAttributes = ['model', 'lang', 'integrity', 'catalog', 'faq', 'assistant'];
   #root = this.attachShadow({ mode: 'open' });
   // The stylesheet link stays put across renders (re-creating it would refetch the CSS).
   #view = this.#root.appendChild(document.createElement('div'));
@@ -148,6 +149,10 @@ export class CreditAdvisor extends HTMLElement {
   #schemaCache = null;
   #catalog = false; // true once a catalog is loaded
   #answers = {};
+  #loadQueued = false;
+  /** The assistant: its panel module and readiness (null when off), and the conversation. */
+  #assistant = null;
+  #chat = [];
 
   get #lang() {
     return this.getAttribute('lang') === 'zh-CN' ? 'zh-CN' : 'en';
@@ -159,18 +164,33 @@ export class CreditAdvisor extends HTMLElement {
   get advisor() {
     return this.#advisor;
   }
+  /** Resolves once the assistant (module, catalog, FAQ) is ready in the background, or is off. */
+  get assistantReady() {
+    return this.#assistant?.ready ?? Promise.resolve();
+  }
 
   connectedCallback() {
-    if (!this.#advisor && !this.#loading) this.#load();
+    if (!this.#advisor && !this.#loading) this.#queueLoad();
   }
 
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.isConnected) return;
-    if (name === 'model' || name === 'integrity' || name === 'catalog') this.#load();
+    if (name === 'model' || name === 'integrity' || name === 'catalog' || name === 'faq' || name === 'assistant') this.#queueLoad();
     else if (name === 'lang' && this.#advisor) {
       if (this.#stage === 'result') this.#score();
       this.#render();
     }
+  }
+
+  /** One load for the attributes changed in one task: an upgraded element gets a change per
+   * attribute (model, catalog, …) and each would otherwise download everything again. */
+  #queueLoad() {
+    if (this.#loadQueued) return;
+    this.#loadQueued = true;
+    queueMicrotask(() => {
+      this.#loadQueued = false;
+      if (this.isConnected) this.#load();
+    });
   }
 
   async #load() {
@@ -219,11 +239,46 @@ export class CreditAdvisor extends HTMLElement {
       this.#render();
       performance.mark?.('advisor-interactive');
       this.dispatchEvent(new CustomEvent('advisor-ready', { bubbles: true, composed: true, detail: advisor.info() }));
+      this.#prepareAssistant(advisor, catalog);
     } catch (e) {
       if (this.#loading === loading) this.#fail(e);
     } finally {
       if (this.#loading === loading) this.#loading = null;
     }
+  }
+
+  /** Loads the assistant in the background once the form is up: its panel, its module, the
+   * catalog and the FAQ. The first score never waits for it; a failure is reported and the
+   * result simply has no assistant. */
+  #prepareAssistant(advisor, catalog) {
+    this.#chat = [];
+    if (this.getAttribute('assistant') === 'off') return (this.#assistant = null);
+    const faqUrl = this.getAttribute('faq');
+    const faq = faqUrl
+      ? fetch(new URL(faqUrl, document.baseURI)).then((res) => {
+        if (!res.ok) throw Object.assign(new Error(`faq: HTTP ${res.status}`), { code: 'FETCH_FAILED', field: 'faq' });
+        return res.arrayBuffer();
+      })
+      : null;
+    const state = { panel: null, ready: null };
+    state.ready = Promise.all([import('./assistant-panel.js'), catalog, faq])
+      .then(async ([panel, , faqBytes]) => {
+        await advisor.loadAssistant();
+        if (faqBytes) await advisor.setFaq(faqBytes);
+        state.panel = panel;
+        if (this.#advisor === advisor && this.#stage === 'result') this.#render();
+      })
+      .catch((e) => { if (this.#advisor === advisor) this.#emitError(e); });
+    this.#assistant = state;
+  }
+
+  #assistantEl() {
+    const panel = this.#assistant?.panel;
+    if (!panel || !this.#result) return null;
+    return panel.assistantPanel({
+      h, lang: this.#lang, uid: this.#uid, log: this.#chat,
+      ask: (q) => this.#advisor.ask(q, { lang: this.#lang, applicant: this.#result.applicant, answers: this.#answersObject() }),
+    });
   }
 
   #fail(e) {
@@ -326,7 +381,7 @@ export class CreditAdvisor extends HTMLElement {
 
     const parts = [form];
     if (this.#stage === 'review') parts.push(this.#reviewEl(schema));
-    if (this.#stage === 'result') parts.push(this.#resultEl(schema));
+    if (this.#stage === 'result') parts.push(this.#resultEl(schema), this.#assistantEl());
     this.#shell(...parts);
   }
 

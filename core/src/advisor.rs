@@ -128,7 +128,7 @@ impl Advisor {
 
     fn band_view(&self, score: f64, lang: &str) -> BandView {
         let b = self.bundle.manifest().cutoffs.band(score);
-        BandView { name: b.name.clone(), label: b.display.get(lang).to_string(), min_score: b.min_score }
+        BandView { name: b.name.clone(), label: b.display.get_or(lang, &b.name).to_string(), min_score: b.min_score }
     }
 
     /// The full report for one raw row: score, band, decision, reasons, warnings.
@@ -218,9 +218,9 @@ impl Advisor {
                 kind: c.kind,
                 label: c.label(lang).to_string(),
                 display: c.display.clone(),
-                hint: c.hint.as_ref().map(|h| h.get(lang).to_string()),
+                hint: c.hint.as_ref().map(|h| h.get(lang).to_string()).filter(|h| !h.is_empty()),
                 group: c.group.clone(),
-                unit: c.unit.as_ref().map(|u| u.get(lang).to_string()),
+                unit: c.unit.as_ref().map(|u| u.get(lang).to_string()).filter(|u| !u.is_empty()),
                 min: c.min,
                 max: c.max,
                 integer: c.integer,
@@ -236,7 +236,7 @@ impl Advisor {
                     .iter()
                     .map(|k| CategoryView {
                         value: k.value.clone(),
-                        label: if k.display.en.is_empty() { k.value.clone() } else { k.display.get(lang).to_string() },
+                        label: k.display.get_or(lang, &k.value).to_string(),
                         display: k.display.clone(),
                     })
                     .collect(),
@@ -251,7 +251,7 @@ impl Advisor {
                 .cutoffs
                 .bands
                 .iter()
-                .map(|b| BandView { name: b.name.clone(), label: b.display.get(lang).to_string(), min_score: b.min_score.max(m.scaling.min) })
+                .map(|b| BandView { name: b.name.clone(), label: b.display.get_or(lang, &b.name).to_string(), min_score: b.min_score.max(m.scaling.min) })
                 .collect(),
             score_range: [m.scaling.min, m.scaling.max],
         }

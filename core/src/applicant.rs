@@ -149,12 +149,12 @@ pub fn display_value(col: &ColumnSpec, raw: f32, lang: &str) -> String {
             .categories
             .get(raw as usize)
             .filter(|_| raw >= 0.0 && raw.fract() == 0.0)
-            .map(|c| if c.display.en.is_empty() { c.value.clone() } else { c.display.get(lang).to_string() })
+            .map(|c| c.display.get_or(lang, &c.value).to_string())
             .unwrap_or_else(|| "?".into());
     }
     let v = if col.integer { format!("{}", raw.round()) } else { format!("{}", (raw as f64 * 100.0).round() / 100.0) };
-    match &col.unit {
-        Some(u) => format!("{v} {}", u.get(lang)),
+    match col.unit.as_ref().map(|u| u.get(lang)).filter(|u| !u.is_empty()) {
+        Some(u) => format!("{v} {u}"),
         None => v,
     }
 }

@@ -9,6 +9,9 @@ pub enum Error {
     /// The dataset spec is inconsistent (duplicate names, no label, …).
     #[error("invalid spec: {0}")]
     Spec(String),
+    /// The dataset spec is inconsistent at a place a reader of the file can point at.
+    #[error("invalid spec: {msg}")]
+    SpecAt { place: SpecPlace, msg: String },
     /// A parameter given to a fitting or scoring routine is out of its domain.
     #[error("invalid parameter `{name}`: {reason}")]
     Param { name: &'static str, reason: String },
@@ -25,7 +28,7 @@ pub enum Error {
     #[error("field `{field}`: {value} is not a finite number")]
     NotFinite { field: String, value: String },
     /// A numeric field is outside the range the spec allows.
-    #[error("field `{field}`: {value} is outside the allowed range {min}..={max}")]
+    #[error("field `{field}`: {} is outside the allowed range {}..={}", short_number(*value), short_number(*min), short_number(*max))]
     OutOfRange { field: String, value: f64, min: f64, max: f64 },
     /// A categorical field has a value the spec does not list.
     #[error("field `{field}`: unknown category {value:?} (allowed: {allowed})")]
@@ -55,7 +58,7 @@ impl Error {
     /// A stable, machine-readable code for the variant (used by the JS API).
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Spec(_) => "SPEC",
+            Error::Spec(_) | Error::SpecAt { .. } => "SPEC",
             Error::Param { .. } => "PARAM",
             Error::MissingField { .. } => "MISSING_FIELD",
             Error::UnknownField { .. } => "UNKNOWN_FIELD",
@@ -85,6 +88,24 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// A number as a person reads it: plain where that is short (`120`, `0.35`), else in short
+/// scientific form (`1e300`, `-3.4e38`), never hundreds of digits.
+pub fn short_number(v: f64) -> String {
+    let plain = v.to_string();
+    if plain.len() <= 16 { plain } else { format!("{v:e}") }
+}
+
+/// Where in a dataset spec a [`Error::SpecAt`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecPlace {
+    /// The spec as a whole (its name, delimiter, number of columns, …).
+    Whole,
+    /// Column `index` of `columns` (0-based), at `key` where one key is at fault.
+    Column { index: usize, key: Option<&'static str> },
+    /// Cross `index` of `crosses` (0-based).
+    Cross { index: usize },
 }
 
 /// `Result` with [`Error`].

@@ -124,20 +124,45 @@ impl Explainer {
     /// The applicant's probability (raw row `raw`) and up to [`MAX_REASONS`] factors that cost
     /// the most points, largest first. The row and its counterfactuals are scored in one batch.
     pub fn explain(&self, bundle: &Bundle, raw: &[f32], lang: &str) -> Result<(f64, Vec<Reason>)> {
-        let features: Vec<&ColumnSpec> = bundle.spec().features().collect();
-        let mut rows = Matrix::with_capacity(features.len() + 1, features.len());
+        let mut rows = Matrix::with_capacity(1, raw.len());
         rows.push_row(raw);
-        let mut which = Vec::new();
-        for (i, &b) in self.best.iter().enumerate() {
-            if raw[i] != b {
-                let mut r = raw.to_vec();
-                r[i] = b;
-                rows.push_row(&r);
-                which.push(i);
+        let mut one = self.explain_rows(bundle, &rows, lang)?;
+        one.pop().ok_or_else(|| crate::Error::Input("no row to explain".into()))
+    }
+
+    /// [`Explainer::explain`] for many applicants at once: every row's counterfactuals go
+    /// through the runtime in one batch (a batch scorer's chunk of rows, say).
+    pub fn explain_rows(&self, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<(f64, Vec<Reason>)>> {
+        let n = self.best.len();
+        if raw.cols() != n {
+            return Err(crate::Error::Input(format!("a row of {} values where the model takes {n}", raw.cols())));
+        }
+        let mut rows = Matrix::with_capacity(raw.rows() * (n + 1), n);
+        let mut changed: Vec<Vec<usize>> = Vec::with_capacity(raw.rows());
+        for r in raw.iter_rows() {
+            rows.push_row(r);
+            let which: Vec<usize> = (0..n).filter(|&i| r[i] != self.best[i]).collect();
+            for &i in &which {
+                let at = rows.rows();
+                rows.push_row(r);
+                rows.row_mut(at)[i] = self.best[i];
             }
+            changed.push(which);
         }
         let all = bundle.predict(&rows)?;
-        let (p, probs) = (all[0] as f64, &all[1..]);
+        let mut at = 0;
+        let mut out = Vec::with_capacity(raw.rows());
+        for (r, which) in raw.iter_rows().zip(changed) {
+            let (p, probs) = (all[at] as f64, &all[at + 1..at + 1 + which.len()]);
+            at += 1 + which.len();
+            out.push((p, self.reasons(bundle, r, p, &which, probs, lang)));
+        }
+        Ok(out)
+    }
+
+    /// The reasons of one applicant (raw row `raw`, probability `p`) from the probabilities of
+    /// its counterfactuals (`probs[k]`: feature `which[k]` at its reference value).
+    fn reasons(&self, bundle: &Bundle, raw: &[f32], p: f64, which: &[usize], probs: &[f32], lang: &str) -> Vec<Reason> {
         let scaling = &bundle.manifest().scaling;
         let mut costs: Vec<(usize, f64)> = which
             .iter()
@@ -146,7 +171,8 @@ impl Explainer {
             .filter(|&(_, pts)| pts >= MIN_POINTS)
             .collect();
         costs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let reasons = costs
+        let features: Vec<&ColumnSpec> = bundle.spec().features().collect();
+        costs
             .into_iter()
             .take(MAX_REASONS)
             .map(|(i, points)| {
@@ -156,7 +182,6 @@ impl Explainer {
                 let sep = if lang.eq_ignore_ascii_case("zh-CN") { "：" } else { ": " };
                 Reason { field: col.name.clone(), text: format!("{label}{sep}{value}"), label, value, points: (points * 10.0).round() / 10.0 }
             })
-            .collect();
-        Ok((p, reasons))
+            .collect()
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod advisor;
 pub mod applicant;
+pub mod assist;
 pub mod bundle;
 pub mod calibrate;
 pub mod dense;

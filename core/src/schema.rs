@@ -5,24 +5,33 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SpecPlace};
 
-/// Display texts in the languages the advisor ships.
+/// Display texts in the languages the advisor ships. Any of them may be left out: a missing
+/// language falls back to English, and a missing English text to what the caller shows
+/// instead (the column name, the category value).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct Text {
+    #[serde(default)]
     pub en: String,
-    #[serde(rename = "zh-CN")]
+    #[serde(rename = "zh-CN", default)]
     pub zh_cn: String,
 }
 
 impl Text {
-    /// The text in `lang` (`en` or `zh-CN`), falling back to English.
+    /// The text in `lang` (`en` or `zh-CN`), falling back to English (which may be empty).
     pub fn get(&self, lang: &str) -> &str {
         if lang.eq_ignore_ascii_case("zh-CN") && !self.zh_cn.is_empty() {
             &self.zh_cn
         } else {
             &self.en
         }
+    }
+    /// The text in `lang`, then English, then `fallback`.
+    pub fn get_or<'a>(&'a self, lang: &str, fallback: &'a str) -> &'a str {
+        let t = self.get(lang);
+        if t.is_empty() { fallback } else { t }
     }
 }
 
@@ -125,18 +134,32 @@ pub struct ColumnSpec {
     pub required: bool,
 }
 
-/// Reads `"months"` (same in every language) or `{ en = "months", "zh-CN" = "个月" }`.
+/// Reads `"months"` (same in every language) or `{ en = "months", "zh-CN" = "个月" }`, keeping
+/// the deserialiser's own error (and so its line and column) for anything else.
 fn text_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Text>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either {
-        Plain(String),
-        ByLanguage(Text),
+    struct TextVisitor;
+    impl<'de> serde::de::Visitor<'de> for TextVisitor {
+        type Value = Option<Text>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a text, or a table of texts by language (en, zh-CN)")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(Some(Text { en: v.to_string(), zh_cn: String::new() }))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
+            Text::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> std::result::Result<Self::Value, D2::Error> {
+            d.deserialize_any(TextVisitor)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
     }
-    Ok(Option::<Either>::deserialize(d)?.map(|e| match e {
-        Either::Plain(s) => Text { en: s, zh_cn: String::new() },
-        Either::ByLanguage(t) => t,
-    }))
+    d.deserialize_option(TextVisitor)
 }
 
 fn default_missing() -> Vec<String> {
@@ -181,101 +204,124 @@ pub const MAX_COLUMNS: usize = 4096;
 pub const MAX_CATEGORIES: usize = 4096;
 
 impl SpecParams {
-    /// Checks the spec once; everything downstream takes the checked [`Spec`].
+    /// Checks the spec once; everything downstream takes the checked [`Spec`]. An error names
+    /// the column (by position and key) or the cross it is about ([`SpecPlace`]), so that a
+    /// reader of the file can point at its line.
     pub fn check(self) -> Result<Spec> {
         let p = &self;
-        let err = |m: String| Err(Error::Spec(format!("{}: {m}", p.name)));
+        let whole = |msg: String| Error::SpecAt { place: SpecPlace::Whole, msg: format!("{}: {msg}", p.name) };
         if p.name.trim().is_empty() {
-            return Err(Error::Spec("the spec has no name".into()));
+            return Err(Error::SpecAt { place: SpecPlace::Whole, msg: "the spec has no name".into() });
         }
         if p.columns.is_empty() || p.columns.len() > MAX_COLUMNS {
-            return err(format!("needs 1..={MAX_COLUMNS} columns, has {}", p.columns.len()));
+            return Err(whole(format!("needs 1..={MAX_COLUMNS} columns, has {}", p.columns.len())));
         }
         if !p.delimiter.is_ascii() || p.delimiter == '"' || p.delimiter == '\n' {
-            return err(format!("delimiter {:?} is not a single ASCII separator", p.delimiter));
+            return Err(whole(format!("delimiter {:?} is not a single ASCII separator", p.delimiter)));
         }
         let mut seen = std::collections::HashSet::new();
-        for c in &p.columns {
+        for (index, c) in p.columns.iter().enumerate() {
+            let at = |key: &'static str, msg: String| Error::SpecAt { place: SpecPlace::Column { index, key: Some(key) }, msg };
             if c.name.trim().is_empty() {
-                return err("a column has an empty name".into());
+                return Err(at("name", "a column has an empty name".into()));
             }
             if !seen.insert(c.name.as_str()) {
-                return err(format!("column `{}` is declared twice", c.name));
+                return Err(at("name", format!("column `{}` is declared twice", c.name)));
             }
-            let has_cats = !c.categories.is_empty();
-            match c.kind {
-                ColumnType::Numeric if has_cats && c.role != Role::Label => {
-                    return err(format!("numeric column `{}` lists categories", c.name))
-                }
-                ColumnType::Categorical | ColumnType::Binary if !has_cats => {
-                    return err(format!("column `{}` needs `categories`", c.name))
-                }
-                ColumnType::Binary if c.categories.len() != 2 => {
-                    return err(format!("binary column `{}` needs exactly 2 categories", c.name))
-                }
-                _ => {}
-            }
-            if c.categories.len() > MAX_CATEGORIES {
-                return err(format!("column `{}` lists more than {MAX_CATEGORIES} categories", c.name));
-            }
-            let mut cats = std::collections::HashSet::new();
-            for cat in &c.categories {
-                if !cats.insert(cat.value.as_str()) {
-                    return err(format!("column `{}` lists category {:?} twice", c.name, cat.value));
-                }
-            }
-            if c.min.is_some_and(|v| !v.is_finite()) || c.max.is_some_and(|v| !v.is_finite()) {
-                return err(format!("column `{}` has a non-finite bound", c.name));
-            }
-            if let (Some(lo), Some(hi)) = (c.min, c.max) {
-                if lo > hi {
-                    return err(format!("column `{}` has min {lo} > max {hi}", c.name));
-                }
-            }
-            if c.positive.is_some() && c.role != Role::Label {
-                return err(format!("only the label has `positive`; `{}` is not the label", c.name));
-            }
-            if c.actionable && c.role != Role::Feature {
-                return err(format!("`{}` is actionable but not a feature", c.name));
-            }
+            c.check().map_err(|(key, msg)| at(key, format!("column `{}`: {msg}", c.name)))?;
         }
-        let labels: Vec<&ColumnSpec> = p.columns.iter().filter(|c| c.role == Role::Label).collect();
-        if labels.len() != 1 {
-            return err(format!("needs exactly one label column, has {}", labels.len()));
-        }
-        let label = labels[0];
-        let Some(pos) = &label.positive else {
-            return err(format!("label `{}` needs `positive`", label.name));
-        };
-        if !label.categories.is_empty() && !label.categories.iter().any(|c| &c.value == pos) {
-            return err(format!("label `{}`: positive value {pos:?} is not among its categories", label.name));
-        }
+        self.check_label().map_err(|(index, key, msg)| Error::SpecAt { place: SpecPlace::Column { index, key }, msg })?;
         if !p.columns.iter().any(|c| c.role == Role::Feature) {
-            return err("has no feature column".into());
+            return Err(whole("has no feature column".into()));
         }
         if p.crosses.len() > MAX_CROSSES {
-            return err(format!("declares {} crosses, at most {MAX_CROSSES}", p.crosses.len()));
+            return Err(whole(format!("declares {} crosses, at most {MAX_CROSSES}", p.crosses.len())));
         }
-        for (i, x) in p.crosses.iter().enumerate() {
-            let [a, b] = &x.columns;
-            let repeated = p.crosses[..i].iter().any(|y| y.columns == x.columns || (&y.columns[0], &y.columns[1]) == (b, a));
-            if a == b || repeated {
-                return err(format!("cross {} ({a} × {b}) crosses a column with itself or repeats a cross", i + 1));
-            }
-            for name in [a, b] {
-                match p.columns.iter().find(|c| &c.name == name) {
-                    None => return err(format!("cross {} ({a} × {b}): no column `{name}`", i + 1)),
-                    Some(c) if c.role != Role::Feature => {
-                        return err(format!("cross {} ({a} × {b}): `{name}` is not a feature", i + 1))
-                    }
-                    Some(c) if c.kind == ColumnType::Numeric && !c.integer => {
-                        return err(format!("cross {} ({a} × {b}): `{name}` is numeric without `integer = true`", i + 1))
-                    }
-                    Some(_) => {}
-                }
-            }
+        for index in 0..p.crosses.len() {
+            self.check_cross(index).map_err(|msg| Error::SpecAt { place: SpecPlace::Cross { index }, msg })?;
         }
         Ok(Spec { params: self })
+    }
+
+    /// Exactly one label, with a `positive` value among its categories.
+    fn check_label(&self) -> std::result::Result<(), (usize, Option<&'static str>, String)> {
+        let labels: Vec<usize> = (0..self.columns.len()).filter(|&i| self.columns[i].role == Role::Label).collect();
+        let &[index] = labels.as_slice() else {
+            let at = labels.get(1).copied().unwrap_or(0);
+            return Err((at, Some("role"), format!("{}: needs exactly one label column, has {}", self.name, labels.len())));
+        };
+        let label = &self.columns[index];
+        let Some(pos) = &label.positive else {
+            return Err((index, None, format!("label `{}` needs `positive`", label.name)));
+        };
+        if !label.categories.is_empty() && !label.categories.iter().any(|c| &c.value == pos) {
+            return Err((index, Some("positive"), format!("label `{}`: positive value {pos:?} is not among its categories", label.name)));
+        }
+        Ok(())
+    }
+
+    /// Cross `i`: two different feature columns, categorical or integer, not repeated.
+    fn check_cross(&self, i: usize) -> std::result::Result<(), String> {
+        let x = &self.crosses[i];
+        let [a, b] = &x.columns;
+        let what = format!("cross {} ({a} × {b})", i + 1);
+        let repeated = self.crosses[..i].iter().any(|y| y.columns == x.columns || (&y.columns[0], &y.columns[1]) == (b, a));
+        if a == b || repeated {
+            return Err(format!("{what} crosses a column with itself or repeats a cross"));
+        }
+        for name in [a, b] {
+            match self.columns.iter().find(|c| &c.name == name) {
+                None => return Err(format!("{what}: no column `{name}`")),
+                Some(c) if c.role != Role::Feature => return Err(format!("{what}: `{name}` is not a feature")),
+                Some(c) if c.kind == ColumnType::Numeric && !c.integer => {
+                    return Err(format!("{what}: `{name}` is numeric without `integer = true`"))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ColumnSpec {
+    /// One column on its own: categories fit the type, bounds are finite and ordered, and
+    /// `positive` / `actionable` sit on the roles that have them. The error names the key.
+    fn check(&self) -> std::result::Result<(), (&'static str, String)> {
+        let has_cats = !self.categories.is_empty();
+        match self.kind {
+            ColumnType::Numeric if has_cats && self.role != Role::Label => {
+                return Err(("categories", "a numeric column lists categories".into()))
+            }
+            ColumnType::Categorical | ColumnType::Binary if !has_cats => return Err(("type", "needs `categories`".into())),
+            ColumnType::Binary if self.categories.len() != 2 => {
+                return Err(("categories", "a binary column needs exactly 2 categories".into()))
+            }
+            _ => {}
+        }
+        if self.categories.len() > MAX_CATEGORIES {
+            return Err(("categories", format!("lists more than {MAX_CATEGORIES} categories")));
+        }
+        let mut cats = std::collections::HashSet::new();
+        if let Some(cat) = self.categories.iter().find(|cat| !cats.insert(cat.value.as_str())) {
+            return Err(("categories", format!("lists category {:?} twice", cat.value)));
+        }
+        for (key, bound) in [("min", self.min), ("max", self.max)] {
+            if bound.is_some_and(|v| !v.is_finite()) {
+                return Err((key, "a bound is not finite".into()));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (self.min, self.max) {
+            if lo > hi {
+                return Err(("max", format!("min {lo} > max {hi}")));
+            }
+        }
+        if self.positive.is_some() && self.role != Role::Label {
+            return Err(("positive", "only the label has `positive`".into()));
+        }
+        if self.actionable && self.role != Role::Feature {
+            return Err(("actionable", "actionable but not a feature".into()));
+        }
+        Ok(())
     }
 }
 
@@ -385,8 +431,10 @@ impl ColumnSpec {
         if !v.is_finite() {
             return Err(Error::NotFinite { field: self.name.clone(), value: v.to_string() });
         }
-        let (lo, hi) = (self.min.unwrap_or(f64::MIN), self.max.unwrap_or(f64::MAX));
-        if v < lo || v > hi || v.abs() > f32::MAX as f64 {
+        // The model reads f32: a bound beyond its range is the range.
+        let limit = f32::MAX as f64;
+        let (lo, hi) = (self.min.unwrap_or(-limit).max(-limit), self.max.unwrap_or(limit).min(limit));
+        if v < lo || v > hi {
             return Err(Error::OutOfRange { field: self.name.clone(), value: v, min: lo, max: hi });
         }
         Ok(v as f32)
@@ -492,15 +540,23 @@ pub(crate) mod tests {
 
     #[test]
     fn duplicate_and_missing_label_are_errors() {
+        let at = |p: SpecParams| match p.check() {
+            Err(Error::SpecAt { place, msg }) => (place, msg),
+            other => panic!("{other:?}"),
+        };
         let mut p = spec();
         p.columns.push(p.columns[0].clone());
-        assert!(matches!(p.check(), Err(Error::Spec(m)) if m.contains("`age` is declared twice")));
+        let (place, msg) = at(p);
+        assert!(msg.contains("`age` is declared twice"), "{msg}");
+        assert_eq!(place, SpecPlace::Column { index: 3, key: Some("name") });
         let mut p = spec();
         p.columns.pop();
-        assert!(matches!(p.check(), Err(Error::Spec(m)) if m.contains("exactly one label")));
+        assert!(at(p).1.contains("exactly one label"));
         let mut p = spec();
         p.columns[2].positive = Some("2".into());
-        assert!(matches!(p.check(), Err(Error::Spec(m)) if m.contains("not among its categories")));
+        let (place, msg) = at(p);
+        assert!(msg.contains("not among its categories"), "{msg}");
+        assert_eq!(place, SpecPlace::Column { index: 2, key: Some("positive") });
     }
 
     #[test]

@@ -74,6 +74,17 @@ pub enum Decision {
     Decline,
 }
 
+impl Decision {
+    /// The decision's id, as serialised (`approve`, `refer`, `decline`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Refer => "refer",
+            Decision::Decline => "decline",
+        }
+    }
+}
+
 /// Bands (best first) and decision cutoffs, in score points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cutoffs {

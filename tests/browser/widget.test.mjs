@@ -59,6 +59,8 @@ async function open(url, { audit = false, block } = {}) {
   });
   await page.goto(`${BASE}/${url}`);
   await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor, null, { timeout: 30000 });
+  // The assistant loads in the background once the form is up; "after load" starts when it is in.
+  await page.evaluate(() => document.querySelector('credit-advisor').assistantReady);
   return { page, context, requests, errors };
 }
 
@@ -370,5 +372,113 @@ test('a propensity model that fails to download is reported and its product fall
   await deposit.waitFor();
   assert.ok(!/estimated interest/.test(await deposit.textContent()));
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the page requests each file once and logs no console error', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const requests = [];
+  const consoleErrors = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('requestfailed', (r) => consoleErrors.push(`failed: ${r.url()}`));
+  page.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(`${BASE}/index.html`, { waitUntil: 'networkidle' });
+  await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor);
+  // The propensity model attaches in the background: wait until the network is quiet again.
+  await page.waitForLoadState('networkidle');
+  const counts = {};
+  for (const p of requests) counts[p] = (counts[p] ?? 0) + 1;
+  const repeated = Object.entries(counts).filter(([, n]) => n > 1);
+  assert.deepEqual(repeated, [], `requested more than once: ${JSON.stringify(counts)}`);
+  for (const f of ['/catalogs/bank_deposit/manifest.json', '/catalogs/bank_deposit/model.onnx', '/favicon.svg']) {
+    assert.equal(counts[f], 1, `${f}: ${JSON.stringify(counts)}`);
+  }
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
+
+/** Asks the widget's assistant a question (typed, then Enter) and returns the last answer's text. */
+async function askWidget(page, question) {
+  const answers = page.locator('credit-advisor [part="chat"] li.a');
+  const before = await answers.count();
+  await page.locator('credit-advisor [name="question"]').fill(question);
+  await page.locator('credit-advisor [name="question"]').press('Enter');
+  await page.waitForFunction((n) => document.querySelector('credit-advisor').shadowRoot.querySelectorAll('[part="chat"] li.a').length > n, before);
+  return answers.nth(before);
+}
+
+for (const audit of [false, true]) test(`the assistant answers from the applicant's own result, in English and Chinese${audit ? ' (axe)' : ''}`, async () => {
+  const { page, context, requests, errors } = await open('index.html', { audit });
+  const assets = requests.length;
+  await fill(page, APPLICANT);
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
+  const result = page.locator('credit-advisor [part="result"]');
+  await result.waitFor();
+  const score = await result.locator('.score').innerText();
+  const panel = page.locator('credit-advisor [part="assistant"]');
+  await panel.waitFor();
+  // Why: the applicant's own score and first reason.
+  const firstReason = (await result.locator('[part="reasons"] li').first().innerText()).replace(/\s*\(.*\)$/, '');
+  let answer = await askWidget(page, 'why was I turned down?');
+  assert.equal(await answer.getAttribute('data-intent'), 'reasons');
+  assert.match(await answer.innerText(), new RegExp(`Your score is ${score}`));
+  assert.ok((await answer.innerText()).includes(firstReason), `${await answer.innerText()} lacks ${firstReason}`);
+  // Follow a suggestion (a button), then an FAQ entry and a product that is not offered.
+  await panel.getByRole('button', { name: 'How can I improve my score?' }).click();
+  await page.waitForFunction(() => document.querySelector('credit-advisor').shadowRoot.querySelectorAll('[part="chat"] li.a[data-intent="improve"]').length === 1);
+  answer = await askWidget(page, 'can I pay my loan off early?');
+  assert.match(await answer.innerText(), /early repayment is free of charge/);
+  answer = await askWidget(page, "why can't I get the premium card?");
+  assert.equal(await answer.getAttribute('data-intent'), 'not_eligible');
+  const rule = await page.locator('credit-advisor [part="products"] details li[data-product="premium-card"]').evaluate((e) => e.textContent.split(' — ')[1]);
+  assert.ok((await answer.innerText()).includes(rule), `${await answer.innerText()} lacks the rule "${rule}"`);
+  // Markup in a question is shown as text.
+  answer = await askWidget(page, '<img src=x onerror=alert(1)>hello');
+  assert.equal(await page.locator('credit-advisor [part="chat"] img').count(), 0);
+  if (audit) await axe(page, 'assistant-en');
+  await shot(page, `9-assistant-en${audit ? '-axe' : ''}`);
+  // In Chinese: the conversation stays, new answers are Chinese.
+  await page.locator('credit-advisor').getByRole('button', { name: '中文' }).click();
+  await page.locator('credit-advisor [part="assistant"] h4', { hasText: '对结果有疑问' }).waitFor();
+  answer = await askWidget(page, '为什么我的分数这么低');
+  assert.equal(await answer.getAttribute('data-intent'), 'reasons');
+  assert.match(await answer.innerText(), new RegExp(`您的分数是 ${score}`));
+  answer = await askWidget(page, '为什么我不能办白金卡');
+  assert.equal(await answer.getAttribute('data-intent'), 'not_eligible');
+  if (audit) await axe(page, 'assistant-zh');
+  await shot(page, `9-assistant-zh${audit ? '-axe' : ''}`);
+  if (!audit) {
+    assert.deepEqual(requests.slice(assets), [], 'requests after load');
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('ask() timing in Chromium: the example catalog and a 50-entry FAQ', async () => {
+  const { page, context } = await open('index.html');
+  const timing = await page.evaluate(async (applicant) => {
+    const advisor = document.querySelector('credit-advisor').advisor;
+    const faq = { entries: Array.from({ length: 50 }, (_, i) => ({
+      id: `entry-${i}`,
+      questions: { en: [`How does service number ${i} work for customers?`, `Question ${i} about fees and terms`], 'zh-CN': [`第 ${i} 项服务怎么用？`] },
+      answer: { en: `Answer ${i}.`, 'zh-CN': `回答 ${i}。` },
+    })) };
+    await advisor.setFaq(JSON.stringify(faq));
+    const questions = ['why was I declined?', 'how can I improve my score?', 'can I repay early?', 'why can\'t I get the premium card?', '为什么我的分数低', '我可以申请哪些产品'];
+    const times = [];
+    for (let i = 0; i < 120; i++) {
+      const t0 = performance.now();
+      await advisor.ask(questions[i % questions.length], { lang: i % 2 ? 'zh-CN' : 'en', applicant });
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { p50: times[60], p90: times[108] };
+  }, Object.fromEntries(Object.entries(APPLICANT)));
+  console.log(`# ask() in Chromium: p50 ${timing.p50.toFixed(3)} ms, p90 ${timing.p90.toFixed(3)} ms`);
+  assert.ok(timing.p50 > 0);
   await context.close();
 });

@@ -24,6 +24,7 @@ pub fn data(name: &str) -> PathBuf {
         "german_credit" => d.join("german_credit/german_credit.csv"),
         "give_me_some_credit" => d.join("give_me_some_credit/cs-training.csv.gz"),
         "bank_marketing" => d.join("bank_marketing/bank-full.csv"),
+        "australian_credit" => d.join("australian_credit/australian.csv"),
         other => panic!("no data file known for {other}"),
     }
 }

@@ -74,6 +74,41 @@ fn an_out_of_range_value_is_an_error() {
 }
 
 #[test]
+fn a_huge_number_is_shown_short() {
+    let (_, col, msg) = err(format!("{HEADER}1,1e300,red,good\n").as_bytes(), MissingLabel::Error);
+    assert_eq!(col.as_deref(), Some("income"));
+    assert!(msg.contains("1e300 is outside the allowed range 0..=1000000"), "{msg}");
+    assert!(msg.len() < 120, "{msg}");
+    // With no bounds in the spec, the limit is f32's, also short.
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/tiny.toml")).unwrap().replace("max = 1000000", "");
+    let unbounded = advisor_train::spec_file::parse_spec(std::path::Path::new("tiny.toml"), &text).unwrap();
+    let e = unbounded.columns()[1].parse_cell("1e300").unwrap_err().to_string();
+    assert!(e.contains("1e300 is outside the allowed range 0..=3.4028234663852886e38"), "{e}");
+}
+
+/// Lines are the file's lines whatever the line endings: CRLF files number their rows as LF
+/// ones do, a stray field after a '\r' is counted in its line, and a blank CRLF line is skipped.
+#[test]
+fn crlf_files_report_the_lines_an_editor_shows() {
+    let crlf = HEADER.replace('\n', "\r\n");
+    let (line, col, _) = err(format!("{crlf}1,12x,red,good\r\n").as_bytes(), MissingLabel::Error);
+    assert_eq!((line, col.as_deref()), (2, Some("income")));
+    let (line, _, msg) = err(format!("{crlf}1,100,red,good\r\n2,100,red,bad\r,9\r\n").as_bytes(), MissingLabel::Error);
+    assert_eq!(line, 3);
+    assert!(msg.contains("5 fields where the header has 4"), "{msg}");
+    let (line, _, msg) = err(format!("{crlf}1,100,red,good,extra\r\n").as_bytes(), MissingLabel::Error);
+    assert_eq!(line, 2);
+    assert!(msg.contains("5 fields where the header has 4"), "{msg}");
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{crlf}1,100,red,good\r\n2,,blue,bad\r\n\r\n");
+    let ds = read_csv(&write(&dir, text.as_bytes()), &spec(), MissingLabel::Error).unwrap();
+    assert_eq!((ds.lines.clone(), ds.labels.clone()), (vec![2, 3], vec![0, 1]));
+    let (line, _, msg) = err(format!("{HEADER}1,100,red,good\n").replace('\n', "\r").as_bytes(), MissingLabel::Error);
+    assert_eq!(line, 1);
+    assert!(msg.contains("lone"), "{msg}");
+}
+
+#[test]
 fn an_unknown_label_or_category_is_an_error() {
     let (line, col, msg) = err(format!("{HEADER}1,100,red,good\n2,1,red,maybe\n").as_bytes(), MissingLabel::Error);
     assert_eq!((line, col.as_deref()), (3, Some("y")));
@@ -156,7 +191,8 @@ fn a_constant_column_is_kept_and_reported() {
     let mut text = String::from(HEADER);
     for i in 0..200 {
         let colour = if i % 3 == 0 { "red" } else { "blue" };
-        let y = if (i * 7) % 5 < 2 { "bad" } else { "good" };
+        // The colour carries the signal (so calibration has a ranking to keep), with noise.
+        let y = if (colour == "red") != (i % 7 == 0) { "bad" } else { "good" };
         text += &format!("{i},500,{colour},{y}\n");
     }
     let data = write(&dir, text.as_bytes());
@@ -165,4 +201,21 @@ fn a_constant_column_is_kept_and_reported() {
     opts.progress = false;
     let r = advisor_train::fit::fit(&opts).expect("a constant column does not stop training");
     assert_eq!(r.constant_columns, vec!["income".to_string()]);
+}
+
+/// A spec error names the spec file, its line and column: a language left out is fine, a
+/// misspelt one is an error at its line.
+#[test]
+fn spec_errors_name_file_line_and_column() {
+    let path = repo().join("tests/fixtures/tiny.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let only_en = text.replace("name = \"income\"\n", "name = \"income\"\ndisplay = { en = \"Income\" }\n");
+    let s = advisor_train::spec_file::parse_spec(&path, &only_en).unwrap();
+    assert_eq!(s.columns()[1].label("zh-CN"), "Income");
+    let typo = text.replace("name = \"income\"\n", "name = \"income\"\ndisplay = { en = \"Income\", zh = \"收入\" }\n");
+    let e = advisor_train::spec_file::parse_spec(&path, &typo).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("{}:11:", path.display())) && e.contains("unknown field `zh`"), "{e}");
+    let bounds = text.replace("min = 0\n", "min = 5000000\n");
+    let e = advisor_train::spec_file::parse_spec(&path, &bounds).unwrap_err().to_string();
+    assert_eq!(e, format!("{}:14:1: column `income`: min 5000000 > max 1000000", path.display()));
 }

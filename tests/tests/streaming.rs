@@ -89,7 +89,7 @@ fn a_stream_larger_than_the_memory_budget_is_scored_in_bounded_memory() {
     let base = LIVE.load(Relaxed);
     PEAK.store(base, Relaxed);
     let mut out = CountingSink(0);
-    let n = score_stream(&bundle, stream, &mut out).unwrap();
+    let n = score_stream(&bundle, stream, &mut out, &Default::default()).unwrap();
     let peak = PEAK.load(Relaxed) - base;
     assert_eq!(n, rows);
     assert!(out.0 > rows * 20, "wrote {} bytes", out.0);
@@ -97,6 +97,40 @@ fn a_stream_larger_than_the_memory_budget_is_scored_in_bounded_memory() {
     assert!(size > 100 << 20, "input is {size} bytes");
     assert!(peak < 16 << 20, "peak memory while streaming {size} bytes: {peak} bytes");
     eprintln!("streamed {size} bytes ({rows} rows), peak extra memory {peak} bytes");
+}
+
+/// `score --reasons`: each row's adverse-action reasons, still one chunk in memory at a time.
+#[test]
+fn reasons_are_streamed_in_bounded_memory() {
+    let bundle = bundle_dir::load(&repo().join("models/german_credit")).unwrap();
+    let rows = 200_000;
+    let spec = bundle.spec().clone();
+    let stream = Rows::new(Generated::new(rows), std::path::Path::new("<generated>"), &spec, MissingLabel::NotRead).unwrap();
+    let opts = advisor_train::fit::ScoreOptions { reasons: true, lang: "zh-CN".into() };
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let mut out = CountingSink(0);
+    assert_eq!(score_stream(&bundle, stream, &mut out, &opts).unwrap(), rows);
+    let peak = PEAK.load(Relaxed) - base;
+    assert!(peak < 32 << 20, "peak memory while streaming with reasons: {peak} bytes");
+    // The same rows, kept: the reasons match the single-applicant path (what the browser shows).
+    let mut text = Vec::new();
+    Generated::new(3).read_to_end(&mut text).unwrap();
+    let mut csv_out = Vec::new();
+    let stream = Rows::new(&text[..], std::path::Path::new("<generated>"), &spec, MissingLabel::NotRead).unwrap();
+    score_stream(&bundle, stream, &mut csv_out, &opts).unwrap();
+    let written = String::from_utf8(csv_out).unwrap();
+    let header = written.lines().next().unwrap();
+    assert!(header.ends_with("reason_4,reason_4_text,reason_4_points"), "{header}");
+    let mut rows = Rows::new(&text[..], std::path::Path::new("<generated>"), &spec, MissingLabel::NotRead).unwrap();
+    let first = rows.next_row().unwrap().unwrap();
+    let explainer = advisor_core::explain::Explainer::new(&bundle).unwrap();
+    let (_, reasons) = explainer.explain(&bundle, &first.raw, "zh-CN").unwrap();
+    assert!(!reasons.is_empty());
+    let line = written.lines().nth(1).unwrap();
+    for r in &reasons {
+        assert!(line.contains(&r.field) && line.contains(&r.text), "{line} lacks {r:?}");
+    }
 }
 
 #[test]
@@ -111,7 +145,7 @@ fn a_bad_row_deep_in_a_stream_names_its_line() {
     let comma = text[at..].iter().position(|&b| b == b',').unwrap();
     text.insert(at + comma + 1, b'x');
     let stream = Rows::new(&text[..], std::path::Path::new("<generated>"), bundle.spec(), MissingLabel::NotRead).unwrap();
-    let e = score_stream(&bundle, stream, std::io::sink()).unwrap_err();
+    let e = score_stream(&bundle, stream, std::io::sink(), &Default::default()).unwrap_err();
     let msg = e.to_string();
     assert!(msg.contains("<generated>:40001") && msg.contains("`duration`"), "{msg}");
 }

@@ -5,9 +5,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use advisor_core::matrix::Matrix;
-use advisor_core::schema::{Role, Spec, SpecParams};
+use advisor_core::schema::{Role, Spec};
 
 use crate::error::{Error, Result};
+pub use crate::spec_file::read_spec;
 
 /// Reads a spec file to read a bundle's data with: its features (names, types, categories, in
 /// order) must be the bundle's, or include them (a bundle fitted with `fit --features`).
@@ -26,13 +27,6 @@ pub fn read_spec_matching(path: &Path, bundle_spec: &Spec) -> Result<Spec> {
         return Err(Error::File { path: path.into(), msg: "its features differ from the bundle's spec".into() });
     }
     Ok(s)
-}
-
-/// Reads a spec file (TOML) and checks it.
-pub fn read_spec(path: &Path) -> Result<Spec> {
-    let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
-    let params: SpecParams = toml::from_str(&text).map_err(|e| Error::File { path: path.into(), msg: e.to_string() })?;
-    params.check().map_err(|e| Error::File { path: path.into(), msg: e.to_string() })
 }
 
 /// What to do with rows whose label is missing.
@@ -106,6 +100,8 @@ pub struct Rows<R: Read> {
     missing_label: MissingLabel,
     dropped_missing_label: usize,
     rows: u64,
+    /// Fields in the header (every record must have as many).
+    width: usize,
 }
 
 fn data_err(path: &Path, line: u64, column: Option<&str>, msg: String) -> Error {
@@ -115,7 +111,7 @@ fn data_err(path: &Path, line: u64, column: Option<&str>, msg: String) -> Error 
 fn csv_err(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let msg = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("{len} field{} where the header has {expected_len}", if *len == 1 { "" } else { "s" }),
         csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 (field {}, byte {})", err.field() + 1, err.valid_up_to()),
         csv::ErrorKind::Io(io) => format!("could not read: {io}"),
         _ => e.to_string(),
@@ -127,13 +123,25 @@ impl<R: Read> Rows<R> {
     /// Reads and checks the header. `path` names the source in errors.
     pub fn new(reader: R, path: &Path, spec: &Spec, missing_label: MissingLabel) -> Result<Self> {
         let delim = spec.params().delimiter;
-        let mut rdr = csv::ReaderBuilder::new().delimiter(delim as u8).has_headers(true).from_reader(reader);
+        // Records end at '\n' only, so that line numbers are the file's lines whatever the
+        // line endings (csv's default also ends a record at a lone '\r', which misnumbered
+        // the rows of CRLF files and split a line at a stray '\r'); a '\r' before the '\n'
+        // is dropped from the last field.
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delim as u8)
+            .has_headers(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .flexible(true) // field counts are checked in `next_row`, after blank lines are skipped
+            .from_reader(reader);
         let header: Vec<String> = rdr
             .headers()
             .map_err(|e| csv_err(path, &e))?
             .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_string())
+            .map(|h| h.trim_start_matches('\u{feff}').trim_end_matches('\r').to_string())
             .collect();
+        if header.iter().any(|h| h.contains('\r')) {
+            return Err(data_err(path, 1, None, "lines end with a lone '\\r' (old Mac line endings); convert the file to '\\n' or '\\r\\n'".into()));
+        }
         if header.iter().all(|h| h.trim().is_empty()) {
             return Err(data_err(path, 1, None, "the file is empty".into()));
         }
@@ -166,6 +174,7 @@ impl<R: Read> Rows<R> {
             missing_label,
             dropped_missing_label: 0,
             rows: 0,
+            width: header.len(),
         })
     }
 
@@ -182,6 +191,14 @@ impl<R: Read> Rows<R> {
                     return Err(data_err(&self.path, 2, None, "the file has a header but no data rows".into()));
                 }
                 return Ok(None);
+            }
+            if self.record.len() == 1 && self.record[0].trim_end_matches('\r').is_empty() {
+                continue; // a blank line (with '\r\n' endings, csv does not skip it itself)
+            }
+            if self.record.len() != self.width {
+                let (len, line) = (self.record.len(), self.record.position().map_or(0, |p| p.line()));
+                let s = if len == 1 { "" } else { "s" };
+                return Err(data_err(&self.path, line, None, format!("{len} field{s} where the header has {}", self.width)));
             }
             if let Some(row) = self.parse()? {
                 self.rows += 1;
@@ -203,6 +220,7 @@ impl<R: Read> Rows<R> {
                 continue;
             }
             let cell = self.record.get(i).unwrap_or("");
+            let cell = if i + 1 == self.record.len() { cell.strip_suffix('\r').unwrap_or(cell) } else { cell };
             match c.role {
                 Role::Feature => row.raw.push(c.parse_cell(cell).map_err(|e| err(c.header(), e.to_string()))?),
                 Role::Protected => row.protected.push(c.parse_cell(cell).map_err(|e| err(c.header(), e.to_string()))?),

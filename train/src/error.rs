@@ -12,6 +12,9 @@ pub enum Error {
     /// A problem in a data file at a line (1-based, header = line 1) and column.
     #[error("{path}:{line}{}: {msg}", column.as_ref().map(|c| format!(", column `{c}`")).unwrap_or_default())]
     Data { path: PathBuf, line: u64, column: Option<String>, msg: String },
+    /// A problem in a spec file at a line and column (1-based).
+    #[error("{path}:{line}:{column}: {msg}")]
+    Spec { path: PathBuf, line: u64, column: u64, msg: String },
     #[error("{path}: {msg}")]
     File { path: PathBuf, msg: String },
     #[error(transparent)]

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use advisor_core::calibrate::Platt;
 use advisor_core::stability::Baseline;
 use advisor_core::bundle::{Bundle, DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
+use advisor_core::explain::Reason;
 use advisor_core::graph;
+use advisor_core::matrix::Matrix;
 use advisor_core::metrics::Metrics;
 use advisor_core::network::Mlp;
 use advisor_core::onnx;
@@ -186,8 +188,18 @@ pub fn check_labels(ds: &Dataset) -> Result<()> {
     Ok(())
 }
 
+/// Calibration must not change the ranking of the network it calibrates: the shipped
+/// network's validation logits and its calibrated probabilities (as the graph computes them,
+/// in f32) must give the same AUC, or `fit` stops before writing anything.
+fn check_calibration_ranking(uncalibrated: &net::Net, calibrated: &Mlp, x_val: &Matrix, y_val: &[u8]) -> Result<()> {
+    let calibrated = net::predict(&net::Net::from_mlp(calibrated, &net::device()), x_val);
+    advisor_core::calibrate::check_same_ranking(y_val, &net::logits(uncalibrated, x_val), &calibrated)
+        .map_err(|e| Error::Usage(format!("on the validation part: {e}")))
+}
+
 /// Fits a model and writes its bundle to `opts.out`.
 pub fn fit(opts: &FitOptions) -> Result<FitReport> {
+    bundle_dir::check_writable(&opts.out)?;
     let mut spec: Spec = data::read_spec(&opts.spec)?;
     if let Some(names) = &opts.features {
         let bad = |e: advisor_core::Error| Error::Usage(format!("--features: {e}"));
@@ -282,6 +294,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         let uncalibrated = net::Net::from_mlp(&mlp, &net::device());
         let platt = Platt::fit(&net::logits(&selected, &x_val), &y_val)?;
         platt.fold_into(&mut mlp)?;
+        check_calibration_ranking(&uncalibrated, &mlp, &x_val, &y_val)?;
         (Some(platt), Some(Metrics::compute(&y_test, &net::predict(&uncalibrated, &x_test), opts.threshold)))
     } else {
         (None, None)
@@ -433,13 +446,22 @@ pub fn evaluate(model: &Path, spec: Option<&Path>, data: &Path, threshold: Optio
     Ok(Metrics::compute(&ds.labels, &probs, threshold))
 }
 
-/// Scores every row of `data` and writes `line,[id,]probability,score,band,decision` to `out`,
-/// streaming: memory stays bounded (one chunk of rows) whatever the size of the file.
-pub fn score_file(model: &Path, data: &Path, out: &Path) -> Result<usize> {
+/// What a batch score writes beside each row's probability, score, band and decision.
+#[derive(Debug, Clone, Default)]
+pub struct ScoreOptions {
+    /// Add the up-to-four adverse-action reasons (field, text, points) of each row.
+    pub reasons: bool,
+    /// Language of the reasons' texts (`en` or `zh-CN`).
+    pub lang: String,
+}
+
+/// Scores every row of `data` and writes `line,[id,]probability,score,band,decision[,reasons]`
+/// to `out`, streaming: memory stays bounded (one chunk of rows) whatever the size of the file.
+pub fn score_file(model: &Path, data: &Path, out: &Path, opts: &ScoreOptions) -> Result<usize> {
     let bundle = bundle_dir::load(model)?;
     let (rows, _) = data::open(data, bundle.spec(), MissingLabel::NotRead)?;
     let file = std::fs::File::create(out).map_err(Error::io(out))?;
-    score_stream(&bundle, rows, std::io::BufWriter::new(file)).map_err(|e| match e {
+    score_stream(&bundle, rows, std::io::BufWriter::new(file), opts).map_err(|e| match e {
         Error::Io { .. } | Error::Data { .. } => e,
         other => Error::File { path: out.into(), msg: other.to_string() },
     })
@@ -448,16 +470,16 @@ pub fn score_file(model: &Path, data: &Path, out: &Path) -> Result<usize> {
 /// Rows scored per chunk when streaming.
 pub const SCORE_CHUNK: usize = 4096;
 
-/// Reads `rows` in chunks of [`SCORE_CHUNK`], predicts each chunk and hands it to `each`
-/// (rows, probabilities): memory stays bounded by one chunk. Returns the number of rows.
-fn predict_chunks<R: std::io::Read>(
+/// Reads `rows` in chunks of [`SCORE_CHUNK`] and hands each to `each` (the rows, and their
+/// raw values as one matrix): memory stays bounded by one chunk. Returns the number of rows.
+fn for_chunks<R: std::io::Read>(
     bundle: &Bundle,
     rows: &mut data::Rows<R>,
-    mut each: impl FnMut(&[data::Row], &[f32]) -> Result<()>,
+    mut each: impl FnMut(&[data::Row], &Matrix) -> Result<()>,
 ) -> Result<usize> {
     let mut total = 0;
     let mut chunk: Vec<data::Row> = Vec::with_capacity(SCORE_CHUNK);
-    let mut raw = advisor_core::matrix::Matrix::with_capacity(SCORE_CHUNK, bundle.spec().n_features());
+    let mut raw = Matrix::with_capacity(SCORE_CHUNK, bundle.spec().n_features());
     loop {
         chunk.clear();
         while chunk.len() < SCORE_CHUNK {
@@ -473,7 +495,7 @@ fn predict_chunks<R: std::io::Read>(
         for r in &chunk {
             raw.push_row(&r.raw);
         }
-        each(&chunk, &bundle.predict(&raw)?)?;
+        each(&chunk, &raw)?;
         total += chunk.len();
         if chunk.len() < SCORE_CHUNK {
             return Ok(total);
@@ -481,27 +503,55 @@ fn predict_chunks<R: std::io::Read>(
     }
 }
 
-/// Scores a stream of rows into CSV (`line,[id,]probability,score,band,decision`), one chunk
-/// at a time. Returns the number of rows scored.
-pub fn score_stream<R: std::io::Read, W: std::io::Write>(bundle: &Bundle, mut rows: data::Rows<R>, out: W) -> Result<usize> {
+/// The header of a batch score file.
+fn score_header(has_id: bool, reasons: bool) -> Vec<String> {
+    let mut header = vec!["line".to_string()];
+    if has_id {
+        header.push("id".into());
+    }
+    header.extend(["probability", "score", "band", "decision"].map(String::from));
+    if reasons {
+        for k in 1..=advisor_core::explain::MAX_REASONS {
+            header.extend([format!("reason_{k}"), format!("reason_{k}_text"), format!("reason_{k}_points")]);
+        }
+    }
+    header
+}
+
+/// Scores a stream of rows into CSV (`line,[id,]probability,score,band,decision`, then with
+/// `opts.reasons` each reason's field, text and points), one chunk at a time. Returns the
+/// number of rows scored.
+pub fn score_stream<R: std::io::Read, W: std::io::Write>(
+    bundle: &Bundle,
+    mut rows: data::Rows<R>,
+    out: W,
+    opts: &ScoreOptions,
+) -> Result<usize> {
     let has_id = bundle.spec().columns().iter().any(|c| c.role == advisor_core::schema::Role::Id);
+    let explainer = if opts.reasons { Some(advisor_core::explain::Explainer::new(bundle)?) } else { None };
     let mut w = csv::Writer::from_writer(out);
     let werr = |e: csv::Error| Error::Usage(format!("could not write the scores: {e}"));
-    let mut header = vec!["line"];
-    if has_id {
-        header.push("id");
-    }
-    header.extend(["probability", "score", "band", "decision"]);
-    w.write_record(&header).map_err(werr)?;
-    let total = predict_chunks(bundle, &mut rows, |chunk, probs| {
-        for (r, &p) in chunk.iter().zip(probs) {
-            let a = bundle.assess(p as f64);
+    w.write_record(score_header(has_id, opts.reasons)).map_err(werr)?;
+    let total = for_chunks(bundle, &mut rows, |chunk, raw| {
+        let scored: Vec<(f64, Vec<Reason>)> = match &explainer {
+            Some(x) => x.explain_rows(bundle, raw, &opts.lang)?,
+            None => bundle.predict(raw)?.into_iter().map(|p| (p as f64, vec![])).collect(),
+        };
+        for (r, (p, reasons)) in chunk.iter().zip(scored) {
+            let a = bundle.assess(p);
             let mut rec = vec![r.line.to_string()];
             if has_id {
                 rec.push(r.id.clone().unwrap_or_default());
             }
-            let decision = serde_json::to_value(a.decision).expect("serialisable");
-            rec.extend([format!("{p:.6}"), format!("{:.0}", a.score), a.band.name.clone(), decision.as_str().unwrap_or_default().to_string()]);
+            rec.extend([format!("{p:.6}"), format!("{:.0}", a.score), a.band.name.clone(), a.decision.as_str().to_string()]);
+            if opts.reasons {
+                for k in 0..advisor_core::explain::MAX_REASONS {
+                    match reasons.get(k) {
+                        Some(x) => rec.extend([x.field.clone(), x.text.clone(), format!("{:.1}", x.points)]),
+                        None => rec.extend([String::new(), String::new(), String::new()]),
+                    }
+                }
+            }
             w.write_record(&rec).map_err(werr)?;
         }
         Ok(())
@@ -520,8 +570,8 @@ pub fn psi(model: &Path, data: &Path) -> Result<(f64, usize)> {
     })?;
     let (mut rows, _) = data::open(data, bundle.spec(), MissingLabel::NotRead)?;
     let mut scores = vec![];
-    predict_chunks(&bundle, &mut rows, |_, probs| {
-        scores.extend(probs.iter().map(|&p| bundle.manifest().scaling.score(p as f64)));
+    for_chunks(&bundle, &mut rows, |_, raw| {
+        scores.extend(bundle.predict(raw)?.iter().map(|&p| bundle.manifest().scaling.score(p as f64)));
         Ok(())
     })?;
     Ok((baseline.psi(&scores), scores.len()))

@@ -8,6 +8,7 @@ pub mod error;
 pub mod fit;
 #[cfg(feature = "fit")]
 pub mod net;
+pub mod spec_file;
 pub mod split;
 
 pub use error::{Error, Result};

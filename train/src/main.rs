@@ -64,6 +64,12 @@ enum Command {
         /// Output CSV.
         #[arg(long)]
         out: PathBuf,
+        /// Add each row's adverse-action reasons (up to four: field, text, points).
+        #[arg(long)]
+        reasons: bool,
+        /// Language of the reasons' texts.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh-CN"])]
+        lang: String,
     },
 }
 
@@ -99,7 +105,9 @@ struct FitArgs {
     /// Seed for the split, initialisation and shuffling; the same seed gives the same bytes.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    #[arg(long, default_value_t = 10)]
+    /// Most epochs to train: training stops earlier once the validation AUC has not improved
+    /// for `--patience` epochs, and the best epoch is kept.
+    #[arg(long, default_value_t = 100)]
     epochs: usize,
     /// Hidden layer sizes, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "128,64")]
@@ -114,9 +122,13 @@ struct FitArgs {
     /// Loss weight of positive rows; `balanced` uses negatives/positives of the rows trained on.
     #[arg(long, default_value = "1")]
     pos_weight: String,
-    /// Stop after this many epochs without a better validation AUC.
-    #[arg(long)]
-    patience: Option<usize>,
+    /// Stop after this many epochs without a better validation AUC (0 = train every epoch).
+    #[arg(long, default_value_t = 10)]
+    patience: usize,
+    /// A validation AUC counts as better only when it gains more than this.
+    #[arg(long, default_value_t = 1e-4)]
+    min_delta: f64,
+
     /// Keep the last epoch's weights instead of the best validation epoch's.
     #[arg(long)]
     no_restore_best: bool,
@@ -185,7 +197,8 @@ fn run(cli: Cli) -> Result<()> {
                 weight_decay: a.weight_decay,
                 pos_weight,
                 balance_classes,
-                patience: a.patience,
+                patience: (a.patience > 0).then_some(a.patience),
+                min_delta: a.min_delta,
                 restore_best: !a.no_restore_best,
                 ema_decay: a.ema_decay,
                 seed: a.seed,
@@ -249,8 +262,8 @@ fn run(cli: Cli) -> Result<()> {
             let (psi, n) = fit::psi(&model, &data)?;
             println!("PSI {psi:.4} over {n} rows: {}", advisor_core::stability::psi_band(psi));
         }
-        Command::Score { model, data, out } => {
-            let n = fit::score_file(&model, &data, &out)?;
+        Command::Score { model, data, out, reasons, lang } => {
+            let n = fit::score_file(&model, &data, &out, &fit::ScoreOptions { reasons, lang })?;
             println!("scored {n} rows into {}", out.display());
         }
     }

@@ -98,6 +98,10 @@ pub struct TrainParams {
     pub balance_classes: bool,
     /// Stop after this many epochs without a better validation AUC.
     pub patience: Option<usize>,
+    /// A validation AUC counts as better only when it beats the best so far by more than
+    /// this (a gain below the metric's resolution is noise, not a better epoch).
+    #[serde(default)]
+    pub min_delta: f64,
     /// Keep the weights of the epoch with the best validation AUC.
     pub restore_best: bool,
     /// Decay of the exponential moving average of the weights, per step (0 = no averaging),
@@ -110,13 +114,14 @@ impl Default for TrainParams {
     fn default() -> Self {
         Self {
             hidden: vec![128, 64],
-            epochs: 10,
+            epochs: 100,
             batch_size: 32,
             learning_rate: 1e-3,
             weight_decay: 0.0,
             pos_weight: 1.0,
             balance_classes: false,
-            patience: None,
+            patience: Some(10),
+            min_delta: 1e-4,
             restore_best: true,
             ema_decay: 0.999,
             seed: 42,
@@ -133,6 +138,12 @@ impl TrainParams {
         let bad = |m: String| Err(Error::Usage(m));
         if self.epochs == 0 || self.epochs > 10_000 {
             return bad(format!("--epochs {} is not in 1..=10000", self.epochs));
+        }
+        if !(0.0..0.1).contains(&self.min_delta) {
+            return bad(format!("--min-delta {} is not in [0, 0.1)", self.min_delta));
+        }
+        if self.patience == Some(0) {
+            return bad("--patience must be at least 1".into());
         }
         if self.batch_size == 0 {
             return bad("--batch-size must be at least 1".into());
@@ -347,7 +358,9 @@ pub fn train(
             Some(_) => net.clone(),
             None => net.clone(),
         };
-        let val_auc = metrics::auc(y_val, &predict(&current, x_val));
+        // On logits: probabilities saturate in f32 (to 1 above a logit of about 16.6) and
+        // would tie rows the network ranks apart.
+        let val_auc = metrics::auc(y_val, &logits(&current, x_val));
         let stats = EpochStats {
             epoch,
             loss: loss_sum / x.rows() as f64,
@@ -360,7 +373,7 @@ pub fn train(
         }
         progress(Progress::EpochEnd(&stats));
         history.push(stats);
-        if val_auc > best_auc || best_epoch == 0 {
+        if val_auc > best_auc + p.min_delta || best_epoch == 0 {
             (best, best_auc, best_epoch, since_best) = (current.clone(), val_auc, epoch, 0);
         } else {
             since_best += 1;

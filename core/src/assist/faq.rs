@@ -1,0 +1,165 @@
+//! The lender's FAQ: a JSON file the product team writes, checked on load with errors naming
+//! the entry. Format (docs/assistant.md):
+//!
+//! ```json
+//! { "entries": [ { "id": "repay-early",
+//!     "questions": { "en": ["Can I repay my loan early?"], "zh-CN": ["可以提前还款吗？"] },
+//!     "answer": { "en": "Yes. …", "zh-CN": "可以。…" } } ],
+//!   "synonyms": { "term-deposit": { "en": ["fixed deposit"], "zh-CN": ["定存"] } } }
+//! ```
+//! An entry with id `contact` is also the answer to "speak to a person" (the `human` intent).
+//! `synonyms` (optional) gives catalog products more names the assistant recognises.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Most entries an FAQ may have.
+pub const MAX_ENTRIES: usize = 500;
+/// Most example questions per entry and language.
+pub const MAX_QUESTIONS: usize = 20;
+/// Longest question, id or synonym (characters), and longest answer.
+pub const MAX_QUESTION_CHARS: usize = 500;
+pub const MAX_ANSWER_CHARS: usize = 4000;
+
+/// Texts by language, each language optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByLang<T> {
+    #[serde(default)]
+    pub en: T,
+    #[serde(rename = "zh-CN", default)]
+    pub zh_cn: T,
+}
+
+impl<T> ByLang<T> {
+    /// The value for `lang` (`zh-CN`, else English).
+    pub fn get(&self, lang: &str) -> &T {
+        if lang.eq_ignore_ascii_case("zh-CN") {
+            &self.zh_cn
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// One FAQ entry as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: String,
+    pub questions: ByLang<Vec<String>>,
+    pub answer: ByLang<String>,
+}
+
+/// An FAQ as written; check it with [`FaqParams::check`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqParams {
+    pub entries: Vec<Entry>,
+    /// More names for catalog products, by product id.
+    #[serde(default)]
+    pub synonyms: BTreeMap<String, ByLang<Vec<String>>>,
+}
+
+/// A checked FAQ.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Faq {
+    params: FaqParams,
+}
+
+impl FaqParams {
+    /// Parses an FAQ file's JSON and checks it.
+    pub fn parse(json: &[u8]) -> Result<Faq> {
+        if json.len() > 4 << 20 {
+            return Err(Error::Spec("faq: more than 4 MiB".into()));
+        }
+        let p: FaqParams = serde_json::from_slice(json).map_err(|e| Error::Spec(format!("faq: {e}")))?;
+        p.check()
+    }
+
+    /// Checks every entry: a unique, short id; at least one question; an answer in both
+    /// languages; sizes within bounds. Errors name the entry.
+    pub fn check(self) -> Result<Faq> {
+        if self.entries.len() > MAX_ENTRIES {
+            return Err(Error::Spec(format!("faq: {} entries, at most {MAX_ENTRIES}", self.entries.len())));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let err = |m: String| Error::Spec(format!("faq: entry {} (`{}`): {m}", i + 1, e.id.chars().take(64).collect::<String>()));
+            if e.id.trim().is_empty() || e.id.chars().count() > 64 || !e.id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+                return Err(err("the id must be 1–64 letters, digits, '-', '_' or '.'".into()));
+            }
+            if !ids.insert(e.id.as_str()) {
+                return Err(err("the id is used twice".into()));
+            }
+            let questions = [&e.questions.en, &e.questions.zh_cn];
+            if questions.iter().all(|q| q.iter().all(|s| s.trim().is_empty())) {
+                return Err(err("needs at least one example question".into()));
+            }
+            if questions.iter().any(|q| q.len() > MAX_QUESTIONS || q.iter().any(|s| s.chars().count() > MAX_QUESTION_CHARS)) {
+                return Err(err(format!("at most {MAX_QUESTIONS} questions per language, each at most {MAX_QUESTION_CHARS} characters")));
+            }
+            for (lang, answer) in [("en", &e.answer.en), ("zh-CN", &e.answer.zh_cn)] {
+                if answer.trim().is_empty() {
+                    return Err(err(format!("the answer in {lang} is missing")));
+                }
+                if answer.chars().count() > MAX_ANSWER_CHARS {
+                    return Err(err(format!("the answer in {lang} is longer than {MAX_ANSWER_CHARS} characters")));
+                }
+            }
+        }
+        for (id, names) in &self.synonyms {
+            let all = names.en.iter().chain(&names.zh_cn);
+            if names.en.len() + names.zh_cn.len() > MAX_QUESTIONS || all.clone().any(|s| s.chars().count() > 100 || s.trim().is_empty()) {
+                return Err(Error::Spec(format!("faq: synonyms of `{id}`: at most {MAX_QUESTIONS} non-empty names of up to 100 characters")));
+            }
+        }
+        Ok(Faq { params: self })
+    }
+}
+
+impl Faq {
+    /// The entries, as written.
+    pub fn entries(&self) -> &[Entry] {
+        &self.params.entries
+    }
+    /// The entry with this id.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.params.entries.iter().find(|e| e.id == id)
+    }
+    /// Extra names of catalog products, by product id.
+    pub fn synonyms(&self) -> &BTreeMap<String, ByLang<Vec<String>>> {
+        &self.params.synonyms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{ "entries": [ { "id": "repay-early",
+        "questions": { "en": ["Can I repay my loan early?"], "zh-CN": ["可以提前还款吗？"] },
+        "answer": { "en": "Yes.", "zh-CN": "可以。" } } ] }"#;
+
+    #[test]
+    fn a_good_faq_checks_and_bad_entries_are_named() {
+        let faq = FaqParams::parse(GOOD.as_bytes()).unwrap();
+        assert_eq!(faq.entry("repay-early").unwrap().answer.get("zh-CN"), "可以。");
+        for (bad, needle) in [
+            (GOOD.replace("\"zh-CN\": \"可以。\"", "\"zh-CN\": \"\""), "entry 1 (`repay-early`): the answer in zh-CN is missing"),
+            (GOOD.replace("repay-early", "repay early"), "the id must be"),
+            (GOOD.replace("\"Can I repay my loan early?\"", "").replace("\"可以提前还款吗？\"", ""), "at least one example question"),
+            (GOOD.replace("\"answer\"", "\"answers\""), "unknown field `answers`"),
+            ("[]".to_string(), "faq:"),
+        ] {
+            let e = FaqParams::parse(bad.as_bytes()).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+        let mut twice: FaqParams = serde_json::from_str(GOOD).unwrap();
+        twice.entries.push(twice.entries[0].clone());
+        assert!(twice.check().unwrap_err().to_string().contains("entry 2 (`repay-early`): the id is used twice"));
+    }
+}

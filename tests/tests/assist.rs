@@ -1,0 +1,100 @@
+//! The customer-service assistant on the shipped model, the example catalog and the example FAQ:
+//! top-1 accuracy (intent, and product / FAQ id where the item has one) on the paraphrased dev
+//! set (tests/fixtures/assist/devset.json) in each language, answers that quote the applicant's
+//! own figures, and hostile questions.
+
+use advisor_core::advisor::Advisor;
+use advisor_core::applicant::Value;
+use advisor_core::assist::{Assistant, Context, FaqParams, Intent};
+use advisor_core::bundle::{GRAPH_FILE, MANIFEST_FILE};
+use advisor_core::recommend::{Answers, CatalogParams, Propensities};
+use advisor_tests::repo;
+
+/// The browser tests' applicant: band E, declined, with a moderate questionnaire.
+const APPLICANT: &[(&str, &str)] = &[
+    ("checking_status", "A11"), ("duration", "48"), ("credit_history", "A32"), ("purpose", "A43"), ("credit_amount", "6000"),
+    ("savings_status", "A61"), ("employment", "A72"), ("installment_commitment", "4"), ("other_parties", "A101"),
+    ("residence_since", "2"), ("property_magnitude", "A124"), ("age", "23"), ("other_payment_plans", "A143"),
+    ("housing", "A151"), ("existing_credits", "1"), ("job", "A173"), ("num_dependents", "1"), ("own_telephone", "A191"),
+];
+
+/// The assistant with the example catalog and FAQ, and a context for `lang` (with or without
+/// the applicant's result).
+fn setup(lang: &str, with_result: bool) -> (Assistant, Context) {
+    let dir = repo().join("models/german_credit");
+    let adv = Advisor::load(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), &std::fs::read(dir.join(GRAPH_FILE)).unwrap()).unwrap();
+    let catalog_json = std::fs::read(repo().join("web/catalogs/german_credit.json")).unwrap();
+    let catalog = CatalogParams::parse(&catalog_json, adv.bundle().spec()).unwrap();
+    let mut assistant = Assistant::new();
+    assistant.set_products(catalog.products().to_vec());
+    assistant.set_faq(FaqParams::parse(&std::fs::read(repo().join("web/faqs/german_credit.json")).unwrap()).unwrap());
+    let mut ctx = Context { lang: lang.into(), schema: Some((&adv.schema(lang)).into()), ..Context::default() };
+    if with_result {
+        let raw = adv
+            .read(APPLICANT.iter().map(|&(k, v)| (k, v.parse::<f64>().map_or(Value::Text(v.into()), Value::Number))))
+            .unwrap();
+        let answers = Answers { objective: 2, horizon: 2, risk_tolerance: 2, capacity_for_loss: 1, knowledge: 1 };
+        ctx.report = Some((&adv.report(&raw, lang).unwrap()).into());
+        ctx.what_if = Some((&adv.what_if(&raw, lang).unwrap()).into());
+        ctx.recommendations = Some((&adv.recommend(&catalog, &raw, Some(&answers), &Propensities::default(), lang).unwrap()).into());
+    }
+    (assistant, ctx)
+}
+
+fn id(v: Intent) -> String {
+    v.id().to_string()
+}
+
+#[test]
+fn top1_accuracy_on_the_dev_set_is_at_least_90_percent_in_each_language() {
+    let dev: serde_json::Value = serde_json::from_slice(&std::fs::read(repo().join("tests/fixtures/assist/devset.json")).unwrap()).unwrap();
+    for lang in ["en", "zh-CN"] {
+        let (assistant, ctx) = setup(lang, true);
+        let items: Vec<&Vec<serde_json::Value>> = dev["items"].as_array().unwrap().iter().map(|i| i.as_array().unwrap()).filter(|i| i[0] == lang).collect();
+        let mut misses = vec![];
+        for item in &items {
+            let q = item[1].as_str().unwrap();
+            let a = assistant.ask(q, &ctx);
+            let want_product = item.get(3).and_then(|v| v.as_str());
+            let want_faq = item.get(4).and_then(|v| v.as_str());
+            let ok = id(a.intent) == item[2].as_str().unwrap()
+                && (want_product.is_none() || a.product.as_deref() == want_product)
+                && (want_faq.is_none() || a.faq.as_deref() == want_faq);
+            if !ok {
+                misses.push(format!("{q:?}: want {} {want_product:?} {want_faq:?}, got {} {:?} {:?}", item[2], id(a.intent), a.product, a.faq));
+            }
+        }
+        let accuracy = 1.0 - misses.len() as f64 / items.len() as f64;
+        eprintln!("assistant dev set, {lang}: top-1 {accuracy:.3} on {} questions; misses:\n  {}", items.len(), misses.join("\n  "));
+        assert!(accuracy >= 0.9, "{lang}: top-1 accuracy {accuracy:.3}");
+    }
+}
+
+#[test]
+fn answers_quote_the_applicants_own_figures_and_never_invent_one() {
+    let (assistant, ctx) = setup("en", true);
+    let report = ctx.report.as_ref().unwrap();
+    let a = assistant.ask("why was I declined?", &ctx);
+    assert_eq!(a.intent, Intent::Reasons);
+    assert!(a.answer.contains(&format!("{}", report.score.round())) && a.answer.contains(&report.reasons[0].text), "{}", a.answer);
+    assert!((2..=4).contains(&a.suggestions.len()));
+    let a = assistant.ask("why can't I get the premium card?", &ctx);
+    let rule = &ctx.recommendations.as_ref().unwrap().ineligible.iter().find(|p| p.id == "premium-card").unwrap().reason;
+    assert!(a.answer.contains(rule.as_str()), "{} lacks {rule}", a.answer);
+    // Without a result: no figure, and how to get one.
+    let (assistant, bare) = setup("zh-CN", false);
+    let a = assistant.ask("为什么我的分数低", &bare);
+    assert_eq!(a.intent, Intent::Reasons);
+    assert!(a.answer.contains("请先填写") && !a.answer.chars().any(|c| c.is_ascii_digit()), "{}", a.answer);
+}
+
+#[test]
+fn hostile_questions_get_an_answer_never_a_panic() {
+    let (assistant, ctx) = setup("en", true);
+    let long = "why ".repeat(25_000);
+    for q in ["", "   ", "\u{0}\u{1b}[31m", long.as_str(), "<script>alert(1)</script>", "😀😀😀", "مرحبا 你好 hello", "\u{202e}why"] {
+        let a = assistant.ask(q, &ctx);
+        assert!(!a.answer.is_empty() && (2..=4).contains(&a.suggestions.len()), "{q:?}");
+        assert!(!a.answer.contains("<script>"), "answers are the assistant's own text");
+    }
+}
