@@ -22,7 +22,7 @@ wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
 rm -f "$out/.gitignore"
 # The assistant: its own module (web/pkg-assist/), loaded when a customer first opens it.
 if [ "$variant" = light ]; then
-  wasm-pack --quiet build wasm/assist --target web --out-dir "../../web/pkg-assist" --out-name assist --profile wasm --no-pack
+  wasm-pack --quiet build wasm/assist --target web --out-dir "../../web/pkg-assist" --out-name assist --profile wasm-assist --no-pack
   "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue web/pkg-assist/assist_bg.wasm -o web/pkg-assist/assist_bg.wasm
   rm -f web/pkg-assist/.gitignore

@@ -115,19 +115,11 @@ export async function load(source, options = {}) {
   return new Advisor(raw);
 }
 
-// The assistant's module (web/pkg-assist/), loaded on first use: the first score never waits
-// for it, and pages that never ask never download it.
+// The assistant's own module, loaded on first use (docs/assistant.md).
 let assistantModule = null;
-function assistantReady(wasmUrl) {
-  assistantModule ??= import('./pkg-assist/assist.js').then(async (m) => {
-    await m.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
-    return m;
-  });
-  return assistantModule;
-}
+const assistantReady = (wasm) => (assistantModule ??= import('./pkg-assist/assist.js').then((m) => m.default(wasm ? { module_or_path: wasm } : undefined).then(() => m)));
 
-/** A verified bundle. Methods are synchronous once loaded (but `ask` and `setFaq`, which load
- * the assistant's own module the first time). */
+/** A verified bundle. Methods are synchronous once loaded (but the assistant's). */
 export class Advisor {
   #raw;
   #catalogText = null;
@@ -173,36 +165,23 @@ export class Advisor {
     this.#catalogText = new TextDecoder().decode(bytes);
     if (this.#assistant) call(() => this.#assistant.setCatalog(this.#catalogText));
   }
-  /**
-   * Loads the assistant's module (once; `wasm` overrides where its wasm is fetched) with this
-   * model's catalog and FAQ. `ask` and `setFaq` call it themselves; call it early to have the
-   * assistant ready before the customer's first question.
-   */
+  /** See advisor.d.ts: the assistant (loadAssistant, setFaq, ask). */
   async loadAssistant({ wasm } = {}) {
+    const m = await assistantReady(wasm);
     if (!this.#assistant) {
-      const m = await assistantReady(wasm);
-      if (!this.#assistant) {
-        const a = new m.Assistant();
-        if (this.#catalogText) call(() => a.setCatalog(this.#catalogText));
-        if (this.#faqText) call(() => a.setFaq(this.#faqText));
-        this.#assistant = a;
-      }
+      const a = new m.Assistant();
+      if (this.#catalogText) call(() => a.setCatalog(this.#catalogText));
+      if (this.#faqText) call(() => a.setFaq(this.#faqText));
+      this.#assistant = a;
     }
     return this.#assistant;
   }
-  /** Gives the lender's FAQ (JSON text or bytes; format in docs/assistant.md), checked: an
-   * error names the entry. */
   async setFaq(json) {
     const text = new TextDecoder().decode(bytesOf(json, 'faq'));
     const a = await this.loadAssistant();
     call(() => a.setFaq(text));
     this.#faqText = text;
   }
-  /**
-   * Answers a customer's question on this device: `{ intent, product, faq, answer, confidence,
-   * suggestions }`. Options: `lang`; `applicant` (and `answers`, the questionnaire's) to answer
-   * with the applicant's own result.
-   */
   async ask(question, { lang = 'en', applicant = null, answers = null } = {}) {
     const a = await this.loadAssistant();
     if (!this.#schemas.has(lang)) this.#schemas.set(lang, this.schema(lang));

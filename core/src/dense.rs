@@ -13,6 +13,7 @@ use advisor_kernel::PackedDense;
 
 use crate::error::{Error, Result};
 use crate::graph;
+use crate::matrix::Matrix;
 use crate::network::{sigmoid, Activation, Dense, Mlp};
 use crate::onnx::{self, GraphProto, ModelProto, NodeProto, TensorProto};
 use crate::preprocess::Preprocessor;
@@ -27,6 +28,9 @@ pub struct DenseRuntime {
     pre: Option<Preprocessor>,
     n_inputs: usize,
     layers: Vec<PackedDense>,
+    /// The first layer unpacked (`inputs × outputs`, bias, ReLU), for variants of a row: they
+    /// differ from it in a few encoded inputs, so their first layer is the row's plus those.
+    first: Dense,
 }
 
 /// How a graph was recognised.
@@ -77,7 +81,42 @@ impl DenseRuntime {
                 Ok(p)
             })
             .collect::<Result<_>>()?;
-        Ok(Self { pre, n_inputs, layers })
+        let first = mlp.layers.into_iter().next().ok_or_else(|| Error::Bundle("network: no layer".into()))?;
+        Ok(Self { pre, n_inputs, layers, first })
+    }
+
+    /// A raw row encoded as the first layer takes it.
+    fn encode(&self, row: &[f32], out: &mut [f32]) {
+        match &self.pre {
+            Some(pre) => pre.transform_row(row, out),
+            None => out[..row.len()].copy_from_slice(row),
+        }
+    }
+
+    /// The first layer's pre-activation of an encoded row, from its non-zero inputs.
+    fn first_layer(&self, enc: &[f32], h: &mut [f32]) {
+        let n = self.first.outputs;
+        h[..n].copy_from_slice(&self.first.bias);
+        for (c, &x) in enc.iter().enumerate().filter(|(_, x)| **x != 0.0) {
+            let w = &self.first.weight[c * n..(c + 1) * n];
+            h[..n].iter_mut().zip(w).for_each(|(a, b)| *a += x * b);
+        }
+    }
+
+    /// Runs the layers after the first on `rows` hidden rows (first layer done, activated;
+    /// about half of a ReLU's outputs are zero, and are skipped), then the sigmoid, into `out`.
+    fn finish(&self, hidden: &mut Vec<f32>, rows: usize, scratch: &mut Vec<f32>, out: &mut Vec<f32>) -> Result<()> {
+        let mut width = self.layers[0].outputs();
+        let mut idx = Vec::with_capacity(width);
+        for (i, layer) in self.layers.iter().enumerate().skip(1) {
+            if !layer.forward_sparse(&hidden[..rows * width], rows, scratch, &mut idx) {
+                return Err(Error::Runtime(format!("layer {i}: scratch buffers too small")));
+            }
+            std::mem::swap(hidden, scratch);
+            width = layer.outputs();
+        }
+        out.extend((0..rows).map(|r| sigmoid(hidden[r * width])));
+        Ok(())
     }
 
 }
@@ -85,6 +124,43 @@ impl DenseRuntime {
 impl Runtime for DenseRuntime {
     fn name(&self) -> &'static str {
         "light"
+    }
+
+    /// A variant's first layer is its row's plus the weights of the encoded inputs that the
+    /// change moves (a feature's pieces, indicator or one-hots, and its crosses): a few rows of
+    /// the first layer instead of all of it; the other layers run as usual, in batches.
+    fn predict_variants(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
+        crate::runtime::check_variants(raw, variants, self.n_inputs)?;
+        let (w0, n0) = (self.layers[0].inputs(), self.layers[0].outputs());
+        let widest = self.layers.iter().map(PackedDense::outputs).max().unwrap_or(0);
+        let (mut base, mut enc, mut h_base) = (vec![0.0; w0], vec![0.0; w0], vec![0.0; n0]);
+        let (mut hidden, mut scratch) = (vec![0.0; CHUNK * widest], vec![0.0; CHUNK * widest]);
+        let mut row = vec![0.0; self.n_inputs];
+        let (mut out, mut current) = (Vec::with_capacity(variants.len()), usize::MAX);
+        for batch in variants.chunks(CHUNK) {
+            for (slot, &(r, i, v)) in batch.iter().enumerate() {
+                if r != current {
+                    self.encode(raw.row(r), &mut base);
+                    self.first_layer(&base, &mut h_base);
+                    current = r;
+                }
+                row.copy_from_slice(raw.row(r));
+                row[i] = v;
+                self.encode(&row, &mut enc);
+                let h = &mut hidden[slot * n0..(slot + 1) * n0];
+                h.copy_from_slice(&h_base);
+                let n = self.first.outputs;
+                for (c, (&x, &b)) in enc.iter().zip(&base).enumerate().filter(|(_, (x, b))| x != b) {
+                    let w = &self.first.weight[c * n..(c + 1) * n];
+                    h[..n].iter_mut().zip(w).for_each(|(a, wj)| *a += (x - b) * wj);
+                }
+                if self.first.activation == Activation::Relu {
+                    h.iter_mut().for_each(|a| *a = a.max(0.0));
+                }
+            }
+            self.finish(&mut hidden, batch.len(), &mut scratch, &mut out)?;
+        }
+        Ok(out)
     }
     fn n_inputs(&self) -> usize {
         self.n_inputs

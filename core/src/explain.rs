@@ -130,32 +130,29 @@ impl Explainer {
         one.pop().ok_or_else(|| crate::Error::Input("no row to explain".into()))
     }
 
-    /// [`Explainer::explain`] for many applicants at once: every row's counterfactuals go
-    /// through the runtime in one batch (a batch scorer's chunk of rows, say).
+    /// [`Explainer::explain`] for many applicants at once: the rows go through the runtime in
+    /// one batch, and their counterfactuals (each one feature at its reference) in another
+    /// ([`crate::runtime::Runtime::predict_variants`]).
     pub fn explain_rows(&self, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<(f64, Vec<Reason>)>> {
         let n = self.best.len();
         if raw.cols() != n {
             return Err(crate::Error::Input(format!("a row of {} values where the model takes {n}", raw.cols())));
         }
-        let mut rows = Matrix::with_capacity(raw.rows() * (n + 1), n);
+        let mut variants = Vec::with_capacity(raw.rows() * n);
         let mut changed: Vec<Vec<usize>> = Vec::with_capacity(raw.rows());
-        for r in raw.iter_rows() {
-            rows.push_row(r);
-            let which: Vec<usize> = (0..n).filter(|&i| r[i] != self.best[i]).collect();
-            for &i in &which {
-                let at = rows.rows();
-                rows.push_row(r);
-                rows.row_mut(at)[i] = self.best[i];
-            }
+        for (r, row) in raw.iter_rows().enumerate() {
+            let which: Vec<usize> = (0..n).filter(|&i| row[i] != self.best[i]).collect();
+            variants.extend(which.iter().map(|&i| (r, i, self.best[i])));
             changed.push(which);
         }
-        let all = bundle.predict(&rows)?;
+        let probs = bundle.predict(raw)?;
+        let all = bundle.runtime().predict_variants(raw, &variants)?;
         let mut at = 0;
         let mut out = Vec::with_capacity(raw.rows());
-        for (r, which) in raw.iter_rows().zip(changed) {
-            let (p, probs) = (all[at] as f64, &all[at + 1..at + 1 + which.len()]);
-            at += 1 + which.len();
-            out.push((p, self.reasons(bundle, r, p, &which, probs, lang)));
+        for ((row, which), &p) in raw.iter_rows().zip(changed).zip(&probs) {
+            let q = &all[at..at + which.len()];
+            at += which.len();
+            out.push((p as f64, self.reasons(bundle, row, p as f64, &which, q, lang)));
         }
         Ok(out)
     }

@@ -16,6 +16,18 @@ pub trait Runtime: Send + Sync {
     /// Probabilities of the rows in `raw` (row-major, `n_inputs()` values each) into `out`,
     /// which holds one value per row.
     fn predict_into(&self, raw: &[f32], out: &mut [f32]) -> Result<()>;
+    /// Probabilities of variants of the rows of `raw`: `(row, input, value)` is row `row` with
+    /// input `input` set to `value` (reason codes score one such variant per feature). The
+    /// default scores each variant as a whole row; a runtime may do less work.
+    fn predict_variants(&self, raw: &Matrix, variants: &[Variant]) -> Result<Vec<f32>> {
+        check_variants(raw, variants, self.n_inputs())?;
+        let mut rows = Matrix::with_capacity(variants.len(), raw.cols());
+        for (k, &(r, i, v)) in variants.iter().enumerate() {
+            rows.push_row(raw.row(r));
+            rows.row_mut(k)[i] = v;
+        }
+        self.predict(&rows)
+    }
     /// One probability per row.
     fn predict(&self, raw: &Matrix) -> Result<Vec<f32>> {
         let mut out = vec![0.0; raw.rows()];
@@ -24,6 +36,20 @@ pub trait Runtime: Send + Sync {
         }
         self.predict_into(raw.as_slice(), &mut out)?;
         Ok(out)
+    }
+}
+
+/// A row of a batch with one input changed: `(row, input, value)`.
+pub type Variant = (usize, usize, f32);
+
+/// Checks that every variant names a row of `raw` and one of its `n_inputs` inputs.
+pub fn check_variants(raw: &Matrix, variants: &[Variant], n_inputs: usize) -> Result<()> {
+    if raw.cols() != n_inputs {
+        return Err(Error::Input(format!("rows have {} values, the model takes {n_inputs}", raw.cols())));
+    }
+    match variants.iter().find(|&&(r, i, _)| r >= raw.rows() || i >= n_inputs) {
+        Some(&(r, i, _)) => Err(Error::Input(format!("variant of row {r}, input {i}: no such row or input"))),
+        None => Ok(()),
     }
 }
 

@@ -142,9 +142,42 @@ pub fn catalog(data: &[u8]) {
     }
 }
 
+/// The assistant with the example catalog and FAQ.
+static ASSISTANT: std::sync::LazyLock<advisor_core::assist::Assistant> = std::sync::LazyLock::new(|| {
+    let mut a = advisor_core::assist::Assistant::new();
+    let catalog = include_bytes!("../../web/catalogs/german_credit.json");
+    a.set_products(advisor_core::recommend::CatalogParams::parse(catalog, ADVISOR.bundle().spec()).expect("catalog").products().to_vec());
+    a.set_faq(advisor_core::assist::FaqParams::parse(include_bytes!("../../web/faqs/german_credit.json")).expect("faq"));
+    a
+});
+
+/// Bytes as an FAQ file (checked, never a panic) and as a question in both languages, with and
+/// without a result: always an answer with 2–4 suggestions, a confidence in 0–1, and a product
+/// only where the intent has one.
+pub fn ask(data: &[u8]) {
+    let _ = advisor_core::assist::FaqParams::parse(data);
+    let question = String::from_utf8_lossy(data);
+    let report = advisor_core::assist::context::ReportView { score: 450.0, decision: "decline".into(), ..Default::default() };
+    for (lang, report) in [("en", None), ("zh-CN", Some(report))] {
+        let ctx = advisor_core::assist::Context { lang: lang.into(), report, ..Default::default() };
+        let a = ASSISTANT.ask(&question, &ctx);
+        assert!(!a.answer.is_empty() && (2..=4).contains(&a.suggestions.len()), "{a:?}");
+        assert!((0.0..=1.0).contains(&a.confidence), "{a:?}");
+        use advisor_core::assist::Intent;
+        assert!(a.product.is_none() || matches!(a.intent, Intent::Product | Intent::NotEligible), "{a:?}");
+    }
+}
+
 /// A target's check.
 pub type Check = fn(&[u8]);
 
 /// The targets by name (for the regression replay).
-pub const TARGETS: [(&str, Check); 6] =
-    [("applicant", applicant), ("manifest", manifest), ("graph", graph), ("bundle", bundle), ("csv", csv), ("catalog", catalog)];
+pub const TARGETS: [(&str, Check); 7] = [
+    ("applicant", applicant),
+    ("manifest", manifest),
+    ("graph", graph),
+    ("bundle", bundle),
+    ("csv", csv),
+    ("catalog", catalog),
+    ("ask", ask),
+];

@@ -29,5 +29,6 @@ fn saved_fuzz_inputs_replay_without_panics() {
     bundle.extend_from_slice(&graph);
     fuzz::bundle(&bundle);
     fuzz::catalog(&std::fs::read(repo().join("web/catalogs/german_credit.json")).unwrap());
+    fuzz::ask(&std::fs::read(repo().join("web/faqs/german_credit.json")).unwrap());
     assert!(replayed >= 3, "only {replayed} saved inputs");
 }

@@ -217,3 +217,25 @@ fn what_if_changes_reach_the_next_band_and_respect_directions() {
     }
     assert!(advised > 20, "only {advised} applicants got advice");
 }
+
+/// Reason codes score each row with one feature changed: the light runtime does only the
+/// changed inputs' share of the first layer; its answers are the whole rows' (and tract's).
+#[test]
+fn variants_of_rows_score_as_the_whole_rows() {
+    let (m, g) = shipped();
+    let light = Bundle::load(&m, &g).unwrap();
+    let tract = Bundle::load_tract(&m, &g).unwrap();
+    let raw = rows("german_credit");
+    let n = raw.cols();
+    let variants: Vec<(usize, usize, f32)> =
+        (0..raw.rows()).flat_map(|r| (0..n).map(move |i| (r, i, if i % 2 == 0 { f32::NAN } else { ((r * 7 + i) % 4) as f32 }))).collect();
+    let fast = light.runtime().predict_variants(&raw, &variants).unwrap();
+    let mut whole = Matrix::with_capacity(variants.len(), n);
+    for (k, &(r, i, v)) in variants.iter().enumerate() {
+        whole.push_row(raw.row(r));
+        whole.row_mut(k)[i] = v;
+    }
+    assert!(max_diff(&fast, &light.predict(&whole).unwrap()) < 1e-6);
+    assert!(max_diff(&fast, &tract.runtime().predict_variants(&raw, &variants).unwrap()) < 1e-5);
+    assert!(light.runtime().predict_variants(&raw, &[(raw.rows(), 0, 1.0)]).is_err(), "a row out of range is an error");
+}

@@ -503,6 +503,23 @@ fn for_chunks<R: std::io::Read>(
     }
 }
 
+/// Reasons for a chunk of rows, its parts explained on every core at once (each row's
+/// reasons depend on that row only, so the output is the same whatever the threads).
+fn explain_parallel(x: &advisor_core::explain::Explainer, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<(f64, Vec<Reason>)>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let per = raw.rows().div_ceil(threads).max(1);
+    let parts: Vec<Matrix> = (0..raw.rows()).step_by(per).map(|s| raw.select(&(s..(s + per).min(raw.rows())).collect::<Vec<_>>())).collect();
+    let results: Vec<advisor_core::Result<Vec<(f64, Vec<Reason>)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts.iter().map(|part| scope.spawn(move || x.explain_rows(bundle, part, lang))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(advisor_core::Error::Runtime("a scoring thread panicked".into())))).collect()
+    });
+    let mut out = Vec::with_capacity(raw.rows());
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
 /// The header of a batch score file.
 fn score_header(has_id: bool, reasons: bool) -> Vec<String> {
     let mut header = vec!["line".to_string()];
@@ -534,7 +551,7 @@ pub fn score_stream<R: std::io::Read, W: std::io::Write>(
     w.write_record(score_header(has_id, opts.reasons)).map_err(werr)?;
     let total = for_chunks(bundle, &mut rows, |chunk, raw| {
         let scored: Vec<(f64, Vec<Reason>)> = match &explainer {
-            Some(x) => x.explain_rows(bundle, raw, &opts.lang)?,
+            Some(x) => explain_parallel(x, bundle, raw, &opts.lang)?,
             None => bundle.predict(raw)?.into_iter().map(|p| (p as f64, vec![])).collect(),
         };
         for (r, (p, reasons)) in chunk.iter().zip(scored) {

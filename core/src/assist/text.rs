@@ -82,8 +82,19 @@ pub fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
-/// Lower case, full-width ASCII folded to ASCII, controls and punctuation to spaces, at most
-/// [`MAX_CHARS`] characters.
+/// Whether `c` is part of a word: ASCII letters and digits, the apostrophe, and any other
+/// character but spaces, controls and punctuation (the languages served are English and
+/// Chinese; no Unicode tables, which would cost the browser module their bytes).
+fn is_word_char(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric() || c == '\'',
+        0x80..=0xBF | 0x2000..=0x206F | 0x3000..=0x303F | 0xFE30..=0xFE4F | 0xFF00..=0xFF65 => false,
+        _ => !c.is_whitespace(),
+    }
+}
+
+/// ASCII lower case, full-width ASCII folded to ASCII, controls and punctuation to spaces, at
+/// most [`MAX_CHARS`] characters.
 pub fn normalise(text: &str) -> String {
     text.chars()
         .take(MAX_CHARS)
@@ -91,8 +102,8 @@ pub fn normalise(text: &str) -> String {
             0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(' '),
             _ => c,
         })
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() || c == '\'' { c } else { ' ' })
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| if is_word_char(c) { c } else { ' ' })
         .collect()
 }
 
