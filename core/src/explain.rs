@@ -51,7 +51,13 @@ pub struct Explainer {
 /// encoding bends (piece ends), inside the spec's bounds, plus the imputed value.
 pub fn candidates(col: &ColumnSpec, t: &InputTransform) -> Vec<f32> {
     match t {
-        InputTransform::Categorical { n_codes, .. } => (0..*n_codes).map(|c| c as f32).collect(),
+        // Not against a value advice may not suggest ("no account", "unknown"), unless every
+        // category is one.
+        InputTransform::Categorical { n_codes, .. } => {
+            let all: Vec<f32> = (0..*n_codes).map(|c| c as f32).collect();
+            let advisable: Vec<f32> = all.iter().copied().filter(|&c| col.advisable(c)).collect();
+            if advisable.is_empty() { all } else { advisable }
+        }
         InputTransform::Numeric { impute, pieces, .. } => {
             let mut v = vec![*impute];
             for p in pieces.iter().filter(|p| p.scale != 0.0 && p.scale.is_finite()) {

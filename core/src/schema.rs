@@ -74,12 +74,26 @@ pub enum Direction {
 
 /// One category of a categorical or binary column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Category {
     /// The value as it appears in the data.
     pub value: String,
     /// What a person sees.
     #[serde(default)]
     pub display: Text,
+    /// Whether advice may suggest moving to this value (`false` for "no account", "unknown",
+    /// "none": a customer is never told to close an account or hide information). Reason codes
+    /// do not measure against it either.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub advice: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(v: &bool) -> bool {
+    *v
 }
 
 /// One column of a dataset, as written in a spec file.
@@ -321,6 +335,13 @@ impl ColumnSpec {
         if self.actionable && self.role != Role::Feature {
             return Err(("actionable", "actionable but not a feature".into()));
         }
+        // (An ignored column keeps its marks: `fit --features` ignores the spec's other features.)
+        if self.categories.iter().any(|c| !c.advice) && !self.actionable && self.role != Role::Ignore {
+            return Err(("categories", "`advice = false` is for the categories of actionable features".into()));
+        }
+        if self.actionable && !self.categories.is_empty() && self.categories.iter().all(|c| !c.advice) {
+            return Err(("categories", "every category has `advice = false`: make the field not actionable instead".into()));
+        }
         Ok(())
     }
 }
@@ -402,6 +423,10 @@ impl ColumnSpec {
     pub fn is_categorical(&self) -> bool {
         matches!(self.kind, ColumnType::Categorical | ColumnType::Binary)
     }
+    /// Whether advice may suggest category `code` (a category not marked `advice = false`).
+    pub fn advisable(&self, code: f32) -> bool {
+        code >= 0.0 && self.categories.get(code as usize).is_some_and(|c| c.advice)
+    }
     /// The code (index into `categories`) of a category value.
     pub fn category_code(&self, value: &str) -> Option<usize> {
         self.categories.iter().position(|c| c.value == value)
@@ -478,7 +503,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn cats(values: &[&str]) -> Vec<Category> {
-        values.iter().map(|v| Category { value: v.to_string(), display: Text::default() }).collect()
+        values.iter().map(|v| Category { value: v.to_string(), display: Text::default(), advice: true }).collect()
     }
 
     fn spec() -> SpecParams {
@@ -491,6 +516,19 @@ pub(crate) mod tests {
         a.min = Some(18.0);
         a.max = Some(120.0);
         SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![a, c, label], crosses: vec![] }
+    }
+
+    #[test]
+    fn advice_marks_are_checked() {
+        let mut p = spec();
+        p.columns[1].categories[1].advice = false;
+        let e = p.clone().check().unwrap_err().to_string();
+        assert!(e.contains("for the categories of actionable features"), "{e}");
+        p.columns[1].actionable = true;
+        let s = p.clone().check().unwrap();
+        assert!(s.columns()[1].advisable(0.0) && !s.columns()[1].advisable(1.0) && !s.columns()[1].advisable(f32::NAN));
+        p.columns[1].categories[0].advice = false;
+        assert!(p.check().unwrap_err().to_string().contains("make the field not actionable"));
     }
 
     #[test]

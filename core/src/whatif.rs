@@ -108,7 +108,7 @@ pub fn what_if(bundle: &Bundle, explainer: &Explainer, raw: &[f32], score: f64, 
         let eval = Eval { bundle, raw, i };
         let dir = col.direction.unwrap_or(Direction::Any);
         let search = match &pre.inputs[i] {
-            InputTransform::Categorical { n_codes, .. } => categorical(&eval, *n_codes, dir, target)?,
+            InputTransform::Categorical { n_codes, .. } => categorical(&eval, col, *n_codes, dir, target)?,
             InputTransform::Numeric { impute, .. } => numeric(&eval, col, explainer.candidates(i), *impute, dir, target)?,
         };
         if let Some((value, s, size)) = search.hit {
@@ -141,13 +141,16 @@ fn best_of(values: &[f32], scores: &[f64]) -> Option<(f32, f64)> {
     values.iter().copied().zip(scores.iter().copied()).max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// The nearest allowed category reaching `target`.
-fn categorical(eval: &Eval, n_codes: u32, dir: Direction, target: f64) -> Result<Search> {
+/// The nearest allowed category reaching `target`: one the spec lets advice suggest, and in
+/// the field's direction along the categories' order (from a value outside that order —
+/// missing, or itself not advisable like "no account" — any advisable one).
+fn categorical(eval: &Eval, col: &ColumnSpec, n_codes: u32, dir: Direction, target: f64) -> Result<Search> {
     let cur = eval.raw[eval.i];
+    let free = cur.is_nan() || !col.advisable(cur) || matches!(dir, Direction::Any);
     let mut codes: Vec<f32> = (0..n_codes)
         .map(|c| c as f32)
-        .filter(|&c| c != cur)
-        .filter(|&c| cur.is_nan() || matches!(dir, Direction::Any) || (dir == Direction::Increase) == (c > cur))
+        .filter(|&c| c != cur && col.advisable(c))
+        .filter(|&c| free || (dir == Direction::Increase) == (c > cur))
         .collect();
     codes.sort_by(|a, b| (a - cur).abs().total_cmp(&(b - cur).abs()).then(a.total_cmp(b)));
     let scores = eval.scores(&codes)?;
