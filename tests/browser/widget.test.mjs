@@ -482,3 +482,39 @@ test('ask() timing in Chromium: the example catalog and a 50-entry FAQ', async (
   assert.ok(timing.p50 > 0);
   await context.close();
 });
+
+/** Horizontal overflow: the page wider than the viewport, or an element of the widget reaching
+ * past the widget's own box. */
+async function overflow(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector('credit-advisor');
+    const box = host.getBoundingClientRect();
+    const past = [...host.shadowRoot.querySelectorAll('*')]
+      .filter((e) => e.getClientRects().length && e.getBoundingClientRect().right > box.right + 1)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.getAttribute('class') ?? ''}`);
+    return { page: document.documentElement.scrollWidth - window.innerWidth, past: past.slice(0, 5) };
+  });
+}
+
+for (const width of [320, 375, 768]) test(`no horizontal overflow at ${width} px in any state, en and zh-CN`, async () => {
+  const context = await browser.newContext({ viewport: { width, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/index.html`);
+  await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor);
+  await page.evaluate(() => document.querySelector('credit-advisor').assistantReady);
+  const check = async (state) => assert.deepEqual(await overflow(page), { page: 0, past: [] }, `${width} px, ${state}`);
+  await check('form');
+  await fill(page, APPLICANT);
+  await button(page, 'Review my answers').click();
+  await check('review');
+  await button(page, 'Confirm and see my result').click();
+  await page.locator('credit-advisor [part="assistant"]').waitFor();
+  await askWidget(page, 'why was I declined?');
+  await check('result, products, assistant');
+  await page.locator('credit-advisor').getByRole('button', { name: '中文' }).click();
+  await page.locator('credit-advisor [part="result"] h3', { hasText: '您的结果' }).waitFor();
+  await askWidget(page, '我怎样才能提高分数？');
+  await check('zh-CN result');
+  await shot(page, `10-phone-${width}`);
+  await context.close();
+});
