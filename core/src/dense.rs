@@ -21,6 +21,8 @@ use crate::runtime::Runtime;
 
 /// Rows processed together (bounds the scratch memory of one call).
 const CHUNK: usize = 64;
+/// Fewer variants than this are scored as whole rows (one applicant's reasons: about 20).
+const MIN_VARIANTS_FOR_SHORTCUT: usize = 256;
 
 /// A dense network, optionally behind the advisor's preprocessing, packed for [`advisor_kernel`].
 #[derive(Debug, Clone)]
@@ -126,17 +128,24 @@ impl Runtime for DenseRuntime {
         "light"
     }
 
-    /// A variant's first layer is its row's plus the weights of the encoded inputs that the
-    /// change moves (a feature's pieces, indicator or one-hots, and its crosses): a few rows of
+    /// The rows as usual; a variant's first layer is its row's plus the weights of the encoded
+    /// inputs that the change moves (a feature's pieces, indicator or one-hots, and its crosses): a few rows of
     /// the first layer instead of all of it; the other layers run as usual, in batches.
     fn predict_variants(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
         crate::runtime::check_variants(raw, variants, self.n_inputs)?;
+        // One applicant's few variants run faster as whole rows through the packed kernel
+        // (SIMD in the browser); the shortcut pays on batches.
+        if variants.len() < MIN_VARIANTS_FOR_SHORTCUT {
+            return self.predict(&crate::runtime::variant_rows(raw, variants));
+        }
         let (w0, n0) = (self.layers[0].inputs(), self.layers[0].outputs());
         let widest = self.layers.iter().map(PackedDense::outputs).max().unwrap_or(0);
         let (mut base, mut enc, mut h_base) = (vec![0.0; w0], vec![0.0; w0], vec![0.0; n0]);
         let (mut hidden, mut scratch) = (vec![0.0; CHUNK * widest], vec![0.0; CHUNK * widest]);
         let mut row = vec![0.0; self.n_inputs];
-        let (mut out, mut current) = (Vec::with_capacity(variants.len()), usize::MAX);
+        let mut out = Vec::with_capacity(raw.rows() + variants.len());
+        out.extend(self.predict(raw)?);
+        let mut current = usize::MAX;
         for batch in variants.chunks(CHUNK) {
             for (slot, &(r, i, v)) in batch.iter().enumerate() {
                 if r != current {

@@ -136,8 +136,8 @@ impl Explainer {
         one.pop().ok_or_else(|| crate::Error::Input("no row to explain".into()))
     }
 
-    /// [`Explainer::explain`] for many applicants at once: the rows go through the runtime in
-    /// one batch, and their counterfactuals (each one feature at its reference) in another
+    /// [`Explainer::explain`] for many applicants at once: the rows and their counterfactuals
+    /// (each one feature at its reference) go through the runtime together
     /// ([`crate::runtime::Runtime::predict_variants`]).
     pub fn explain_rows(&self, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<(f64, Vec<Reason>)>> {
         let n = self.best.len();
@@ -151,11 +151,11 @@ impl Explainer {
             variants.extend(which.iter().map(|&i| (r, i, self.best[i])));
             changed.push(which);
         }
-        let probs = bundle.predict(raw)?;
         let all = bundle.runtime().predict_variants(raw, &variants)?;
+        let (probs, all) = all.split_at(raw.rows());
         let mut at = 0;
         let mut out = Vec::with_capacity(raw.rows());
-        for ((row, which), &p) in raw.iter_rows().zip(changed).zip(&probs) {
+        for ((row, which), &p) in raw.iter_rows().zip(changed).zip(probs) {
             let q = &all[at..at + which.len()];
             at += which.len();
             out.push((p as f64, self.reasons(bundle, row, p as f64, &which, q, lang)));

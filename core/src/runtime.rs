@@ -16,17 +16,13 @@ pub trait Runtime: Send + Sync {
     /// Probabilities of the rows in `raw` (row-major, `n_inputs()` values each) into `out`,
     /// which holds one value per row.
     fn predict_into(&self, raw: &[f32], out: &mut [f32]) -> Result<()>;
-    /// Probabilities of variants of the rows of `raw`: `(row, input, value)` is row `row` with
-    /// input `input` set to `value` (reason codes score one such variant per feature). The
-    /// default scores each variant as a whole row; a runtime may do less work.
+    /// Probabilities of the rows of `raw`, then of variants of them: `(row, input, value)` is
+    /// row `row` with input `input` set to `value` (reason codes score one such variant per
+    /// feature). The default scores the rows and the variants as whole rows in one batch; a
+    /// runtime may do less work.
     fn predict_variants(&self, raw: &Matrix, variants: &[Variant]) -> Result<Vec<f32>> {
         check_variants(raw, variants, self.n_inputs())?;
-        let mut rows = Matrix::with_capacity(variants.len(), raw.cols());
-        for (k, &(r, i, v)) in variants.iter().enumerate() {
-            rows.push_row(raw.row(r));
-            rows.row_mut(k)[i] = v;
-        }
-        self.predict(&rows)
+        self.predict(&variant_rows(raw, variants))
     }
     /// One probability per row.
     fn predict(&self, raw: &Matrix) -> Result<Vec<f32>> {
@@ -41,6 +37,17 @@ pub trait Runtime: Send + Sync {
 
 /// A row of a batch with one input changed: `(row, input, value)`.
 pub type Variant = (usize, usize, f32);
+
+/// The rows of `raw`, then the variants as whole rows (checked with [`check_variants`] first).
+pub fn variant_rows(raw: &Matrix, variants: &[Variant]) -> Matrix {
+    let mut rows = Matrix::with_capacity(raw.rows() + variants.len(), raw.cols());
+    raw.iter_rows().for_each(|r| rows.push_row(r));
+    for (k, &(r, i, v)) in variants.iter().enumerate() {
+        rows.push_row(raw.row(r));
+        rows.row_mut(raw.rows() + k)[i] = v;
+    }
+    rows
+}
 
 /// Checks that every variant names a row of `raw` and one of its `n_inputs` inputs.
 pub fn check_variants(raw: &Matrix, variants: &[Variant], n_inputs: usize) -> Result<()> {

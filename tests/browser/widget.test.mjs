@@ -518,3 +518,47 @@ for (const width of [320, 375, 768]) test(`no horizontal overflow at ${width} px
   await shot(page, `10-phone-${width}`);
   await context.close();
 });
+
+/** axe with WCAG 2.2's target-size rule on (24 × 24 px at least; ours are 44). */
+async function axeTargets(page, state) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'target-size')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
+  });
+  assert.deepEqual(found, [], `axe in state "${state}"`);
+}
+
+for (const [width, scheme, textZoom] of [[320, 'light', 1], [375, 'dark', 1], [768, 'dark', 1], [375, 'light', 2]]) {
+  test(`axe at ${width} px, ${scheme}${textZoom > 1 ? ', text at 200 %' : ''}: every state, target sizes, no overflow`, async () => {
+    const context = await browser.newContext({ viewport: { width, height: 740 }, bypassCSP: true, colorScheme: scheme, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/index.html`);
+    if (textZoom > 1) await page.addStyleTag({ content: `html { font-size: ${textZoom * 100}%; }` });
+    await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor);
+    await page.evaluate(() => document.querySelector('credit-advisor').assistantReady);
+    const state = async (name) => {
+      assert.deepEqual(await overflow(page), { page: 0, past: [] }, `${width} px ${scheme} ×${textZoom}, ${name}`);
+      await axeTargets(page, `${width} px ${scheme} ×${textZoom}, ${name}`);
+    };
+    if (scheme === 'dark') {
+      const bg = await page.locator('credit-advisor [part="container"]').evaluate((e) => getComputedStyle(e).backgroundColor);
+      assert.equal(bg, 'rgb(23, 25, 28)', 'the dark theme applies');
+    }
+    await state('form');
+    await fill(page, APPLICANT);
+    await button(page, 'Review my answers').click();
+    await state('review');
+    await button(page, 'Confirm and see my result').click();
+    await page.locator('credit-advisor [part="assistant"]').waitFor();
+    await askWidget(page, 'why was I declined?');
+    await state('result');
+    await page.locator('credit-advisor').getByRole('button', { name: '中文' }).click();
+    await page.locator('credit-advisor [part="result"] h3', { hasText: '您的结果' }).waitFor();
+    await askWidget(page, '为什么我的分数低');
+    await state('zh-CN result');
+    await shot(page, `11-${width}-${scheme}-x${textZoom}`);
+    await context.close();
+  });
+}

@@ -227,11 +227,13 @@ fn variants_of_rows_score_as_the_whole_rows() {
     let variants: Vec<(usize, usize, f32)> =
         (0..raw.rows()).flat_map(|r| (0..n).map(move |i| (r, i, if i % 2 == 0 { f32::NAN } else { ((r * 7 + i) % 4) as f32 }))).collect();
     let fast = light.runtime().predict_variants(&raw, &variants).unwrap();
-    let mut whole = Matrix::with_capacity(variants.len(), n);
+    let mut whole = Matrix::with_capacity(raw.rows() + variants.len(), n);
+    raw.iter_rows().for_each(|r| whole.push_row(r));
     for (k, &(r, i, v)) in variants.iter().enumerate() {
         whole.push_row(raw.row(r));
-        whole.row_mut(k)[i] = v;
+        whole.row_mut(raw.rows() + k)[i] = v;
     }
+    assert_eq!(fast.len(), raw.rows() + variants.len());
     assert!(max_diff(&fast, &light.predict(&whole).unwrap()) < 1e-6);
     assert!(max_diff(&fast, &tract.runtime().predict_variants(&raw, &variants).unwrap()) < 1e-5);
     assert!(light.runtime().predict_variants(&raw, &[(raw.rows(), 0, 1.0)]).is_err(), "a row out of range is an error");
