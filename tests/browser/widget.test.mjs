@@ -521,6 +521,13 @@ for (const width of [320, 375, 768]) test(`no horizontal overflow at ${width} px
 
 /** axe with WCAG 2.2's target-size rule on (24 × 24 px at least; ours are 44). */
 async function axeTargets(page, state) {
+  // Our own bar is 44 × 44 px for every control (WCAG 2.5.5, AAA).
+  const small = await page.evaluate(() => [...document.querySelector('credit-advisor').shadowRoot.querySelectorAll('button, input, select, summary')]
+    .filter((e) => e.getClientRects().length)
+    .map((e) => [e, e.getBoundingClientRect()])
+    .filter(([, r]) => r.height < 43.5 || r.width < 43.5)
+    .map(([e, r]) => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`));
+  assert.deepEqual(small, [], `controls under 44 px in state "${state}"`);
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } });
