@@ -496,13 +496,9 @@ async function overflow(page) {
   });
 }
 
-for (const width of [320, 375, 768]) test(`no horizontal overflow at ${width} px in any state, en and zh-CN`, async () => {
-  const context = await browser.newContext({ viewport: { width, height: 740 } });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/index.html`);
-  await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor);
-  await page.evaluate(() => document.querySelector('credit-advisor').assistantReady);
-  const check = async (state) => assert.deepEqual(await overflow(page), { page: 0, past: [] }, `${width} px, ${state}`);
+/** Form, review, result with products and an assistant answer, then the result in Chinese with
+ * another answer: `check(state)` at each. */
+async function everyState(page, check) {
   await check('form');
   await fill(page, APPLICANT);
   await button(page, 'Review my answers').click();
@@ -515,6 +511,15 @@ for (const width of [320, 375, 768]) test(`no horizontal overflow at ${width} px
   await page.locator('credit-advisor [part="result"] h3', { hasText: '您的结果' }).waitFor();
   await askWidget(page, '我怎样才能提高分数？');
   await check('zh-CN result');
+}
+
+for (const width of [320, 375, 768]) test(`no horizontal overflow at ${width} px in any state, en and zh-CN`, async () => {
+  const context = await browser.newContext({ viewport: { width, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/index.html`);
+  await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor);
+  await page.evaluate(() => document.querySelector('credit-advisor').assistantReady);
+  await everyState(page, async (state) => assert.deepEqual(await overflow(page), { page: 0, past: [] }, `${width} px, ${state}`));
   await shot(page, `10-phone-${width}`);
   await context.close();
 });
@@ -553,18 +558,7 @@ for (const [width, scheme, textZoom] of [[320, 'light', 1], [375, 'dark', 1], [7
       const bg = await page.locator('credit-advisor [part="container"]').evaluate((e) => getComputedStyle(e).backgroundColor);
       assert.equal(bg, 'rgb(23, 25, 28)', 'the dark theme applies');
     }
-    await state('form');
-    await fill(page, APPLICANT);
-    await button(page, 'Review my answers').click();
-    await state('review');
-    await button(page, 'Confirm and see my result').click();
-    await page.locator('credit-advisor [part="assistant"]').waitFor();
-    await askWidget(page, 'why was I declined?');
-    await state('result');
-    await page.locator('credit-advisor').getByRole('button', { name: '中文' }).click();
-    await page.locator('credit-advisor [part="result"] h3', { hasText: '您的结果' }).waitFor();
-    await askWidget(page, '为什么我的分数低');
-    await state('zh-CN result');
+    await everyState(page, state);
     await shot(page, `11-${width}-${scheme}-x${textZoom}`);
     await context.close();
   });
