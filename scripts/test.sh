@@ -3,15 +3,27 @@
 # tests in headless Chromium (wasm-bindgen-test); then the page, the widget and the embedding
 # example end to end (playwright-core driving Debian's Chromium; screenshots in
 # $CARGO_TARGET_DIR/browser-artifacts); and every fuzz target for a few seconds.
+#   bash scripts/test.sh --quick   the edit–test loop: format check, clippy and the native tests
+#                                  only (no setup, no browser, no fuzz).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-bash "$ROOT/scripts/setup.sh"
+quick=false; [ "${1:-}" = "--quick" ] && quick=true
+$quick || bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 [ -d "$SHARED/data" ] || { echo "missing $SHARED/data (the shared datasets beside the repo)" >&2; exit 1; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 run() { set +e; "$@" 2>&1 | tee -a "$log"; local s=${PIPESTATUS[0]}; set -e; [ "$s" = 0 ] || status=$s; }
+
+# Habits: one format, no clippy warning (the wasm crates too).
+run cargo fmt --all -- --check
+run cargo clippy --release --workspace --all-targets -q -- -D warnings
+if $quick; then
+  run cargo test --release --workspace --exclude advisor-wasm --exclude advisor-assist-wasm --all-targets
+  grep -E '^test result: ' "$log" | awk '{p+=$4; f+=$6} END {print "quick: " p " passed, " f " failed"}'
+  exit "$status"
+fi
 
 # core must build for the browser without tract.
 run cargo build --release -p advisor-core --target wasm32-unknown-unknown --no-default-features

@@ -154,7 +154,8 @@ impl Advisor {
         for (i, col) in self.bundle.spec().features().enumerate() {
             let label = col.label(lang);
             if raw[i].is_nan() {
-                let message = if zh { format!("{label}：未提供，按缺失值评分") } else { format!("{label}: not given; scored as missing") };
+                let message =
+                    if zh { format!("{label}：未提供，按缺失值评分") } else { format!("{label}: not given; scored as missing") };
                 out.push(Warning { field: col.name.clone(), code: "NOT_GIVEN", message });
             } else if let InputTransform::Numeric { .. } = self.bundle.manifest().preprocessing.inputs[i] {
                 let c = self.explainer.candidates(i);
@@ -251,7 +252,11 @@ impl Advisor {
                 .cutoffs
                 .bands
                 .iter()
-                .map(|b| BandView { name: b.name.clone(), label: b.display.get_or(lang, &b.name).to_string(), min_score: b.min_score.max(m.scaling.min) })
+                .map(|b| BandView {
+                    name: b.name.clone(),
+                    label: b.display.get_or(lang, &b.name).to_string(),
+                    min_score: b.min_score.max(m.scaling.min),
+                })
                 .collect(),
             score_range: [m.scaling.min, m.scaling.max],
         }

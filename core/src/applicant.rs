@@ -66,9 +66,7 @@ pub fn read_field(col: &ColumnSpec, value: &Value) -> Result<f32> {
         Value::Null => not_given(),
         Value::Text(t) if t.len() > MAX_TEXT => Err(Error::TooLong { field: col.name.clone(), len: t.len(), max: MAX_TEXT }),
         Value::Text(t) if t.trim().is_empty() => not_given(),
-        Value::Text(t) if col.is_categorical() => {
-            col.category_code(t).map(|c| c as f32).ok_or_else(|| col.unknown_category(t))
-        }
+        Value::Text(t) if col.is_categorical() => col.category_code(t).map(|c| c as f32).ok_or_else(|| col.unknown_category(t)),
         Value::Text(t) => match t.trim().parse::<f64>() {
             Ok(v) => number(col, v),
             Err(_) => Err(wrong(expected)),
@@ -191,9 +189,15 @@ mod tests {
         home.categories = cats(&["own", "rent"]);
         let income = col("income", ColumnType::Numeric, Role::Feature);
         let id = col("id", ColumnType::Numeric, Role::Id);
-        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![id, age, home, income, label], crosses: vec![] }
-            .check()
-            .unwrap()
+        SpecParams {
+            name: "t".into(),
+            description: String::new(),
+            delimiter: ',',
+            columns: vec![id, age, home, income, label],
+            crosses: vec![],
+        }
+        .check()
+        .unwrap()
     }
 
     fn rec(pairs: Vec<(&'static str, Value)>) -> Result<Vec<f32>> {
@@ -202,7 +206,13 @@ mod tests {
 
     #[test]
     fn reads_a_good_record() {
-        let r = rec(vec![("age", Value::Number(40.0)), ("home", Value::Text("rent".into())), ("income", Value::Text(" 1200.5 ".into())), ("id", Value::Number(7.0))]).unwrap();
+        let r = rec(vec![
+            ("age", Value::Number(40.0)),
+            ("home", Value::Text("rent".into())),
+            ("income", Value::Text(" 1200.5 ".into())),
+            ("id", Value::Number(7.0)),
+        ])
+        .unwrap();
         assert_eq!(r[..3], [40.0, 1.0, 1200.5]);
         let r = rec(vec![("age", Value::Number(40.0)), ("home", Value::Null), ("income", Value::Text(String::new()))]).unwrap();
         assert!(r[1].is_nan() && r[2].is_nan());
@@ -241,7 +251,12 @@ mod tests {
         let codes: Vec<(&str, Option<&str>)> = p.iter().map(|e| (e.code(), e.field())).collect();
         assert_eq!(
             codes,
-            [("OUT_OF_RANGE", Some("age")), ("UNKNOWN_CATEGORY", Some("home")), ("UNKNOWN_FIELD", Some("x")), ("MISSING_FIELD", Some("income"))]
+            [
+                ("OUT_OF_RANGE", Some("age")),
+                ("UNKNOWN_CATEGORY", Some("home")),
+                ("UNKNOWN_FIELD", Some("x")),
+                ("MISSING_FIELD", Some("income"))
+            ]
         );
         assert!(problems(&spec(), vec![("age", Value::Number(30.0)), ("home", Value::Null), ("income", Value::Null)]).is_empty());
     }

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
 use crate::dense::DenseRuntime;
+use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::onnx;
 use crate::preprocess::Preprocessor;
@@ -147,7 +147,15 @@ pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Resu
         .as_ref()
         .and_then(|t| t.tensor_type.as_ref())
         .and_then(|t| t.shape.as_ref())
-        .map(|s| s.dim.iter().map(|d| match d.value { Some(onnx::DimValue::Value(v)) => Some(v), _ => None }).collect())
+        .map(|s| {
+            s.dim
+                .iter()
+                .map(|d| match d.value {
+                    Some(onnx::DimValue::Value(v)) => Some(v),
+                    _ => None,
+                })
+                .collect()
+        })
         .unwrap_or_default();
     if dims.len() != 2 || dims[1] != Some(n_features as i64) {
         return Err(Error::Bundle(format!(
@@ -216,11 +224,6 @@ impl Bundle {
     /// Score, band and decision for a probability.
     pub fn assess(&self, probability: f64) -> Assessment {
         let score = self.manifest.scaling.score(probability);
-        Assessment {
-            probability,
-            score,
-            band: self.manifest.cutoffs.band(score).clone(),
-            decision: self.manifest.cutoffs.decision(score),
-        }
+        Assessment { probability, score, band: self.manifest.cutoffs.band(score).clone(), decision: self.manifest.cutoffs.decision(score) }
     }
 }

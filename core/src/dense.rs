@@ -120,7 +120,6 @@ impl DenseRuntime {
         out.extend((0..rows).map(|r| sigmoid(hidden[r * width])));
         Ok(())
     }
-
 }
 
 impl Runtime for DenseRuntime {
@@ -229,10 +228,9 @@ fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Opti
     let g = model.graph.as_ref()?;
     let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut layers = Vec::new();
-    while let (Some(w), Some(b)) = (
-        inits.get(format!("dense{}_weight", layers.len()).as_str()),
-        inits.get(format!("dense{}_bias", layers.len()).as_str()),
-    ) {
+    while let (Some(w), Some(b)) =
+        (inits.get(format!("dense{}_weight", layers.len()).as_str()), inits.get(format!("dense{}_bias", layers.len()).as_str()))
+    {
         let [k, n] = w.dims[..] else { return None };
         let (k, n) = (usize::try_from(k).ok()?, usize::try_from(n).ok()?);
         let weight = w.to_f32()?;
@@ -247,15 +245,11 @@ fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Opti
     mlp.check(pre.layout().width()).ok()?;
     let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
     let rebuilt = graph::build(pre, &mlp, &metadata);
-    (rebuilt.graph == model.graph && rebuilt.opset_import == model.opset_import && rebuilt.ir_version == model.ir_version)
-        .then_some(mlp)
+    (rebuilt.graph == model.graph && rebuilt.opset_import == model.opset_import && rebuilt.ir_version == model.ir_version).then_some(mlp)
 }
 
 fn unsupported(node: &NodeProto, why: &str) -> Error {
-    Error::Unsupported(format!(
-        "node `{}` ({}): {why}; this graph needs the general (tract) runtime",
-        node.name, node.op_type
-    ))
+    Error::Unsupported(format!("node `{}` ({}): {why}; this graph needs the general (tract) runtime", node.name, node.op_type))
 }
 
 fn attr_i(node: &NodeProto, name: &str, default: i64) -> i64 {
@@ -381,7 +375,13 @@ mod tests {
         let mut gemm = node("Gemm", &["x", "w0", "b0"], "h0");
         gemm.attribute.push(AttributeProto { name: "transB".into(), r#type: onnx::ATTR_INT, f: 0.0, i: 1 });
         let g = GraphProto {
-            node: vec![gemm, node("Relu", &["h0"], "r0"), node("MatMul", &["r0", "w1"], "m1"), node("Add", &["b1", "m1"], "z"), node("Sigmoid", &["z"], "p")],
+            node: vec![
+                gemm,
+                node("Relu", &["h0"], "r0"),
+                node("MatMul", &["r0", "w1"], "m1"),
+                node("Add", &["b1", "m1"], "z"),
+                node("Sigmoid", &["z"], "p"),
+            ],
             name: "t".into(),
             initializer: vec![
                 TensorProto::floats("w0", &[2, 3], &w0t),

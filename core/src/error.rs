@@ -94,7 +94,11 @@ impl Error {
 /// scientific form (`1e300`, `-3.4e38`), never hundreds of digits.
 pub fn short_number(v: f64) -> String {
     let plain = v.to_string();
-    if plain.len() <= 16 { plain } else { format!("{v:e}") }
+    if plain.len() <= 16 {
+        plain
+    } else {
+        format!("{v:e}")
+    }
 }
 
 /// Where in a dataset spec a [`Error::SpecAt`] is.

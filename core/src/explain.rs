@@ -56,7 +56,11 @@ pub fn candidates(col: &ColumnSpec, t: &InputTransform) -> Vec<f32> {
         InputTransform::Categorical { n_codes, .. } => {
             let all: Vec<f32> = (0..*n_codes).map(|c| c as f32).collect();
             let advisable: Vec<f32> = all.iter().copied().filter(|&c| col.advisable(c)).collect();
-            if advisable.is_empty() { all } else { advisable }
+            if advisable.is_empty() {
+                all
+            } else {
+                advisable
+            }
         }
         InputTransform::Numeric { impute, pieces, .. } => {
             let mut v = vec![*impute];
@@ -85,10 +89,14 @@ impl Explainer {
         let features: Vec<&ColumnSpec> = bundle.spec().features().collect();
         let pre = &bundle.manifest().preprocessing;
         let candidates: Vec<Vec<f32>> = features.iter().zip(&pre.inputs).map(|(c, t)| candidates(c, t)).collect();
-        let mut best: Vec<f32> = candidates.iter().zip(&pre.inputs).map(|(c, t)| match t {
-            InputTransform::Numeric { impute, .. } => *impute,
-            InputTransform::Categorical { .. } => c.first().copied().unwrap_or(0.0),
-        }).collect();
+        let mut best: Vec<f32> = candidates
+            .iter()
+            .zip(&pre.inputs)
+            .map(|(c, t)| match t {
+                InputTransform::Numeric { impute, .. } => *impute,
+                InputTransform::Categorical { .. } => c.first().copied().unwrap_or(0.0),
+            })
+            .collect();
         let n = features.len();
         let total: usize = candidates.iter().map(Vec::len).sum();
         if total.saturating_mul(n) > MAX_REFERENCE_VALUES {
@@ -183,7 +191,13 @@ impl Explainer {
                 let label = col.label(lang).to_string();
                 let value = display_value(col, raw[i], lang);
                 let sep = if lang.eq_ignore_ascii_case("zh-CN") { "：" } else { ": " };
-                Reason { field: col.name.clone(), text: format!("{label}{sep}{value}"), label, value, points: (points * 10.0).round() / 10.0 }
+                Reason {
+                    field: col.name.clone(),
+                    text: format!("{label}{sep}{value}"),
+                    label,
+                    value,
+                    points: (points * 10.0).round() / 10.0,
+                }
             })
             .collect()
     }

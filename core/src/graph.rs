@@ -5,7 +5,9 @@
 //! [`Preprocessor::transform_row`], so the encoded features are bit-for-bit the same.
 
 use crate::network::{Activation, Mlp};
-use crate::onnx::{self, AttributeProto, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, ValueInfoProto};
+use crate::onnx::{
+    self, AttributeProto, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, ValueInfoProto,
+};
 use crate::preprocess::{InputTransform, Preprocessor};
 
 /// Name of the graph input.
@@ -194,9 +196,6 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
             input: vec![ValueInfoProto::batch_floats(INPUT, f)],
             output: vec![ValueInfoProto::batch_floats(OUTPUT, 1)],
         }),
-        metadata_props: metadata
-            .iter()
-            .map(|(k, v)| StringStringEntryProto { key: k.to_string(), value: v.to_string() })
-            .collect(),
+        metadata_props: metadata.iter().map(|(k, v)| StringStringEntryProto { key: k.to_string(), value: v.to_string() }).collect(),
     }
 }

@@ -18,8 +18,8 @@ pub mod preprocess;
 pub mod recommend;
 pub mod runtime;
 pub mod schema;
-pub mod stability;
 pub mod score;
+pub mod stability;
 pub mod whatif;
 
 pub use error::{Error, Result};

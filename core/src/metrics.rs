@@ -80,7 +80,11 @@ pub fn roc(labels: &[u8], probs: &[f32]) -> Vec<(f64, f64)> {
     while i < idx.len() {
         let v = probs[idx[i]];
         while i < idx.len() && probs[idx[i]] == v {
-            if labels[idx[i]] == 1 { tp += 1.0 } else { fp += 1.0 }
+            if labels[idx[i]] == 1 {
+                tp += 1.0
+            } else {
+                fp += 1.0
+            }
             i += 1;
         }
         out.push((fp / neg, tp / pos));
@@ -160,7 +164,11 @@ pub fn ks(labels: &[u8], probs: &[f32]) -> f64 {
     while i < idx.len() {
         let v = probs[idx[i]];
         while i < idx.len() && probs[idx[i]] == v {
-            if labels[idx[i]] == 1 { cp += 1.0 } else { cn += 1.0 }
+            if labels[idx[i]] == 1 {
+                cp += 1.0
+            } else {
+                cn += 1.0
+            }
             i += 1;
         }
         best = best.max((cn / neg - cp / pos).abs());

@@ -181,15 +181,10 @@ impl TensorProto {
 impl ValueInfoProto {
     /// A float tensor value with a symbolic batch dimension and fixed other dimensions.
     pub fn batch_floats(name: &str, cols: usize) -> Self {
-        let dim = vec![
-            Dimension { value: Some(DimValue::Param("batch".into())) },
-            Dimension { value: Some(DimValue::Value(cols as i64)) },
-        ];
+        let dim = vec![Dimension { value: Some(DimValue::Param("batch".into())) }, Dimension { value: Some(DimValue::Value(cols as i64)) }];
         Self {
             name: name.into(),
-            r#type: Some(TypeProto {
-                tensor_type: Some(TensorTypeProto { elem_type: FLOAT, shape: Some(TensorShapeProto { dim }) }),
-            }),
+            r#type: Some(TypeProto { tensor_type: Some(TensorTypeProto { elem_type: FLOAT, shape: Some(TensorShapeProto { dim }) }) }),
         }
     }
 }

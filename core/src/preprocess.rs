@@ -67,10 +67,7 @@ impl PreprocessParams {
             return Err(Error::Param { name: "bins", reason: format!("{} is not in 2..=256", self.bins) });
         }
         if !(0.0..0.5).contains(&self.clip_quantile) {
-            return Err(Error::Param {
-                name: "clip_quantile",
-                reason: format!("{} is not in [0, 0.5)", self.clip_quantile),
-            });
+            return Err(Error::Param { name: "clip_quantile", reason: format!("{} is not in [0, 0.5)", self.clip_quantile) });
         }
         Ok(ValidPreprocessParams(self))
     }
@@ -209,9 +206,7 @@ impl ValidPreprocessParams {
                 let pieces = match p.numeric {
                     NumericEncoding::Ple => ple_pieces(&present, p.bins),
                     NumericEncoding::Standard => standard_piece(&present, p.clip_quantile),
-                    NumericEncoding::Hybrid => {
-                        [standard_piece(&present, p.clip_quantile), ple_pieces(&present, p.bins)].concat()
-                    }
+                    NumericEncoding::Hybrid => [standard_piece(&present, p.clip_quantile), ple_pieces(&present, p.bins)].concat(),
                 };
                 inputs.push(InputTransform::Numeric { name: col.name.clone(), impute, missing_indicator, pieces });
             }
@@ -255,11 +250,7 @@ fn ple_pieces(sorted: &[f32], bins: usize) -> Vec<Piece> {
     }
     let mut edges: Vec<f32> = (0..=bins).map(|b| quantile(sorted, b as f64 / bins as f64)).collect();
     edges.dedup();
-    edges
-        .windows(2)
-        .map(|w| Piece { shift: w[0], scale: 1.0 / (w[1] - w[0]), lo: 0.0, hi: 1.0 })
-        .filter(|p| p.scale.is_finite())
-        .collect()
+    edges.windows(2).map(|w| Piece { shift: w[0], scale: 1.0 / (w[1] - w[0]), lo: 0.0, hi: 1.0 }).filter(|p| p.scale.is_finite()).collect()
 }
 
 fn standard_piece(sorted: &[f32], clip: f32) -> Vec<Piece> {

@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::Assessment;
 use crate::applicant::display_value;
+use crate::bundle::Assessment;
 use crate::error::{Error, Result};
 use crate::schema::{Spec, Text};
 
@@ -242,23 +242,62 @@ pub struct Answers {
 pub fn questionnaire() -> Vec<(&'static str, Text, Vec<Text>)> {
     let t = |en: &str, zh: &str| Text { en: en.into(), zh_cn: zh.into() };
     vec![
-        ("objective", t("What is the money for?", "这笔钱的投资目标是什么？"), vec![
-            t("Keep it safe", "保本"), t("A steady income", "稳定收益"), t("Balanced growth", "平衡增长"), t("Growth", "增长"), t("Maximum growth", "最大化增长")]),
-        ("horizon", t("How long can you leave it invested?", "您可以投资多长时间？"), vec![
-            t("Under 1 year", "不到 1 年"), t("1–3 years", "1–3 年"), t("3–5 years", "3–5 年"), t("5–10 years", "5–10 年"), t("Over 10 years", "10 年以上")]),
-        ("risk_tolerance", t("How much may its value swing?", "您能接受多大的价值波动？"), vec![
-            t("Not at all", "完全不能"), t("A little", "小幅"), t("Moderately", "中等"), t("A lot", "大幅"), t("Very much", "非常大")]),
-        ("capacity_for_loss", t("How much could you lose without hardship?", "在不影响生活的情况下，您最多能承受多少损失？"), vec![
-            t("Nothing", "完全不能损失"), t("Up to 10 %", "最多 10%"), t("Up to 25 %", "最多 25%"), t("Up to 50 %", "最多 50%"), t("All of it", "全部")]),
-        ("knowledge", t("Your investment knowledge and experience", "您的投资知识与经验"), vec![
-            t("None", "无"), t("Basic", "基础"), t("Informed", "了解"), t("Advanced", "丰富"), t("Professional", "专业")]),
+        (
+            "objective",
+            t("What is the money for?", "这笔钱的投资目标是什么？"),
+            vec![
+                t("Keep it safe", "保本"),
+                t("A steady income", "稳定收益"),
+                t("Balanced growth", "平衡增长"),
+                t("Growth", "增长"),
+                t("Maximum growth", "最大化增长"),
+            ],
+        ),
+        (
+            "horizon",
+            t("How long can you leave it invested?", "您可以投资多长时间？"),
+            vec![
+                t("Under 1 year", "不到 1 年"),
+                t("1–3 years", "1–3 年"),
+                t("3–5 years", "3–5 年"),
+                t("5–10 years", "5–10 年"),
+                t("Over 10 years", "10 年以上"),
+            ],
+        ),
+        (
+            "risk_tolerance",
+            t("How much may its value swing?", "您能接受多大的价值波动？"),
+            vec![t("Not at all", "完全不能"), t("A little", "小幅"), t("Moderately", "中等"), t("A lot", "大幅"), t("Very much", "非常大")],
+        ),
+        (
+            "capacity_for_loss",
+            t("How much could you lose without hardship?", "在不影响生活的情况下，您最多能承受多少损失？"),
+            vec![
+                t("Nothing", "完全不能损失"),
+                t("Up to 10 %", "最多 10%"),
+                t("Up to 25 %", "最多 25%"),
+                t("Up to 50 %", "最多 50%"),
+                t("All of it", "全部"),
+            ],
+        ),
+        (
+            "knowledge",
+            t("Your investment knowledge and experience", "您的投资知识与经验"),
+            vec![t("None", "无"), t("Basic", "基础"), t("Informed", "了解"), t("Advanced", "丰富"), t("Professional", "专业")],
+        ),
     ]
 }
 
 impl Answers {
     /// Checks every answer is one of its question's options.
     pub fn check(&self) -> Result<()> {
-        for (key, v) in [("objective", self.objective), ("horizon", self.horizon), ("risk_tolerance", self.risk_tolerance), ("capacity_for_loss", self.capacity_for_loss), ("knowledge", self.knowledge)] {
+        for (key, v) in [
+            ("objective", self.objective),
+            ("horizon", self.horizon),
+            ("risk_tolerance", self.risk_tolerance),
+            ("capacity_for_loss", self.capacity_for_loss),
+            ("knowledge", self.knowledge),
+        ] {
             if v > 4 {
                 return Err(Error::OutOfRange { field: format!("answers.{key}"), value: v as f64, min: 0.0, max: 4.0 });
             }
@@ -337,7 +376,11 @@ impl Catalog {
             if let Some(class) = p.risk_class.filter(|_| p.kind == Kind::InvestmentFund) {
                 match client {
                     None => {
-                        ineligible.push(exclude(if zh { "需要先完成适当性问卷".into() } else { "needs the suitability questionnaire first".into() }));
+                        ineligible.push(exclude(if zh {
+                            "需要先完成适当性问卷".into()
+                        } else {
+                            "needs the suitability questionnaire first".into()
+                        }));
                         continue;
                     }
                     Some(c) if class > c => {
@@ -360,8 +403,14 @@ impl Catalog {
                         let col = features[i];
                         (col.label(lang).to_string(), raw[i] as f64, display_value(col, raw[i], lang))
                     }
-                    (_, Some(x)) if x == "score" => (if zh { "评分".into() } else { "Score".into() }, credit.score, format!("{:.0}", credit.score)),
-                    _ => (if zh { "违约概率".into() } else { "Probability of default".into() }, credit.probability, format!("{:.1}%", credit.probability * 100.0)),
+                    (_, Some(x)) if x == "score" => {
+                        (if zh { "评分".into() } else { "Score".into() }, credit.score, format!("{:.0}", credit.score))
+                    }
+                    _ => (
+                        if zh { "违约概率".into() } else { "Probability of default".into() },
+                        credit.probability,
+                        format!("{:.1}%", credit.probability * 100.0),
+                    ),
                 };
                 let fail = |why: String| exclude(format!("{label}: {why}"));
                 if value.is_nan() {
@@ -381,37 +430,53 @@ impl Catalog {
                 let pct = r.result.as_deref() == Some("probability");
                 let fmt = |v: f64| if pct { format!("{:.1}%", v * 100.0) } else { format!("{v}") };
                 if let Some(lo) = r.min.filter(|&lo| value < lo) {
-                    ineligible.push(fail(if zh { format!("{shown} 低于最低要求 {}", fmt(lo)) } else { format!("{shown} is below the minimum {}", fmt(lo)) }));
+                    ineligible.push(fail(if zh {
+                        format!("{shown} 低于最低要求 {}", fmt(lo))
+                    } else {
+                        format!("{shown} is below the minimum {}", fmt(lo))
+                    }));
                     continue 'products;
                 }
                 if let Some(hi) = r.max.filter(|&hi| value > hi) {
-                    ineligible.push(fail(if zh { format!("{shown} 高于上限 {}", fmt(hi)) } else { format!("{shown} is above the maximum {}", fmt(hi)) }));
+                    ineligible.push(fail(if zh {
+                        format!("{shown} 高于上限 {}", fmt(hi))
+                    } else {
+                        format!("{shown} is above the maximum {}", fmt(hi))
+                    }));
                     continue 'products;
                 }
                 if r.result.as_deref() == Some("score") {
                     margin = r.min.map_or(0.0, |lo| value - lo);
                 }
-                reasons.push(if zh { format!("{label}：{shown} 符合要求") } else { format!("{label}: {shown} meets the requirement") });
+                reasons.push(if zh {
+                    format!("{label}：{shown} 符合要求")
+                } else {
+                    format!("{label}: {shown} meets the requirement")
+                });
             }
             if let (Some(class), Some(c)) = (p.risk_class, client) {
-                reasons.push(if zh { format!("风险等级 {class} 不高于您的风险等级 {c}") } else { format!("risk class {class} is within your risk class {c}") });
+                reasons.push(if zh {
+                    format!("风险等级 {class} 不高于您的风险等级 {c}")
+                } else {
+                    format!("risk class {class} is within your risk class {c}")
+                });
             }
             let learned = match propensities.score(&p.id, raw)? {
                 Some(v) => {
-                    reasons.push(if zh { format!("模型估计的意向：{:.0}%", v * 100.0) } else { format!("estimated interest: {:.0}%", v * 100.0) });
+                    reasons.push(if zh {
+                        format!("模型估计的意向：{:.0}%", v * 100.0)
+                    } else {
+                        format!("estimated interest: {:.0}%", v * 100.0)
+                    });
                     Some(v)
                 }
                 None => p.propensity,
             };
             let rank_score = learned.unwrap_or(p.priority + margin / 1000.0);
-            eligible.push((learned.is_some(), Recommendation {
-                id: p.id.clone(),
-                kind: p.kind,
-                name,
-                summary: p.summary.get(lang).to_string(),
-                rank_score,
-                reasons,
-            }));
+            eligible.push((
+                learned.is_some(),
+                Recommendation { id: p.id.clone(), kind: p.kind, name, summary: p.summary.get(lang).to_string(), rank_score, reasons },
+            ));
         }
         // Products with a learned propensity rank first (by it); then the fallback.
         eligible.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.rank_score.total_cmp(&a.1.rank_score)).then(a.1.id.cmp(&b.1.id)));
@@ -433,7 +498,9 @@ mod tests {
         let mut y = col("y", ColumnType::Binary, Role::Label);
         y.categories = cats(&["0", "1"]);
         y.positive = Some("1".into());
-        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![age, home, y], crosses: vec![] }.check().unwrap()
+        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![age, home, y], crosses: vec![] }
+            .check()
+            .unwrap()
     }
 
     fn report(score: f64, probability: f64) -> Assessment {
@@ -451,7 +518,9 @@ mod tests {
     fn rules_hold_at_their_limits_and_fail_just_past_them() {
         let c = catalog(&format!(r#"{{"products": [{{"id": "loan", "kind": "personal_loan", {NAME},
             "rules": [{{"field": "age", "min": 18, "max": 70}}, {{"result": "probability", "max": 0.2}}, {{"field": "home", "in": ["own"]}}]}}]}}"#)).unwrap();
-        let run = |age: f32, home: f32, p: f64| c.recommend(&spec(), &[age, home], &report(600.0, p), None, &Propensities::default(), "en").unwrap();
+        let run = |age: f32, home: f32, p: f64| {
+            c.recommend(&spec(), &[age, home], &report(600.0, p), None, &Propensities::default(), "en").unwrap()
+        };
         assert_eq!(run(18.0, 0.0, 0.2).eligible.len(), 1, "exactly at the limits");
         assert_eq!(run(70.0, 0.0, 0.1).eligible.len(), 1);
         // (The test spec has no display names: labels are the field names.)
@@ -480,11 +549,14 @@ mod tests {
 
     #[test]
     fn propensity_ranks_first_then_priority_then_score_margin() {
-        let c = catalog(&format!(r#"{{"products": [
+        let c = catalog(&format!(
+            r#"{{"products": [
             {{"id": "a", "kind": "credit_card", {NAME}, "priority": 1, "rules": [{{"result": "score", "min": 500}}]}},
             {{"id": "b", "kind": "credit_card", {NAME}, "priority": 1, "rules": [{{"result": "score", "min": 550}}]}},
             {{"id": "c", "kind": "savings_account", {NAME}, "priority": 2}},
-            {{"id": "d", "kind": "term_deposit", {NAME}, "propensity": 0.3}}]}}"#)).unwrap();
+            {{"id": "d", "kind": "term_deposit", {NAME}, "propensity": 0.3}}]}}"#
+        ))
+        .unwrap();
         let r = c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), None, &Propensities::default(), "en").unwrap();
         let ids: Vec<&str> = r.eligible.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["d", "c", "a", "b"]);
@@ -498,15 +570,21 @@ mod tests {
             .contains("product `x`: rule 1: `income` is not a field of the model"));
         assert!(e(format!(r#"{{"products": [{{"id": "x", "kind": "mortgage", {NAME}, "rules": [{{"field": "age", "in": ["1"]}}]}}]}}"#))
             .contains("rule 1: `in` needs a categorical field"));
-        assert!(e(format!(r#"{{"products": [{{"id": "x", "kind": "mortgage", {NAME}, "rules": [{{"result": "score", "min": 9, "max": 1}}]}}]}}"#))
-            .contains("rule 1: min 9 > max 1"));
+        assert!(e(format!(
+            r#"{{"products": [{{"id": "x", "kind": "mortgage", {NAME}, "rules": [{{"result": "score", "min": 9, "max": 1}}]}}]}}"#
+        ))
+        .contains("rule 1: min 9 > max 1"));
         assert!(e(format!(r#"{{"products": [{{"id": "f", "kind": "investment_fund", {NAME}}}]}}"#)).contains("needs `risk_class`"));
-        assert!(e(format!(r#"{{"products": [{{"id": "f", "kind": "savings_account", {NAME}}}, {{"id": "f", "kind": "savings_account", {NAME}}}]}}"#))
-            .contains("product `f`: listed twice"));
+        assert!(e(format!(
+            r#"{{"products": [{{"id": "f", "kind": "savings_account", {NAME}}}, {{"id": "f", "kind": "savings_account", {NAME}}}]}}"#
+        ))
+        .contains("product `f`: listed twice"));
         assert!(e(r#"{"products": [{"id": "n", "kind": "savings_account", "name": {"en": "N", "zh-CN": ""}}]}"#.into()).contains("`zh-CN`"));
         assert!(e(r#"{"products": []}"#.into()).contains("needs 1..="));
-        assert!(e(format!(r#"{{"products": [{{"id": "t", "kind": "term_deposit", {NAME}, "propensity": 0.1, "propensity_model": "t/manifest.json"}}]}}"#))
-            .contains("not both"));
+        assert!(e(format!(
+            r#"{{"products": [{{"id": "t", "kind": "term_deposit", {NAME}, "propensity": 0.1, "propensity_model": "t/manifest.json"}}]}}"#
+        ))
+        .contains("not both"));
         assert!(e(format!(r#"{{"products": [{{"id": "t", "kind": "term_deposit", {NAME}, "propensity_model": "../x/manifest.json"}}]}}"#))
             .contains("beside or below the catalog"));
     }

@@ -87,13 +87,8 @@ impl TractRuntime {
     pub fn load(graph: &[u8], n_inputs: usize) -> Result<Self> {
         use tract_onnx::prelude::*;
         let rt = |e: TractError| Error::Runtime(format!("{e:#}"));
-        let plan = tract_onnx::onnx()
-            .model_for_read(&mut &graph[..])
-            .map_err(rt)?
-            .into_optimized()
-            .map_err(rt)?
-            .into_runnable()
-            .map_err(rt)?;
+        let plan =
+            tract_onnx::onnx().model_for_read(&mut &graph[..]).map_err(rt)?.into_optimized().map_err(rt)?.into_runnable().map_err(rt)?;
         Ok(Self { plan, n_inputs })
     }
 }

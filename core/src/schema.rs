@@ -31,7 +31,11 @@ impl Text {
     /// The text in `lang`, then English, then `fallback`.
     pub fn get_or<'a>(&'a self, lang: &str, fallback: &'a str) -> &'a str {
         let t = self.get(lang);
-        if t.is_empty() { fallback } else { t }
+        if t.is_empty() {
+            fallback
+        } else {
+            t
+        }
     }
 }
 
@@ -417,7 +421,11 @@ impl ColumnSpec {
     /// The display name in `lang`, or the field name when the spec gives none.
     pub fn label(&self, lang: &str) -> &str {
         let l = self.display.get(lang);
-        if l.is_empty() { &self.name } else { l }
+        if l.is_empty() {
+            &self.name
+        } else {
+            l
+        }
     }
     /// Whether the column is categorical or binary.
     pub fn is_categorical(&self) -> bool {
@@ -540,7 +548,9 @@ pub(crate) mod tests {
         let kept = p.keep_features(&["colour".into()]).unwrap().check().unwrap();
         assert_eq!(kept.features().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["colour"]);
         assert!(kept.crosses().is_empty() && !kept.params().columns[0].actionable);
-        for (names, needle) in [(vec![], "at least one"), (vec!["y".to_string()], "`y` is not a feature"), (vec!["size".to_string()], "`size`")] {
+        for (names, needle) in
+            [(vec![], "at least one"), (vec!["y".to_string()], "`y` is not a feature"), (vec!["size".to_string()], "`size`")]
+        {
             let e = p.keep_features(&names).unwrap_err().to_string();
             assert!(e.contains(needle), "{e}");
         }

@@ -29,7 +29,11 @@ impl Scaling {
             && self.base_odds > 0.0
             && self.pdo > 0.0
             && self.min < self.max;
-        if ok { Ok(()) } else { Err(Error::Bundle(format!("scaling {self:?} is not usable"))) }
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Bundle(format!("scaling {self:?} is not usable")))
+        }
     }
     /// Points per unit of log-odds.
     pub fn factor(&self) -> f64 {

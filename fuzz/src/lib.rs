@@ -130,9 +130,22 @@ pub fn catalog(data: &[u8]) {
     let n = ADVISOR.bundle().spec().n_features();
     let raw: Vec<f32> = (0..n).map(|i| if i % 5 == 0 { f32::NAN } else { 1.0 }).collect();
     let Ok(raw) = ADVISOR.read(ADVISOR.bundle().spec().features().zip(&raw).map(|(c, &v)| {
-        (c.name.as_str(), if v.is_nan() { Value::Null } else if c.is_categorical() { Value::Text(c.categories[0].value.clone()) } else { Value::Number(c.min.unwrap_or(1.0).max(1.0)) })
-    })) else { return };
-    for answers in [None, Some(advisor_core::recommend::Answers { objective: 2, horizon: 3, risk_tolerance: 2, capacity_for_loss: 2, knowledge: 1 })] {
+        (
+            c.name.as_str(),
+            if v.is_nan() {
+                Value::Null
+            } else if c.is_categorical() {
+                Value::Text(c.categories[0].value.clone())
+            } else {
+                Value::Number(c.min.unwrap_or(1.0).max(1.0))
+            },
+        )
+    })) else {
+        return;
+    };
+    for answers in
+        [None, Some(advisor_core::recommend::Answers { objective: 2, horizon: 3, risk_tolerance: 2, capacity_for_loss: 2, knowledge: 1 })]
+    {
         let none = advisor_core::recommend::Propensities::default();
         let r = ADVISOR.recommend(&catalog, &raw, answers.as_ref(), &none, "en").expect("a checked catalog recommends");
         assert_eq!(r.eligible.len() + r.ineligible.len(), catalog.products().len(), "every product is either eligible or excluded");

@@ -12,10 +12,24 @@ use advisor_tests::repo;
 
 /// The browser tests' applicant: band E, declined, with a moderate questionnaire.
 const APPLICANT: &[(&str, &str)] = &[
-    ("checking_status", "A11"), ("duration", "48"), ("credit_history", "A32"), ("purpose", "A43"), ("credit_amount", "6000"),
-    ("savings_status", "A61"), ("employment", "A72"), ("installment_commitment", "4"), ("other_parties", "A101"),
-    ("residence_since", "2"), ("property_magnitude", "A124"), ("age", "23"), ("other_payment_plans", "A143"),
-    ("housing", "A151"), ("existing_credits", "1"), ("job", "A173"), ("num_dependents", "1"), ("own_telephone", "A191"),
+    ("checking_status", "A11"),
+    ("duration", "48"),
+    ("credit_history", "A32"),
+    ("purpose", "A43"),
+    ("credit_amount", "6000"),
+    ("savings_status", "A61"),
+    ("employment", "A72"),
+    ("installment_commitment", "4"),
+    ("other_parties", "A101"),
+    ("residence_since", "2"),
+    ("property_magnitude", "A124"),
+    ("age", "23"),
+    ("other_payment_plans", "A143"),
+    ("housing", "A151"),
+    ("existing_credits", "1"),
+    ("job", "A173"),
+    ("num_dependents", "1"),
+    ("own_telephone", "A191"),
 ];
 
 /// The assistant with the example catalog and FAQ, and a context for `lang` (with or without
@@ -30,9 +44,7 @@ fn setup(lang: &str, with_result: bool) -> (Assistant, Context) {
     assistant.set_faq(FaqParams::parse(&std::fs::read(repo().join("web/faqs/german_credit.json")).unwrap()).unwrap());
     let mut ctx = Context { lang: lang.into(), schema: Some((&adv.schema(lang)).into()), ..Context::default() };
     if with_result {
-        let raw = adv
-            .read(APPLICANT.iter().map(|&(k, v)| (k, v.parse::<f64>().map_or(Value::Text(v.into()), Value::Number))))
-            .unwrap();
+        let raw = adv.read(APPLICANT.iter().map(|&(k, v)| (k, v.parse::<f64>().map_or(Value::Text(v.into()), Value::Number)))).unwrap();
         let answers = Answers { objective: 2, horizon: 2, risk_tolerance: 2, capacity_for_loss: 1, knowledge: 1 };
         ctx.report = Some((&adv.report(&raw, lang).unwrap()).into());
         ctx.what_if = Some((&adv.what_if(&raw, lang).unwrap()).into());
@@ -50,7 +62,8 @@ fn top1_accuracy_on_the_dev_set_is_at_least_90_percent_in_each_language() {
     let dev: serde_json::Value = serde_json::from_slice(&std::fs::read(repo().join("tests/fixtures/assist/devset.json")).unwrap()).unwrap();
     for lang in ["en", "zh-CN"] {
         let (assistant, ctx) = setup(lang, true);
-        let items: Vec<&Vec<serde_json::Value>> = dev["items"].as_array().unwrap().iter().map(|i| i.as_array().unwrap()).filter(|i| i[0] == lang).collect();
+        let items: Vec<&Vec<serde_json::Value>> =
+            dev["items"].as_array().unwrap().iter().map(|i| i.as_array().unwrap()).filter(|i| i[0] == lang).collect();
         let mut misses = vec![];
         for item in &items {
             let q = item[1].as_str().unwrap();
@@ -61,7 +74,13 @@ fn top1_accuracy_on_the_dev_set_is_at_least_90_percent_in_each_language() {
                 && (want_product.is_none() || a.product.as_deref() == want_product)
                 && (want_faq.is_none() || a.faq.as_deref() == want_faq);
             if !ok {
-                misses.push(format!("{q:?}: want {} {want_product:?} {want_faq:?}, got {} {:?} {:?}", item[2], id(a.intent), a.product, a.faq));
+                misses.push(format!(
+                    "{q:?}: want {} {want_product:?} {want_faq:?}, got {} {:?} {:?}",
+                    item[2],
+                    id(a.intent),
+                    a.product,
+                    a.faq
+                ));
             }
         }
         let accuracy = 1.0 - misses.len() as f64 / items.len() as f64;
@@ -92,7 +111,8 @@ fn answers_quote_the_applicants_own_figures_and_never_invent_one() {
 fn hostile_questions_get_an_answer_never_a_panic() {
     let (assistant, ctx) = setup("en", true);
     let long = "why ".repeat(25_000);
-    for q in ["", "   ", "\u{0}\u{1b}[31m", long.as_str(), "<script>alert(1)</script>", "😀😀😀", "مرحبا 你好 hello", "\u{202e}why"] {
+    for q in ["", "   ", "\u{0}\u{1b}[31m", long.as_str(), "<script>alert(1)</script>", "😀😀😀", "مرحبا 你好 hello", "\u{202e}why"]
+    {
         let a = assistant.ask(q, &ctx);
         assert!(!a.answer.is_empty() && (2..=4).contains(&a.suggestions.len()), "{q:?}");
         assert!(!a.answer.contains("<script>"), "answers are the assistant's own text");

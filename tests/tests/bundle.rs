@@ -114,12 +114,19 @@ fn the_written_split_is_the_bundles_own() {
     let [f, v, t] = advisor_train::fit::write_parts(&model, &spec("german_credit"), &data("german_credit"), &out).unwrap();
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(model.join(MANIFEST_FILE)).unwrap()).unwrap();
     let rows = &manifest["training"]["rows"];
-    assert_eq!([f as u64, v as u64, t as u64], [rows["train"].as_u64().unwrap(), rows["validation"].as_u64().unwrap(), rows["test"].as_u64().unwrap()]);
+    assert_eq!(
+        [f as u64, v as u64, t as u64],
+        [rows["train"].as_u64().unwrap(), rows["validation"].as_u64().unwrap(), rows["test"].as_u64().unwrap()]
+    );
     let text = std::fs::read_to_string(&out).unwrap();
-    let parts: Vec<(u64, String)> = text.lines().skip(1).map(|l| {
-        let (line, part) = l.split_once(',').unwrap();
-        (line.parse().unwrap(), part.to_string())
-    }).collect();
+    let parts: Vec<(u64, String)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (line, part) = l.split_once(',').unwrap();
+            (line.parse().unwrap(), part.to_string())
+        })
+        .collect();
     assert_eq!(parts.len(), 1000);
     assert_eq!(parts[0].0, 2, "data starts on line 2, after the header");
     // The test rows reproduce the manifest's test AUC.

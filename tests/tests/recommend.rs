@@ -40,15 +40,16 @@ fn an_attached_propensity_model_ranks_its_product() {
     let mut props = Propensities::default();
     props.attach(&catalog, "deposit", model, credit).unwrap();
 
-    let raw = adv.read(credit.features().map(|c| {
-        let v = if c.is_categorical() {
-            advisor_core::applicant::Value::Text(c.categories[0].value.clone())
-        } else {
-            advisor_core::applicant::Value::Number(c.max.map_or(30.0, |hi| ((c.min.unwrap_or(0.0) + hi.min(120.0)) / 2.0).floor()))
-        };
-        (c.name.as_str(), v)
-    }))
-    .unwrap();
+    let raw = adv
+        .read(credit.features().map(|c| {
+            let v = if c.is_categorical() {
+                advisor_core::applicant::Value::Text(c.categories[0].value.clone())
+            } else {
+                advisor_core::applicant::Value::Number(c.max.map_or(30.0, |hi| ((c.min.unwrap_or(0.0) + hi.min(120.0)) / 2.0).floor()))
+            };
+            (c.name.as_str(), v)
+        }))
+        .unwrap();
     let r = adv.recommend(&catalog, &raw, None, &props, "en").unwrap();
     // The product with a model ranks first (propensity before the fallback), by its prediction.
     assert_eq!(r.eligible[0].id, "deposit");

@@ -11,7 +11,13 @@ fn pairwise_auc(y: &[u8], p: &[f32]) -> f64 {
     for i in (0..y.len()).filter(|&i| y[i] == 1) {
         for j in (0..y.len()).filter(|&j| y[j] == 0) {
             den += 1.0;
-            num += if p[i] > p[j] { 1.0 } else if p[i] == p[j] { 0.5 } else { 0.0 };
+            num += if p[i] > p[j] {
+                1.0
+            } else if p[i] == p[j] {
+                0.5
+            } else {
+                0.0
+            };
         }
     }
     num / den
@@ -41,7 +47,8 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
     assert!((s.test.auc - pairwise_auc(y, p)).abs() < 1e-12, "AUC {} vs {}", s.test.auc, pairwise_auc(y, p));
     assert!((s.test.ks - brute_ks(y, p)).abs() < 1e-12, "KS {} vs {}", s.test.ks, brute_ks(y, p));
     // The same figures as the bundle's own metrics (same split, same model).
-    let bundle = Bundle::load(&std::fs::read(model.join("manifest.json")).unwrap(), &std::fs::read(model.join("model.onnx")).unwrap()).unwrap();
+    let bundle =
+        Bundle::load(&std::fs::read(model.join("manifest.json")).unwrap(), &std::fs::read(model.join("model.onnx")).unwrap()).unwrap();
     let auc = bundle.manifest().metrics["test"]["auc"].as_f64().unwrap();
     assert!((s.test.auc - auc).abs() < 1e-9, "report {} vs manifest {auc}", s.test.auc);
 
@@ -75,7 +82,19 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
     for needle in ["http", " src=", "<link", "url(", "@import", "<script"] {
         assert!(!html.contains(needle), "the report references something outside itself: {needle}");
     }
-    for section in ["Metrics", "ROC", "KS", "Reliability", "Gains and lift", "Score scaling", "Reason codes", "Fairness", "Stability", "Model card", "Calibration"] {
+    for section in [
+        "Metrics",
+        "ROC",
+        "KS",
+        "Reliability",
+        "Gains and lift",
+        "Score scaling",
+        "Reason codes",
+        "Fairness",
+        "Stability",
+        "Model card",
+        "Calibration",
+    ] {
         assert!(html.contains(section), "missing section {section}");
     }
     assert_eq!(html.matches("<svg").count(), 4);
@@ -88,7 +107,14 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
     let png = art.join("report.png");
     let _ = std::fs::remove_file(&png);
     let status = std::process::Command::new("/usr/bin/chromium")
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--hide-scrollbars", "--window-size=1300,5200"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--hide-scrollbars",
+            "--window-size=1300,5200",
+        ])
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", out.display()))
         .stderr(std::process::Stdio::null())

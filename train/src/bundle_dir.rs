@@ -15,8 +15,8 @@ pub fn load(dir: &Path) -> Result<Bundle> {
 pub fn load_with(dir: &Path, loader: impl FnOnce(&[u8], &[u8]) -> advisor_core::Result<Bundle>) -> Result<Bundle> {
     let manifest_path = dir.join(MANIFEST_FILE);
     let manifest = std::fs::read(&manifest_path).map_err(Error::io(&manifest_path))?;
-    let (m, _) = advisor_core::bundle::Manifest::parse(&manifest)
-        .map_err(|e| Error::File { path: manifest_path.clone(), msg: e.to_string() })?;
+    let (m, _) =
+        advisor_core::bundle::Manifest::parse(&manifest).map_err(|e| Error::File { path: manifest_path.clone(), msg: e.to_string() })?;
     if m.graph.file.contains(['/', '\\']) || m.graph.file.starts_with('.') {
         return Err(Error::File { path: manifest_path, msg: format!("graph file {:?} must be a plain file name", m.graph.file) });
     }
@@ -28,7 +28,8 @@ pub fn load_with(dir: &Path, loader: impl FnOnce(&[u8], &[u8]) -> advisor_core::
 /// Checks, before any work, that a bundle can be written to `dir`: it is a directory (or does
 /// not exist yet, under a directory) and a file can be created in it. Nothing is left behind.
 pub fn check_writable(dir: &Path) -> Result<()> {
-    let not_dir = |p: &Path| Error::File { path: p.into(), msg: "exists and is not a directory; --out needs a directory for the bundle".into() };
+    let not_dir =
+        |p: &Path| Error::File { path: p.into(), msg: "exists and is not a directory; --out needs a directory for the bundle".into() };
     let mut existing = dir;
     while !existing.as_os_str().is_empty() && !existing.exists() {
         existing = existing.parent().unwrap_or(Path::new(""));

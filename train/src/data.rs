@@ -111,7 +111,9 @@ fn data_err(path: &Path, line: u64, column: Option<&str>, msg: String) -> Error 
 fn csv_err(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let msg = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("{len} field{} where the header has {expected_len}", if *len == 1 { "" } else { "s" }),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} field{} where the header has {expected_len}", if *len == 1 { "" } else { "s" })
+        }
         csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 (field {}, byte {})", err.field() + 1, err.valid_up_to()),
         csv::ErrorKind::Io(io) => format!("could not read: {io}"),
         _ => e.to_string(),
@@ -140,7 +142,12 @@ impl<R: Read> Rows<R> {
             .map(|h| h.trim_start_matches('\u{feff}').trim_end_matches('\r').to_string())
             .collect();
         if header.iter().any(|h| h.contains('\r')) {
-            return Err(data_err(path, 1, None, "lines end with a lone '\\r' (old Mac line endings); convert the file to '\\n' or '\\r\\n'".into()));
+            return Err(data_err(
+                path,
+                1,
+                None,
+                "lines end with a lone '\\r' (old Mac line endings); convert the file to '\\n' or '\\r\\n'".into(),
+            ));
         }
         if header.iter().all(|h| h.trim().is_empty()) {
             return Err(data_err(path, 1, None, "the file is empty".into()));

@@ -2,9 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use advisor_core::calibrate::Platt;
-use advisor_core::stability::Baseline;
 use advisor_core::bundle::{Bundle, DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
+use advisor_core::calibrate::Platt;
 use advisor_core::explain::Reason;
 use advisor_core::graph;
 use advisor_core::matrix::Matrix;
@@ -15,6 +14,7 @@ use advisor_core::preprocess::PreprocessParams;
 use advisor_core::runtime::{Runtime, TractRuntime};
 use advisor_core::schema::{Spec, Text};
 use advisor_core::score::{Band, Cutoffs, Scaling};
+use advisor_core::stability::Baseline;
 use serde::Serialize;
 
 use crate::data::{self, Dataset, MissingLabel};
@@ -211,11 +211,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         eprintln!("dropped {} rows with a missing label", ds.dropped_missing_label);
     }
     check_labels(&ds)?;
-    for (name, share) in [
-        ("--test-size", opts.test_size),
-        ("--validation-size", opts.validation_size),
-        ("--threshold", opts.threshold),
-    ] {
+    for (name, share) in [("--test-size", opts.test_size), ("--validation-size", opts.validation_size), ("--threshold", opts.threshold)] {
         if !(share > 0.0 && share < 1.0) {
             return Err(Error::Usage(format!("{name} {share} is not in (0, 1)")));
         }
@@ -264,10 +260,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
                 bar.set_message(format!("loss {:.4}  val AUC {:.4}", s.loss, s.val_auc));
                 bar.finish();
                 if !opts.progress {
-                    eprintln!(
-                        "{tag}epoch {:>3}  loss {:.4}  val AUC {:.4}  {:.0} rows/s",
-                        s.epoch, s.loss, s.val_auc, s.rows_per_second
-                    );
+                    eprintln!("{tag}epoch {:>3}  loss {:.4}  val AUC {:.4}  {:.0} rows/s", s.epoch, s.loss, s.val_auc, s.rows_per_second);
                 }
             }
         })?;
@@ -334,11 +327,8 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     // Approve below the base rate, decline at the threshold, refer between (empty when the
     // threshold is below the base rate).
     let refer_min_score = opts.scaling.score(opts.threshold);
-    let cutoffs = Cutoffs {
-        bands: bands(&mut train_scores),
-        approve_min_score: opts.scaling.score(base_rate).max(refer_min_score),
-        refer_min_score,
-    };
+    let cutoffs =
+        Cutoffs { bands: bands(&mut train_scores), approve_min_score: opts.scaling.score(base_rate).max(refer_min_score), refer_min_score };
     let metrics = metrics_value(&report, opts.threshold);
     let record = TrainingRecord {
         preprocess: &opts.preprocess,
@@ -353,7 +343,12 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         calibrate: opts.calibrate,
         members: opts.members,
         member_best_epochs: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
-        rows: Rows { train: fit_idx.len(), validation: val_idx.len(), test: test_idx.len(), dropped_missing_label: ds.dropped_missing_label },
+        rows: Rows {
+            train: fit_idx.len(),
+            validation: val_idx.len(),
+            test: test_idx.len(),
+            dropped_missing_label: ds.dropped_missing_label,
+        },
     };
     let manifest = Manifest {
         format: FORMAT,
@@ -405,7 +400,10 @@ pub fn bundle_split(bundle: &Bundle, model: &Path, spec_path: &Path, data: &Path
     let (Some(seed), Some(test_size), Some(validation_size)) =
         (t["split_seed"].as_u64(), t["test_size"].as_f64(), t["validation_size"].as_f64())
     else {
-        return Err(Error::File { path: model.into(), msg: "the manifest records no split (training.split_seed, test_size, validation_size)".into() });
+        return Err(Error::File {
+            path: model.into(),
+            msg: "the manifest records no split (training.split_seed, test_size, validation_size)".into(),
+        });
     };
     let parts = split::protocol(&ds.labels, test_size, validation_size, seed);
     Ok((spec, ds, parts))
@@ -503,15 +501,22 @@ fn for_chunks<R: std::io::Read>(
     }
 }
 
+/// A row's probability and reasons.
+type Explained = (f64, Vec<Reason>);
+
 /// Reasons for a chunk of rows, its parts explained on every core at once (each row's
 /// reasons depend on that row only, so the output is the same whatever the threads).
-fn explain_parallel(x: &advisor_core::explain::Explainer, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<(f64, Vec<Reason>)>> {
+fn explain_parallel(x: &advisor_core::explain::Explainer, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<Explained>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let per = raw.rows().div_ceil(threads).max(1);
-    let parts: Vec<Matrix> = (0..raw.rows()).step_by(per).map(|s| raw.select(&(s..(s + per).min(raw.rows())).collect::<Vec<_>>())).collect();
-    let results: Vec<advisor_core::Result<Vec<(f64, Vec<Reason>)>>> = std::thread::scope(|scope| {
+    let parts: Vec<Matrix> =
+        (0..raw.rows()).step_by(per).map(|s| raw.select(&(s..(s + per).min(raw.rows())).collect::<Vec<_>>())).collect();
+    let results: Vec<advisor_core::Result<Vec<Explained>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts.iter().map(|part| scope.spawn(move || x.explain_rows(bundle, part, lang))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(advisor_core::Error::Runtime("a scoring thread panicked".into())))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(advisor_core::Error::Runtime("a scoring thread panicked".into()))))
+            .collect()
     });
     let mut out = Vec::with_capacity(raw.rows());
     for r in results {
@@ -608,4 +613,3 @@ pub fn table(rows: &[(&str, &Metrics)]) -> String {
     }
     s
 }
-

@@ -184,9 +184,9 @@ fn run(cli: Cli) -> Result<()> {
             let pos_weight = if balance_classes {
                 1.0
             } else {
-                a.pos_weight.parse().map_err(|_| {
-                    advisor_train::Error::Usage(format!("--pos-weight {:?} is not a number or `balanced`", a.pos_weight))
-                })?
+                a.pos_weight
+                    .parse()
+                    .map_err(|_| advisor_train::Error::Usage(format!("--pos-weight {:?} is not a number or `balanced`", a.pos_weight)))?
             };
             let mut opts = FitOptions::new(a.spec, a.data, a.out.clone());
             opts.train = TrainParams {

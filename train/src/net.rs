@@ -361,13 +361,7 @@ pub fn train(
         // On logits: probabilities saturate in f32 (to 1 above a logit of about 16.6) and
         // would tie rows the network ranks apart.
         let val_auc = metrics::auc(y_val, &logits(&current, x_val));
-        let stats = EpochStats {
-            epoch,
-            loss: loss_sum / x.rows() as f64,
-            val_auc,
-            seconds,
-            rows_per_second: x.rows() as f64 / seconds,
-        };
+        let stats = EpochStats { epoch, loss: loss_sum / x.rows() as f64, val_auc, seconds, rows_per_second: x.rows() as f64 / seconds };
         if !stats.loss.is_finite() {
             return Err(Error::Usage(format!("training diverged at epoch {epoch} (loss {}); lower --lr", stats.loss)));
         }

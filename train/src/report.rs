@@ -10,8 +10,8 @@ use advisor_core::score::Decision;
 use plotters::prelude::*;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::bundle_dir;
+use crate::error::{Error, Result};
 
 /// The figures the report shows that tests check against independent computations.
 #[derive(Debug, Clone, Serialize)]
@@ -37,7 +37,11 @@ fn esc(s: &str) -> String {
 }
 
 fn f4(v: f64) -> String {
-    if v.is_finite() { format!("{v:.4}") } else { "–".into() }
+    if v.is_finite() {
+        format!("{v:.4}")
+    } else {
+        "–".into()
+    }
 }
 
 /// One line of a chart: name, points, colour.
@@ -71,7 +75,6 @@ pub fn line_chart(title: &str, x_label: &str, y_label: &str, x: (f64, f64), y: (
     svg
 }
 
-
 /// Writes the report for the bundle in `model` over `data` (read with `spec`) to `out`.
 pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<Summary> {
     let adv = Advisor::new(bundle_dir::load(model)?)?;
@@ -80,7 +83,8 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
     let (spec, ds, parts) = crate::fit::bundle_split(bundle, model, spec_path, data)?;
     let threshold = m.training.get("threshold").and_then(|v| v.as_f64()).unwrap_or(0.5);
     let probs = bundle.predict(&ds.raw)?;
-    let pick = |idx: &[usize]| -> (Vec<f32>, Vec<u8>) { (idx.iter().map(|&i| probs[i]).collect(), idx.iter().map(|&i| ds.labels[i]).collect()) };
+    let pick =
+        |idx: &[usize]| -> (Vec<f32>, Vec<u8>) { (idx.iter().map(|&i| probs[i]).collect(), idx.iter().map(|&i| ds.labels[i]).collect()) };
     let (p_fit, y_fit) = pick(&parts.fit);
     let (p_val, y_val) = pick(&parts.validation);
     let (p_test, y_test) = pick(&parts.test);
@@ -120,7 +124,11 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
         let mut groups: Vec<(String, Vec<usize>)> = vec![];
         for (k, &i) in parts.test.iter().enumerate() {
             let v = values[i];
-            let g = if v.is_nan() { "not given".to_string() } else { col.categories.get(v as usize).map_or(v.to_string(), |c| c.value.clone()) };
+            let g = if v.is_nan() {
+                "not given".to_string()
+            } else {
+                col.categories.get(v as usize).map_or(v.to_string(), |c| c.value.clone())
+            };
             match groups.iter_mut().find(|(n, _)| *n == g) {
                 Some((_, ks)) => ks.push(k),
                 None => groups.push((g, vec![k])),
@@ -164,10 +172,24 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
     let (y, p) = (&s.test_labels, &s.test_probabilities);
     let mut h = String::new();
     let w = |h: &mut String, text: String| h.push_str(&text);
-    w(&mut h, format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Model report — {}</title><style>{}</style></head><body>",
-        esc(bundle.spec().name()), CSS));
-    w(&mut h, format!("<h1>Model report: {}</h1><p class=\"muted\">{} · graph sha256 {} · produced by {}</p>",
-        esc(bundle.spec().name()), esc(&bundle.spec().params().description), esc(&m.graph.sha256), esc(&m.producer)));
+    w(
+        &mut h,
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Model report — {}</title><style>{}</style></head><body>",
+            esc(bundle.spec().name()),
+            CSS
+        ),
+    );
+    w(
+        &mut h,
+        format!(
+            "<h1>Model report: {}</h1><p class=\"muted\">{} · graph sha256 {} · produced by {}</p>",
+            esc(bundle.spec().name()),
+            esc(&bundle.spec().params().description),
+            esc(&m.graph.sha256),
+            esc(&m.producer)
+        ),
+    );
 
     // Metrics.
     w(&mut h, "<h2>Metrics</h2><table><tr><th>part</th><th>rows</th><th>positives</th><th>AUC</th><th>KS</th><th>Gini</th><th>Brier</th><th>log loss</th><th>accuracy</th><th>ECE</th></tr>".into());
@@ -194,21 +216,69 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
     let dist = score_histograms(y, &s.test_scores, lo, hi);
     let dmax = dist.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).fold(0.01f64, f64::max);
     w(&mut h, "<h2>Curves (test part)</h2><div class=\"grid\">".into());
-    w(&mut h, inline(line_chart(&format!("ROC (AUC {})", f4(s.test.auc)), "false positive rate", "true positive rate", (0.0, 1.0), (0.0, 1.0),
-        &[("model", roc, BLUE), ("chance", vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150))])));
-    w(&mut h, inline(line_chart(&format!("KS (max gap {})", f4(s.test.ks)), "score", "cumulative share", (lo, hi), (0.0, 1.0),
-        &[("bad (positive)", ks_curve.0, RED), ("good", ks_curve.1, GREEN)])));
-    w(&mut h, inline(line_chart("Score distribution by class", "score", "share of class per 10 points", (lo, hi), (0.0, dmax * 1.1),
-        &[("bad (positive)", dist[0].1.clone(), RED), ("good", dist[1].1.clone(), GREEN)])));
-    w(&mut h, inline(line_chart(&format!("Reliability (ECE {})", f4(s.test.ece)), "mean predicted probability", "observed rate", (0.0, top), (0.0, top),
-        &[("model", rel_pts, BLUE), ("perfect", vec![(0.0, 0.0), (top, top)], RGBColor(150, 150, 150))])));
+    w(
+        &mut h,
+        inline(line_chart(
+            &format!("ROC (AUC {})", f4(s.test.auc)),
+            "false positive rate",
+            "true positive rate",
+            (0.0, 1.0),
+            (0.0, 1.0),
+            &[("model", roc, BLUE), ("chance", vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150))],
+        )),
+    );
+    w(
+        &mut h,
+        inline(line_chart(
+            &format!("KS (max gap {})", f4(s.test.ks)),
+            "score",
+            "cumulative share",
+            (lo, hi),
+            (0.0, 1.0),
+            &[("bad (positive)", ks_curve.0, RED), ("good", ks_curve.1, GREEN)],
+        )),
+    );
+    w(
+        &mut h,
+        inline(line_chart(
+            "Score distribution by class",
+            "score",
+            "share of class per 10 points",
+            (lo, hi),
+            (0.0, dmax * 1.1),
+            &[("bad (positive)", dist[0].1.clone(), RED), ("good", dist[1].1.clone(), GREEN)],
+        )),
+    );
+    w(
+        &mut h,
+        inline(line_chart(
+            &format!("Reliability (ECE {})", f4(s.test.ece)),
+            "mean predicted probability",
+            "observed rate",
+            (0.0, top),
+            (0.0, top),
+            &[("model", rel_pts, BLUE), ("perfect", vec![(0.0, 0.0), (top, top)], RGBColor(150, 150, 150))],
+        )),
+    );
     w(&mut h, "</div>".into());
 
     // Gains.
     w(&mut h, "<h2>Gains and lift by score decile (test part, riskiest first)</h2><table><tr><th>decile</th><th>rows</th><th>scores</th><th>positives</th><th>positive rate</th><th>cumulative share of positives</th><th>lift</th></tr>".into());
     for g in gains(y, &s.test_scores) {
-        w(&mut h, format!("<tr><td>{}</td><td>{}</td><td>{:.0}–{:.0}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            g.decile, g.rows, g.min_score, g.max_score, g.positives, f4(g.rate), f4(g.cumulative_capture), f4(g.lift)));
+        w(
+            &mut h,
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{:.0}–{:.0}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                g.decile,
+                g.rows,
+                g.min_score,
+                g.max_score,
+                g.positives,
+                f4(g.rate),
+                f4(g.cumulative_capture),
+                f4(g.lift)
+            ),
+        );
     }
     w(&mut h, "</table>".into());
 
@@ -223,9 +293,23 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
     }
     w(&mut h, "</table><table><tr><th>band</th><th>meaning</th><th>from score</th></tr>".into());
     for b in &m.cutoffs.bands {
-        w(&mut h, format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&b.name), esc(&b.display.en), if b.min_score > m.scaling.min { format!("{:.0}", b.min_score) } else { "below".into() }));
+        w(
+            &mut h,
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&b.name),
+                esc(&b.display.en),
+                if b.min_score > m.scaling.min { format!("{:.0}", b.min_score) } else { "below".into() }
+            ),
+        );
     }
-    w(&mut h, format!("</table><p>Decision: approve from score {:.1}, refer from {:.1}, decline below.</p>", m.cutoffs.approve_min_score, m.cutoffs.refer_min_score));
+    w(
+        &mut h,
+        format!(
+            "</table><p>Decision: approve from score {:.1}, refer from {:.1}, decline below.</p>",
+            m.cutoffs.approve_min_score, m.cutoffs.refer_min_score
+        ),
+    );
 
     // Reasons.
     w(&mut h, "<h2>Reason codes (test part)</h2><table><tr><th>field</th><th>given as a reason</th><th>as the principal reason</th><th>share of applicants</th></tr>".into());
@@ -268,23 +352,44 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
                 let to = b.edges.get(i).map_or("and above".into(), |e| format!("to {e:.1}"));
                 w(&mut h, format!("<tr><td>{from} {to}</td><td>{:.4}</td></tr>", share));
             }
-            w(&mut h, format!("</table><p>PSI of the test part: {} ({}).</p>", f4(s.psi_test.unwrap_or(f64::NAN)), advisor_core::stability::psi_band(s.psi_test.unwrap_or(0.0))));
+            w(
+                &mut h,
+                format!(
+                    "</table><p>PSI of the test part: {} ({}).</p>",
+                    f4(s.psi_test.unwrap_or(f64::NAN)),
+                    advisor_core::stability::psi_band(s.psi_test.unwrap_or(0.0))
+                ),
+            );
         }
         None => w(&mut h, "<p>This bundle has no stability baseline.</p>".into()),
     }
 
     // Model card.
     let file = data.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    w(&mut h, format!("<h2>Model card</h2><dl><dt>Data</dt><dd>{} — {} rows, sha256 {} (the bundle was trained on {}, sha256 {}{})</dd>",
-        esc(&file), data_rows, esc(data_sha), esc(&m.data.file), esc(&m.data.sha256), if m.data.sha256 == data_sha { ", the same file" } else { "; this report uses other data" }));
-    let crosses: Vec<String> = m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
+    w(
+        &mut h,
+        format!(
+            "<h2>Model card</h2><dl><dt>Data</dt><dd>{} — {} rows, sha256 {} (the bundle was trained on {}, sha256 {}{})</dd>",
+            esc(&file),
+            data_rows,
+            esc(data_sha),
+            esc(&m.data.file),
+            esc(&m.data.sha256),
+            if m.data.sha256 == data_sha { ", the same file" } else { "; this report uses other data" }
+        ),
+    );
+    let crosses: Vec<String> =
+        m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
     let members = m.training["members"].as_u64().unwrap_or(1);
     w(&mut h, format!("<dt>Model</dt><dd>Dense network{} on the preprocessed inputs ({} encoding{}), probability of the positive class (the label's <code>{}</code>).</dd>",
         if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() },
         esc(&format!("{:?}", m.preprocessing.encoding).to_lowercase()),
         if crosses.is_empty() { String::new() } else { esc(&format!("; crosses: {}", crosses.join(", "))) },
         esc(bundle.spec().label().positive.as_deref().unwrap_or(""))));
-    w(&mut h, format!("<dt>Training settings</dt><dd><pre>{}</pre></dd>", esc(&serde_json::to_string_pretty(&m.training).unwrap_or_default())));
+    w(
+        &mut h,
+        format!("<dt>Training settings</dt><dd><pre>{}</pre></dd>", esc(&serde_json::to_string_pretty(&m.training).unwrap_or_default())),
+    );
     w(&mut h, "<dt>Intended use</dt><dd>Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices.</dd>".into());
     w(&mut h, "<dt>Limitations</dt><dd>Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes.</dd></dl>".into());
     w(&mut h, "</body></html>".into());
@@ -304,7 +409,11 @@ fn ks_points(y: &[u8], scores: &[f64]) -> (Curve, Curve) {
     let (mut cp, mut cn) = (0.0, 0.0);
     let (mut bad, mut good) = (vec![], vec![]);
     for &i in &idx {
-        if y[i] == 1 { cp += 1.0 } else { cn += 1.0 }
+        if y[i] == 1 {
+            cp += 1.0
+        } else {
+            cn += 1.0
+        }
         bad.push((scores[i], cp / pos));
         good.push((scores[i], cn / neg));
     }

@@ -206,10 +206,8 @@ impl Advisor {
             Ok(fields) => self.core.problems(fields.iter().map(|(k, v)| (k.as_str(), v.clone()))),
             Err(e) => vec![e],
         };
-        let list: Vec<serde_json::Value> = problems
-            .iter()
-            .map(|e| serde_json::json!({"code": e.code(), "field": e.field(), "message": e.to_string()}))
-            .collect();
+        let list: Vec<serde_json::Value> =
+            problems.iter().map(|e| serde_json::json!({"code": e.code(), "field": e.field(), "message": e.to_string()})).collect();
         to_js(&list)
     }
 
@@ -255,10 +253,8 @@ impl Advisor {
         let catalog = self.catalog.as_ref().ok_or_else(|| input_error("no catalog: call setCatalog first"))?;
         let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
         let answers = read_answers(&answers).map_err(|e| js_error(&e, None))?;
-        let r = self
-            .core
-            .recommend(catalog, &raw, answers.as_ref(), &self.propensities, &lang_or_en(lang))
-            .map_err(|e| js_error(&e, None))?;
+        let r =
+            self.core.recommend(catalog, &raw, answers.as_ref(), &self.propensities, &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
         to_js(&r)
     }
 
@@ -317,9 +313,9 @@ impl Model {
         let runtime: Box<dyn Runtime> = match advisor_core::dense::DenseRuntime::load(graph, n_inputs, None) {
             Ok((rt, _)) => Box::new(rt),
             #[cfg(feature = "tract")]
-            Err(Error::Unsupported(_)) => Box::new(
-                advisor_core::runtime::TractRuntime::load(graph, n_inputs).map_err(|e| js_error(&e, None))?,
-            ),
+            Err(Error::Unsupported(_)) => {
+                Box::new(advisor_core::runtime::TractRuntime::load(graph, n_inputs).map_err(|e| js_error(&e, None))?)
+            }
             Err(e) => return Err(js_error(&e, None)),
         };
         Ok(Model { runtime })

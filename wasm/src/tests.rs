@@ -145,7 +145,14 @@ fn each_bad_input_has_its_own_error() {
         assert_eq!(c2, code, "{what} via whatIf");
         let (c3, f3, _) = parts(adv.score_batch(Array::of2(&good(), &input).into()).map(|_| ()).unwrap_err());
         assert_eq!(c3, code, "{what} via scoreBatch");
-        assert_eq!(f3, Some(match field { Some(f) => format!("[1].{f}"), None => "[1]".into() }), "{what} via scoreBatch");
+        assert_eq!(
+            f3,
+            Some(match field {
+                Some(f) => format!("[1].{f}"),
+                None => "[1]".into(),
+            }),
+            "{what} via scoreBatch"
+        );
     }
     // Still works afterwards: nothing trapped.
     assert!(adv.score(good(), None).is_ok());

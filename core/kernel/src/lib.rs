@@ -147,7 +147,11 @@ impl PackedDense {
                     }
                 }
                 if self.relu {
-                    acc.iter_mut().for_each(|v| if *v < 0.0 { *v = 0.0 });
+                    acc.iter_mut().for_each(|v| {
+                        if *v < 0.0 {
+                            *v = 0.0
+                        }
+                    });
                 }
                 y[r * self.n + p * LANES..r * self.n + (p + 1) * LANES].copy_from_slice(&acc);
             }
@@ -262,7 +266,11 @@ mod tests {
         (0..outputs)
             .map(|j| {
                 let v = (0..*inputs).fold(bias[j], |acc, k| acc + x[k] * weight[k * outputs + j]);
-                if relu { v.max(0.0) } else { v }
+                if relu {
+                    v.max(0.0)
+                } else {
+                    v
+                }
             })
             .collect()
     }
@@ -305,7 +313,8 @@ mod tests {
         let (i, w, b) = layer(20, 9, 7);
         let p = PackedDense::new(i, &w, &b, true, 24).unwrap();
         let rows = 6;
-        let x: Vec<f32> = (0..rows * 24).map(|j| if j % 3 == 0 || j % 24 >= 20 { 0.0 } else { ((j * 31) % 13) as f32 / 4.0 - 1.5 }).collect();
+        let x: Vec<f32> =
+            (0..rows * 24).map(|j| if j % 3 == 0 || j % 24 >= 20 { 0.0 } else { ((j * 31) % 13) as f32 / 4.0 - 1.5 }).collect();
         let (mut dense, mut sparse) = (vec![f32::NAN; rows * p.outputs()], vec![f32::NAN; rows * p.outputs()]);
         assert!(p.forward(&x, rows, &mut dense));
         assert!(p.forward_sparse(&x, rows, &mut sparse, &mut Vec::new()));

@@ -53,7 +53,11 @@ fn reasons(ctx: &Context, lang: &str) -> String {
 
 fn change_lines<'a>(changes: &'a [ChangeView], lang: &'a str) -> impl Iterator<Item = String> + 'a {
     changes.iter().map(move |c| {
-        fill(&s::CHANGE_LINE, lang, &[("label", c.label.clone()), ("from", c.from.clone()), ("to", c.to.clone()), ("score", points(c.score))])
+        fill(
+            &s::CHANGE_LINE,
+            lang,
+            &[("label", c.label.clone()), ("from", c.from.clone()), ("to", c.to.clone()), ("score", points(c.score))],
+        )
     })
 }
 
@@ -121,11 +125,15 @@ fn products(ctx: &Context, lang: &str) -> String {
     if recs.eligible.is_empty() {
         return s::PRODUCTS_NONE.get(lang).into();
     }
-    std::iter::once(s::PRODUCTS_INTRO.get(lang).to_string()).chain(recs.eligible.iter().map(|p| p.name.clone())).collect::<Vec<_>>().join("\n")
+    std::iter::once(s::PRODUCTS_INTRO.get(lang).to_string())
+        .chain(recs.eligible.iter().map(|p| p.name.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn which_product(ctx: &Context, lang: &str) -> String {
-    let names: Vec<String> = ctx.recommendations.iter().flat_map(|r| r.eligible.iter().chain(&r.ineligible)).map(|p| p.name.clone()).collect();
+    let names: Vec<String> =
+        ctx.recommendations.iter().flat_map(|r| r.eligible.iter().chain(&r.ineligible)).map(|p| p.name.clone()).collect();
     if names.is_empty() {
         return s::NO_CATALOG.get(lang).into();
     }
@@ -146,7 +154,12 @@ fn rule_text(rule: &Rule, schema: Option<&SchemaView>, lang: &str) -> String {
     let num = |v: f64| if pct { format!("{}%", (v * 100.0).round()) } else { crate::error::short_number(v) };
     let mut parts = vec![];
     match (rule.min, rule.max) {
-        (Some(a), Some(b)) => parts.push(format!("{label} {} {} {}", if zh { "在" } else { "from" }, num(a), if zh { format!("至 {}", num(b)) } else { format!("to {}", num(b)) })),
+        (Some(a), Some(b)) => parts.push(format!(
+            "{label} {} {} {}",
+            if zh { "在" } else { "from" },
+            num(a),
+            if zh { format!("至 {}", num(b)) } else { format!("to {}", num(b)) }
+        )),
         (Some(a), None) => parts.push(format!("{label} {} {}", if zh { "不低于" } else { "at least" }, num(a))),
         (None, Some(b)) => parts.push(format!("{label} {} {}", if zh { "不高于" } else { "at most" }, num(b))),
         (None, None) => {}
@@ -165,7 +178,11 @@ fn about_product(p: &Product, ctx: &Context, lang: &str) -> String {
     let name = p.name.get_or(lang, &p.id).to_string();
     let mut out = vec![fill(&s::PRODUCT_ABOUT, lang, &[("name", name), ("summary", p.summary.get(lang).to_string())])];
     let rules: Vec<String> = p.rules.iter().map(|r| rule_text(r, ctx.schema.as_ref(), lang)).filter(|r| !r.is_empty()).collect();
-    out.push(if rules.is_empty() { s::PRODUCT_NO_RULES.get(lang).into() } else { fill(&s::PRODUCT_RULES, lang, &[("rules", rules.join(s::LIST_SEP.get(lang)))]) });
+    out.push(if rules.is_empty() {
+        s::PRODUCT_NO_RULES.get(lang).into()
+    } else {
+        fill(&s::PRODUCT_RULES, lang, &[("rules", rules.join(s::LIST_SEP.get(lang)))])
+    });
     if let Some(recs) = &ctx.recommendations {
         if let Some(x) = recs.ineligible.iter().find(|x| x.id == p.id) {
             out.push(fill(&s::PRODUCT_INELIGIBLE, lang, &[("reason", x.reason.clone())]));

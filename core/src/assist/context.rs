@@ -127,7 +127,8 @@ impl From<&Report> for ReportView {
 
 impl From<&WhatIf> for WhatIfView {
     fn from(w: &WhatIf) -> Self {
-        let change = |c: &crate::whatif::Change| ChangeView { label: c.label.clone(), from: c.from.clone(), to: c.to.clone(), score: c.score };
+        let change =
+            |c: &crate::whatif::Change| ChangeView { label: c.label.clone(), from: c.from.clone(), to: c.to.clone(), score: c.score };
         WhatIfView {
             target: w.target.clone(),
             target_score: w.target_score,
@@ -141,7 +142,11 @@ impl From<&Recommendations> for RecommendationsView {
     fn from(r: &Recommendations) -> Self {
         RecommendationsView {
             eligible: r.eligible.iter().map(|p| ProductRef { id: p.id.clone(), name: p.name.clone(), reason: String::new() }).collect(),
-            ineligible: r.ineligible.iter().map(|p| ProductRef { id: p.id.clone(), name: p.name.clone(), reason: p.reason.clone() }).collect(),
+            ineligible: r
+                .ineligible
+                .iter()
+                .map(|p| ProductRef { id: p.id.clone(), name: p.name.clone(), reason: p.reason.clone() })
+                .collect(),
         }
     }
 }

@@ -89,7 +89,8 @@ impl FaqParams {
         let mut ids = std::collections::HashSet::new();
         for (i, e) in self.entries.iter().enumerate() {
             let err = |m: String| Error::Spec(format!("faq: entry {} (`{}`): {m}", i + 1, e.id.chars().take(64).collect::<String>()));
-            if e.id.trim().is_empty() || e.id.chars().count() > 64 || !e.id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+            if e.id.trim().is_empty() || e.id.chars().count() > 64 || !e.id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            {
                 return Err(err("the id must be 1–64 letters, digits, '-', '_' or '.'".into()));
             }
             if !ids.insert(e.id.as_str()) {
@@ -114,7 +115,9 @@ impl FaqParams {
         for (id, names) in &self.synonyms {
             let all = names.en.iter().chain(&names.zh_cn);
             if names.en.len() + names.zh_cn.len() > MAX_QUESTIONS || all.clone().any(|s| s.chars().count() > 100 || s.trim().is_empty()) {
-                return Err(Error::Spec(format!("faq: synonyms of `{id}`: at most {MAX_QUESTIONS} non-empty names of up to 100 characters")));
+                return Err(Error::Spec(format!(
+                    "faq: synonyms of `{id}`: at most {MAX_QUESTIONS} non-empty names of up to 100 characters"
+                )));
             }
         }
         Ok(Faq { params: self })

@@ -82,7 +82,8 @@ fn weights(features: &[Feature]) -> HashMap<String, f32> {
 impl<L: Copy + PartialEq> Index<L> {
     /// An index of `(label, features)` examples.
     pub fn new(examples: impl IntoIterator<Item = (L, Vec<Feature>)>) -> Self {
-        let raw: Vec<(L, HashMap<String, f32>)> = examples.into_iter().map(|(l, f)| (l, weights(&f))).filter(|(_, t)| !t.is_empty()).collect();
+        let raw: Vec<(L, HashMap<String, f32>)> =
+            examples.into_iter().map(|(l, f)| (l, weights(&f))).filter(|(_, t)| !t.is_empty()).collect();
         let mut df: HashMap<String, usize> = HashMap::new();
         for (_, terms) in &raw {
             for t in terms.keys() {

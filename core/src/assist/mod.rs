@@ -94,9 +94,12 @@ impl Assistant {
     fn reindex(&mut self) {
         // Each comma-separated phrase of an example is an example of its own.
         let intents = intents::EXAMPLES.iter().flat_map(|&(i, t)| t.split([',', '，']).map(move |p| (Label::Intent(i), text::features(p))));
-        let faq = self.faq.entries().iter().enumerate().flat_map(|(k, e)| {
-            e.questions.en.iter().chain(&e.questions.zh_cn).map(move |q| (Label::Faq(k), text::features(q)))
-        });
+        let faq = self
+            .faq
+            .entries()
+            .iter()
+            .enumerate()
+            .flat_map(|(k, e)| e.questions.en.iter().chain(&e.questions.zh_cn).map(move |q| (Label::Faq(k), text::features(q))));
         self.index = Index::new(intents.chain(faq).collect::<Vec<_>>());
         self.names = ProductNames::new(&self.products, &self.faq);
     }

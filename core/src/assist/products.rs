@@ -97,7 +97,8 @@ impl ProductNames {
     /// kind-name match, partial own-name matches breaking ties (then an excluded product, then
     /// catalog order).
     pub fn find(&self, question: &str, recs: Option<&RecommendationsView>) -> Option<Found> {
-        let features = super::index::correct(&text::features(question), &self.words, |k| self.words.binary_search_by(|w| w.as_str().cmp(k)).is_ok());
+        let features =
+            super::index::correct(&text::features(question), &self.words, |k| self.words.binary_search_by(|w| w.as_str().cmp(k)).is_ok());
         let query: HashMap<&str, f32> = features.iter().map(|f| (f.key.as_str(), f.weight)).collect();
         let ineligible = |id: &str| recs.is_some_and(|r| r.ineligible.iter().any(|p| p.id == id));
         let top = |names: &[Name]| names.iter().map(|n| n.score(&query)).fold(0.0, f32::max);
@@ -114,6 +115,7 @@ impl ProductNames {
             }
             found.map(|(_, f)| f)
         };
-        pick(&|&(_, own, _)| (own >= NAMED).then_some(own), true).or_else(|| pick(&|&(_, own, kind)| (kind >= NAMED).then_some(kind + own), false))
+        pick(&|&(_, own, _)| (own >= NAMED).then_some(own), true)
+            .or_else(|| pick(&|&(_, own, kind)| (kind >= NAMED).then_some(kind + own), false))
     }
 }

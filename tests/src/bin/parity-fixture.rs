@@ -63,7 +63,8 @@ fn crossed() -> Value {
     let (spec, test) = test_rows(&bundle, "bank_marketing");
     let cross = &bundle.manifest().preprocessing.crosses[0];
     let [month, day] = cross.inputs;
-    let unseen = (0..12).flat_map(|m| (1..=31).map(move |d| [m as f32, d as f32])).find(|p| !cross.kept.contains(p)).expect("a pair not kept");
+    let unseen =
+        (0..12).flat_map(|m| (1..=31).map(move |d| [m as f32, d as f32])).find(|p| !cross.kept.contains(p)).expect("a pair not kept");
     let mut values = test.select(&(0..test.rows()).step_by(30).collect::<Vec<_>>()).into_vec();
     let cols = test.cols();
     for row in values.chunks_exact_mut(cols).step_by(3) {
