@@ -57,9 +57,12 @@ fn id(v: Intent) -> String {
     v.id().to_string()
 }
 
-#[test]
-fn top1_accuracy_on_the_dev_set_is_at_least_90_percent_in_each_language() {
-    let dev: serde_json::Value = serde_json::from_slice(&std::fs::read(repo().join("tests/fixtures/assist/devset.json")).unwrap()).unwrap();
+/// Top-1 accuracy of each language on a question set (`tests/fixtures/assist/NAME.json`),
+/// printing the misses.
+fn accuracy(name: &str) -> Vec<(String, f64)> {
+    let dev: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo().join(format!("tests/fixtures/assist/{name}.json"))).unwrap()).unwrap();
+    let mut out = vec![];
     for lang in ["en", "zh-CN"] {
         let (assistant, ctx) = setup(lang, true);
         let items: Vec<&Vec<serde_json::Value>> =
@@ -84,8 +87,24 @@ fn top1_accuracy_on_the_dev_set_is_at_least_90_percent_in_each_language() {
             }
         }
         let accuracy = 1.0 - misses.len() as f64 / items.len() as f64;
-        eprintln!("assistant dev set, {lang}: top-1 {accuracy:.3} on {} questions; misses:\n  {}", items.len(), misses.join("\n  "));
-        assert!(accuracy >= 0.9, "{lang}: top-1 accuracy {accuracy:.3}");
+        eprintln!("assistant {name}, {lang}: top-1 {accuracy:.3} on {} questions; misses:\n  {}", items.len(), misses.join("\n  "));
+        out.push((lang.to_string(), accuracy));
+    }
+    out
+}
+
+#[test]
+fn top1_accuracy_on_the_dev_set_is_at_least_90_percent_in_each_language() {
+    for (lang, a) in accuracy("devset") {
+        assert!(a >= 0.9, "{lang}: top-1 accuracy {a:.3}");
+    }
+}
+
+/// Wordings written after the word lists were frozen: a floor, not a target to tune to.
+#[test]
+fn held_out_wordings_are_mostly_understood() {
+    for (lang, a) in accuracy("heldout") {
+        assert!(a >= 0.7, "{lang}: top-1 accuracy {a:.3} on held-out wordings");
     }
 }
 
