@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
-/// The workspace root.
+/// The workspace root: from cargo's run-time `CARGO_MANIFEST_DIR` (the checkout being tested),
+/// else the one this crate was compiled in. (Clones that share one target dir may share this
+/// crate's build, and with it a compiled-in path to another checkout.)
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from).join("..")
 }
 
 /// `../shared/data` beside the repo (override with `ADVISOR_SHARED`).
