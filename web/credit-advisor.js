@@ -201,12 +201,7 @@ export class CreditAdvisor extends HTMLElement {
     const loading = (this.#loading = load(url, { integrity: this.getAttribute('integrity') || undefined }));
     // The catalog downloads while the model loads.
     const catalogUrl = this.getAttribute('catalog');
-    const catalog = catalogUrl
-      ? fetch(new URL(catalogUrl, document.baseURI)).then(async (res) => {
-        if (!res.ok) throw Object.assign(new Error(`catalog: HTTP ${res.status}`), { code: 'FETCH_FAILED', field: 'catalog' });
-        return new Uint8Array(await res.arrayBuffer());
-      })
-      : null;
+    const catalog = this.#fetchAttribute('catalog');
     // Propensity models the catalog attaches to products, downloaded from beside it as soon as
     // the catalog is in (while the model may still be loading).
     const propensity = catalog?.then((bytes) => {
@@ -239,7 +234,7 @@ export class CreditAdvisor extends HTMLElement {
       this.#render();
       performance.mark?.('advisor-interactive');
       this.dispatchEvent(new CustomEvent('advisor-ready', { bubbles: true, composed: true, detail: advisor.info() }));
-      this.#prepareAssistant(advisor, catalog);
+      this.#prepareAssistant(advisor);
     } catch (e) {
       if (this.#loading === loading) this.#fail(e);
     } finally {
@@ -247,22 +242,25 @@ export class CreditAdvisor extends HTMLElement {
     }
   }
 
-  /** Loads the assistant in the background once the form is up: its panel, its module, the
-   * catalog and the FAQ. The first score never waits for it; a failure is reported and the
+  /** The bytes at the URL an attribute (`catalog`, `faq`) names, or null without one. */
+  #fetchAttribute(name) {
+    const url = this.getAttribute(name);
+    if (!url) return null;
+    return fetch(new URL(url, document.baseURI)).then(async (res) => {
+      if (!res.ok) throw Object.assign(new Error(`${name}: HTTP ${res.status}`), { code: 'FETCH_FAILED', field: name });
+      return new Uint8Array(await res.arrayBuffer());
+    });
+  }
+
+  /** Loads the assistant in the background once the form is up: its panel, its module and
+   * the FAQ (the catalog is already in). The first score never waits for it; a failure is reported and the
    * result simply has no assistant. */
-  #prepareAssistant(advisor, catalog) {
+  #prepareAssistant(advisor) {
     this.#chat = [];
     if (this.getAttribute('assistant') === 'off') return (this.#assistant = null);
-    const faqUrl = this.getAttribute('faq');
-    const faq = faqUrl
-      ? fetch(new URL(faqUrl, document.baseURI)).then((res) => {
-        if (!res.ok) throw Object.assign(new Error(`faq: HTTP ${res.status}`), { code: 'FETCH_FAILED', field: 'faq' });
-        return res.arrayBuffer();
-      })
-      : null;
     const state = { panel: null, ready: null };
-    state.ready = Promise.all([import('./assistant-panel.js'), catalog, faq])
-      .then(async ([panel, , faqBytes]) => {
+    state.ready = Promise.all([import('./assistant-panel.js'), this.#fetchAttribute('faq')])
+      .then(async ([panel, faqBytes]) => {
         await advisor.loadAssistant();
         if (faqBytes) await advisor.setFaq(faqBytes);
         state.panel = panel;

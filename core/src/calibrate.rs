@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::metrics;
-use crate::network::{Activation, Mlp};
+use crate::network::{sigmoid, Activation, Mlp};
 
 /// `p = sigmoid(scale · logit + shift)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -17,6 +17,15 @@ pub struct Platt {
 
 /// Newton iterations at most (each with its line search); the fit usually ends in under 10.
 const MAX_ITERATIONS: usize = 100;
+
+/// Each held-out row as `(logit, target)`, with Platt's smoothed targets: `(n₊ + 1)/(n₊ + 2)`
+/// for positives, `1/(n₋ + 2)` for negatives.
+fn smoothed_targets(logits: &[f32], labels: &[u8]) -> Vec<(f64, f64)> {
+    let pos = labels.iter().filter(|&&y| y == 1).count() as f64;
+    let neg = labels.len() as f64 - pos;
+    let (t1, t0) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
+    logits.iter().zip(labels).map(|(&z, &y)| (z as f64, if y == 1 { t1 } else { t0 })).collect()
+}
 
 /// The log loss of `sigmoid(a·z + b)` against the targets, computed without overflow.
 fn platt_loss(rows: &[(f64, f64)], (a, b): (f64, f64)) -> f64 {
@@ -70,8 +79,7 @@ impl Platt {
         if logits.iter().all(|&z| z == logits[0]) {
             return Err(Error::Data(format!("the network gives every held-out row the same logit ({}): nothing to calibrate", logits[0])));
         }
-        let (t1, t0) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
-        let rows: Vec<(f64, f64)> = logits.iter().zip(labels).map(|(&z, &y)| (z as f64, if y == 1 { t1 } else { t0 })).collect();
+        let rows = smoothed_targets(logits, labels);
         // Start from the smoothed base rate (a = 0): every step from there lowers the loss.
         let mut ab = (0.0f64, ((pos + 1.0) / (neg + 1.0)).ln());
         let mut loss = platt_loss(&rows, ab);
@@ -114,8 +122,7 @@ impl Platt {
 
     /// The calibrated probability of a logit, in `f32` as the folded graph computes it.
     pub fn probability(&self, logit: f32) -> f32 {
-        let f = self.scale as f32 * logit + self.shift as f32;
-        1.0 / (1.0 + (-f).exp())
+        sigmoid(self.scale as f32 * logit + self.shift as f32)
     }
 
     /// Checks that calibrated probabilities rank `labels` as the raw `logits` do (AUC equal
@@ -215,14 +222,7 @@ mod tests {
     }
 
     fn loss_at(logits: &[f32], labels: &[u8], ab: (f64, f64)) -> f64 {
-        let pos = labels.iter().filter(|&&y| y == 1).count() as f64;
-        let neg = labels.len() as f64 - pos;
-        let rows: Vec<(f64, f64)> = logits
-            .iter()
-            .zip(labels)
-            .map(|(&z, &y)| (z as f64, if y == 1 { (pos + 1.0) / (pos + 2.0) } else { 1.0 / (neg + 2.0) }))
-            .collect();
-        platt_loss(&rows, ab)
+        platt_loss(&smoothed_targets(logits, labels), ab)
     }
 
     fn noisy_logits(raw: &[(f32, f64)], spread: f32, grid: f32, extremes: usize) -> (Vec<f32>, Vec<u8>) {

@@ -95,13 +95,17 @@ impl DenseRuntime {
         }
     }
 
+    /// `h += x · (row c of the first layer's weights)`.
+    fn add_first_row(&self, h: &mut [f32], c: usize, x: f32) {
+        let n = self.first.outputs;
+        h[..n].iter_mut().zip(&self.first.weight[c * n..(c + 1) * n]).for_each(|(a, w)| *a += x * w);
+    }
+
     /// The first layer's pre-activation of an encoded row, from its non-zero inputs.
     fn first_layer(&self, enc: &[f32], h: &mut [f32]) {
-        let n = self.first.outputs;
-        h[..n].copy_from_slice(&self.first.bias);
+        h[..self.first.outputs].copy_from_slice(&self.first.bias);
         for (c, &x) in enc.iter().enumerate().filter(|(_, x)| **x != 0.0) {
-            let w = &self.first.weight[c * n..(c + 1) * n];
-            h[..n].iter_mut().zip(w).for_each(|(a, b)| *a += x * b);
+            self.add_first_row(h, c, x);
         }
     }
 
@@ -157,10 +161,8 @@ impl Runtime for DenseRuntime {
                 self.encode(&row, &mut enc);
                 let h = &mut hidden[slot * n0..(slot + 1) * n0];
                 h.copy_from_slice(&h_base);
-                let n = self.first.outputs;
                 for (c, (&x, &b)) in enc.iter().zip(&base).enumerate().filter(|(_, (x, b))| x != b) {
-                    let w = &self.first.weight[c * n..(c + 1) * n];
-                    h[..n].iter_mut().zip(w).for_each(|(a, wj)| *a += (x - b) * wj);
+                    self.add_first_row(h, c, x - b);
                 }
                 if self.first.activation == Activation::Relu {
                     h.iter_mut().for_each(|a| *a = a.max(0.0));

@@ -40,6 +40,9 @@ pub struct Reason {
     pub text: String,
 }
 
+/// An applicant's probability and reasons.
+pub type Explained = (f64, Vec<Reason>);
+
 /// Per-bundle reference values and the candidate values of each feature.
 #[derive(Debug, Clone)]
 pub struct Explainer {
@@ -137,7 +140,7 @@ impl Explainer {
 
     /// The applicant's probability (raw row `raw`) and up to [`MAX_REASONS`] factors that cost
     /// the most points, largest first. The row and its counterfactuals are scored in one batch.
-    pub fn explain(&self, bundle: &Bundle, raw: &[f32], lang: &str) -> Result<(f64, Vec<Reason>)> {
+    pub fn explain(&self, bundle: &Bundle, raw: &[f32], lang: &str) -> Result<Explained> {
         let mut rows = Matrix::with_capacity(1, raw.len());
         rows.push_row(raw);
         let mut one = self.explain_rows(bundle, &rows, lang)?;
@@ -147,7 +150,7 @@ impl Explainer {
     /// [`Explainer::explain`] for many applicants at once: the rows and their counterfactuals
     /// (each one feature at its reference) go through the runtime together
     /// ([`crate::runtime::Runtime::predict_variants`]).
-    pub fn explain_rows(&self, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<(f64, Vec<Reason>)>> {
+    pub fn explain_rows(&self, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<Explained>> {
         let n = self.best.len();
         if raw.cols() != n {
             return Err(crate::Error::Input(format!("a row of {} values where the model takes {n}", raw.cols())));

@@ -111,9 +111,6 @@ fn data_err(path: &Path, line: u64, column: Option<&str>, msg: String) -> Error 
 fn csv_err(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let msg = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("{len} field{} where the header has {expected_len}", if *len == 1 { "" } else { "s" })
-        }
         csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 (field {}, byte {})", err.field() + 1, err.valid_up_to()),
         csv::ErrorKind::Io(io) => format!("could not read: {io}"),
         _ => e.to_string(),

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use advisor_core::bundle::{Bundle, DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
 use advisor_core::calibrate::Platt;
-use advisor_core::explain::Reason;
+use advisor_core::explain::Explained;
 use advisor_core::graph;
 use advisor_core::matrix::Matrix;
 use advisor_core::metrics::Metrics;
@@ -501,9 +501,6 @@ fn for_chunks<R: std::io::Read>(
     }
 }
 
-/// A row's probability and reasons.
-type Explained = (f64, Vec<Reason>);
-
 /// Reasons for a chunk of rows, its parts explained on every core at once (each row's
 /// reasons depend on that row only, so the output is the same whatever the threads).
 fn explain_parallel(x: &advisor_core::explain::Explainer, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<Explained>> {
@@ -555,7 +552,7 @@ pub fn score_stream<R: std::io::Read, W: std::io::Write>(
     let werr = |e: csv::Error| Error::Usage(format!("could not write the scores: {e}"));
     w.write_record(score_header(has_id, opts.reasons)).map_err(werr)?;
     let total = for_chunks(bundle, &mut rows, |chunk, raw| {
-        let scored: Vec<(f64, Vec<Reason>)> = match &explainer {
+        let scored: Vec<Explained> = match &explainer {
             Some(x) => explain_parallel(x, bundle, raw, &opts.lang)?,
             None => bundle.predict(raw)?.into_iter().map(|p| (p as f64, vec![])).collect(),
         };

@@ -4,9 +4,8 @@
 
 use serde::Serialize;
 
-/// What a question asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// What a question asks for; serialised as its [`Intent::id`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
     /// Why this score / why declined / what lowered it.
     Reasons,
@@ -71,6 +70,12 @@ impl Intent {
             Intent::Faq => "faq",
             Intent::None => "none",
         }
+    }
+}
+
+impl Serialize for Intent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
     }
 }
 
