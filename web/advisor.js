@@ -26,7 +26,7 @@ function fail(code, message, field = null) {
 
 // Runs a call into wasm. Errors thrown by the module already carry `code`; a trap (a bug: inputs
 // are checked before anything can panic) leaves the module unusable, so later calls fail fast.
-function call(fn) {
+export function call(fn) {
   if (broken) throw fail('INTERNAL', 'advisor: the module stopped after an internal error; reload the page');
   try {
     return fn();
@@ -39,7 +39,7 @@ function call(fn) {
   }
 }
 
-function bytesOf(v, what) {
+export function bytesOf(v, what) {
   if (v instanceof Uint8Array) return v;
   if (v instanceof ArrayBuffer) return new Uint8Array(v);
   if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
@@ -115,17 +115,11 @@ export async function load(source, options = {}) {
   return new Advisor(raw);
 }
 
-// The assistant's own module, loaded on first use (docs/assistant.md).
-let assistantModule = null;
-const assistantReady = (wasm) => (assistantModule ??= import('./pkg-assist/assist.js').then((m) => m.default(wasm ? { module_or_path: wasm } : undefined).then(() => m)));
-
 /** A verified bundle. Methods are synchronous once loaded (but the assistant's). */
 export class Advisor {
   #raw;
   #catalogText = null;
-  #faqText = null;
   #assistant = null;
-  #schemas = new Map();
   /** @internal use load() */
   constructor(raw) {
     this.#raw = raw;
@@ -163,35 +157,19 @@ export class Advisor {
     const bytes = bytesOf(json, 'catalog');
     call(() => this.#raw.setCatalog(bytes));
     this.#catalogText = new TextDecoder().decode(bytes);
-    if (this.#assistant) call(() => this.#assistant.setCatalog(this.#catalogText));
   }
-  /** See advisor.d.ts: the assistant (loadAssistant, setFaq, ask). */
-  async loadAssistant({ wasm } = {}) {
-    const m = await assistantReady(wasm);
-    if (!this.#assistant) {
-      const a = new m.Assistant();
-      if (this.#catalogText) call(() => a.setCatalog(this.#catalogText));
-      if (this.#faqText) call(() => a.setFaq(this.#faqText));
-      this.#assistant = a;
-    }
-    return this.#assistant;
+  /** See advisor.d.ts: the assistant, in its own modules (assistant.js, pkg-assist/). */
+  loadAssistant(options) {
+    return (this.#assistant ??= import('./assistant.js').then((m) => m.open(this, options)).catch((e) => {
+      this.#assistant = null;
+      throw e;
+    }));
   }
   async setFaq(json) {
-    const text = new TextDecoder().decode(bytesOf(json, 'faq'));
-    const a = await this.loadAssistant();
-    call(() => a.setFaq(text));
-    this.#faqText = text;
+    (await this.loadAssistant()).setFaq(json);
   }
-  async ask(question, { lang = 'en', applicant = null, answers = null } = {}) {
-    const a = await this.loadAssistant();
-    if (!this.#schemas.has(lang)) this.#schemas.set(lang, this.schema(lang));
-    const context = { lang, schema: this.#schemas.get(lang) };
-    if (applicant != null) {
-      context.report = this.score(applicant, { lang });
-      context.whatIf = this.whatIf(applicant, { lang });
-      if (this.#catalogText) context.recommendations = this.recommend(applicant, answers, { lang });
-    }
-    return JSON.parse(call(() => a.ask(String(question ?? ''), JSON.stringify(context))));
+  async ask(question, options) {
+    return (await this.loadAssistant()).ask(question, options, this.#catalogText);
   }
   /**
    * Attaches a propensity model to catalog product `productId` (which declares

@@ -10,6 +10,7 @@ pub mod dense;
 pub mod error;
 pub mod explain;
 pub mod graph;
+pub mod json;
 pub mod matrix;
 pub mod metrics;
 pub mod network;

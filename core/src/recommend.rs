@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use crate::applicant::display_value;
 use crate::bundle::Assessment;
 use crate::error::{Error, Result};
+use crate::json::{FromJson, Json, JsonResult};
 use crate::schema::{Spec, Text};
 
 /// What kind of product an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     CreditCard,
     PersonalLoan,
@@ -25,6 +25,49 @@ pub enum Kind {
     TermDeposit,
     InvestmentFund,
     Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] =
+        [Kind::CreditCard, Kind::PersonalLoan, Kind::Mortgage, Kind::SavingsAccount, Kind::TermDeposit, Kind::InvestmentFund, Kind::Other];
+
+    /// The id catalogs and results use.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::CreditCard => "credit_card",
+            Kind::PersonalLoan => "personal_loan",
+            Kind::Mortgage => "mortgage",
+            Kind::SavingsAccount => "savings_account",
+            Kind::TermDeposit => "term_deposit",
+            Kind::InvestmentFund => "investment_fund",
+            Kind::Other => "other",
+        }
+    }
+
+    fn from_id(id: &str) -> std::result::Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.id() == id)
+            .ok_or_else(|| format!("unknown product kind `{id}`: expected one of {}", Kind::ALL.map(Kind::id).join(", ")))
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Kind::from_id(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl FromJson for Kind {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        Kind::from_id(&String::from_json(v, at)?).map_err(|e| format!("{at}: {e}"))
+    }
 }
 
 /// One eligibility rule: over an applicant field (`field`) or over the credit result

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SpecPlace};
+use crate::json::{self, FromJson, Json, JsonResult};
 
 /// Display texts in the languages the advisor ships. Any of them may be left out: a missing
 /// language falls back to English, and a missing English text to what the caller shows
@@ -17,6 +18,22 @@ pub struct Text {
     pub en: String,
     #[serde(rename = "zh-CN", default)]
     pub zh_cn: String,
+}
+
+/// Reads a JSON object of values by language (`en`, `zh-CN`; each optional, no other key):
+/// for [`Text`] and the FAQ's texts.
+pub fn read_by_lang<T: FromJson + Default>(v: &Json, at: &str) -> JsonResult<(T, T)> {
+    let mut f = json::Fields::of(v, at)?;
+    let both = (f.or_default("en")?, f.or_default("zh-CN")?);
+    f.deny_unknown()?;
+    Ok(both)
+}
+
+impl FromJson for Text {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        let (en, zh_cn) = read_by_lang(v, at)?;
+        Ok(Text { en, zh_cn })
+    }
 }
 
 impl Text {

@@ -159,7 +159,14 @@ pub fn catalog(data: &[u8]) {
 static ASSISTANT: std::sync::LazyLock<advisor_core::assist::Assistant> = std::sync::LazyLock::new(|| {
     let mut a = advisor_core::assist::Assistant::new();
     let catalog = include_bytes!("../../web/catalogs/german_credit.json");
-    a.set_products(advisor_core::recommend::CatalogParams::parse(catalog, ADVISOR.bundle().spec()).expect("catalog").products().to_vec());
+    a.set_products(
+        advisor_core::recommend::CatalogParams::parse(catalog, ADVISOR.bundle().spec())
+            .expect("catalog")
+            .products()
+            .iter()
+            .map(Into::into)
+            .collect(),
+    );
     a.set_faq(advisor_core::assist::FaqParams::parse(include_bytes!("../../web/faqs/german_credit.json")).expect("faq"));
     a
 });
@@ -169,6 +176,9 @@ static ASSISTANT: std::sync::LazyLock<advisor_core::assist::Assistant> = std::sy
 /// only where the intent has one.
 pub fn ask(data: &[u8]) {
     let _ = advisor_core::assist::FaqParams::parse(data);
+    // The assistant's module reads its context and catalog with core's small JSON reader.
+    let _ = advisor_core::json::read::<advisor_core::assist::Context>(data);
+    let _ = advisor_core::json::read::<advisor_core::assist::context::CatalogView>(data);
     let question = String::from_utf8_lossy(data);
     let report = advisor_core::assist::context::ReportView { score: 450.0, decision: "decline".into(), ..Default::default() };
     for (lang, report) in [("en", None), ("zh-CN", Some(report))] {

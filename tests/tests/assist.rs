@@ -6,9 +6,8 @@
 use advisor_core::advisor::Advisor;
 use advisor_core::applicant::Value;
 use advisor_core::assist::{Assistant, Context, FaqParams, Intent};
-use advisor_core::bundle::{GRAPH_FILE, MANIFEST_FILE};
 use advisor_core::recommend::{Answers, CatalogParams, Propensities};
-use advisor_tests::repo;
+use advisor_tests::{repo, shipped};
 
 /// The browser tests' applicant: band E, declined, with a moderate questionnaire.
 const APPLICANT: &[(&str, &str)] = &[
@@ -35,12 +34,12 @@ const APPLICANT: &[(&str, &str)] = &[
 /// The assistant with the example catalog and FAQ, and a context for `lang` (with or without
 /// the applicant's result).
 fn setup(lang: &str, with_result: bool) -> (Assistant, Context) {
-    let dir = repo().join("models/german_credit");
-    let adv = Advisor::load(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), &std::fs::read(dir.join(GRAPH_FILE)).unwrap()).unwrap();
+    let (manifest, graph) = shipped();
+    let adv = Advisor::load(&manifest, &graph).unwrap();
     let catalog_json = std::fs::read(repo().join("web/catalogs/german_credit.json")).unwrap();
     let catalog = CatalogParams::parse(&catalog_json, adv.bundle().spec()).unwrap();
     let mut assistant = Assistant::new();
-    assistant.set_products(catalog.products().to_vec());
+    assistant.set_products(catalog.products().iter().map(Into::into).collect());
     assistant.set_faq(FaqParams::parse(&std::fs::read(repo().join("web/faqs/german_credit.json")).unwrap()).unwrap());
     let mut ctx = Context { lang: lang.into(), schema: Some((&adv.schema(lang)).into()), ..Context::default() };
     if with_result {

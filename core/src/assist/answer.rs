@@ -2,10 +2,11 @@
 //! invented one), and the follow-up questions to offer.
 
 use super::context::{ChangeView, Context, SchemaView};
+use super::context::{ProductView, RuleView};
 use super::faq::Entry;
 use super::intents::Intent;
+use super::number;
 use super::strings::{self as s, T};
-use crate::recommend::{Product, Rule};
 
 /// Fills `{name}` slots of a text.
 fn fill(t: &T, lang: &str, slots: &[(&str, String)]) -> String {
@@ -17,11 +18,11 @@ fn fill(t: &T, lang: &str, slots: &[(&str, String)]) -> String {
 }
 
 fn points(v: f64) -> String {
-    format!("{}", v.round())
+    number::fixed(v, 0)
 }
 
 /// The answer text for `intent`.
-pub fn compose(intent: Intent, ctx: &Context, lang: &str, product: Option<&Product>, entry: Option<&Entry>) -> String {
+pub fn compose(intent: Intent, ctx: &Context, lang: &str, product: Option<&ProductView>, entry: Option<&Entry>) -> String {
     if let Some(e) = entry {
         return e.answer.get(lang).clone();
     }
@@ -47,7 +48,7 @@ fn reasons(ctx: &Context, lang: &str) -> String {
     if r.reasons.is_empty() {
         return fill(&s::NO_REASONS, lang, &slots);
     }
-    let lines = r.reasons.iter().map(|x| fill(&s::REASON_LINE, lang, &[("text", x.text.clone()), ("points", format!("{:.1}", x.points))]));
+    let lines = r.reasons.iter().map(|x| fill(&s::REASON_LINE, lang, &[("text", x.text.clone()), ("points", number::fixed(x.points, 1))]));
     std::iter::once(fill(&s::REASONS_INTRO, lang, &slots)).chain(lines).collect::<Vec<_>>().join("\n")
 }
 
@@ -141,7 +142,7 @@ fn which_product(ctx: &Context, lang: &str) -> String {
 }
 
 /// A rule in words, with the schema's labels where it has them.
-fn rule_text(rule: &Rule, schema: Option<&SchemaView>, lang: &str) -> String {
+fn rule_text(rule: &RuleView, schema: Option<&SchemaView>, lang: &str) -> String {
     let zh = lang == "zh-CN";
     let field = rule.field.as_deref().and_then(|f| schema.and_then(|s| s.fields.iter().find(|x| x.name == f)));
     let label = match (field, rule.result.as_deref()) {
@@ -151,7 +152,7 @@ fn rule_text(rule: &Rule, schema: Option<&SchemaView>, lang: &str) -> String {
         (None, None) => rule.field.clone().unwrap_or_default(),
     };
     let pct = rule.result.as_deref() == Some("probability");
-    let num = |v: f64| if pct { format!("{}%", (v * 100.0).round()) } else { crate::error::short_number(v) };
+    let num = |v: f64| if pct { format!("{}%", number::fixed(v * 100.0, 0)) } else { number::plain(v) };
     let mut parts = vec![];
     match (rule.min, rule.max) {
         (Some(a), Some(b)) => parts.push(format!(
@@ -174,7 +175,7 @@ fn rule_text(rule: &Rule, schema: Option<&SchemaView>, lang: &str) -> String {
     parts.join(if zh { "，" } else { ", " })
 }
 
-fn about_product(p: &Product, ctx: &Context, lang: &str) -> String {
+fn about_product(p: &ProductView, ctx: &Context, lang: &str) -> String {
     let name = p.name.get_or(lang, &p.id).to_string();
     let mut out = vec![fill(&s::PRODUCT_ABOUT, lang, &[("name", name), ("summary", p.summary.get(lang).to_string())])];
     let rules: Vec<String> = p.rules.iter().map(|r| rule_text(r, ctx.schema.as_ref(), lang)).filter(|r| !r.is_empty()).collect();
@@ -193,7 +194,7 @@ fn about_product(p: &Product, ctx: &Context, lang: &str) -> String {
     out.join("\n")
 }
 
-fn not_eligible(p: &Product, ctx: &Context, lang: &str) -> String {
+fn not_eligible(p: &ProductView, ctx: &Context, lang: &str) -> String {
     let name = p.name.get_or(lang, &p.id).to_string();
     let Some(recs) = &ctx.recommendations else { return about_product(p, ctx, lang) + "\n" + s::NO_RESULT.get(lang) };
     match recs.ineligible.iter().find(|x| x.id == p.id) {

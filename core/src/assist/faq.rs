@@ -12,9 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
+use crate::json::{self, FromJson, Json, JsonResult};
 
 /// Most entries an FAQ may have.
 pub const MAX_ENTRIES: usize = 500;
@@ -25,13 +24,17 @@ pub const MAX_QUESTION_CHARS: usize = 500;
 pub const MAX_ANSWER_CHARS: usize = 4000;
 
 /// Texts by language, each language optional.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ByLang<T> {
-    #[serde(default)]
     pub en: T,
-    #[serde(rename = "zh-CN", default)]
     pub zh_cn: T,
+}
+
+impl<T: FromJson + Default> FromJson for ByLang<T> {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        let (en, zh_cn) = crate::schema::read_by_lang(v, at)?;
+        Ok(ByLang { en, zh_cn })
+    }
 }
 
 impl<T> ByLang<T> {
@@ -46,22 +49,37 @@ impl<T> ByLang<T> {
 }
 
 /// One FAQ entry as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub id: String,
     pub questions: ByLang<Vec<String>>,
     pub answer: ByLang<String>,
 }
 
+impl FromJson for Entry {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        let mut f = json::Fields::of(v, at)?;
+        let entry = Entry { id: f.req("id")?, questions: f.req("questions")?, answer: f.req("answer")? };
+        f.deny_unknown()?;
+        Ok(entry)
+    }
+}
+
 /// An FAQ as written; check it with [`FaqParams::check`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaqParams {
     pub entries: Vec<Entry>,
-    /// More names for catalog products, by product id.
-    #[serde(default)]
+    /// More names for catalog products, by product id (optional).
     pub synonyms: BTreeMap<String, ByLang<Vec<String>>>,
+}
+
+impl FromJson for FaqParams {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        let mut f = json::Fields::of(v, at)?;
+        let faq = FaqParams { entries: f.req("entries")?, synonyms: f.or_default("synonyms")? };
+        f.deny_unknown()?;
+        Ok(faq)
+    }
 }
 
 /// A checked FAQ.
@@ -76,8 +94,7 @@ impl FaqParams {
         if json.len() > 4 << 20 {
             return Err(Error::Spec("faq: more than 4 MiB".into()));
         }
-        let p: FaqParams = serde_json::from_slice(json).map_err(|e| Error::Spec(format!("faq: {e}")))?;
-        p.check()
+        json::read::<FaqParams>(json).map_err(|e| Error::Spec(format!("faq: {e}")))?.check()
     }
 
     /// Checks every entry: a unique, short id; at least one question; an answer in both
@@ -155,13 +172,15 @@ mod tests {
             (GOOD.replace("\"zh-CN\": \"可以。\"", "\"zh-CN\": \"\""), "entry 1 (`repay-early`): the answer in zh-CN is missing"),
             (GOOD.replace("repay-early", "repay early"), "the id must be"),
             (GOOD.replace("\"Can I repay my loan early?\"", "").replace("\"可以提前还款吗？\"", ""), "at least one example question"),
-            (GOOD.replace("\"answer\"", "\"answers\""), "unknown field `answers`"),
+            (GOOD.replace("\"answer\"", "\"answers\""), "faq: entries[0]: missing field `answer`"),
+            (GOOD.replace("\"zh-CN\": [", "\"zh\": ["), "faq: entries[0].questions: unknown field `zh`"),
+            (GOOD.replace("\"Yes.\"", "\"Yes.\", \"extra\": 1"), "faq: entries[0].answer: unknown field `extra`"),
             ("[]".to_string(), "faq:"),
         ] {
             let e = FaqParams::parse(bad.as_bytes()).unwrap_err().to_string();
             assert!(e.contains(needle), "{e}");
         }
-        let mut twice: FaqParams = serde_json::from_str(GOOD).unwrap();
+        let mut twice: FaqParams = json::read(GOOD.as_bytes()).unwrap();
         twice.entries.push(twice.entries[0].clone());
         assert!(twice.check().unwrap_err().to_string().contains("entry 2 (`repay-early`): the id is used twice"));
     }

@@ -13,6 +13,7 @@ pub mod context;
 pub mod faq;
 mod index;
 pub mod intents;
+mod number;
 mod products;
 mod strings;
 pub mod text;
@@ -23,7 +24,7 @@ pub use context::Context;
 pub use faq::{Faq, FaqParams};
 pub use intents::Intent;
 
-use crate::recommend::Product;
+use context::ProductView;
 use index::{Hit, Index};
 use products::ProductNames;
 
@@ -61,7 +62,7 @@ const FULL_NAME_FAQ: f32 = 0.7;
 pub struct Assistant {
     index: Index<Label>,
     faq: Faq,
-    products: Vec<Product>,
+    products: Vec<ProductView>,
     names: ProductNames,
 }
 
@@ -86,7 +87,7 @@ impl Assistant {
     }
 
     /// Gives the product catalog's products (as checked by the credit model's catalog).
-    pub fn set_products(&mut self, products: Vec<Product>) {
+    pub fn set_products(&mut self, products: Vec<ProductView>) {
         self.products = products;
         self.reindex();
     }
@@ -125,7 +126,7 @@ impl Assistant {
         }
     }
 
-    fn product(&self, id: Option<&str>) -> Option<&Product> {
+    fn product(&self, id: Option<&str>) -> Option<&ProductView> {
         id.and_then(|id| self.products.iter().find(|p| p.id == id))
     }
 

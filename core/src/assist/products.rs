@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use super::context::ProductView;
 use super::context::RecommendationsView;
 use super::faq::Faq;
 use super::text::{self, Feature};
-use crate::recommend::{Kind, Product};
+use crate::recommend::Kind;
 
 /// Common names of each kind of product, English then Chinese.
 fn kind_names(kind: Kind) -> &'static [&'static str] {
@@ -69,7 +70,7 @@ type Scored = (usize, f32, f32);
 const NAMED: f32 = 0.6;
 
 impl ProductNames {
-    pub fn new(products: &[Product], faq: &Faq) -> Self {
+    pub fn new(products: &[ProductView], faq: &Faq) -> Self {
         let products: Vec<(String, Vec<Name>, Vec<Name>)> = products
             .iter()
             .map(|p| {
@@ -88,7 +89,7 @@ impl ProductNames {
             .flat_map(|(_, own, kind)| own.iter().chain(kind).flat_map(|n| n.features.iter().map(|f| f.key.clone())))
             .filter(|k| super::index::is_word(k))
             .collect();
-        words.sort();
+        words.sort_unstable();
         words.dedup();
         ProductNames { products, words }
     }
