@@ -19,6 +19,8 @@ run() { set +e; "$@" 2>&1 | tee -a "$log"; local s=${PIPESTATUS[0]}; set -e; [ "
 # Habits: one format, no clippy warning (the wasm crates too).
 run cargo fmt --all -- --check
 run cargo clippy --release --workspace --all-targets -q -- -D warnings
+# A report, not a gate: the functions of core/src and train/src longer than 60 lines.
+! command -v node >/dev/null || node scripts/long-functions.mjs --top 0 --over 60
 if $quick; then
   run cargo test --release --workspace --exclude advisor-wasm --exclude advisor-assist-wasm --all-targets
   grep -E '^test result: ' "$log" | awk '{p+=$4; f+=$6} END {print "quick: " p " passed, " f " failed"}'

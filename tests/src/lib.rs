@@ -9,6 +9,13 @@ pub fn repo() -> PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from).join("..")
 }
 
+/// The shipped default bundle (`models/german_credit`): its manifest and graph bytes.
+pub fn shipped() -> (Vec<u8>, Vec<u8>) {
+    let dir = repo().join("models/german_credit");
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(f).display()));
+    (read(advisor_core::bundle::MANIFEST_FILE), read(advisor_core::bundle::GRAPH_FILE))
+}
+
 /// `../shared/data` beside the repo (override with `ADVISOR_SHARED`).
 pub fn shared_data() -> PathBuf {
     std::env::var_os("ADVISOR_SHARED").map(PathBuf::from).unwrap_or_else(|| repo().join("../shared")).join("data")

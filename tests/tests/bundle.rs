@@ -2,7 +2,7 @@
 
 use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
 use advisor_core::Error;
-use advisor_tests::{data, repo, spec};
+use advisor_tests::{data, repo, shipped, spec};
 use advisor_train::fit::{fit, FitOptions};
 
 fn german(out: &std::path::Path) -> FitOptions {
@@ -46,11 +46,6 @@ fn the_shipped_bundles_reproduce_byte_for_byte() {
             assert!(x == y, "models/{name}/{f} is not what the training command produces; rerun scripts/train-default.sh");
         }
     }
-}
-
-fn shipped() -> (Vec<u8>, Vec<u8>) {
-    let dir = repo().join("models/german_credit");
-    (std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), std::fs::read(dir.join(GRAPH_FILE)).unwrap())
 }
 
 #[test]

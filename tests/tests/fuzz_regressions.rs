@@ -4,7 +4,7 @@
 #[path = "../../fuzz/src/lib.rs"]
 mod fuzz;
 
-use advisor_tests::repo;
+use advisor_tests::{repo, shipped};
 
 #[test]
 fn saved_fuzz_inputs_replay_without_panics() {
@@ -20,8 +20,7 @@ fn saved_fuzz_inputs_replay_without_panics() {
         }
     }
     // The shipped bundle and spec through the byte-level targets, too.
-    let manifest = std::fs::read(repo().join("models/german_credit/manifest.json")).unwrap();
-    let graph = std::fs::read(repo().join("models/german_credit/model.onnx")).unwrap();
+    let (manifest, graph) = shipped();
     fuzz::manifest(&manifest);
     fuzz::graph(&graph);
     let mut bundle = (manifest.len() as u32).to_le_bytes().to_vec();

@@ -8,13 +8,8 @@ use advisor_core::onnx::{self, ModelProto};
 use advisor_core::preprocess::{NumericEncoding, PreprocessParams, Preprocessor};
 use advisor_core::score::Scaling;
 use advisor_core::Error;
-use advisor_tests::repo;
+use advisor_tests::shipped;
 use proptest::prelude::*;
-
-fn shipped() -> (Vec<u8>, Vec<u8>) {
-    let dir = repo().join("models/german_credit");
-    (std::fs::read(dir.join("manifest.json")).unwrap(), std::fs::read(dir.join("model.onnx")).unwrap())
-}
 
 /// Re-encodes an altered graph and points the manifest at it (a consistent, hostile bundle).
 fn rehashed(manifest: &[u8], model: &ModelProto) -> (Vec<u8>, Vec<u8>) {

@@ -8,7 +8,7 @@ use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
 use advisor_core::matrix::Matrix;
 use advisor_core::recommend::{CatalogParams, Propensities};
 
-use advisor_tests::{data, repo, spec};
+use advisor_tests::{data, shipped, spec};
 use advisor_train::fit::{fit, FitOptions};
 
 /// Fits a small model on `dataset` keeping only `keep` as features; returns its bundle.
@@ -24,8 +24,8 @@ fn small_model(dataset: &str, keep: &[&str], dir: &std::path::Path) -> Bundle {
 
 #[test]
 fn an_attached_propensity_model_ranks_its_product() {
-    let dir = repo().join("models/german_credit");
-    let adv = Advisor::load(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), &std::fs::read(dir.join(GRAPH_FILE)).unwrap()).unwrap();
+    let (manifest, graph) = shipped();
+    let adv = Advisor::load(&manifest, &graph).unwrap();
     let credit = adv.bundle().spec();
     let catalog = CatalogParams::parse(
         r#"{"products": [

@@ -5,14 +5,9 @@ use advisor_core::bundle::{sha256_hex, Bundle, GRAPH_FILE, MANIFEST_FILE};
 use advisor_core::matrix::Matrix;
 use advisor_core::onnx;
 use advisor_core::schema::Direction;
-use advisor_tests::{data, repo, spec};
+use advisor_tests::{data, shipped, spec};
 use advisor_train::data::{read_csv, read_spec, MissingLabel};
 use advisor_train::fit::{fit, FitOptions};
-
-fn shipped() -> (Vec<u8>, Vec<u8>) {
-    let dir = repo().join("models/german_credit");
-    (std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), std::fs::read(dir.join(GRAPH_FILE)).unwrap())
-}
 
 fn rows(name: &str) -> Matrix {
     read_csv(&data(name), &read_spec(&spec(name)).unwrap(), MissingLabel::Drop).unwrap().raw
