@@ -7,8 +7,9 @@ use sha2::{Digest, Sha256};
 use crate::dense::DenseRuntime;
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
+use crate::metrics::Metrics;
 use crate::onnx;
-use crate::preprocess::Preprocessor;
+use crate::preprocess::{PreprocessParams, Preprocessor};
 use crate::runtime::Runtime;
 use crate::schema::{Spec, SpecParams};
 use crate::score::{Band, Cutoffs, Decision, Scaling};
@@ -43,6 +44,83 @@ pub struct DataInfo {
     pub rows: usize,
 }
 
+/// The evaluation figures `fit` records (the manifest's `metrics`, and `metrics.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricsRecord {
+    pub test: Metrics,
+    pub validation: Metrics,
+    pub train: Metrics,
+    /// The test part before calibration (`null` when the model is not calibrated).
+    pub test_uncalibrated: Option<Metrics>,
+    pub parity: Parity,
+    /// The decline threshold the accuracies use.
+    pub threshold: f64,
+}
+
+/// How closely the trainer's network and the written graph agree.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Parity {
+    /// Largest |burn − tract| probability over the test rows.
+    pub max_abs_diff_burn_vs_tract: f64,
+}
+
+/// The settings that produced the model (the manifest's `training`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRecord {
+    pub preprocess: PreprocessParams,
+    /// The trainer's own network settings, as it wrote them (shown in the report; nothing reads
+    /// them back, and another trainer may write others).
+    pub network: serde_json::Value,
+    pub test_size: f64,
+    pub validation_size: f64,
+    pub threshold: f64,
+    pub split_seed: u64,
+    pub best_epoch: usize,
+    pub epochs_run: usize,
+    pub refit: bool,
+    pub calibrate: bool,
+    pub members: usize,
+    /// Each member's best epoch, when there are several (`best_epoch` is the first's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_best_epochs: Vec<usize>,
+    pub rows: RowsRecord,
+}
+
+/// Rows in each part of the split.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RowsRecord {
+    pub train: usize,
+    pub validation: usize,
+    pub test: usize,
+    pub dropped_missing_label: usize,
+}
+
+/// A record the trainer writes into the manifest, kept as the JSON it was written as and read
+/// with its type on demand ([`Record::read`]). The browser module loads manifests without
+/// compiling the records' types in (typed, they cost it 7 KB gzip; BENCHMARKS.md). Written
+/// through a JSON value, its keys are sorted at every level, as manifests always had them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Record<T> {
+    value: serde_json::Value,
+    #[serde(skip)]
+    kind: std::marker::PhantomData<T>,
+}
+
+impl<T: Serialize + serde::de::DeserializeOwned> Record<T> {
+    pub fn new(record: &T) -> Self {
+        Record { value: serde_json::to_value(record).expect("records serialise"), kind: std::marker::PhantomData }
+    }
+    /// The record, typed; an error names the manifest field and what does not fit.
+    pub fn read(&self, field: &str) -> Result<T> {
+        T::deserialize(&self.value).map_err(|e| Error::Bundle(format!("{MANIFEST_FILE}: {field}: {e}")))
+    }
+    /// The JSON as written, to pass on unread (the browser's `info()`).
+    pub fn json(&self) -> &serde_json::Value {
+        &self.value
+    }
+}
+
 /// Everything about a model except its graph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,10 +134,8 @@ pub struct Manifest {
     pub cutoffs: Cutoffs,
     pub graph: GraphInfo,
     pub data: DataInfo,
-    /// Evaluation figures (`{"test": {...}, "validation": {...}, "train": {...}}`).
-    pub metrics: serde_json::Value,
-    /// The training settings that produced the model.
-    pub training: serde_json::Value,
+    pub metrics: Record<MetricsRecord>,
+    pub training: Record<TrainingRecord>,
     /// The Platt scaling folded into the graph's last layer, if the model was calibrated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration: Option<crate::calibrate::Platt>,
@@ -96,6 +172,15 @@ impl std::fmt::Debug for Bundle {
 }
 
 impl Manifest {
+    /// The evaluation figures, typed.
+    pub fn metrics(&self) -> Result<MetricsRecord> {
+        self.metrics.read("metrics")
+    }
+    /// The training settings, typed.
+    pub fn training(&self) -> Result<TrainingRecord> {
+        self.training.read("training")
+    }
+
     /// Parses and checks a manifest on its own (sizes, spec, preprocessing, scaling, cutoffs).
     pub fn parse(bytes: &[u8]) -> Result<(Manifest, Spec)> {
         if bytes.len() > MAX_MANIFEST_BYTES {

@@ -1,6 +1,6 @@
 //! Training → bundle → tract: parity, reproducibility, the shipped default bundle, tampering.
 
-use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
+use advisor_core::bundle::{Bundle, Manifest, GRAPH_FILE, MANIFEST_FILE};
 use advisor_core::Error;
 use advisor_tests::{data, repo, shipped, spec};
 use advisor_train::fit::{fit, FitOptions};
@@ -89,7 +89,7 @@ fn a_manifest_inconsistent_with_its_spec_is_rejected() {
 fn the_default_bundle_scores_like_the_metrics_it_reports() {
     let (manifest, graph) = shipped();
     let bundle = Bundle::load(&manifest, &graph).unwrap();
-    let test_auc = bundle.manifest().metrics["test"]["auc"].as_f64().unwrap();
+    let test_auc = bundle.manifest().metrics().unwrap().test.auc;
     // A floor that catches broken training; the 0.80 bar itself is tracked in BENCHMARKS.md.
     assert!(test_auc >= 0.75, "german_credit default test AUC {test_auc}: training is broken");
     // Scores are monotone in probability and fall in the bands the manifest declares.
@@ -107,12 +107,9 @@ fn the_written_split_is_the_bundles_own() {
     let model = repo().join("models/german_credit");
     let out = dir.path().join("parts.csv");
     let [f, v, t] = advisor_train::fit::write_parts(&model, &spec("german_credit"), &data("german_credit"), &out).unwrap();
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(model.join(MANIFEST_FILE)).unwrap()).unwrap();
-    let rows = &manifest["training"]["rows"];
-    assert_eq!(
-        [f as u64, v as u64, t as u64],
-        [rows["train"].as_u64().unwrap(), rows["validation"].as_u64().unwrap(), rows["test"].as_u64().unwrap()]
-    );
+    let (manifest, _) = Manifest::parse(&std::fs::read(model.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let rows = manifest.training().unwrap().rows;
+    assert_eq!([f, v, t], [rows.train, rows.validation, rows.test]);
     let text = std::fs::read_to_string(&out).unwrap();
     let parts: Vec<(u64, String)> = text
         .lines()
@@ -131,5 +128,5 @@ fn the_written_split_is_the_bundles_own() {
     let probs = bundle.predict(&ds.raw.select(&test)).unwrap();
     let labels: Vec<u8> = test.iter().map(|&i| ds.labels[i]).collect();
     let auc = advisor_core::metrics::auc(&labels, &probs);
-    assert!((auc - manifest["metrics"]["test"]["auc"].as_f64().unwrap()).abs() < 1e-9, "{auc}");
+    assert!((auc - manifest.metrics().unwrap().test.auc).abs() < 1e-9, "{auc}");
 }

@@ -49,7 +49,7 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
     // The same figures as the bundle's own metrics (same split, same model).
     let bundle =
         Bundle::load(&std::fs::read(model.join("manifest.json")).unwrap(), &std::fs::read(model.join("model.onnx")).unwrap()).unwrap();
-    let auc = bundle.manifest().metrics["test"]["auc"].as_f64().unwrap();
+    let auc = bundle.manifest().metrics().unwrap().test.auc;
     assert!((s.test.auc - auc).abs() < 1e-9, "report {} vs manifest {auc}", s.test.auc);
 
     // PSI by hand from the stored baseline.

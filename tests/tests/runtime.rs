@@ -80,7 +80,7 @@ fn crosses_and_ensembles_agree_across_runtimes() {
     let graph = onnx::decode(&g).unwrap().graph.unwrap();
     let dims = |name: &str| graph.initializer.iter().find(|t| t.name == name).unwrap().dims.clone();
     assert_eq!((dims("dense0_weight"), dims("dense1_weight")), (vec![width as i64, 256], vec![256, 128]));
-    assert_eq!(light.manifest().training["members"], 2);
+    assert_eq!(light.manifest().training().unwrap().members, 2);
 
     let spec = light.spec().clone();
     let [month, day] = spec.crosses()[0];

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use advisor_core::bundle::{Bundle, DataInfo, GraphInfo, Manifest, FORMAT, GRAPH_FILE};
+use advisor_core::bundle::{
+    Bundle, DataInfo, GraphInfo, Manifest, MetricsRecord, Parity, Record, RowsRecord, TrainingRecord, FORMAT, GRAPH_FILE,
+};
 use advisor_core::calibrate::Platt;
 use advisor_core::explain::Explained;
 use advisor_core::graph;
@@ -15,7 +17,6 @@ use advisor_core::runtime::{Runtime, TractRuntime};
 use advisor_core::schema::{Spec, Text};
 use advisor_core::score::{Band, Cutoffs, Scaling};
 use advisor_core::stability::Baseline;
-use serde::Serialize;
 
 use crate::data::{self, Dataset, MissingLabel};
 use crate::error::{Error, Result};
@@ -80,34 +81,6 @@ impl FitOptions {
     }
 }
 
-/// The settings recorded in the manifest.
-#[derive(Serialize)]
-struct TrainingRecord<'a> {
-    preprocess: &'a PreprocessParams,
-    network: &'a TrainParams,
-    test_size: f64,
-    validation_size: f64,
-    threshold: f64,
-    split_seed: u64,
-    best_epoch: usize,
-    epochs_run: usize,
-    refit: bool,
-    calibrate: bool,
-    members: usize,
-    /// Each member's best epoch, when there are several (`best_epoch` is the first's).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    member_best_epochs: Vec<usize>,
-    rows: Rows,
-}
-
-#[derive(Serialize, Clone, Copy)]
-struct Rows {
-    train: usize,
-    validation: usize,
-    test: usize,
-    dropped_missing_label: usize,
-}
-
 /// What `fit` produced, for callers and tests.
 pub struct FitReport {
     pub test: Metrics,
@@ -139,15 +112,15 @@ pub fn constant_columns(spec: &Spec, raw: &advisor_core::matrix::Matrix) -> Vec<
         .collect()
 }
 
-fn metrics_value(report: &FitReport, threshold: f64) -> serde_json::Value {
-    serde_json::json!({
-        "test": report.test,
-        "validation": report.validation,
-        "train": report.train,
-        "test_uncalibrated": report.test_uncalibrated,
-        "parity": { "max_abs_diff_burn_vs_tract": report.parity_max_abs_diff },
-        "threshold": threshold,
-    })
+fn metrics_record(report: &FitReport, threshold: f64) -> MetricsRecord {
+    MetricsRecord {
+        test: report.test,
+        validation: report.validation,
+        train: report.train,
+        test_uncalibrated: report.test_uncalibrated,
+        parity: Parity { max_abs_diff_burn_vs_tract: report.parity_max_abs_diff },
+        threshold,
+    }
 }
 
 /// Five bands at the training scores' quintiles, best first.
@@ -329,10 +302,10 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let refer_min_score = opts.scaling.score(opts.threshold);
     let cutoffs =
         Cutoffs { bands: bands(&mut train_scores), approve_min_score: opts.scaling.score(base_rate).max(refer_min_score), refer_min_score };
-    let metrics = metrics_value(&report, opts.threshold);
+    let metrics = metrics_record(&report, opts.threshold);
     let record = TrainingRecord {
-        preprocess: &opts.preprocess,
-        network: &opts.train,
+        preprocess: opts.preprocess.clone(),
+        network: serde_json::to_value(&opts.train).expect("serialisable"),
         test_size: opts.test_size,
         validation_size: opts.validation_size,
         threshold: opts.threshold,
@@ -343,7 +316,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         calibrate: opts.calibrate,
         members: opts.members,
         member_best_epochs: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
-        rows: Rows {
+        rows: RowsRecord {
             train: fit_idx.len(),
             validation: val_idx.len(),
             test: test_idx.len(),
@@ -364,16 +337,20 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
             output: graph::OUTPUT.into(),
         },
         data: DataInfo { file: data_name, sha256: ds.sha256.clone(), rows: ds.raw.rows() },
-        metrics: metrics.clone(),
-        training: serde_json::to_value(&record).expect("serialisable"),
+        metrics: Record::new(&metrics),
+        training: Record::new(&record),
         calibration,
         stability: Some(stability),
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serialisable");
-    let metrics_bytes = serde_json::to_vec_pretty(&metrics).expect("serialisable");
+    // Keys sorted, as in the manifest.
+    let metrics_bytes = serde_json::to_vec_pretty(manifest.metrics.json()).expect("serialisable");
     bundle_dir::write(&opts.out, &manifest_bytes, &graph_bytes, &metrics_bytes)?;
     // Read back what was written, exactly as a user of the bundle would.
     let loaded = bundle_dir::load_with(&opts.out, Bundle::load_tract)?;
+    // Its records read back with their types.
+    loaded.manifest().metrics()?;
+    loaded.manifest().training()?;
     let again = loaded.predict(&raw_test)?;
     if again != tract_test {
         return Err(Error::File { path: opts.out.clone(), msg: "the written bundle scores differently from the one in memory".into() });
@@ -393,19 +370,11 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
 
 /// Reads the labelled `data` with the spec at `spec_path` (which must match the bundle's) and
 /// re-creates the bundle's split of it, from the seed and shares its manifest records.
-pub fn bundle_split(bundle: &Bundle, model: &Path, spec_path: &Path, data: &Path) -> Result<(Spec, Dataset, split::Parts)> {
+pub fn bundle_split(bundle: &Bundle, spec_path: &Path, data: &Path) -> Result<(Spec, Dataset, split::Parts)> {
     let spec = data::read_spec_matching(spec_path, bundle.spec())?;
     let ds = data::read_csv(data, &spec, MissingLabel::Error)?;
-    let t = &bundle.manifest().training;
-    let (Some(seed), Some(test_size), Some(validation_size)) =
-        (t["split_seed"].as_u64(), t["test_size"].as_f64(), t["validation_size"].as_f64())
-    else {
-        return Err(Error::File {
-            path: model.into(),
-            msg: "the manifest records no split (training.split_seed, test_size, validation_size)".into(),
-        });
-    };
-    let parts = split::protocol(&ds.labels, test_size, validation_size, seed);
+    let t = bundle.manifest().training()?;
+    let parts = split::protocol(&ds.labels, t.test_size, t.validation_size, t.split_seed);
     Ok((spec, ds, parts))
 }
 
@@ -414,7 +383,7 @@ pub fn bundle_split(bundle: &Bundle, model: &Path, spec_path: &Path, data: &Path
 /// Returns the rows in each part.
 pub fn write_parts(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<[usize; 3]> {
     let bundle = bundle_dir::load(model)?;
-    let (_, ds, parts) = bundle_split(&bundle, model, spec_path, data)?;
+    let (_, ds, parts) = bundle_split(&bundle, spec_path, data)?;
     let mut part = vec![""; ds.lines.len()];
     for (name, idx) in [("fit", &parts.fit), ("validation", &parts.validation), ("test", &parts.test)] {
         for &i in idx {
@@ -440,7 +409,10 @@ pub fn evaluate(model: &Path, spec: Option<&Path>, data: &Path, threshold: Optio
     };
     let ds = data::read_csv(data, &spec, MissingLabel::Error)?;
     let probs = bundle.predict(&ds.raw)?;
-    let threshold = threshold.unwrap_or_else(|| bundle.manifest().metrics["threshold"].as_f64().unwrap_or(0.5));
+    let threshold = match threshold {
+        Some(t) => t,
+        None => bundle.manifest().metrics()?.threshold,
+    };
     Ok(Metrics::compute(&ds.labels, &probs, threshold))
 }
 

@@ -120,8 +120,8 @@ struct FitArgs {
     #[arg(long, default_value_t = 0.0)]
     weight_decay: f32,
     /// Loss weight of positive rows; `balanced` uses negatives/positives of the rows trained on.
-    #[arg(long, default_value = "1")]
-    pos_weight: String,
+    #[arg(long, default_value = "1", value_parser = pos_weight, allow_negative_numbers = true)]
+    pos_weight: PosWeight,
     /// Stop after this many epochs without a better validation AUC (0 = train every epoch).
     #[arg(long, default_value_t = 10)]
     patience: usize,
@@ -137,8 +137,8 @@ struct FitArgs {
     ema_decay: f32,
     /// Numeric encoding: `ple` (piecewise-linear over quantile bins), `standard` (clipped,
     /// standardised) or `hybrid` (both).
-    #[arg(long, default_value = "hybrid", value_parser = ["ple", "standard", "hybrid"])]
-    numeric: String,
+    #[arg(long, value_enum, default_value_t = Numeric::Hybrid)]
+    numeric: Numeric,
     /// Quantile bins for the piecewise-linear encoding.
     #[arg(long, default_value_t = 16)]
     bins: usize,
@@ -177,16 +177,45 @@ struct FitArgs {
     quiet: bool,
 }
 
+/// `--pos-weight`: a weight, or `balanced` (negatives/positives of the rows trained on). The
+/// weight's range is checked with the other training settings (`TrainParams::check`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum PosWeight {
+    Balanced,
+    Weight(f32),
+}
+
+fn pos_weight(s: &str) -> std::result::Result<PosWeight, String> {
+    match s {
+        "balanced" => Ok(PosWeight::Balanced),
+        _ => s.parse().map(PosWeight::Weight).map_err(|_| format!("`{s}` is not a number or `balanced`")),
+    }
+}
+
+/// `--numeric`: the CLI's names of [`NumericEncoding`] (the same as the manifest's).
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
+enum Numeric {
+    Ple,
+    Standard,
+    Hybrid,
+}
+
+impl From<Numeric> for NumericEncoding {
+    fn from(n: Numeric) -> Self {
+        match n {
+            Numeric::Ple => NumericEncoding::Ple,
+            Numeric::Standard => NumericEncoding::Standard,
+            Numeric::Hybrid => NumericEncoding::Hybrid,
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Fit(a) => {
-            let balance_classes = a.pos_weight == "balanced";
-            let pos_weight = if balance_classes {
-                1.0
-            } else {
-                a.pos_weight
-                    .parse()
-                    .map_err(|_| advisor_train::Error::Usage(format!("--pos-weight {:?} is not a number or `balanced`", a.pos_weight)))?
+            let (pos_weight, balance_classes) = match a.pos_weight {
+                PosWeight::Balanced => (1.0, true),
+                PosWeight::Weight(w) => (w, false),
             };
             let mut opts = FitOptions::new(a.spec, a.data, a.out.clone());
             opts.train = TrainParams {
@@ -204,11 +233,7 @@ fn run(cli: Cli) -> Result<()> {
                 seed: a.seed,
             };
             opts.preprocess = PreprocessParams {
-                numeric: match a.numeric.as_str() {
-                    "standard" => NumericEncoding::Standard,
-                    "hybrid" => NumericEncoding::Hybrid,
-                    _ => NumericEncoding::Ple,
-                },
+                numeric: a.numeric.into(),
                 bins: a.bins,
                 min_category_count: a.min_category_count,
                 min_cross_count: a.min_cross_count,
@@ -277,5 +302,28 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn numeric_names_are_the_manifests() {
+        for n in Numeric::value_variants() {
+            let cli = n.to_possible_value().unwrap().get_name().to_string();
+            assert_eq!(serde_json::to_value(NumericEncoding::from(*n)).unwrap(), serde_json::Value::String(cli));
+        }
+    }
+
+    #[test]
+    fn pos_weight_is_a_number_or_balanced() {
+        assert_eq!(pos_weight("balanced"), Ok(PosWeight::Balanced));
+        assert_eq!(pos_weight("2.5"), Ok(PosWeight::Weight(2.5)));
+        assert!(pos_weight("lots").unwrap_err().contains("not a number or `balanced`"));
+        let err = Cli::try_parse_from(["advisor-train", "fit", "--spec", "s", "--data", "d", "--out", "o", "--pos-weight", "x"]);
+        assert!(err.err().unwrap().to_string().contains("`x` is not a number or `balanced`"));
     }
 }

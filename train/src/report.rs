@@ -80,8 +80,8 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
     let adv = Advisor::new(bundle_dir::load(model)?)?;
     let bundle = adv.bundle();
     let m = bundle.manifest();
-    let (spec, ds, parts) = crate::fit::bundle_split(bundle, model, spec_path, data)?;
-    let threshold = m.training.get("threshold").and_then(|v| v.as_f64()).unwrap_or(0.5);
+    let (spec, ds, parts) = crate::fit::bundle_split(bundle, spec_path, data)?;
+    let threshold = m.training()?.threshold;
     let probs = bundle.predict(&ds.raw)?;
     let pick =
         |idx: &[usize]| -> (Vec<f32>, Vec<u8>) { (idx.iter().map(|&i| probs[i]).collect(), idx.iter().map(|&i| ds.labels[i]).collect()) };
@@ -169,6 +169,7 @@ fn inline(svg: String) -> String {
 fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &Path) -> Result<String> {
     let bundle = adv.bundle();
     let m = bundle.manifest();
+    let (training, recorded) = (m.training()?, m.metrics()?);
     let (y, p) = (&s.test_labels, &s.test_probabilities);
     let mut h = String::new();
     let w = |h: &mut String, text: String| h.push_str(&text);
@@ -198,12 +199,11 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
             x.rows, x.positives, f4(x.auc), f4(x.ks), f4(x.gini), f4(x.brier), f4(x.log_loss), f4(x.accuracy), f4(x.ece)));
     }
     w(&mut h, format!("</table><p class=\"muted\">Accuracy at probability ≥ {}; ECE over {} equal-width bins. The split is the training protocol's (stratified, seed {}).</p>",
-        s.test.threshold, metrics::ECE_BINS, m.training.get("split_seed").and_then(|v| v.as_u64()).unwrap_or(0)));
-    if let Some(u) = m.metrics.get("test_uncalibrated").filter(|v| !v.is_null()) {
-        let g = |k: &str| u.get(k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+        s.test.threshold, metrics::ECE_BINS, training.split_seed));
+    if let Some(u) = &recorded.test_uncalibrated {
         w(&mut h, format!("<p>Calibration: Platt scaling (scale {:.4}, shift {:.4}) fitted on the validation part and folded into the last layer. Test part before → after: ECE {} → {}, Brier {} → {}, log loss {} → {}.</p>",
             m.calibration.map_or(f64::NAN, |c| c.scale), m.calibration.map_or(f64::NAN, |c| c.shift),
-            f4(g("ece")), f4(s.test.ece), f4(g("brier")), f4(s.test.brier), f4(g("log_loss")), f4(s.test.log_loss)));
+            f4(u.ece), f4(s.test.ece), f4(u.brier), f4(s.test.brier), f4(u.log_loss), f4(s.test.log_loss)));
     }
 
     // Curves.
@@ -380,7 +380,7 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
     );
     let crosses: Vec<String> =
         m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
-    let members = m.training["members"].as_u64().unwrap_or(1);
+    let members = training.members;
     w(&mut h, format!("<dt>Model</dt><dd>Dense network{} on the preprocessed inputs ({} encoding{}), probability of the positive class (the label's <code>{}</code>).</dd>",
         if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() },
         esc(&format!("{:?}", m.preprocessing.encoding).to_lowercase()),
@@ -388,7 +388,10 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         esc(bundle.spec().label().positive.as_deref().unwrap_or(""))));
     w(
         &mut h,
-        format!("<dt>Training settings</dt><dd><pre>{}</pre></dd>", esc(&serde_json::to_string_pretty(&m.training).unwrap_or_default())),
+        format!(
+            "<dt>Training settings</dt><dd><pre>{}</pre></dd>",
+            esc(&serde_json::to_string_pretty(m.training.json()).unwrap_or_default())
+        ),
     );
     w(&mut h, "<dt>Intended use</dt><dd>Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices.</dd>".into());
     w(&mut h, "<dt>Limitations</dt><dd>Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes.</dd></dl>".into());

@@ -183,7 +183,7 @@ impl Advisor {
             "inputs": b.spec().n_features(),
             "producer": m.producer,
             "graphSha256": m.graph.sha256,
-            "metrics": m.metrics.get("test"),
+            "metrics": m.metrics.json().get("test"),
         }))
     }
 

@@ -19,9 +19,8 @@ use serde_json::{json, Value};
 
 /// The test rows of `dataset` under `bundle`'s own split.
 fn test_rows(bundle: &Bundle, dataset: &str) -> (Spec, Matrix) {
-    let training = &bundle.manifest().training;
-    let seed = training["split_seed"].as_u64().expect("split_seed");
-    let test_size = training["test_size"].as_f64().expect("test_size");
+    let training = bundle.manifest().training().expect("training record");
+    let (seed, test_size) = (training.split_seed, training.test_size);
     let spec = read_spec(&spec(dataset)).expect("spec");
     let ds = read_csv(&data(dataset), &spec, MissingLabel::Error).expect("data");
     let (_, test) = split::stratified(&ds.labels, test_size, seed);
