@@ -400,7 +400,7 @@ export class CreditAdvisor extends HTMLElement {
 
   /** All five answers as option indices, or null while any is unanswered. */
   #answersObject() {
-    const keys = ['objective', 'horizon', 'risk_tolerance', 'capacity_for_loss', 'knowledge'];
+    const keys = this.#advisor.questionnaire(this.#lang).map((q) => q.key);
     if (!keys.every((k) => (this.#answers[k] ?? '') !== '')) return null;
     return Object.fromEntries(keys.map((k) => [k, Number(this.#answers[k])]));
   }

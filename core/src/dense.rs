@@ -417,6 +417,10 @@ mod tests {
             let p = sigmoid(want.logit(&x[r * 3..r * 3 + 3]));
             assert!((p - out[r]).abs() < 1e-7);
         }
+        // Flat rows, as the browser passes them: the same, and a partial row is an error.
+        assert_eq!(rt.predict_flat(&x).unwrap(), out);
+        assert!(rt.predict_flat(&x[..5]).unwrap_err().to_string().contains("5 values do not form rows of 3"));
+        assert!(rt.predict_flat(&[]).unwrap().is_empty());
     }
 
     #[test]

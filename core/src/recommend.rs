@@ -281,12 +281,12 @@ pub struct Answers {
     pub knowledge: u8,
 }
 
-/// The questionnaire as a form shows it: (key, question, options) in `en` and `zh-CN`.
+/// The questionnaire as a form shows it: (key, question, options) in `en` and `zh-CN`, in the
+/// order of [`Answers::KEYS`].
 pub fn questionnaire() -> Vec<(&'static str, Text, Vec<Text>)> {
     let t = |en: &str, zh: &str| Text { en: en.into(), zh_cn: zh.into() };
-    vec![
+    let questions = [
         (
-            "objective",
             t("What is the money for?", "这笔钱的投资目标是什么？"),
             vec![
                 t("Keep it safe", "保本"),
@@ -297,7 +297,6 @@ pub fn questionnaire() -> Vec<(&'static str, Text, Vec<Text>)> {
             ],
         ),
         (
-            "horizon",
             t("How long can you leave it invested?", "您可以投资多长时间？"),
             vec![
                 t("Under 1 year", "不到 1 年"),
@@ -308,12 +307,10 @@ pub fn questionnaire() -> Vec<(&'static str, Text, Vec<Text>)> {
             ],
         ),
         (
-            "risk_tolerance",
             t("How much may its value swing?", "您能接受多大的价值波动？"),
             vec![t("Not at all", "完全不能"), t("A little", "小幅"), t("Moderately", "中等"), t("A lot", "大幅"), t("Very much", "非常大")],
         ),
         (
-            "capacity_for_loss",
             t("How much could you lose without hardship?", "在不影响生活的情况下，您最多能承受多少损失？"),
             vec![
                 t("Nothing", "完全不能损失"),
@@ -324,23 +321,33 @@ pub fn questionnaire() -> Vec<(&'static str, Text, Vec<Text>)> {
             ],
         ),
         (
-            "knowledge",
             t("Your investment knowledge and experience", "您的投资知识与经验"),
             vec![t("None", "无"), t("Basic", "基础"), t("Informed", "了解"), t("Advanced", "丰富"), t("Professional", "专业")],
         ),
-    ]
+    ];
+    Answers::KEYS.into_iter().zip(questions).map(|(key, (question, options))| (key, question, options)).collect()
 }
 
 impl Answers {
+    /// The questions' keys: the fields' names, in the questionnaire's order.
+    pub const KEYS: [&'static str; 5] = ["objective", "horizon", "risk_tolerance", "capacity_for_loss", "knowledge"];
+
+    /// Each answer with its key, in the order of [`Answers::KEYS`], to fill in.
+    pub fn slots(&mut self) -> [(&'static str, &mut u8); 5] {
+        let [a, b, c, d, e] = Answers::KEYS;
+        [
+            (a, &mut self.objective),
+            (b, &mut self.horizon),
+            (c, &mut self.risk_tolerance),
+            (d, &mut self.capacity_for_loss),
+            (e, &mut self.knowledge),
+        ]
+    }
+
     /// Checks every answer is one of its question's options.
     pub fn check(&self) -> Result<()> {
-        for (key, v) in [
-            ("objective", self.objective),
-            ("horizon", self.horizon),
-            ("risk_tolerance", self.risk_tolerance),
-            ("capacity_for_loss", self.capacity_for_loss),
-            ("knowledge", self.knowledge),
-        ] {
+        let mut copy = *self;
+        for (key, &mut v) in copy.slots() {
             if v > 4 {
                 return Err(Error::OutOfRange { field: format!("answers.{key}"), value: v as f64, min: 0.0, max: 4.0 });
             }
@@ -556,6 +563,18 @@ mod tests {
     }
 
     const NAME: &str = r#""name": {"en": "P", "zh-CN": "产品"}"#;
+
+    #[test]
+    fn the_questionnaire_keys_are_the_answers_fields() {
+        let keys: Vec<&str> = questionnaire().iter().map(|(k, _, _)| *k).collect();
+        assert_eq!(keys, Answers::KEYS);
+        let json = serde_json::to_value(Answers::default()).unwrap();
+        let mut fields: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut sorted = Answers::KEYS.to_vec();
+        fields.sort_unstable();
+        sorted.sort_unstable();
+        assert_eq!(fields, sorted);
+    }
 
     #[test]
     fn rules_hold_at_their_limits_and_fail_just_past_them() {

@@ -24,6 +24,14 @@ pub trait Runtime: Send + Sync {
         check_variants(raw, variants, self.n_inputs())?;
         self.predict(&variant_rows(raw, variants))
     }
+    /// One probability per row of `raw`, flat and row-major (as the browser passes rows).
+    fn predict_flat(&self, raw: &[f32]) -> Result<Vec<f32>> {
+        let n = self.n_inputs();
+        let mut out = vec![0.0; raw.len().checked_div(n).unwrap_or(0)];
+        check_rows(raw, n, &out)?;
+        self.predict_into(raw, &mut out)?;
+        Ok(out)
+    }
     /// One probability per row.
     fn predict(&self, raw: &Matrix) -> Result<Vec<f32>> {
         let mut out = vec![0.0; raw.rows()];

@@ -125,8 +125,8 @@ pub struct Advisor {
     propensities: Propensities,
 }
 
-/// Reads questionnaire answers (`{objective, horizon, risk_tolerance, capacity_for_loss,
-/// knowledge}`, each an option index 0–4); `null`/`undefined` means not answered.
+/// Reads questionnaire answers (an object with each of [`Answers::KEYS`], each an option index
+/// 0–4); `null`/`undefined` means not answered.
 fn read_answers(v: &JsValue) -> Result<Option<Answers>, Error> {
     if v.is_null() || v.is_undefined() {
         return Ok(None);
@@ -135,13 +135,7 @@ fn read_answers(v: &JsValue) -> Result<Option<Answers>, Error> {
         return Err(Error::Input(format!("answers must be an object of question → option index, got {}", kind(v))));
     }
     let mut a = Answers::default();
-    for (key, slot) in [
-        ("objective", &mut a.objective),
-        ("horizon", &mut a.horizon),
-        ("risk_tolerance", &mut a.risk_tolerance),
-        ("capacity_for_loss", &mut a.capacity_for_loss),
-        ("knowledge", &mut a.knowledge),
-    ] {
+    for (key, slot) in a.slots() {
         let field = format!("answers.{key}");
         let x = Reflect::get(v, &key.into()).map_err(|_| Error::Input(format!("{field} could not be read")))?;
         let n = match read_value(&x) {
@@ -286,13 +280,7 @@ impl Advisor {
 }
 
 fn predict(rt: &dyn Runtime, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
-    let n = rt.n_inputs();
-    if n == 0 || !rows.len().is_multiple_of(n) {
-        return Err(input_error(format!("{} values do not form rows of {n}", rows.len())));
-    }
-    let mut out = vec![0.0; rows.len() / n];
-    rt.predict_into(rows, &mut out).map_err(|e| js_error(&e, None))?;
-    Ok(out)
+    rt.predict_flat(rows).map_err(|e| js_error(&e, None))
 }
 
 /// A bare ONNX model (no bundle, no preprocessing): a dense MLP graph on the light runtime, or
