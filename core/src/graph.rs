@@ -67,77 +67,117 @@ impl Builder {
 /// Builds the ONNX model. `metadata` is stored as the model's metadata properties.
 pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelProto {
     let f = pre.inputs.len();
-    let l = pre.layout();
     let mut b = Builder::default();
-
     let fill: Vec<f32> = pre.inputs.iter().map(InputTransform::fill).collect();
     b.init("fill", &[f], &fill);
     let isnan = b.node("IsNaN", &[INPUT], "isnan");
     let xf = b.node("Where", &[&isnan, "fill", INPUT], "x_filled");
+    let mut blocks = encoded_inputs(&mut b, pre, &isnan, &xf);
+    blocks.extend(crosses(&mut b, pre, &xf));
+    let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
+    let features = b.node_attr("Concat", &refs, "features", "axis", 1);
+    let logit = dense_layers(&mut b, mlp, features);
+    b.node("Sigmoid", &[&logit], OUTPUT);
+    model(b, f, metadata)
+}
 
-    // Selection matrices copy input columns into output columns (one 1.0 per output column).
-    let mut sel_num = vec![0.0; f * l.pieces];
-    let mut sel_ind = vec![0.0; f * l.indicators];
-    let mut sel_cat = vec![0.0; f * l.onehots];
-    let mut group = vec![0.0; l.onehots * l.unknowns];
-    let (mut shift, mut scale, mut lo, mut hi, mut codes) = (vec![], vec![], vec![], vec![], vec![]);
-    let (mut p, mut m, mut c, mut k) = (0, 0, 0, 0);
-    for (i, t) in pre.inputs.iter().enumerate() {
-        match t {
-            InputTransform::Numeric { missing_indicator, pieces, .. } => {
-                for piece in pieces {
-                    sel_num[i * l.pieces + p] = 1.0;
-                    shift.push(piece.shift);
-                    scale.push(piece.scale);
-                    lo.push(piece.lo);
-                    hi.push(piece.hi);
-                    p += 1;
+/// Selection matrices that copy input columns into the encoded blocks' columns (one 1.0 per
+/// output column), with each numeric piece's and category's constants.
+#[derive(Default)]
+struct Selections {
+    numeric: Vec<f32>,
+    missing: Vec<f32>,
+    category: Vec<f32>,
+    /// One-hot column → its input's unknown-category column.
+    group: Vec<f32>,
+    shift: Vec<f32>,
+    scale: Vec<f32>,
+    lo: Vec<f32>,
+    hi: Vec<f32>,
+    codes: Vec<f32>,
+}
+
+impl Selections {
+    fn new(pre: &Preprocessor) -> Self {
+        let (f, l) = (pre.inputs.len(), pre.layout());
+        let mut s = Selections {
+            numeric: vec![0.0; f * l.pieces],
+            missing: vec![0.0; f * l.indicators],
+            category: vec![0.0; f * l.onehots],
+            group: vec![0.0; l.onehots * l.unknowns],
+            ..Selections::default()
+        };
+        let (mut p, mut m, mut c, mut k) = (0, 0, 0, 0);
+        for (i, t) in pre.inputs.iter().enumerate() {
+            match t {
+                InputTransform::Numeric { missing_indicator, pieces, .. } => {
+                    for piece in pieces {
+                        s.numeric[i * l.pieces + p] = 1.0;
+                        s.shift.push(piece.shift);
+                        s.scale.push(piece.scale);
+                        s.lo.push(piece.lo);
+                        s.hi.push(piece.hi);
+                        p += 1;
+                    }
+                    if *missing_indicator {
+                        s.missing[i * l.indicators + m] = 1.0;
+                        m += 1;
+                    }
                 }
-                if *missing_indicator {
-                    sel_ind[i * l.indicators + m] = 1.0;
-                    m += 1;
+                InputTransform::Categorical { kept, .. } => {
+                    for &code in kept {
+                        s.category[i * l.onehots + c] = 1.0;
+                        s.group[c * l.unknowns + k] = 1.0;
+                        s.codes.push(code as f32);
+                        c += 1;
+                    }
+                    k += 1;
                 }
-            }
-            InputTransform::Categorical { kept, .. } => {
-                for &code in kept {
-                    sel_cat[i * l.onehots + c] = 1.0;
-                    group[c * l.unknowns + k] = 1.0;
-                    codes.push(code as f32);
-                    c += 1;
-                }
-                k += 1;
             }
         }
+        s
     }
+}
 
+/// The numeric pieces, missing indicators, one-hots and unknown-category columns; the names of
+/// the blocks written, in order.
+fn encoded_inputs(b: &mut Builder, pre: &Preprocessor, isnan: &str, xf: &str) -> Vec<String> {
+    let (f, l, s) = (pre.inputs.len(), pre.layout(), Selections::new(pre));
     let mut blocks = Vec::new();
     if l.pieces > 0 {
-        b.init("select_numeric", &[f, l.pieces], &sel_num);
-        b.init("shift", &[l.pieces], &shift);
-        b.init("scale", &[l.pieces], &scale);
-        b.init("lo", &[l.pieces], &lo);
-        b.init("hi", &[l.pieces], &hi);
-        let e = b.node("MatMul", &[&xf, "select_numeric"], "num_in");
+        b.init("select_numeric", &[f, l.pieces], &s.numeric);
+        b.init("shift", &[l.pieces], &s.shift);
+        b.init("scale", &[l.pieces], &s.scale);
+        b.init("lo", &[l.pieces], &s.lo);
+        b.init("hi", &[l.pieces], &s.hi);
+        let e = b.node("MatMul", &[xf, "select_numeric"], "num_in");
         let e = b.node("Sub", &[&e, "shift"], "num_shifted");
         let e = b.node("Mul", &[&e, "scale"], "num_scaled");
         let e = b.node("Max", &[&e, "lo"], "num_lo");
         blocks.push(b.node("Min", &[&e, "hi"], "num"));
     }
     if l.indicators > 0 {
-        b.init("select_missing", &[f, l.indicators], &sel_ind);
-        let nanf = b.node_attr("Cast", &[&isnan], "isnan_f", "to", onnx::FLOAT as i64);
+        b.init("select_missing", &[f, l.indicators], &s.missing);
+        let nanf = b.node_attr("Cast", &[isnan], "isnan_f", "to", onnx::FLOAT as i64);
         blocks.push(b.node("MatMul", &[&nanf, "select_missing"], "missing"));
     }
     if l.onehots > 0 {
-        b.init("select_category", &[f, l.onehots], &sel_cat);
-        b.init("codes", &[l.onehots], &codes);
-        let e = b.node("MatMul", &[&xf, "select_category"], "cat_in");
+        b.init("select_category", &[f, l.onehots], &s.category);
+        b.init("codes", &[l.onehots], &s.codes);
+        let e = b.node("MatMul", &[xf, "select_category"], "cat_in");
         let e = b.node("Equal", &[&e, "codes"], "cat_eq");
         blocks.push(b.node_attr("Cast", &[&e], "onehot", "to", onnx::FLOAT as i64));
     }
     if l.unknowns > 0 {
-        blocks.push(b.unknowns("category", "onehot", &group, l.onehots, l.unknowns, &xf, f));
+        blocks.push(b.unknowns("category", "onehot", &s.group, l.onehots, l.unknowns, xf, f));
     }
+    blocks
+}
+
+/// The crosses' pair one-hots and their unknown-pair columns; the names of the blocks written.
+fn crosses(b: &mut Builder, pre: &Preprocessor, xf: &str) -> Vec<String> {
+    let (f, l) = (pre.inputs.len(), pre.layout());
+    let mut blocks = Vec::new();
     let mut group_cross = vec![0.0; l.pairs * l.cross_unknowns];
     if l.pairs > 0 {
         // Gather (not MatMul) keeps a NaN in its own column, so a missing value matches no pair.
@@ -165,11 +205,13 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
         blocks.push(b.node_attr("Cast", &[&e], "cross", "to", onnx::FLOAT as i64));
     }
     if l.cross_unknowns > 0 {
-        blocks.push(b.unknowns("cross", "cross", &group_cross, l.pairs, l.cross_unknowns, &xf, f));
+        blocks.push(b.unknowns("cross", "cross", &group_cross, l.pairs, l.cross_unknowns, xf, f));
     }
-    let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
-    let mut h = b.node_attr("Concat", &refs, "features", "axis", 1);
+    blocks
+}
 
+/// The network's layers on `h`; returns the logit's name.
+fn dense_layers(b: &mut Builder, mlp: &Mlp, mut h: String) -> String {
     for (i, layer) in mlp.layers.iter().enumerate() {
         let w = b.init(&format!("dense{i}_weight"), &[layer.inputs, layer.outputs], &layer.weight);
         let bias = b.init(&format!("dense{i}_bias"), &[layer.outputs], &layer.bias);
@@ -181,8 +223,11 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
             Activation::Identity => z,
         };
     }
-    b.node("Sigmoid", &[&h], OUTPUT);
+    h
+}
 
+/// The model around the built graph: `f` raw inputs in, one probability out.
+fn model(b: Builder, f: usize, metadata: &[(&str, &str)]) -> ModelProto {
     ModelProto {
         ir_version: 8,
         opset_import: vec![OperatorSetIdProto { domain: String::new(), version: OPSET }],

@@ -416,121 +416,132 @@ impl Catalog {
         if let Some(a) = answers {
             a.check()?;
         }
-        let zh = lang.eq_ignore_ascii_case("zh-CN");
         let client = answers.map(Answers::risk_class);
-        let features: Vec<_> = spec.features().collect();
+        let who = Applicant { features: spec.features().collect(), raw, credit, lang, zh: lang.eq_ignore_ascii_case("zh-CN") };
         let (mut eligible, mut ineligible) = (vec![], vec![]);
-        'products: for p in &self.products {
-            let name = p.name.get(lang).to_string();
-            let exclude = |reason: String| Exclusion { id: p.id.clone(), name: name.clone(), reason };
-            if let Some(class) = p.risk_class.filter(|_| p.kind == Kind::InvestmentFund) {
-                match client {
-                    None => {
-                        ineligible.push(exclude(if zh {
-                            "需要先完成适当性问卷".into()
-                        } else {
-                            "needs the suitability questionnaire first".into()
-                        }));
-                        continue;
-                    }
-                    Some(c) if class > c => {
-                        ineligible.push(exclude(if zh {
-                            format!("风险等级 {class} 高于您的风险等级 {c}")
-                        } else {
-                            format!("its risk class {class} is above your risk class {c}")
-                        }));
-                        continue;
-                    }
-                    _ => {}
-                }
+        for p in &self.products {
+            match who.assess(p, client, propensities)? {
+                Ok(ranked) => eligible.push(ranked),
+                Err(reason) => ineligible.push(Exclusion { id: p.id.clone(), name: p.name.get(lang).to_string(), reason }),
             }
-            let mut reasons = vec![];
-            let mut margin = 0.0;
-            for r in &p.rules {
-                let (label, value, shown) = match (&r.field, &r.result) {
-                    (Some(f), _) => {
-                        let i = features.iter().position(|c| &c.name == f).expect("checked against the spec");
-                        let col = features[i];
-                        (col.label(lang).to_string(), raw[i] as f64, display_value(col, raw[i], lang))
-                    }
-                    (_, Some(x)) if x == "score" => {
-                        (if zh { "评分".into() } else { "Score".into() }, credit.score, format!("{:.0}", credit.score))
-                    }
-                    _ => (
-                        if zh { "违约概率".into() } else { "Probability of default".into() },
-                        credit.probability,
-                        format!("{:.1}%", credit.probability * 100.0),
-                    ),
-                };
-                let fail = |why: String| exclude(format!("{label}: {why}"));
-                if value.is_nan() {
-                    ineligible.push(fail(if zh { "未提供".into() } else { "not given".into() }));
-                    continue 'products;
-                }
-                if let Some(allowed) = &r.allowed {
-                    let col = features.iter().find(|c| Some(&c.name) == r.field.as_ref()).expect("checked");
-                    let code = value as usize;
-                    if !allowed.iter().any(|v| col.category_code(v) == Some(code)) {
-                        ineligible.push(fail(if zh { format!("{shown} 不符合条件") } else { format!("{shown} does not qualify") }));
-                        continue 'products;
-                    }
-                    reasons.push(if zh { format!("{label}：{shown} 符合条件") } else { format!("{label}: {shown} qualifies") });
-                    continue;
-                }
-                let pct = r.result.as_deref() == Some("probability");
-                let fmt = |v: f64| if pct { format!("{:.1}%", v * 100.0) } else { format!("{v}") };
-                if let Some(lo) = r.min.filter(|&lo| value < lo) {
-                    ineligible.push(fail(if zh {
-                        format!("{shown} 低于最低要求 {}", fmt(lo))
-                    } else {
-                        format!("{shown} is below the minimum {}", fmt(lo))
-                    }));
-                    continue 'products;
-                }
-                if let Some(hi) = r.max.filter(|&hi| value > hi) {
-                    ineligible.push(fail(if zh {
-                        format!("{shown} 高于上限 {}", fmt(hi))
-                    } else {
-                        format!("{shown} is above the maximum {}", fmt(hi))
-                    }));
-                    continue 'products;
-                }
-                if r.result.as_deref() == Some("score") {
-                    margin = r.min.map_or(0.0, |lo| value - lo);
-                }
-                reasons.push(if zh {
-                    format!("{label}：{shown} 符合要求")
-                } else {
-                    format!("{label}: {shown} meets the requirement")
-                });
-            }
-            if let (Some(class), Some(c)) = (p.risk_class, client) {
-                reasons.push(if zh {
-                    format!("风险等级 {class} 不高于您的风险等级 {c}")
-                } else {
-                    format!("risk class {class} is within your risk class {c}")
-                });
-            }
-            let learned = match propensities.score(&p.id, raw)? {
-                Some(v) => {
-                    reasons.push(if zh {
-                        format!("模型估计的意向：{:.0}%", v * 100.0)
-                    } else {
-                        format!("estimated interest: {:.0}%", v * 100.0)
-                    });
-                    Some(v)
-                }
-                None => p.propensity,
-            };
-            let rank_score = learned.unwrap_or(p.priority + margin / 1000.0);
-            eligible.push((
-                learned.is_some(),
-                Recommendation { id: p.id.clone(), kind: p.kind, name, summary: p.summary.get(lang).to_string(), rank_score, reasons },
-            ));
         }
         // Products with a learned propensity rank first (by it); then the fallback.
         eligible.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.rank_score.total_cmp(&a.1.rank_score)).then(a.1.id.cmp(&b.1.id)));
         Ok(Recommendations { client_risk_class: client, eligible: eligible.into_iter().map(|(_, r)| r).collect(), ineligible })
+    }
+}
+
+/// The applicant a recommendation is for: their raw row, credit result and language.
+struct Applicant<'a> {
+    features: Vec<&'a crate::schema::ColumnSpec>,
+    raw: &'a [f32],
+    credit: &'a Assessment,
+    lang: &'a str,
+    zh: bool,
+}
+
+/// A product the applicant may have (with whether its rank comes from a learned propensity),
+/// or why not.
+type Assessed = std::result::Result<(bool, Recommendation), String>;
+
+impl Applicant<'_> {
+    /// Whether `p` suits the applicant (questionnaire, rules) and how it ranks.
+    fn assess(&self, p: &Product, client: Option<u8>, propensities: &Propensities) -> Result<Assessed> {
+        if let Some(why) = self.unsuitable(p, client) {
+            return Ok(Err(why));
+        }
+        let (mut reasons, mut margin) = (vec![], 0.0);
+        for r in &p.rules {
+            reasons.push(match self.check(r) {
+                Ok(reason) => reason,
+                Err(why) => return Ok(Err(why)),
+            });
+            if r.result.as_deref() == Some("score") {
+                margin = r.min.map_or(0.0, |lo| self.credit.score - lo);
+            }
+        }
+        if let (Some(class), Some(c)) = (p.risk_class, client) {
+            reasons.push(if self.zh {
+                format!("风险等级 {class} 不高于您的风险等级 {c}")
+            } else {
+                format!("risk class {class} is within your risk class {c}")
+            });
+        }
+        let learned = match propensities.score(&p.id, self.raw)? {
+            Some(v) => {
+                let pct = v * 100.0;
+                reasons.push(if self.zh { format!("模型估计的意向：{pct:.0}%") } else { format!("estimated interest: {pct:.0}%") });
+                Some(v)
+            }
+            None => p.propensity,
+        };
+        let (name, summary) = (p.name.get(self.lang).to_string(), p.summary.get(self.lang).to_string());
+        let rank_score = learned.unwrap_or(p.priority + margin / 1000.0);
+        Ok(Ok((learned.is_some(), Recommendation { id: p.id.clone(), kind: p.kind, name, summary, rank_score, reasons })))
+    }
+
+    /// Why an investment product does not suit the applicant's questionnaire, if it does not.
+    fn unsuitable(&self, p: &Product, client: Option<u8>) -> Option<String> {
+        let class = p.risk_class.filter(|_| p.kind == Kind::InvestmentFund)?;
+        match client {
+            None if self.zh => Some("需要先完成适当性问卷".into()),
+            None => Some("needs the suitability questionnaire first".into()),
+            Some(c) if class > c && self.zh => Some(format!("风险等级 {class} 高于您的风险等级 {c}")),
+            Some(c) if class > c => Some(format!("its risk class {class} is above your risk class {c}")),
+            _ => None,
+        }
+    }
+
+    /// What the rule is about: its label, the applicant's value, and the value as shown.
+    fn subject(&self, r: &Rule) -> (String, f64, String) {
+        let (zh, credit) = (self.zh, self.credit);
+        match (&r.field, &r.result) {
+            (Some(f), _) => {
+                let i = self.features.iter().position(|c| &c.name == f).expect("checked against the spec");
+                let col = self.features[i];
+                (col.label(self.lang).to_string(), self.raw[i] as f64, display_value(col, self.raw[i], self.lang))
+            }
+            (_, Some(x)) if x == "score" => (if zh { "评分" } else { "Score" }.into(), credit.score, format!("{:.0}", credit.score)),
+            _ => (
+                if zh { "违约概率" } else { "Probability of default" }.into(),
+                credit.probability,
+                format!("{:.1}%", credit.probability * 100.0),
+            ),
+        }
+    }
+
+    /// The reason the rule gives for the product, or why it excludes it.
+    fn check(&self, r: &Rule) -> std::result::Result<String, String> {
+        let zh = self.zh;
+        let (label, value, shown) = self.subject(r);
+        let fail = |why: String| Err(format!("{label}: {why}"));
+        if value.is_nan() {
+            return fail(if zh { "未提供".into() } else { "not given".into() });
+        }
+        if let Some(allowed) = &r.allowed {
+            let col = self.features.iter().find(|c| Some(&c.name) == r.field.as_ref()).expect("checked");
+            if !allowed.iter().any(|v| col.category_code(v) == Some(value as usize)) {
+                return fail(if zh { format!("{shown} 不符合条件") } else { format!("{shown} does not qualify") });
+            }
+            return Ok(if zh { format!("{label}：{shown} 符合条件") } else { format!("{label}: {shown} qualifies") });
+        }
+        let pct = r.result.as_deref() == Some("probability");
+        let fmt = |v: f64| if pct { format!("{:.1}%", v * 100.0) } else { format!("{v}") };
+        if let Some(lo) = r.min.filter(|&lo| value < lo) {
+            return fail(if zh {
+                format!("{shown} 低于最低要求 {}", fmt(lo))
+            } else {
+                format!("{shown} is below the minimum {}", fmt(lo))
+            });
+        }
+        if let Some(hi) = r.max.filter(|&hi| value > hi) {
+            return fail(if zh {
+                format!("{shown} 高于上限 {}", fmt(hi))
+            } else {
+                format!("{shown} is above the maximum {}", fmt(hi))
+            });
+        }
+        Ok(if zh { format!("{label}：{shown} 符合要求") } else { format!("{label}: {shown} meets the requirement") })
     }
 }
 

@@ -123,6 +123,19 @@ fn metrics_record(report: &FitReport, threshold: f64) -> MetricsRecord {
     }
 }
 
+/// The bands and decision cutoffs, and the stability baseline, from the training part's
+/// probabilities `p_train` and labels.
+fn cutoffs_and_baseline(opts: &FitOptions, p_train: &[f32], y_train: &[u8]) -> Result<(Cutoffs, Baseline)> {
+    let mut train_scores: Vec<f64> = p_train.iter().map(|&p| opts.scaling.score(p as f64)).collect();
+    let stability = Baseline::fit(&train_scores)?;
+    let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
+    // Approve below the base rate, decline at the threshold, refer between (empty when the
+    // threshold is below the base rate).
+    let refer_min_score = opts.scaling.score(opts.threshold);
+    let approve_min_score = opts.scaling.score(base_rate).max(refer_min_score);
+    Ok((Cutoffs { bands: bands(&mut train_scores), approve_min_score, refer_min_score }, stability))
+}
+
 /// Five bands at the training scores' quintiles, best first.
 fn bands(scores: &mut [f64]) -> Vec<Band> {
     scores.sort_by(|a, b| a.total_cmp(b));
@@ -172,27 +185,7 @@ fn check_calibration_ranking(uncalibrated: &net::Net, calibrated: &Mlp, x_val: &
 
 /// Fits a model and writes its bundle to `opts.out`.
 pub fn fit(opts: &FitOptions) -> Result<FitReport> {
-    bundle_dir::check_writable(&opts.out)?;
-    let mut spec: Spec = data::read_spec(&opts.spec)?;
-    if let Some(names) = &opts.features {
-        let bad = |e: advisor_core::Error| Error::Usage(format!("--features: {e}"));
-        spec = spec.params().keep_features(names).and_then(|p| p.check()).map_err(bad)?;
-    }
-    let missing = if opts.drop_missing_label { MissingLabel::Drop } else { MissingLabel::Error };
-    let ds = data::read_csv(&opts.data, &spec, missing)?;
-    if ds.dropped_missing_label > 0 {
-        eprintln!("dropped {} rows with a missing label", ds.dropped_missing_label);
-    }
-    check_labels(&ds)?;
-    for (name, share) in [("--test-size", opts.test_size), ("--validation-size", opts.validation_size), ("--threshold", opts.threshold)] {
-        if !(share > 0.0 && share < 1.0) {
-            return Err(Error::Usage(format!("{name} {share} is not in (0, 1)")));
-        }
-    }
-    opts.train.clone().check()?;
-    if opts.members == 0 || opts.members > MAX_MEMBERS {
-        return Err(Error::Usage(format!("--members {} is not in 1..={MAX_MEMBERS}", opts.members)));
-    }
+    let (spec, ds) = read_checked(opts)?;
     let seed = opts.train.seed;
 
     // The protocol: stratified 80/20 train/test; validation comes out of the training part.
@@ -205,66 +198,9 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
 
     let pre = opts.preprocess.clone().check()?.fit(&spec, &raw_train)?;
     let (x_fit, x_val, x_test) = (pre.transform(&raw_fit), pre.transform(&raw_val), pre.transform(&raw_test));
-
-    let bar = indicatif::ProgressBar::hidden();
-    if opts.progress {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    }
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("epoch {prefix:>3} [{bar:30}] {pos}/{len} {msg}")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
     let x_train = if opts.refit { Some(pre.transform(&raw_train)) } else { None };
-    let mut members = Vec::with_capacity(opts.members);
-    for k in 0..opts.members {
-        // Member 0 trains from the seed itself, so one member is the plain network.
-        let mut p = opts.train.clone();
-        p.seed = seed.wrapping_add(k as u64 * 0x9E37_79B9_7F4A_7C15);
-        let tag = if opts.members > 1 { format!("{}/{} ", k + 1, opts.members) } else { String::new() };
-        let trained = net::train(&p.clone().check()?, &x_fit, &y_fit, &x_val, &y_val, |pr| match pr {
-            Progress::EpochStart { epoch, batches } => {
-                bar.reset();
-                bar.set_length(batches as u64);
-                bar.set_prefix(format!("{tag}{epoch}"));
-            }
-            Progress::Batch => bar.inc(1),
-            Progress::EpochEnd(s) => {
-                bar.set_message(format!("loss {:.4}  val AUC {:.4}", s.loss, s.val_auc));
-                bar.finish();
-                if !opts.progress {
-                    eprintln!("{tag}epoch {:>3}  loss {:.4}  val AUC {:.4}  {:.0} rows/s", s.epoch, s.loss, s.val_auc, s.rows_per_second);
-                }
-            }
-        })?;
-        let shipped = match &x_train {
-            Some(x_train) => {
-                p.epochs = trained.best_epoch.max(1);
-                p.patience = None;
-                p.restore_best = false;
-                if !opts.progress {
-                    eprintln!("{tag}refit on the whole training part ({} rows) for {} epochs", x_train.rows(), p.epochs);
-                }
-                net::train(&p.check()?, x_train, &y_train, &x_val, &y_val, |_| {})?.net.to_mlp()
-            }
-            None => trained.net.to_mlp(),
-        };
-        members.push((trained, shipped));
-    }
-    // The selected networks (before any refit) as one: validation metrics and calibration come
-    // from them (after a refit, the validation rows are training rows).
-    let selected = net::Net::from_mlp(&Mlp::mean_of(&members.iter().map(|(t, _)| t.net.to_mlp()).collect::<Vec<_>>())?, &net::device());
-    let validation = Metrics::compute(&y_val, &net::predict(&selected, &x_val), opts.threshold);
-    let mut mlp = Mlp::mean_of(&members.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
-    let (calibration, test_uncalibrated) = if opts.calibrate {
-        let uncalibrated = net::Net::from_mlp(&mlp, &net::device());
-        let platt = Platt::fit(&net::logits(&selected, &x_val), &y_val)?;
-        platt.fold_into(&mut mlp)?;
-        check_calibration_ranking(&uncalibrated, &mlp, &x_val, &y_val)?;
-        (Some(platt), Some(Metrics::compute(&y_test, &net::predict(&uncalibrated, &x_test), opts.threshold)))
-    } else {
-        (None, None)
-    };
+    let members = train_members(opts, (&x_fit, &y_fit), (&x_val, &y_val), x_train.as_ref().map(|x| (x, y_train.as_slice())))?;
+    let Shipped { mlp, validation, calibration, test_uncalibrated } = ship(opts, &members, (&x_val, &y_val), (&x_test, &y_test))?;
     let trained = &members[0].0;
     // The network as shipped (calibration folded in), for the burn side of the parity check.
     let shipped = net::Net::from_mlp(&mlp, &net::device());
@@ -294,35 +230,9 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         constant_columns: constant_columns(&spec, &raw_train),
     };
 
-    let mut train_scores: Vec<f64> = p_train.iter().map(|&p| opts.scaling.score(p as f64)).collect();
-    let stability = Baseline::fit(&train_scores)?;
-    let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
-    // Approve below the base rate, decline at the threshold, refer between (empty when the
-    // threshold is below the base rate).
-    let refer_min_score = opts.scaling.score(opts.threshold);
-    let cutoffs =
-        Cutoffs { bands: bands(&mut train_scores), approve_min_score: opts.scaling.score(base_rate).max(refer_min_score), refer_min_score };
+    let (cutoffs, stability) = cutoffs_and_baseline(opts, &p_train, &y_train)?;
     let metrics = metrics_record(&report, opts.threshold);
-    let record = TrainingRecord {
-        preprocess: opts.preprocess.clone(),
-        network: serde_json::to_value(&opts.train).expect("serialisable"),
-        test_size: opts.test_size,
-        validation_size: opts.validation_size,
-        threshold: opts.threshold,
-        split_seed: seed,
-        best_epoch: trained.best_epoch,
-        epochs_run: trained.history.len(),
-        refit: opts.refit,
-        calibrate: opts.calibrate,
-        members: opts.members,
-        member_best_epochs: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
-        rows: RowsRecord {
-            train: fit_idx.len(),
-            validation: val_idx.len(),
-            test: test_idx.len(),
-            dropped_missing_label: ds.dropped_missing_label,
-        },
-    };
+    let record = training_record(opts, &members, [fit_idx.len(), val_idx.len(), test_idx.len()], ds.dropped_missing_label);
     let manifest = Manifest {
         format: FORMAT,
         producer: format!("advisor-train {}", env!("CARGO_PKG_VERSION")),
@@ -346,26 +256,171 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     // Keys sorted, as in the manifest.
     let metrics_bytes = serde_json::to_vec_pretty(manifest.metrics.json()).expect("serialisable");
     bundle_dir::write(&opts.out, &manifest_bytes, &graph_bytes, &metrics_bytes)?;
-    // Read back what was written, exactly as a user of the bundle would.
-    let loaded = bundle_dir::load_with(&opts.out, Bundle::load_tract)?;
-    // Its records read back with their types.
+    verify_written(&opts.out, &raw_test, &tract_test)?;
+    Ok(report)
+}
+
+/// The settings that produced the model, for the manifest; `rows` in the fit, validation and
+/// test parts.
+fn training_record(opts: &FitOptions, members: &[(net::Trained, Mlp)], rows: [usize; 3], dropped: usize) -> TrainingRecord {
+    let first = &members[0].0;
+    TrainingRecord {
+        preprocess: opts.preprocess.clone(),
+        network: serde_json::to_value(&opts.train).expect("serialisable"),
+        test_size: opts.test_size,
+        validation_size: opts.validation_size,
+        threshold: opts.threshold,
+        split_seed: opts.train.seed,
+        best_epoch: first.best_epoch,
+        epochs_run: first.history.len(),
+        refit: opts.refit,
+        calibrate: opts.calibrate,
+        members: opts.members,
+        member_best_epochs: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
+        rows: RowsRecord { train: rows[0], validation: rows[1], test: rows[2], dropped_missing_label: dropped },
+    }
+}
+
+/// The network to ship: the members' mean, calibrated when asked.
+struct Shipped {
+    mlp: Mlp,
+    /// Validation metrics of the selected networks.
+    validation: Metrics,
+    calibration: Option<Platt>,
+    test_uncalibrated: Option<Metrics>,
+}
+
+/// The members as one network, with Platt scaling fitted on the validation rows and folded in.
+fn ship(
+    opts: &FitOptions,
+    members: &[(net::Trained, Mlp)],
+    (x_val, y_val): (&Matrix, &[u8]),
+    (x_test, y_test): (&Matrix, &[u8]),
+) -> Result<Shipped> {
+    // The selected networks (before any refit) as one: validation metrics and calibration come
+    // from them (after a refit, the validation rows are training rows).
+    let selected = net::Net::from_mlp(&Mlp::mean_of(&members.iter().map(|(t, _)| t.net.to_mlp()).collect::<Vec<_>>())?, &net::device());
+    let validation = Metrics::compute(y_val, &net::predict(&selected, x_val), opts.threshold);
+    let mut mlp = Mlp::mean_of(&members.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
+    if !opts.calibrate {
+        return Ok(Shipped { mlp, validation, calibration: None, test_uncalibrated: None });
+    }
+    let uncalibrated = net::Net::from_mlp(&mlp, &net::device());
+    let platt = Platt::fit(&net::logits(&selected, x_val), y_val)?;
+    platt.fold_into(&mut mlp)?;
+    check_calibration_ranking(&uncalibrated, &mlp, x_val, y_val)?;
+    let test_uncalibrated = Some(Metrics::compute(y_test, &net::predict(&uncalibrated, x_test), opts.threshold));
+    Ok(Shipped { mlp, validation, calibration: Some(platt), test_uncalibrated })
+}
+
+/// Reads back the bundle just written, exactly as a user of it would: its records read with
+/// their types, tract scores the test rows as in memory, and the light runtime (what the
+/// browser runs) agrees with tract.
+fn verify_written(out: &Path, raw_test: &Matrix, tract_test: &[f32]) -> Result<()> {
+    let loaded = bundle_dir::load_with(out, Bundle::load_tract)?;
     loaded.manifest().metrics()?;
     loaded.manifest().training()?;
-    let again = loaded.predict(&raw_test)?;
-    if again != tract_test {
-        return Err(Error::File { path: opts.out.clone(), msg: "the written bundle scores differently from the one in memory".into() });
+    if loaded.predict(raw_test)? != tract_test {
+        return Err(Error::File { path: out.into(), msg: "the written bundle scores differently from the one in memory".into() });
     }
-    // The light runtime (what the browser runs) must agree with tract on the test rows.
-    let light = bundle_dir::load(&opts.out)?;
-    let light_test = light.predict(&raw_test)?;
-    let worst = light_test.iter().zip(&tract_test).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    let light = bundle_dir::load(out)?;
+    let light_test = light.predict(raw_test)?;
+    let worst = light_test.iter().zip(tract_test).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
     if worst > 1e-5 {
         return Err(Error::File {
-            path: opts.out.clone(),
+            path: out.into(),
             msg: format!("the {} runtime differs from tract by up to {worst:e} on the test rows", light.runtime().name()),
         });
     }
-    Ok(report)
+    Ok(())
+}
+
+/// Reads the spec and the data and checks the options, before any training.
+fn read_checked(opts: &FitOptions) -> Result<(Spec, Dataset)> {
+    bundle_dir::check_writable(&opts.out)?;
+    let mut spec: Spec = data::read_spec(&opts.spec)?;
+    if let Some(names) = &opts.features {
+        let bad = |e: advisor_core::Error| Error::Usage(format!("--features: {e}"));
+        spec = spec.params().keep_features(names).and_then(|p| p.check()).map_err(bad)?;
+    }
+    let missing = if opts.drop_missing_label { MissingLabel::Drop } else { MissingLabel::Error };
+    let ds = data::read_csv(&opts.data, &spec, missing)?;
+    if ds.dropped_missing_label > 0 {
+        eprintln!("dropped {} rows with a missing label", ds.dropped_missing_label);
+    }
+    check_labels(&ds)?;
+    for (name, share) in [("--test-size", opts.test_size), ("--validation-size", opts.validation_size), ("--threshold", opts.threshold)] {
+        if !(share > 0.0 && share < 1.0) {
+            return Err(Error::Usage(format!("{name} {share} is not in (0, 1)")));
+        }
+    }
+    opts.train.clone().check()?;
+    if opts.members == 0 || opts.members > MAX_MEMBERS {
+        return Err(Error::Usage(format!("--members {} is not in 1..={MAX_MEMBERS}", opts.members)));
+    }
+    Ok((spec, ds))
+}
+
+/// The progress bar of the epochs (drawn only when `opts.progress`).
+fn progress_bar(opts: &FitOptions) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::hidden();
+    if opts.progress {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("epoch {prefix:>3} [{bar:30}] {pos}/{len} {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Trains `opts.members` networks on the fit rows, each selected on the validation rows, and
+/// (with a refit) retrained on the whole training part for its chosen number of epochs. Each
+/// member's training and the network it ships.
+fn train_members(
+    opts: &FitOptions,
+    (x_fit, y_fit): (&Matrix, &[u8]),
+    (x_val, y_val): (&Matrix, &[u8]),
+    refit_on: Option<(&Matrix, &[u8])>,
+) -> Result<Vec<(net::Trained, Mlp)>> {
+    let (bar, seed) = (progress_bar(opts), opts.train.seed);
+    let mut members = Vec::with_capacity(opts.members);
+    for k in 0..opts.members {
+        // Member 0 trains from the seed itself, so one member is the plain network.
+        let mut p = opts.train.clone();
+        p.seed = seed.wrapping_add(k as u64 * 0x9E37_79B9_7F4A_7C15);
+        let tag = if opts.members > 1 { format!("{}/{} ", k + 1, opts.members) } else { String::new() };
+        let trained = net::train(&p.clone().check()?, x_fit, y_fit, x_val, y_val, |pr| match pr {
+            Progress::EpochStart { epoch, batches } => {
+                bar.reset();
+                bar.set_length(batches as u64);
+                bar.set_prefix(format!("{tag}{epoch}"));
+            }
+            Progress::Batch => bar.inc(1),
+            Progress::EpochEnd(s) => {
+                bar.set_message(format!("loss {:.4}  val AUC {:.4}", s.loss, s.val_auc));
+                bar.finish();
+                if !opts.progress {
+                    eprintln!("{tag}epoch {:>3}  loss {:.4}  val AUC {:.4}  {:.0} rows/s", s.epoch, s.loss, s.val_auc, s.rows_per_second);
+                }
+            }
+        })?;
+        let shipped = match refit_on {
+            Some((x_train, y_train)) => {
+                p.epochs = trained.best_epoch.max(1);
+                p.patience = None;
+                p.restore_best = false;
+                if !opts.progress {
+                    eprintln!("{tag}refit on the whole training part ({} rows) for {} epochs", x_train.rows(), p.epochs);
+                }
+                net::train(&p.check()?, x_train, y_train, x_val, y_val, |_| {})?.net.to_mlp()
+            }
+            None => trained.net.to_mlp(),
+        };
+        members.push((trained, shipped));
+    }
+    Ok(members)
 }
 
 /// Reads the labelled `data` with the spec at `spec_path` (which must match the bundle's) and

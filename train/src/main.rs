@@ -213,59 +213,9 @@ impl From<Numeric> for NumericEncoding {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Fit(a) => {
-            let (pos_weight, balance_classes) = match a.pos_weight {
-                PosWeight::Balanced => (1.0, true),
-                PosWeight::Weight(w) => (w, false),
-            };
-            let mut opts = FitOptions::new(a.spec, a.data, a.out.clone());
-            opts.train = TrainParams {
-                hidden: a.hidden,
-                epochs: a.epochs,
-                batch_size: a.batch_size,
-                learning_rate: a.learning_rate,
-                weight_decay: a.weight_decay,
-                pos_weight,
-                balance_classes,
-                patience: (a.patience > 0).then_some(a.patience),
-                min_delta: a.min_delta,
-                restore_best: !a.no_restore_best,
-                ema_decay: a.ema_decay,
-                seed: a.seed,
-            };
-            opts.preprocess = PreprocessParams {
-                numeric: a.numeric.into(),
-                bins: a.bins,
-                min_category_count: a.min_category_count,
-                min_cross_count: a.min_cross_count,
-                ..PreprocessParams::default()
-            };
-            opts.test_size = a.test_size;
-            opts.validation_size = a.validation_size;
-            opts.threshold = a.threshold;
-            opts.drop_missing_label = a.drop_missing_label;
-            opts.refit = !a.no_refit;
-            opts.members = a.members;
-            opts.features = a.features;
-            opts.calibrate = !a.no_calibrate;
-            opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let r = fit::fit(&opts)?;
-            print!("{}", fit::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
-            if let Some(u) = &r.test_uncalibrated {
-                println!(
-                    "calibration (Platt, fitted on the validation part): test ECE {:.4} → {:.4}, Brier {:.4} → {:.4}",
-                    u.ece, r.test.ece, u.brier, r.test.brier
-                );
-            }
-            let rps = r.rows_per_second.iter().sum::<f64>() / r.rows_per_second.len() as f64;
-            println!("best epoch {}; {:.0} rows/s per epoch; burn vs tract max |Δp| {:.2e}", r.best_epoch, rps, r.parity_max_abs_diff);
-            if !r.constant_columns.is_empty() {
-                println!(
-                    "note: {} constant in the training part (kept; they carry no information): {}",
-                    if r.constant_columns.len() == 1 { "1 feature is" } else { "features are" },
-                    r.constant_columns.join(", ")
-                );
-            }
-            println!("bundle written to {}", a.out.display());
+            let out = a.out.clone();
+            print_fit(&fit::fit(&fit_options(a))?);
+            println!("bundle written to {}", out.display());
         }
         Command::Evaluate { model, spec, data, threshold, out } => {
             let m = fit::evaluate(&model, spec.as_deref(), &data, threshold)?;
@@ -293,6 +243,66 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `fit`'s flags as the trainer's options (each checked there, once).
+fn fit_options(a: FitArgs) -> FitOptions {
+    let (pos_weight, balance_classes) = match a.pos_weight {
+        PosWeight::Balanced => (1.0, true),
+        PosWeight::Weight(w) => (w, false),
+    };
+    let mut opts = FitOptions::new(a.spec, a.data, a.out);
+    opts.train = TrainParams {
+        hidden: a.hidden,
+        epochs: a.epochs,
+        batch_size: a.batch_size,
+        learning_rate: a.learning_rate,
+        weight_decay: a.weight_decay,
+        pos_weight,
+        balance_classes,
+        patience: (a.patience > 0).then_some(a.patience),
+        min_delta: a.min_delta,
+        restore_best: !a.no_restore_best,
+        ema_decay: a.ema_decay,
+        seed: a.seed,
+    };
+    opts.preprocess = PreprocessParams {
+        numeric: a.numeric.into(),
+        bins: a.bins,
+        min_category_count: a.min_category_count,
+        min_cross_count: a.min_cross_count,
+        ..PreprocessParams::default()
+    };
+    opts.test_size = a.test_size;
+    opts.validation_size = a.validation_size;
+    opts.threshold = a.threshold;
+    opts.drop_missing_label = a.drop_missing_label;
+    opts.refit = !a.no_refit;
+    opts.members = a.members;
+    opts.features = a.features;
+    opts.calibrate = !a.no_calibrate;
+    opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    opts
+}
+
+/// What `fit` prints: the metrics table, calibration, training speed and notes.
+fn print_fit(r: &fit::FitReport) {
+    print!("{}", fit::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
+    if let Some(u) = &r.test_uncalibrated {
+        println!(
+            "calibration (Platt, fitted on the validation part): test ECE {:.4} → {:.4}, Brier {:.4} → {:.4}",
+            u.ece, r.test.ece, u.brier, r.test.brier
+        );
+    }
+    let rps = r.rows_per_second.iter().sum::<f64>() / r.rows_per_second.len() as f64;
+    println!("best epoch {}; {:.0} rows/s per epoch; burn vs tract max |Δp| {:.2e}", r.best_epoch, rps, r.parity_max_abs_diff);
+    if !r.constant_columns.is_empty() {
+        println!(
+            "note: {} constant in the training part (kept; they carry no information): {}",
+            if r.constant_columns.len() == 1 { "1 feature is" } else { "features are" },
+            r.constant_columns.join(", ")
+        );
+    }
 }
 
 fn main() -> ExitCode {

@@ -290,6 +290,63 @@ fn forward(net: &Net, x: &Matrix, probability: bool) -> Vec<f32> {
     out
 }
 
+/// Early stopping's state: the best epoch by validation AUC so far, and epochs since.
+struct Best {
+    net: Net,
+    auc: f64,
+    epoch: usize,
+    since: usize,
+}
+
+impl Best {
+    /// Records an epoch's weights and validation AUC; true when training should stop.
+    fn record(&mut self, current: &Net, val_auc: f64, epoch: usize, p: &TrainParams) -> bool {
+        if val_auc > self.auc + p.min_delta || self.epoch == 0 {
+            (self.net, self.auc, self.epoch, self.since) = (current.clone(), val_auc, epoch, 0);
+            return false;
+        }
+        self.since += 1;
+        p.patience.is_some_and(|pat| self.since >= pat)
+    }
+}
+
+/// Weight averaging: a horizon of at most about one epoch (so small data sets do not average
+/// in their first, untrained epochs), updated every `every` steps with the decay compounded
+/// accordingly.
+struct Averaging {
+    every: usize,
+    decay: f32,
+}
+
+impl Averaging {
+    fn new(ema_decay: f32, batches: usize) -> Self {
+        let every = (batches / 64).clamp(1, 16);
+        let per_step = ema_decay.min(1.0 - 1.0 / batches as f32).max(0.0);
+        Averaging { every, decay: per_step.powi(every as i32) }
+    }
+}
+
+/// The weights an epoch would export: the average when averaging, else the last.
+fn exported(ema: &Option<Ema>, net: &Net, device: &Device) -> Net {
+    match ema {
+        Some(m) if m.updates > 0 => Net::from_mlp(&m.value(), device),
+        _ => net.clone(),
+    }
+}
+
+/// One batch as tensors: its rows, labels and loss weights.
+fn batch_tensors(x: &Matrix, y: &[u8], rows: &[usize], pos_weight: f32, device: &Device) -> [Tensor<2>; 3] {
+    let n = rows.len();
+    let (mut bx, mut by, mut bw) = (Vec::with_capacity(n * x.cols()), Vec::with_capacity(n), Vec::with_capacity(n));
+    for &i in rows {
+        bx.extend_from_slice(x.row(i));
+        by.push(y[i] as f32);
+        bw.push(if y[i] == 1 { pos_weight } else { 1.0 });
+    }
+    let t = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [n, cols]), device);
+    [t(bx, x.cols()), t(by, 1), t(bw, 1)]
+}
+
 /// Trains on encoded rows; validation rows pick the best epoch.
 pub fn train(
     params: &ValidTrainParams,
@@ -312,15 +369,9 @@ pub fn train(
     let pos_weight = if p.balance_classes { (y.len() - positives) as f32 / positives as f32 } else { p.pos_weight };
     let mut order: Vec<usize> = (0..x.rows()).collect();
     let batches = x.rows().div_ceil(p.batch_size);
-    let (mut best, mut best_auc, mut best_epoch, mut since_best) = (net.clone(), f64::NEG_INFINITY, 0, 0);
+    let mut best = Best { net: net.clone(), auc: f64::NEG_INFINITY, epoch: 0, since: 0 };
     let mut history = Vec::new();
-    let (mut bx, mut by, mut bw) = (Vec::new(), Vec::new(), Vec::new());
-    // Weight averaging: a horizon of at most about one epoch (so small data sets do not average
-    // in their first, untrained epochs), updated every `ema_every` steps with the decay
-    // compounded accordingly.
-    let ema_every = (batches / 64).clamp(1, 16);
-    let per_step = p.ema_decay.min(1.0 - 1.0 / batches as f32).max(0.0);
-    let ema_decay = per_step.powi(ema_every as i32);
+    let averaging = Averaging::new(p.ema_decay, batches);
     let mut ema = (p.ema_decay > 0.0).then(|| Ema::zeros_like(&net.to_mlp()));
     let mut step = 0usize;
     for epoch in 1..=p.epochs {
@@ -328,36 +379,20 @@ pub fn train(
         let t0 = Instant::now();
         order.shuffle(&mut rng);
         let mut loss_sum = 0.0;
-        for batch in order.chunks(p.batch_size) {
-            bx.clear();
-            by.clear();
-            bw.clear();
-            for &i in batch {
-                bx.extend_from_slice(x.row(i));
-                by.push(y[i] as f32);
-                bw.push(if y[i] == 1 { pos_weight } else { 1.0 });
-            }
-            let n = batch.len();
-            let xt = Tensor::<2>::from_data(TensorData::new(bx.clone(), [n, x.cols()]), &device);
-            let yt = Tensor::<2>::from_data(TensorData::new(by.clone(), [n, 1]), &device);
-            let wt = Tensor::<2>::from_data(TensorData::new(bw.clone(), [n, 1]), &device);
+        for rows in order.chunks(p.batch_size) {
+            let [xt, yt, wt] = batch_tensors(x, y, rows, pos_weight, &device);
             let loss = bce_with_logits(net.forward(xt), yt, wt);
             let grads = GradientsParams::from_grads(loss.backward(), &net);
-            loss_sum += floats(loss.into_data())[0] as f64 * n as f64;
+            loss_sum += floats(loss.into_data())[0] as f64 * rows.len() as f64;
             net = optim.step(p.learning_rate, net, grads);
             step += 1;
-            if let Some(ema) = ema.as_mut().filter(|_| step.is_multiple_of(ema_every)) {
-                ema.update(&net.to_mlp(), ema_decay);
+            if let Some(ema) = ema.as_mut().filter(|_| step.is_multiple_of(averaging.every)) {
+                ema.update(&net.to_mlp(), averaging.decay);
             }
             progress(Progress::Batch);
         }
         let seconds = t0.elapsed().as_secs_f64();
-        // The weights this epoch would export: the average when averaging, else the last.
-        let current = match &ema {
-            Some(m) if m.updates > 0 => Net::from_mlp(&m.value(), &device),
-            Some(_) => net.clone(),
-            None => net.clone(),
-        };
+        let current = exported(&ema, &net, &device);
         // On logits: probabilities saturate in f32 (to 1 above a logit of about 16.6) and
         // would tie rows the network ranks apart.
         let val_auc = metrics::auc(y_val, &logits(&current, x_val));
@@ -367,23 +402,13 @@ pub fn train(
         }
         progress(Progress::EpochEnd(&stats));
         history.push(stats);
-        if val_auc > best_auc + p.min_delta || best_epoch == 0 {
-            (best, best_auc, best_epoch, since_best) = (current.clone(), val_auc, epoch, 0);
-        } else {
-            since_best += 1;
-            if p.patience.is_some_and(|pat| since_best >= pat) {
-                break;
-            }
+        if best.record(&current, val_auc, epoch, p) {
+            break;
         }
     }
-    let net = if p.restore_best {
-        best
-    } else {
-        best_epoch = history.len();
-        match &ema {
-            Some(m) if m.updates > 0 => Net::from_mlp(&m.value(), &device),
-            _ => net,
-        }
-    };
-    Ok(Trained { net: net.valid(), history, best_epoch })
+    if p.restore_best {
+        return Ok(Trained { net: best.net.valid(), history, best_epoch: best.epoch });
+    }
+    let best_epoch = history.len();
+    Ok(Trained { net: exported(&ema, &net, &device).valid(), history, best_epoch })
 }

@@ -5,13 +5,24 @@
 use std::path::Path;
 
 use advisor_core::advisor::Advisor;
+use advisor_core::bundle::{Bundle, Manifest, MetricsRecord, TrainingRecord};
 use advisor_core::metrics::{self, Metrics};
 use advisor_core::score::Decision;
 use plotters::prelude::*;
 use serde::Serialize;
 
+use advisor_core::matrix::Matrix;
+use advisor_core::schema::Spec;
+
 use crate::bundle_dir;
+use crate::data::Dataset;
 use crate::error::{Error, Result};
+
+/// How often a feature is among the test rows' reasons: (feature, as any reason, as the first).
+pub type ReasonCount = (String, usize, usize);
+
+/// One protected group's figures on the test part: (column, group, rows, approval rate, AUC).
+pub type Fairness = (String, String, usize, f64, f64);
 
 /// The figures the report shows that tests check against independent computations.
 #[derive(Debug, Clone, Serialize)]
@@ -27,9 +38,9 @@ pub struct Summary {
     /// PSI of the test part against the bundle's training baseline.
     pub psi_test: Option<f64>,
     /// Reason code frequencies on the test part: (field, times given, times principal).
-    pub reasons: Vec<(String, usize, usize)>,
+    pub reasons: Vec<ReasonCount>,
     /// Per protected column: (column, group, rows, approval rate, AUC).
-    pub fairness: Vec<(String, String, usize, f64, f64)>,
+    pub fairness: Vec<Fairness>,
 }
 
 fn esc(s: &str) -> String {
@@ -96,13 +107,35 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
         Metrics::compute(&y_test, &p_test, threshold),
     );
 
-    // Reasons on the test part.
-    let features: Vec<String> = bundle.spec().features().map(|c| c.name.clone()).collect();
+    let (reasons, decisions) = reason_counts(&adv, &ds.raw, &parts.test)?;
+    let fairness = fairness(&spec, &ds, &parts.test, &decisions, &y_test, &p_test);
+
+    let psi_test = m.stability.as_ref().map(|b| b.psi(&s_test));
+    let summary = Summary {
+        train,
+        validation,
+        test,
+        test_probabilities: p_test.clone(),
+        test_labels: y_test.clone(),
+        test_scores: s_test.clone(),
+        psi_test,
+        reasons,
+        fairness,
+    };
+    let html = render(&adv, &summary, &ds.sha256, ds.raw.rows(), data)?;
+    std::fs::write(out, html).map_err(Error::io(out))?;
+    Ok(summary)
+}
+
+/// How often each feature is among an applicant's reasons, and the first one, on the `test`
+/// rows (most frequent first); and each row's decision.
+fn reason_counts(adv: &Advisor, raw: &Matrix, test: &[usize]) -> Result<(Vec<ReasonCount>, Vec<Decision>)> {
+    let features: Vec<String> = adv.bundle().spec().features().map(|c| c.name.clone()).collect();
     let mut given = vec![0usize; features.len()];
     let mut principal = vec![0usize; features.len()];
-    let mut decisions = Vec::with_capacity(parts.test.len());
-    for &i in &parts.test {
-        let r = adv.report(ds.raw.row(i), "en")?;
+    let mut decisions = Vec::with_capacity(test.len());
+    for &i in test {
+        let r = adv.report(raw.row(i), "en")?;
         for (k, reason) in r.reasons.iter().enumerate() {
             if let Some(f) = features.iter().position(|n| *n == reason.field) {
                 given[f] += 1;
@@ -113,16 +146,21 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
         }
         decisions.push(r.decision);
     }
-    let mut reasons: Vec<(String, usize, usize)> =
+    let mut reasons: Vec<ReasonCount> =
         features.iter().enumerate().filter(|&(f, _)| given[f] > 0).map(|(f, n)| (n.clone(), given[f], principal[f])).collect();
     reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
 
-    // Fairness by protected group, on the test part.
+    Ok((reasons, decisions))
+}
+
+/// Approval rate and AUC by protected group on the `test` rows: (column, group, rows, approval
+/// rate, AUC).
+fn fairness(spec: &Spec, ds: &Dataset, test: &[usize], decisions: &[Decision], y_test: &[u8], p_test: &[f32]) -> Vec<Fairness> {
     let mut fairness = vec![];
     for (name, values) in &ds.protected {
         let col = spec.columns().iter().find(|c| &c.name == name).expect("protected columns come from the spec");
         let mut groups: Vec<(String, Vec<usize>)> = vec![];
-        for (k, &i) in parts.test.iter().enumerate() {
+        for (k, &i) in test.iter().enumerate() {
             let v = values[i];
             let g = if v.is_nan() {
                 "not given".to_string()
@@ -144,21 +182,7 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
         }
     }
 
-    let psi_test = m.stability.as_ref().map(|b| b.psi(&s_test));
-    let summary = Summary {
-        train,
-        validation,
-        test,
-        test_probabilities: p_test.clone(),
-        test_labels: y_test.clone(),
-        test_scores: s_test.clone(),
-        psi_test,
-        reasons,
-        fairness,
-    };
-    let html = render(&adv, &summary, &ds.sha256, ds.raw.rows(), data)?;
-    std::fs::write(out, html).map_err(Error::io(out))?;
-    Ok(summary)
+    fairness
 }
 
 /// Inline SVG without the namespace URL (HTML5 does not need it; the file then names no URL).
@@ -170,11 +194,46 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
     let bundle = adv.bundle();
     let m = bundle.manifest();
     let (training, recorded) = (m.training()?, m.metrics()?);
-    let (y, p) = (&s.test_labels, &s.test_probabilities);
+    let page = Page {
+        s,
+        m,
+        training: &training,
+        recorded: &recorded,
+        y: &s.test_labels,
+        p: &s.test_probabilities,
+        data_sha,
+        data_rows,
+        data,
+        bundle,
+    };
     let mut h = String::new();
+    for section in [head, metrics_table, curves, gains_table, scaling, reason_codes, fairness_table, stability, model_card] {
+        section(&mut h, &page)?;
+    }
+    h.push_str("</body></html>");
+    Ok(h)
+}
+
+/// What the report's sections read.
+struct Page<'a> {
+    s: &'a Summary,
+    m: &'a Manifest,
+    training: &'a TrainingRecord,
+    recorded: &'a MetricsRecord,
+    y: &'a [u8],
+    p: &'a [f32],
+    data_sha: &'a str,
+    data_rows: usize,
+    data: &'a Path,
+    bundle: &'a Bundle,
+}
+
+/// The page head and title.
+fn head(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { m, bundle, .. } = r;
     let w = |h: &mut String, text: String| h.push_str(&text);
     w(
-        &mut h,
+        h,
         format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Model report — {}</title><style>{}</style></head><body>",
             esc(bundle.spec().name()),
@@ -182,7 +241,7 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         ),
     );
     w(
-        &mut h,
+        h,
         format!(
             "<h1>Model report: {}</h1><p class=\"muted\">{} · graph sha256 {} · produced by {}</p>",
             esc(bundle.spec().name()),
@@ -191,21 +250,34 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
             esc(&m.producer)
         ),
     );
+    Ok(())
+}
 
+/// The metrics of each part, and calibration before and after.
+fn metrics_table(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { s, m, training, recorded, .. } = r;
+    let w = |h: &mut String, text: String| h.push_str(&text);
     // Metrics.
-    w(&mut h, "<h2>Metrics</h2><table><tr><th>part</th><th>rows</th><th>positives</th><th>AUC</th><th>KS</th><th>Gini</th><th>Brier</th><th>log loss</th><th>accuracy</th><th>ECE</th></tr>".into());
+    w(h, "<h2>Metrics</h2><table><tr><th>part</th><th>rows</th><th>positives</th><th>AUC</th><th>KS</th><th>Gini</th><th>Brier</th><th>log loss</th><th>accuracy</th><th>ECE</th></tr>".into());
     for (name, x) in [("train (fit rows)", &s.train), ("validation", &s.validation), ("test", &s.test)] {
-        w(&mut h, format!("<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        w(h, format!("<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             x.rows, x.positives, f4(x.auc), f4(x.ks), f4(x.gini), f4(x.brier), f4(x.log_loss), f4(x.accuracy), f4(x.ece)));
     }
-    w(&mut h, format!("</table><p class=\"muted\">Accuracy at probability ≥ {}; ECE over {} equal-width bins. The split is the training protocol's (stratified, seed {}).</p>",
+    w(h, format!("</table><p class=\"muted\">Accuracy at probability ≥ {}; ECE over {} equal-width bins. The split is the training protocol's (stratified, seed {}).</p>",
         s.test.threshold, metrics::ECE_BINS, training.split_seed));
     if let Some(u) = &recorded.test_uncalibrated {
-        w(&mut h, format!("<p>Calibration: Platt scaling (scale {:.4}, shift {:.4}) fitted on the validation part and folded into the last layer. Test part before → after: ECE {} → {}, Brier {} → {}, log loss {} → {}.</p>",
+        w(h, format!("<p>Calibration: Platt scaling (scale {:.4}, shift {:.4}) fitted on the validation part and folded into the last layer. Test part before → after: ECE {} → {}, Brier {} → {}, log loss {} → {}.</p>",
             m.calibration.map_or(f64::NAN, |c| c.scale), m.calibration.map_or(f64::NAN, |c| c.shift),
             f4(u.ece), f4(s.test.ece), f4(u.brier), f4(s.test.brier), f4(u.log_loss), f4(s.test.log_loss)));
     }
 
+    Ok(())
+}
+
+/// ROC, KS, reliability and score distributions of the test part.
+fn curves(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { s, m, y, p, .. } = r;
+    let w = |h: &mut String, text: String| h.push_str(&text);
     // Curves.
     let roc = metrics::roc(y, p);
     let ks_curve = ks_points(y, &s.test_scores);
@@ -215,9 +287,9 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
     let (lo, hi) = (m.scaling.min, m.scaling.max);
     let dist = score_histograms(y, &s.test_scores, lo, hi);
     let dmax = dist.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).fold(0.01f64, f64::max);
-    w(&mut h, "<h2>Curves (test part)</h2><div class=\"grid\">".into());
+    w(h, "<h2>Curves (test part)</h2><div class=\"grid\">".into());
     w(
-        &mut h,
+        h,
         inline(line_chart(
             &format!("ROC (AUC {})", f4(s.test.auc)),
             "false positive rate",
@@ -228,7 +300,7 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         )),
     );
     w(
-        &mut h,
+        h,
         inline(line_chart(
             &format!("KS (max gap {})", f4(s.test.ks)),
             "score",
@@ -239,7 +311,7 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         )),
     );
     w(
-        &mut h,
+        h,
         inline(line_chart(
             "Score distribution by class",
             "score",
@@ -250,7 +322,7 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         )),
     );
     w(
-        &mut h,
+        h,
         inline(line_chart(
             &format!("Reliability (ECE {})", f4(s.test.ece)),
             "mean predicted probability",
@@ -260,13 +332,20 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
             &[("model", rel_pts, BLUE), ("perfect", vec![(0.0, 0.0), (top, top)], RGBColor(150, 150, 150))],
         )),
     );
-    w(&mut h, "</div>".into());
+    w(h, "</div>".into());
 
+    Ok(())
+}
+
+/// Gains and lift by score decile.
+fn gains_table(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { s, y, .. } = r;
+    let w = |h: &mut String, text: String| h.push_str(&text);
     // Gains.
-    w(&mut h, "<h2>Gains and lift by score decile (test part, riskiest first)</h2><table><tr><th>decile</th><th>rows</th><th>scores</th><th>positives</th><th>positive rate</th><th>cumulative share of positives</th><th>lift</th></tr>".into());
+    w(h, "<h2>Gains and lift by score decile (test part, riskiest first)</h2><table><tr><th>decile</th><th>rows</th><th>scores</th><th>positives</th><th>positive rate</th><th>cumulative share of positives</th><th>lift</th></tr>".into());
     for g in gains(y, &s.test_scores) {
         w(
-            &mut h,
+            h,
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{:.0}–{:.0}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 g.decile,
@@ -280,21 +359,28 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
             ),
         );
     }
-    w(&mut h, "</table>".into());
+    w(h, "</table>".into());
 
+    Ok(())
+}
+
+/// Score scaling and decision cutoffs.
+fn scaling(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { m, .. } = r;
+    let w = |h: &mut String, text: String| h.push_str(&text);
     // Scaling and cutoffs.
-    w(&mut h, format!("<h2>Score scaling and cutoffs</h2><p>{} points at {}:1 good:bad odds, {} points to double the odds, clamped to {}–{}.</p><table><tr><th>score</th><th>probability of default</th><th>good:bad odds</th></tr>",
+    w(h, format!("<h2>Score scaling and cutoffs</h2><p>{} points at {}:1 good:bad odds, {} points to double the odds, clamped to {}–{}.</p><table><tr><th>score</th><th>probability of default</th><th>good:bad odds</th></tr>",
         m.scaling.base_points, m.scaling.base_odds, m.scaling.pdo, m.scaling.min, m.scaling.max));
     let mut sc = m.scaling.min;
     while sc <= m.scaling.max + 1e-9 {
         let pd = m.scaling.probability(sc);
-        w(&mut h, format!("<tr><td>{sc:.0}</td><td>{pd:.4}</td><td>{:.1}:1</td></tr>", (1.0 - pd) / pd));
+        w(h, format!("<tr><td>{sc:.0}</td><td>{pd:.4}</td><td>{:.1}:1</td></tr>", (1.0 - pd) / pd));
         sc += 50.0;
     }
-    w(&mut h, "</table><table><tr><th>band</th><th>meaning</th><th>from score</th></tr>".into());
+    w(h, "</table><table><tr><th>band</th><th>meaning</th><th>from score</th></tr>".into());
     for b in &m.cutoffs.bands {
         w(
-            &mut h,
+            h,
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&b.name),
@@ -304,28 +390,42 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         );
     }
     w(
-        &mut h,
+        h,
         format!(
             "</table><p>Decision: approve from score {:.1}, refer from {:.1}, decline below.</p>",
             m.cutoffs.approve_min_score, m.cutoffs.refer_min_score
         ),
     );
 
+    Ok(())
+}
+
+/// How often each field is a reason.
+fn reason_codes(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { s, bundle, .. } = r;
+    let w = |h: &mut String, text: String| h.push_str(&text);
     // Reasons.
-    w(&mut h, "<h2>Reason codes (test part)</h2><table><tr><th>field</th><th>given as a reason</th><th>as the principal reason</th><th>share of applicants</th></tr>".into());
+    w(h, "<h2>Reason codes (test part)</h2><table><tr><th>field</th><th>given as a reason</th><th>as the principal reason</th><th>share of applicants</th></tr>".into());
     let n = s.test_labels.len().max(1) as f64;
     for (f, given, first) in &s.reasons {
         let label = bundle.spec().features().find(|c| &c.name == f).map_or(f.clone(), |c| c.label("en").to_string());
-        w(&mut h, format!("<tr><td>{}</td><td>{given}</td><td>{first}</td><td>{:.1}%</td></tr>", esc(&label), 100.0 * *given as f64 / n));
+        w(h, format!("<tr><td>{}</td><td>{given}</td><td>{first}</td><td>{:.1}%</td></tr>", esc(&label), 100.0 * *given as f64 / n));
     }
-    w(&mut h, "</table>".into());
+    w(h, "</table>".into());
 
+    Ok(())
+}
+
+/// Approval and AUC by protected group.
+fn fairness_table(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { s, .. } = r;
+    let w = |h: &mut String, text: String| h.push_str(&text);
     // Fairness.
-    w(&mut h, "<h2>Fairness by protected group (test part)</h2>".into());
+    w(h, "<h2>Fairness by protected group (test part)</h2>".into());
     if s.fairness.is_empty() {
-        w(&mut h, "<p>The spec marks no protected column.</p>".into());
+        w(h, "<p>The spec marks no protected column.</p>".into());
     } else {
-        w(&mut h, "<p>Protected columns are never model inputs. Approval rate = share of the group the cutoffs approve; the ratio of the lowest to the highest group rate is flagged below 0.8 (the four-fifths rule).</p>".into());
+        w(h, "<p>Protected columns are never model inputs. Approval rate = share of the group the cutoffs approve; the ratio of the lowest to the highest group rate is flagged below 0.8 (the four-fifths rule).</p>".into());
         let mut cols: Vec<&String> = s.fairness.iter().map(|f| &f.0).collect();
         cols.dedup();
         for c in cols {
@@ -334,26 +434,33 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
             let (mn, mx) = (rates.iter().copied().fold(f64::INFINITY, f64::min), rates.iter().copied().fold(0.0, f64::max));
             let ratio = if mx > 0.0 { mn / mx } else { f64::NAN };
             let flag = if ratio < 0.8 { " <strong class=\"flag\">below 0.8</strong>" } else { "" };
-            w(&mut h, format!("<h3>{}</h3><table><tr><th>group</th><th>rows</th><th>approval rate</th><th>AUC</th></tr>", esc(c)));
+            w(h, format!("<h3>{}</h3><table><tr><th>group</th><th>rows</th><th>approval rate</th><th>AUC</th></tr>", esc(c)));
             for f in rows {
-                w(&mut h, format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&f.1), f.2, f4(f.3), f4(f.4)));
+                w(h, format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&f.1), f.2, f4(f.3), f4(f.4)));
             }
-            w(&mut h, format!("</table><p>Lowest / highest approval rate: {}{flag}</p>", f4(ratio)));
+            w(h, format!("</table><p>Lowest / highest approval rate: {}{flag}</p>", f4(ratio)));
         }
     }
 
+    Ok(())
+}
+
+/// The stability baseline.
+fn stability(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { s, m, .. } = r;
+    let w = |h: &mut String, text: String| h.push_str(&text);
     // Stability.
-    w(&mut h, "<h2>Stability baseline</h2>".into());
+    w(h, "<h2>Stability baseline</h2>".into());
     match &m.stability {
         Some(b) => {
-            w(&mut h, "<p>The training part's score distribution, stored in the bundle. <code>advisor-train psi --model DIR --data CSV</code> compares a later sample: PSI &lt; 0.10 stable, 0.10–0.25 some shift, ≥ 0.25 major shift.</p><table><tr><th>score bin</th><th>training share</th></tr>".into());
+            w(h, "<p>The training part's score distribution, stored in the bundle. <code>advisor-train psi --model DIR --data CSV</code> compares a later sample: PSI &lt; 0.10 stable, 0.10–0.25 some shift, ≥ 0.25 major shift.</p><table><tr><th>score bin</th><th>training share</th></tr>".into());
             for (i, share) in b.shares.iter().enumerate() {
                 let from = if i == 0 { "below".into() } else { format!("{:.1}", b.edges[i - 1]) };
                 let to = b.edges.get(i).map_or("and above".into(), |e| format!("to {e:.1}"));
-                w(&mut h, format!("<tr><td>{from} {to}</td><td>{:.4}</td></tr>", share));
+                w(h, format!("<tr><td>{from} {to}</td><td>{:.4}</td></tr>", share));
             }
             w(
-                &mut h,
+                h,
                 format!(
                     "</table><p>PSI of the test part: {} ({}).</p>",
                     f4(s.psi_test.unwrap_or(f64::NAN)),
@@ -361,13 +468,20 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
                 ),
             );
         }
-        None => w(&mut h, "<p>This bundle has no stability baseline.</p>".into()),
+        None => w(h, "<p>This bundle has no stability baseline.</p>".into()),
     }
 
+    Ok(())
+}
+
+/// The model card.
+fn model_card(h: &mut String, r: &Page<'_>) -> Result<()> {
+    let Page { m, training, data_sha, data_rows, data, bundle, .. } = r;
+    let w = |h: &mut String, text: String| h.push_str(&text);
     // Model card.
     let file = data.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     w(
-        &mut h,
+        h,
         format!(
             "<h2>Model card</h2><dl><dt>Data</dt><dd>{} — {} rows, sha256 {} (the bundle was trained on {}, sha256 {}{})</dd>",
             esc(&file),
@@ -375,28 +489,27 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
             esc(data_sha),
             esc(&m.data.file),
             esc(&m.data.sha256),
-            if m.data.sha256 == data_sha { ", the same file" } else { "; this report uses other data" }
+            if m.data.sha256 == **data_sha { ", the same file" } else { "; this report uses other data" }
         ),
     );
     let crosses: Vec<String> =
         m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
     let members = training.members;
-    w(&mut h, format!("<dt>Model</dt><dd>Dense network{} on the preprocessed inputs ({} encoding{}), probability of the positive class (the label's <code>{}</code>).</dd>",
+    w(h, format!("<dt>Model</dt><dd>Dense network{} on the preprocessed inputs ({} encoding{}), probability of the positive class (the label's <code>{}</code>).</dd>",
         if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() },
         esc(&format!("{:?}", m.preprocessing.encoding).to_lowercase()),
         if crosses.is_empty() { String::new() } else { esc(&format!("; crosses: {}", crosses.join(", "))) },
         esc(bundle.spec().label().positive.as_deref().unwrap_or(""))));
     w(
-        &mut h,
+        h,
         format!(
             "<dt>Training settings</dt><dd><pre>{}</pre></dd>",
             esc(&serde_json::to_string_pretty(m.training.json()).unwrap_or_default())
         ),
     );
-    w(&mut h, "<dt>Intended use</dt><dd>Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices.</dd>".into());
-    w(&mut h, "<dt>Limitations</dt><dd>Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes.</dd></dl>".into());
-    w(&mut h, "</body></html>".into());
-    Ok(h)
+    w(h, "<dt>Intended use</dt><dd>Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices.</dd>".into());
+    w(h, "<dt>Limitations</dt><dd>Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes.</dd></dl>".into());
+    Ok(())
 }
 
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1a1a1a;line-height:1.45}table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .6rem;text-align:right}th{background:#f0f2f5}td:first-child,th:first-child{text-align:left}.muted{color:#555}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:1rem}.flag{color:#b00020}pre{white-space:pre-wrap;font-size:.85rem}dt{font-weight:600;margin-top:.6rem}";
