@@ -106,7 +106,7 @@ fn the_written_split_is_the_bundles_own() {
     let dir = tempfile::tempdir().unwrap();
     let model = repo().join("models/german_credit");
     let out = dir.path().join("parts.csv");
-    let [f, v, t] = advisor_train::fit::write_parts(&model, &spec("german_credit"), &data("german_credit"), &out).unwrap();
+    let [f, v, t] = advisor_train::commands::split::write_parts(&model, &spec("german_credit"), &data("german_credit"), &out).unwrap();
     let (manifest, _) = Manifest::parse(&std::fs::read(model.join(MANIFEST_FILE)).unwrap()).unwrap();
     let rows = manifest.training().unwrap().rows;
     assert_eq!([f, v, t], [rows.train, rows.validation, rows.test]);

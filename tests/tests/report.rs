@@ -126,7 +126,7 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
 
 #[test]
 fn psi_of_the_training_file_is_stable() {
-    let (psi, n) = advisor_train::fit::psi(&repo().join("models/german_credit"), &data("german_credit")).unwrap();
+    let (psi, n) = advisor_train::commands::score::psi(&repo().join("models/german_credit"), &data("german_credit")).unwrap();
     assert_eq!(n, 1000);
     assert!(psi < 0.10, "PSI {psi}");
 }

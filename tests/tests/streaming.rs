@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use advisor_tests::{data, repo};
 use advisor_train::bundle_dir;
+use advisor_train::commands::score::score_stream;
 use advisor_train::data::{MissingLabel, Rows};
-use advisor_train::fit::score_stream;
 
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -106,7 +106,7 @@ fn reasons_are_streamed_in_bounded_memory() {
     let rows = 200_000;
     let spec = bundle.spec().clone();
     let stream = Rows::new(Generated::new(rows), std::path::Path::new("<generated>"), &spec, MissingLabel::NotRead).unwrap();
-    let opts = advisor_train::fit::ScoreOptions { reasons: true, lang: "zh-CN".into() };
+    let opts = advisor_train::commands::score::ScoreOptions { reasons: true, lang: "zh-CN".into() };
     let base = LIVE.load(Relaxed);
     PEAK.store(base, Relaxed);
     let mut out = CountingSink(0);

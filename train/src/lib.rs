@@ -2,6 +2,8 @@
 //! and exports a model bundle (ONNX graph + manifest) that `advisor-core` runs.
 
 pub mod bundle_dir;
+#[cfg(feature = "fit")]
+pub mod commands;
 pub mod data;
 pub mod error;
 #[cfg(feature = "fit")]

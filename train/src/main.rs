@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use advisor_core::preprocess::{NumericEncoding, PreprocessParams};
+use advisor_train::commands;
 use advisor_train::fit::{self, FitOptions};
 use advisor_train::net::TrainParams;
 use advisor_train::Result;
@@ -218,8 +219,8 @@ fn run(cli: Cli) -> Result<()> {
             println!("bundle written to {}", out.display());
         }
         Command::Evaluate { model, spec, data, threshold, out } => {
-            let m = fit::evaluate(&model, spec.as_deref(), &data, threshold)?;
-            print!("{}", fit::table(&[("data", &m)]));
+            let m = commands::evaluate::evaluate(&model, spec.as_deref(), &data, threshold)?;
+            print!("{}", commands::evaluate::table(&[("data", &m)]));
             if let Some(out) = out {
                 let json = serde_json::to_vec_pretty(&serde_json::json!({ "data": m })).expect("serialisable");
                 std::fs::write(&out, json).map_err(|e| advisor_train::Error::Io { path: out, source: e })?;
@@ -230,15 +231,15 @@ fn run(cli: Cli) -> Result<()> {
             println!("report written to {} (test AUC {:.4}, ECE {:.4})", out.display(), s.test.auc, s.test.ece);
         }
         Command::Split(TrainingFileArgs { model, spec, data, out }) => {
-            let [f, v, t] = fit::write_parts(&model, &spec, &data, &out)?;
+            let [f, v, t] = commands::split::write_parts(&model, &spec, &data, &out)?;
             println!("split written to {}: {f} fit, {v} validation, {t} test rows", out.display());
         }
         Command::Psi { model, data } => {
-            let (psi, n) = fit::psi(&model, &data)?;
+            let (psi, n) = commands::score::psi(&model, &data)?;
             println!("PSI {psi:.4} over {n} rows: {}", advisor_core::stability::psi_band(psi));
         }
         Command::Score { model, data, out, reasons, lang } => {
-            let n = fit::score_file(&model, &data, &out, &fit::ScoreOptions { reasons, lang })?;
+            let n = commands::score::score_file(&model, &data, &out, &commands::score::ScoreOptions { reasons, lang })?;
             println!("scored {n} rows into {}", out.display());
         }
     }
@@ -287,7 +288,7 @@ fn fit_options(a: FitArgs) -> FitOptions {
 
 /// What `fit` prints: the metrics table, calibration, training speed and notes.
 fn print_fit(r: &fit::FitReport) {
-    print!("{}", fit::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
+    print!("{}", commands::evaluate::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
     if let Some(u) = &r.test_uncalibrated {
         println!(
             "calibration (Platt, fitted on the validation part): test ECE {:.4} → {:.4}, Brier {:.4} → {:.4}",

@@ -91,7 +91,7 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
     let adv = Advisor::new(bundle_dir::load(model)?)?;
     let bundle = adv.bundle();
     let m = bundle.manifest();
-    let (spec, ds, parts) = crate::fit::bundle_split(bundle, spec_path, data)?;
+    let (spec, ds, parts) = crate::commands::split::bundle_split(bundle, spec_path, data)?;
     let threshold = m.training()?.threshold;
     let probs = bundle.predict(&ds.raw)?;
     let pick =
