@@ -298,7 +298,7 @@ impl Decimal {
 }
 
 /// The path of a field inside `at`.
-pub fn field_path(at: &str, key: &str) -> String {
+fn field_path(at: &str, key: &str) -> String {
     if at.is_empty() {
         key.to_string()
     } else {
@@ -306,7 +306,8 @@ pub fn field_path(at: &str, key: &str) -> String {
     }
 }
 
-fn at_error(at: &str, what: &str) -> String {
+/// An error message about the value at path `at` (the top level when empty).
+pub fn at_error(at: &str, what: &str) -> String {
     if at.is_empty() {
         what.to_string()
     } else {

@@ -66,7 +66,7 @@ impl<'de> Deserialize<'de> for Kind {
 
 impl FromJson for Kind {
     fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
-        Kind::from_id(&String::from_json(v, at)?).map_err(|e| format!("{at}: {e}"))
+        Kind::from_id(&String::from_json(v, at)?).map_err(|e| crate::json::at_error(at, &e))
     }
 }
 

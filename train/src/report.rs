@@ -231,42 +231,44 @@ struct Page<'a> {
 /// The page head and title.
 fn head(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { m, bundle, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
-    w(
-        h,
-        format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Model report — {}</title><style>{}</style></head><body>",
-            esc(bundle.spec().name()),
-            CSS
-        ),
-    );
-    w(
-        h,
-        format!(
-            "<h1>Model report: {}</h1><p class=\"muted\">{} · graph sha256 {} · produced by {}</p>",
-            esc(bundle.spec().name()),
-            esc(&bundle.spec().params().description),
-            esc(&m.graph.sha256),
-            esc(&m.producer)
-        ),
-    );
+    h.push_str(&format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Model report — {}</title><style>{}</style></head><body>",
+        esc(bundle.spec().name()),
+        CSS
+    ));
+    h.push_str(&format!(
+        "<h1>Model report: {}</h1><p class=\"muted\">{} · graph sha256 {} · produced by {}</p>",
+        esc(bundle.spec().name()),
+        esc(&bundle.spec().params().description),
+        esc(&m.graph.sha256),
+        esc(&m.producer)
+    ));
     Ok(())
 }
 
 /// The metrics of each part, and calibration before and after.
 fn metrics_table(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { s, m, training, recorded, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
     // Metrics.
-    w(h, "<h2>Metrics</h2><table><tr><th>part</th><th>rows</th><th>positives</th><th>AUC</th><th>KS</th><th>Gini</th><th>Brier</th><th>log loss</th><th>accuracy</th><th>ECE</th></tr>".into());
+    h.push_str("<h2>Metrics</h2><table><tr><th>part</th><th>rows</th><th>positives</th><th>AUC</th><th>KS</th><th>Gini</th><th>Brier</th><th>log loss</th><th>accuracy</th><th>ECE</th></tr>");
     for (name, x) in [("train (fit rows)", &s.train), ("validation", &s.validation), ("test", &s.test)] {
-        w(h, format!("<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            x.rows, x.positives, f4(x.auc), f4(x.ks), f4(x.gini), f4(x.brier), f4(x.log_loss), f4(x.accuracy), f4(x.ece)));
+        h.push_str(&format!(
+            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            x.rows,
+            x.positives,
+            f4(x.auc),
+            f4(x.ks),
+            f4(x.gini),
+            f4(x.brier),
+            f4(x.log_loss),
+            f4(x.accuracy),
+            f4(x.ece)
+        ));
     }
-    w(h, format!("</table><p class=\"muted\">Accuracy at probability ≥ {}; ECE over {} equal-width bins. The split is the training protocol's (stratified, seed {}).</p>",
+    h.push_str(&format!("</table><p class=\"muted\">Accuracy at probability ≥ {}; ECE over {} equal-width bins. The split is the training protocol's (stratified, seed {}).</p>",
         s.test.threshold, metrics::ECE_BINS, training.split_seed));
     if let Some(u) = &recorded.test_uncalibrated {
-        w(h, format!("<p>Calibration: Platt scaling (scale {:.4}, shift {:.4}) fitted on the validation part and folded into the last layer. Test part before → after: ECE {} → {}, Brier {} → {}, log loss {} → {}.</p>",
+        h.push_str(&format!("<p>Calibration: Platt scaling (scale {:.4}, shift {:.4}) fitted on the validation part and folded into the last layer. Test part before → after: ECE {} → {}, Brier {} → {}, log loss {} → {}.</p>",
             m.calibration.map_or(f64::NAN, |c| c.scale), m.calibration.map_or(f64::NAN, |c| c.shift),
             f4(u.ece), f4(s.test.ece), f4(u.brier), f4(s.test.brier), f4(u.log_loss), f4(s.test.log_loss)));
     }
@@ -277,7 +279,6 @@ fn metrics_table(h: &mut String, r: &Page<'_>) -> Result<()> {
 /// ROC, KS, reliability and score distributions of the test part.
 fn curves(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { s, m, y, p, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
     // Curves.
     let roc = metrics::roc(y, p);
     let ks_curve = ks_points(y, &s.test_scores);
@@ -287,52 +288,40 @@ fn curves(h: &mut String, r: &Page<'_>) -> Result<()> {
     let (lo, hi) = (m.scaling.min, m.scaling.max);
     let dist = score_histograms(y, &s.test_scores, lo, hi);
     let dmax = dist.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).fold(0.01f64, f64::max);
-    w(h, "<h2>Curves (test part)</h2><div class=\"grid\">".into());
-    w(
-        h,
-        inline(line_chart(
-            &format!("ROC (AUC {})", f4(s.test.auc)),
-            "false positive rate",
-            "true positive rate",
-            (0.0, 1.0),
-            (0.0, 1.0),
-            &[("model", roc, BLUE), ("chance", vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150))],
-        )),
-    );
-    w(
-        h,
-        inline(line_chart(
-            &format!("KS (max gap {})", f4(s.test.ks)),
-            "score",
-            "cumulative share",
-            (lo, hi),
-            (0.0, 1.0),
-            &[("bad (positive)", ks_curve.0, RED), ("good", ks_curve.1, GREEN)],
-        )),
-    );
-    w(
-        h,
-        inline(line_chart(
-            "Score distribution by class",
-            "score",
-            "share of class per 10 points",
-            (lo, hi),
-            (0.0, dmax * 1.1),
-            &[("bad (positive)", dist[0].1.clone(), RED), ("good", dist[1].1.clone(), GREEN)],
-        )),
-    );
-    w(
-        h,
-        inline(line_chart(
-            &format!("Reliability (ECE {})", f4(s.test.ece)),
-            "mean predicted probability",
-            "observed rate",
-            (0.0, top),
-            (0.0, top),
-            &[("model", rel_pts, BLUE), ("perfect", vec![(0.0, 0.0), (top, top)], RGBColor(150, 150, 150))],
-        )),
-    );
-    w(h, "</div>".into());
+    h.push_str("<h2>Curves (test part)</h2><div class=\"grid\">");
+    h.push_str(&inline(line_chart(
+        &format!("ROC (AUC {})", f4(s.test.auc)),
+        "false positive rate",
+        "true positive rate",
+        (0.0, 1.0),
+        (0.0, 1.0),
+        &[("model", roc, BLUE), ("chance", vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150))],
+    )));
+    h.push_str(&inline(line_chart(
+        &format!("KS (max gap {})", f4(s.test.ks)),
+        "score",
+        "cumulative share",
+        (lo, hi),
+        (0.0, 1.0),
+        &[("bad (positive)", ks_curve.0, RED), ("good", ks_curve.1, GREEN)],
+    )));
+    h.push_str(&inline(line_chart(
+        "Score distribution by class",
+        "score",
+        "share of class per 10 points",
+        (lo, hi),
+        (0.0, dmax * 1.1),
+        &[("bad (positive)", dist[0].1.clone(), RED), ("good", dist[1].1.clone(), GREEN)],
+    )));
+    h.push_str(&inline(line_chart(
+        &format!("Reliability (ECE {})", f4(s.test.ece)),
+        "mean predicted probability",
+        "observed rate",
+        (0.0, top),
+        (0.0, top),
+        &[("model", rel_pts, BLUE), ("perfect", vec![(0.0, 0.0), (top, top)], RGBColor(150, 150, 150))],
+    )));
+    h.push_str("</div>");
 
     Ok(())
 }
@@ -340,26 +329,22 @@ fn curves(h: &mut String, r: &Page<'_>) -> Result<()> {
 /// Gains and lift by score decile.
 fn gains_table(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { s, y, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
     // Gains.
-    w(h, "<h2>Gains and lift by score decile (test part, riskiest first)</h2><table><tr><th>decile</th><th>rows</th><th>scores</th><th>positives</th><th>positive rate</th><th>cumulative share of positives</th><th>lift</th></tr>".into());
+    h.push_str("<h2>Gains and lift by score decile (test part, riskiest first)</h2><table><tr><th>decile</th><th>rows</th><th>scores</th><th>positives</th><th>positive rate</th><th>cumulative share of positives</th><th>lift</th></tr>");
     for g in gains(y, &s.test_scores) {
-        w(
-            h,
-            format!(
-                "<tr><td>{}</td><td>{}</td><td>{:.0}–{:.0}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                g.decile,
-                g.rows,
-                g.min_score,
-                g.max_score,
-                g.positives,
-                f4(g.rate),
-                f4(g.cumulative_capture),
-                f4(g.lift)
-            ),
-        );
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{:.0}–{:.0}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            g.decile,
+            g.rows,
+            g.min_score,
+            g.max_score,
+            g.positives,
+            f4(g.rate),
+            f4(g.cumulative_capture),
+            f4(g.lift)
+        ));
     }
-    w(h, "</table>".into());
+    h.push_str("</table>");
 
     Ok(())
 }
@@ -367,35 +352,28 @@ fn gains_table(h: &mut String, r: &Page<'_>) -> Result<()> {
 /// Score scaling and decision cutoffs.
 fn scaling(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { m, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
     // Scaling and cutoffs.
-    w(h, format!("<h2>Score scaling and cutoffs</h2><p>{} points at {}:1 good:bad odds, {} points to double the odds, clamped to {}–{}.</p><table><tr><th>score</th><th>probability of default</th><th>good:bad odds</th></tr>",
+    h.push_str(&format!("<h2>Score scaling and cutoffs</h2><p>{} points at {}:1 good:bad odds, {} points to double the odds, clamped to {}–{}.</p><table><tr><th>score</th><th>probability of default</th><th>good:bad odds</th></tr>",
         m.scaling.base_points, m.scaling.base_odds, m.scaling.pdo, m.scaling.min, m.scaling.max));
     let mut sc = m.scaling.min;
     while sc <= m.scaling.max + 1e-9 {
         let pd = m.scaling.probability(sc);
-        w(h, format!("<tr><td>{sc:.0}</td><td>{pd:.4}</td><td>{:.1}:1</td></tr>", (1.0 - pd) / pd));
+        h.push_str(&format!("<tr><td>{sc:.0}</td><td>{pd:.4}</td><td>{:.1}:1</td></tr>", (1.0 - pd) / pd));
         sc += 50.0;
     }
-    w(h, "</table><table><tr><th>band</th><th>meaning</th><th>from score</th></tr>".into());
+    h.push_str("</table><table><tr><th>band</th><th>meaning</th><th>from score</th></tr>");
     for b in &m.cutoffs.bands {
-        w(
-            h,
-            format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&b.name),
-                esc(&b.display.en),
-                if b.min_score > m.scaling.min { format!("{:.0}", b.min_score) } else { "below".into() }
-            ),
-        );
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&b.name),
+            esc(&b.display.en),
+            if b.min_score > m.scaling.min { format!("{:.0}", b.min_score) } else { "below".into() }
+        ));
     }
-    w(
-        h,
-        format!(
-            "</table><p>Decision: approve from score {:.1}, refer from {:.1}, decline below.</p>",
-            m.cutoffs.approve_min_score, m.cutoffs.refer_min_score
-        ),
-    );
+    h.push_str(&format!(
+        "</table><p>Decision: approve from score {:.1}, refer from {:.1}, decline below.</p>",
+        m.cutoffs.approve_min_score, m.cutoffs.refer_min_score
+    ));
 
     Ok(())
 }
@@ -403,15 +381,14 @@ fn scaling(h: &mut String, r: &Page<'_>) -> Result<()> {
 /// How often each field is a reason.
 fn reason_codes(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { s, bundle, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
     // Reasons.
-    w(h, "<h2>Reason codes (test part)</h2><table><tr><th>field</th><th>given as a reason</th><th>as the principal reason</th><th>share of applicants</th></tr>".into());
+    h.push_str("<h2>Reason codes (test part)</h2><table><tr><th>field</th><th>given as a reason</th><th>as the principal reason</th><th>share of applicants</th></tr>");
     let n = s.test_labels.len().max(1) as f64;
     for (f, given, first) in &s.reasons {
         let label = bundle.spec().features().find(|c| &c.name == f).map_or(f.clone(), |c| c.label("en").to_string());
-        w(h, format!("<tr><td>{}</td><td>{given}</td><td>{first}</td><td>{:.1}%</td></tr>", esc(&label), 100.0 * *given as f64 / n));
+        h.push_str(&format!("<tr><td>{}</td><td>{given}</td><td>{first}</td><td>{:.1}%</td></tr>", esc(&label), 100.0 * *given as f64 / n));
     }
-    w(h, "</table>".into());
+    h.push_str("</table>");
 
     Ok(())
 }
@@ -419,13 +396,12 @@ fn reason_codes(h: &mut String, r: &Page<'_>) -> Result<()> {
 /// Approval and AUC by protected group.
 fn fairness_table(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { s, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
     // Fairness.
-    w(h, "<h2>Fairness by protected group (test part)</h2>".into());
+    h.push_str("<h2>Fairness by protected group (test part)</h2>");
     if s.fairness.is_empty() {
-        w(h, "<p>The spec marks no protected column.</p>".into());
+        h.push_str("<p>The spec marks no protected column.</p>");
     } else {
-        w(h, "<p>Protected columns are never model inputs. Approval rate = share of the group the cutoffs approve; the ratio of the lowest to the highest group rate is flagged below 0.8 (the four-fifths rule).</p>".into());
+        h.push_str("<p>Protected columns are never model inputs. Approval rate = share of the group the cutoffs approve; the ratio of the lowest to the highest group rate is flagged below 0.8 (the four-fifths rule).</p>");
         let mut cols: Vec<&String> = s.fairness.iter().map(|f| &f.0).collect();
         cols.dedup();
         for c in cols {
@@ -434,11 +410,11 @@ fn fairness_table(h: &mut String, r: &Page<'_>) -> Result<()> {
             let (mn, mx) = (rates.iter().copied().fold(f64::INFINITY, f64::min), rates.iter().copied().fold(0.0, f64::max));
             let ratio = if mx > 0.0 { mn / mx } else { f64::NAN };
             let flag = if ratio < 0.8 { " <strong class=\"flag\">below 0.8</strong>" } else { "" };
-            w(h, format!("<h3>{}</h3><table><tr><th>group</th><th>rows</th><th>approval rate</th><th>AUC</th></tr>", esc(c)));
+            h.push_str(&format!("<h3>{}</h3><table><tr><th>group</th><th>rows</th><th>approval rate</th><th>AUC</th></tr>", esc(c)));
             for f in rows {
-                w(h, format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&f.1), f.2, f4(f.3), f4(f.4)));
+                h.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&f.1), f.2, f4(f.3), f4(f.4)));
             }
-            w(h, format!("</table><p>Lowest / highest approval rate: {}{flag}</p>", f4(ratio)));
+            h.push_str(&format!("</table><p>Lowest / highest approval rate: {}{flag}</p>", f4(ratio)));
         }
     }
 
@@ -448,27 +424,23 @@ fn fairness_table(h: &mut String, r: &Page<'_>) -> Result<()> {
 /// The stability baseline.
 fn stability(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { s, m, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
     // Stability.
-    w(h, "<h2>Stability baseline</h2>".into());
+    h.push_str("<h2>Stability baseline</h2>");
     match &m.stability {
         Some(b) => {
-            w(h, "<p>The training part's score distribution, stored in the bundle. <code>advisor-train psi --model DIR --data CSV</code> compares a later sample: PSI &lt; 0.10 stable, 0.10–0.25 some shift, ≥ 0.25 major shift.</p><table><tr><th>score bin</th><th>training share</th></tr>".into());
+            h.push_str("<p>The training part's score distribution, stored in the bundle. <code>advisor-train psi --model DIR --data CSV</code> compares a later sample: PSI &lt; 0.10 stable, 0.10–0.25 some shift, ≥ 0.25 major shift.</p><table><tr><th>score bin</th><th>training share</th></tr>");
             for (i, share) in b.shares.iter().enumerate() {
                 let from = if i == 0 { "below".into() } else { format!("{:.1}", b.edges[i - 1]) };
                 let to = b.edges.get(i).map_or("and above".into(), |e| format!("to {e:.1}"));
-                w(h, format!("<tr><td>{from} {to}</td><td>{:.4}</td></tr>", share));
+                h.push_str(&format!("<tr><td>{from} {to}</td><td>{:.4}</td></tr>", share));
             }
-            w(
-                h,
-                format!(
-                    "</table><p>PSI of the test part: {} ({}).</p>",
-                    f4(s.psi_test.unwrap_or(f64::NAN)),
-                    advisor_core::stability::psi_band(s.psi_test.unwrap_or(0.0))
-                ),
-            );
+            h.push_str(&format!(
+                "</table><p>PSI of the test part: {} ({}).</p>",
+                f4(s.psi_test.unwrap_or(f64::NAN)),
+                advisor_core::stability::psi_band(s.psi_test.unwrap_or(0.0))
+            ));
         }
-        None => w(h, "<p>This bundle has no stability baseline.</p>".into()),
+        None => h.push_str("<p>This bundle has no stability baseline.</p>"),
     }
 
     Ok(())
@@ -477,38 +449,31 @@ fn stability(h: &mut String, r: &Page<'_>) -> Result<()> {
 /// The model card.
 fn model_card(h: &mut String, r: &Page<'_>) -> Result<()> {
     let Page { m, training, data_sha, data_rows, data, bundle, .. } = r;
-    let w = |h: &mut String, text: String| h.push_str(&text);
     // Model card.
     let file = data.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    w(
-        h,
-        format!(
-            "<h2>Model card</h2><dl><dt>Data</dt><dd>{} — {} rows, sha256 {} (the bundle was trained on {}, sha256 {}{})</dd>",
-            esc(&file),
-            data_rows,
-            esc(data_sha),
-            esc(&m.data.file),
-            esc(&m.data.sha256),
-            if m.data.sha256 == **data_sha { ", the same file" } else { "; this report uses other data" }
-        ),
-    );
+    h.push_str(&format!(
+        "<h2>Model card</h2><dl><dt>Data</dt><dd>{} — {} rows, sha256 {} (the bundle was trained on {}, sha256 {}{})</dd>",
+        esc(&file),
+        data_rows,
+        esc(data_sha),
+        esc(&m.data.file),
+        esc(&m.data.sha256),
+        if m.data.sha256 == **data_sha { ", the same file" } else { "; this report uses other data" }
+    ));
     let crosses: Vec<String> =
         m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
     let members = training.members;
-    w(h, format!("<dt>Model</dt><dd>Dense network{} on the preprocessed inputs ({} encoding{}), probability of the positive class (the label's <code>{}</code>).</dd>",
+    h.push_str(&format!("<dt>Model</dt><dd>Dense network{} on the preprocessed inputs ({} encoding{}), probability of the positive class (the label's <code>{}</code>).</dd>",
         if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() },
         esc(&format!("{:?}", m.preprocessing.encoding).to_lowercase()),
         if crosses.is_empty() { String::new() } else { esc(&format!("; crosses: {}", crosses.join(", "))) },
         esc(bundle.spec().label().positive.as_deref().unwrap_or(""))));
-    w(
-        h,
-        format!(
-            "<dt>Training settings</dt><dd><pre>{}</pre></dd>",
-            esc(&serde_json::to_string_pretty(m.training.json()).unwrap_or_default())
-        ),
-    );
-    w(h, "<dt>Intended use</dt><dd>Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices.</dd>".into());
-    w(h, "<dt>Limitations</dt><dd>Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes.</dd></dl>".into());
+    h.push_str(&format!(
+        "<dt>Training settings</dt><dd><pre>{}</pre></dd>",
+        esc(&serde_json::to_string_pretty(m.training.json()).unwrap_or_default())
+    ));
+    h.push_str("<dt>Intended use</dt><dd>Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices.</dd>");
+    h.push_str("<dt>Limitations</dt><dd>Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes.</dd></dl>");
     Ok(())
 }
 
