@@ -21,8 +21,14 @@ run cargo fmt --all -- --check
 run cargo clippy --release --workspace --all-targets -q -- -D warnings
 # A report, not a gate: the functions of core/src and train/src longer than 60 lines.
 ! command -v node >/dev/null || node scripts/long-functions.mjs --top 0 --over 60
+# A third (pseudo) language through the whole API: core built with its test language.
+third_language() {
+  run cargo clippy --release -p advisor-core --features test-lang --tests -q -- -D warnings
+  run cargo test --release -p advisor-core --features test-lang --test third_language
+}
 if $quick; then
   run cargo test --release --workspace --exclude advisor-wasm --exclude advisor-assist-wasm --all-targets
+  third_language
   grep -E '^test result: ' "$log" | awk '{p+=$4; f+=$6} END {print "quick: " p " passed, " f " failed"}'
   exit "$status"
 fi
@@ -30,6 +36,7 @@ fi
 # core must build for the browser without tract.
 run cargo build --release -p advisor-core --target wasm32-unknown-unknown --no-default-features
 ADVISOR_ARTIFACTS="$CARGO_TARGET_DIR/browser-artifacts" run cargo test --release --workspace --exclude advisor-wasm --exclude advisor-assist-wasm --all-targets
+third_language
 
 # Browser tests: native scores (german_credit's test rows; a crossed bank_marketing bundle), then
 # the wasm module in Chromium.

@@ -7,6 +7,7 @@ use crate::applicant::{self, Value};
 use crate::bundle::Bundle;
 use crate::error::Result;
 use crate::explain::{Explainer, Reason};
+use crate::lang::{messages as m, Lang};
 use crate::matrix::Matrix;
 use crate::preprocess::InputTransform;
 use crate::schema::{ColumnType, Direction, Text};
@@ -86,7 +87,7 @@ pub struct FieldView {
 pub struct Schema {
     pub model: String,
     pub description: String,
-    pub languages: [&'static str; 2],
+    pub languages: &'static [&'static str],
     pub fields: Vec<FieldView>,
     pub bands: Vec<BandView>,
     pub score_range: [f64; 2],
@@ -126,13 +127,13 @@ impl Advisor {
         applicant::problems(self.bundle.spec(), fields)
     }
 
-    fn band_view(&self, score: f64, lang: &str) -> BandView {
+    fn band_view(&self, score: f64, lang: Lang) -> BandView {
         let b = self.bundle.manifest().cutoffs.band(score);
         BandView { name: b.name.clone(), label: b.display.get_or(lang, &b.name).to_string(), min_score: b.min_score }
     }
 
     /// The full report for one raw row: score, band, decision, reasons, warnings.
-    pub fn report(&self, raw: &[f32], lang: &str) -> Result<Report> {
+    pub fn report(&self, raw: &[f32], lang: Lang) -> Result<Report> {
         if raw.len() != self.bundle.spec().n_features() {
             return Err(crate::Error::Input(format!("{} values; the model takes {}", raw.len(), self.bundle.spec().n_features())));
         }
@@ -148,24 +149,18 @@ impl Advisor {
         })
     }
 
-    fn warnings(&self, raw: &[f32], lang: &str) -> Vec<Warning> {
-        let zh = lang.eq_ignore_ascii_case("zh-CN");
+    fn warnings(&self, raw: &[f32], lang: Lang) -> Vec<Warning> {
         let mut out = vec![];
         for (i, col) in self.bundle.spec().features().enumerate() {
             let label = col.label(lang);
             if raw[i].is_nan() {
-                let message =
-                    if zh { format!("{label}：未提供，按缺失值评分") } else { format!("{label}: not given; scored as missing") };
+                let message = m::WARN_NOT_GIVEN.fill(lang, &[("label", label)]);
                 out.push(Warning { field: col.name.clone(), code: "NOT_GIVEN", message });
             } else if let InputTransform::Numeric { .. } = self.bundle.manifest().preprocessing.inputs[i] {
                 let c = self.explainer.candidates(i);
                 if let (Some(&lo), Some(&hi)) = (c.first(), c.last()) {
                     if raw[i] < lo || raw[i] > hi {
-                        let message = if zh {
-                            format!("{label}：超出训练数据范围 {lo}–{hi}，按边界值评分")
-                        } else {
-                            format!("{label}: outside the training range {lo}–{hi}; scored as at the nearest end")
-                        };
+                        let message = m::WARN_OUTSIDE.fill(lang, &[("label", label), ("lo", &lo.to_string()), ("hi", &hi.to_string())]);
                         out.push(Warning { field: col.name.clone(), code: "OUTSIDE_TRAINING_RANGE", message });
                     }
                 }
@@ -181,7 +176,7 @@ impl Advisor {
         raw: &[f32],
         answers: Option<&crate::recommend::Answers>,
         propensities: &crate::recommend::Propensities,
-        lang: &str,
+        lang: Lang,
     ) -> Result<crate::recommend::Recommendations> {
         // Score, band and decision only: the rules never read reasons, so none are computed.
         let p = self.bundle.predict(&Matrix::new(raw.to_vec(), raw.len())?)?[0] as f64;
@@ -189,7 +184,7 @@ impl Advisor {
     }
 
     /// What-if advice for one raw row.
-    pub fn what_if(&self, raw: &[f32], lang: &str) -> Result<WhatIf> {
+    pub fn what_if(&self, raw: &[f32], lang: Lang) -> Result<WhatIf> {
         let p = self.bundle.predict(&Matrix::new(raw.to_vec(), raw.len())?)?[0] as f64;
         let score = self.bundle.manifest().scaling.score(p);
         whatif::what_if(&self.bundle, &self.explainer, raw, score, lang)
@@ -207,7 +202,7 @@ impl Advisor {
     }
 
     /// The form schema in `lang`.
-    pub fn schema(&self, lang: &str) -> Schema {
+    pub fn schema(&self, lang: Lang) -> Schema {
         let m = self.bundle.manifest();
         let fields = self
             .bundle
@@ -246,7 +241,7 @@ impl Advisor {
         Schema {
             model: self.bundle.spec().name().to_string(),
             description: self.bundle.spec().params().description.clone(),
-            languages: ["en", "zh-CN"],
+            languages: &crate::lang::CODES,
             fields,
             bands: m
                 .cutoffs

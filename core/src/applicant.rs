@@ -8,6 +8,7 @@
 //! an error. Nothing here recurses into nested values, so no input can exhaust the stack.
 
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::schema::{ColumnSpec, Role, Spec};
 
 /// Longest text accepted in a field (category values, numeric texts).
@@ -138,9 +139,9 @@ fn read_all<'a>(spec: &Spec, fields: impl IntoIterator<Item = (&'a str, Value)>,
 }
 
 /// The display text of a raw value of `col` (category display, number with unit, or "not given").
-pub fn display_value(col: &ColumnSpec, raw: f32, lang: &str) -> String {
+pub fn display_value(col: &ColumnSpec, raw: f32, lang: Lang) -> String {
     if raw.is_nan() {
-        return if lang.eq_ignore_ascii_case("zh-CN") { "未提供".into() } else { "not given".into() };
+        return crate::lang::messages::NOT_GIVEN.get(lang).into();
     }
     if col.is_categorical() {
         return col
@@ -265,8 +266,8 @@ mod tests {
     fn display_and_json_values() {
         let s = spec();
         let f: Vec<&ColumnSpec> = s.features().collect();
-        assert_eq!(display_value(f[1], 1.0, "en"), "rent");
-        assert_eq!(display_value(f[0], f32::NAN, "zh-CN"), "未提供");
+        assert_eq!(display_value(f[1], 1.0, Lang::En), "rent");
+        assert_eq!(display_value(f[0], f32::NAN, Lang::ZhCn), "未提供");
         assert_eq!(json_value(f[1], 0.0), serde_json::json!("own"));
         assert_eq!(json_value(f[0], 41.0), serde_json::json!(41));
     }

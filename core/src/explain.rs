@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::applicant::display_value;
 use crate::bundle::Bundle;
 use crate::error::Result;
+use crate::lang::Lang;
 use crate::matrix::Matrix;
 use crate::preprocess::InputTransform;
 use crate::schema::ColumnSpec;
@@ -140,7 +141,7 @@ impl Explainer {
 
     /// The applicant's probability (raw row `raw`) and up to [`MAX_REASONS`] factors that cost
     /// the most points, largest first. The row and its counterfactuals are scored in one batch.
-    pub fn explain(&self, bundle: &Bundle, raw: &[f32], lang: &str) -> Result<Explained> {
+    pub fn explain(&self, bundle: &Bundle, raw: &[f32], lang: Lang) -> Result<Explained> {
         let mut rows = Matrix::with_capacity(1, raw.len());
         rows.push_row(raw);
         let mut one = self.explain_rows(bundle, &rows, lang)?;
@@ -150,7 +151,7 @@ impl Explainer {
     /// [`Explainer::explain`] for many applicants at once: the rows and their counterfactuals
     /// (each one feature at its reference) go through the runtime together
     /// ([`crate::runtime::Runtime::predict_variants`]).
-    pub fn explain_rows(&self, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<Explained>> {
+    pub fn explain_rows(&self, bundle: &Bundle, raw: &Matrix, lang: Lang) -> Result<Vec<Explained>> {
         let n = self.best.len();
         if raw.cols() != n {
             return Err(crate::Error::Input(format!("a row of {} values where the model takes {n}", raw.cols())));
@@ -176,7 +177,7 @@ impl Explainer {
 
     /// The reasons of one applicant (raw row `raw`, probability `p`) from the probabilities of
     /// its counterfactuals (`probs[k]`: feature `which[k]` at its reference value).
-    fn reasons(&self, bundle: &Bundle, raw: &[f32], p: f64, which: &[usize], probs: &[f32], lang: &str) -> Vec<Reason> {
+    fn reasons(&self, bundle: &Bundle, raw: &[f32], p: f64, which: &[usize], probs: &[f32], lang: Lang) -> Vec<Reason> {
         let scaling = &bundle.manifest().scaling;
         let mut costs: Vec<(usize, f64)> = which
             .iter()
@@ -193,7 +194,7 @@ impl Explainer {
                 let col = features[i];
                 let label = col.label(lang).to_string();
                 let value = display_value(col, raw[i], lang);
-                let sep = if lang.eq_ignore_ascii_case("zh-CN") { "：" } else { ": " };
+                let sep = crate::lang::messages::LABEL_SEP.get(lang);
                 Reason {
                     field: col.name.clone(),
                     text: format!("{label}{sep}{value}"),

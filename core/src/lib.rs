@@ -11,6 +11,7 @@ pub mod error;
 pub mod explain;
 pub mod graph;
 pub mod json;
+pub mod lang;
 pub mod matrix;
 pub mod metrics;
 pub mod network;

@@ -13,6 +13,7 @@ use crate::applicant::display_value;
 use crate::bundle::Assessment;
 use crate::error::{Error, Result};
 use crate::json::{FromJson, Json, JsonResult};
+use crate::lang::{messages as m, Lang, Msg};
 use crate::schema::{Spec, Text};
 
 /// What kind of product an entry is.
@@ -203,8 +204,8 @@ impl CatalogParams {
             if !ids.insert(p.id.as_str()) {
                 return err("listed twice".into());
             }
-            if p.name.en.trim().is_empty() || p.name.zh_cn.trim().is_empty() {
-                return err("needs a name in `en` and `zh-CN`".into());
+            if let Some(lang) = Lang::ALL.iter().find(|l| l.required() && p.name.exact(**l).trim().is_empty()) {
+                return err(format!("needs a name in `{lang}` (names are required in every language: {})", required_codes()));
             }
             match (p.kind, p.risk_class) {
                 (Kind::InvestmentFund, None) => return err("an investment product needs `risk_class` (1–7)".into()),
@@ -281,50 +282,10 @@ pub struct Answers {
     pub knowledge: u8,
 }
 
-/// The questionnaire as a form shows it: (key, question, options) in `en` and `zh-CN`, in the
+/// The questionnaire as a form shows it: (key, question, options) in every language, in the
 /// order of [`Answers::KEYS`].
 pub fn questionnaire() -> Vec<(&'static str, Text, Vec<Text>)> {
-    let t = |en: &str, zh: &str| Text { en: en.into(), zh_cn: zh.into() };
-    let questions = [
-        (
-            t("What is the money for?", "这笔钱的投资目标是什么？"),
-            vec![
-                t("Keep it safe", "保本"),
-                t("A steady income", "稳定收益"),
-                t("Balanced growth", "平衡增长"),
-                t("Growth", "增长"),
-                t("Maximum growth", "最大化增长"),
-            ],
-        ),
-        (
-            t("How long can you leave it invested?", "您可以投资多长时间？"),
-            vec![
-                t("Under 1 year", "不到 1 年"),
-                t("1–3 years", "1–3 年"),
-                t("3–5 years", "3–5 年"),
-                t("5–10 years", "5–10 年"),
-                t("Over 10 years", "10 年以上"),
-            ],
-        ),
-        (
-            t("How much may its value swing?", "您能接受多大的价值波动？"),
-            vec![t("Not at all", "完全不能"), t("A little", "小幅"), t("Moderately", "中等"), t("A lot", "大幅"), t("Very much", "非常大")],
-        ),
-        (
-            t("How much could you lose without hardship?", "在不影响生活的情况下，您最多能承受多少损失？"),
-            vec![
-                t("Nothing", "完全不能损失"),
-                t("Up to 10 %", "最多 10%"),
-                t("Up to 25 %", "最多 25%"),
-                t("Up to 50 %", "最多 50%"),
-                t("All of it", "全部"),
-            ],
-        ),
-        (
-            t("Your investment knowledge and experience", "您的投资知识与经验"),
-            vec![t("None", "无"), t("Basic", "基础"), t("Informed", "了解"), t("Advanced", "丰富"), t("Professional", "专业")],
-        ),
-    ];
+    let questions = m::QUESTIONNAIRE.map(|(q, options)| (q.text(), options.iter().map(Msg::text).collect()));
     Answers::KEYS.into_iter().zip(questions).map(|(key, (question, options))| (key, question, options)).collect()
 }
 
@@ -411,13 +372,13 @@ impl Catalog {
         credit: &Assessment,
         answers: Option<&Answers>,
         propensities: &Propensities,
-        lang: &str,
+        lang: Lang,
     ) -> Result<Recommendations> {
         if let Some(a) = answers {
             a.check()?;
         }
         let client = answers.map(Answers::risk_class);
-        let who = Applicant { features: spec.features().collect(), raw, credit, lang, zh: lang.eq_ignore_ascii_case("zh-CN") };
+        let who = Applicant { features: spec.features().collect(), raw, credit, lang };
         let (mut eligible, mut ineligible) = (vec![], vec![]);
         for p in &self.products {
             match who.assess(p, client, propensities)? {
@@ -436,8 +397,7 @@ struct Applicant<'a> {
     features: Vec<&'a crate::schema::ColumnSpec>,
     raw: &'a [f32],
     credit: &'a Assessment,
-    lang: &'a str,
-    zh: bool,
+    lang: Lang,
 }
 
 /// A product the applicant may have (with whether its rank comes from a learned propensity),
@@ -461,16 +421,12 @@ impl Applicant<'_> {
             }
         }
         if let (Some(class), Some(c)) = (p.risk_class, client) {
-            reasons.push(if self.zh {
-                format!("风险等级 {class} 不高于您的风险等级 {c}")
-            } else {
-                format!("risk class {class} is within your risk class {c}")
-            });
+            reasons.push(m::RISK_WITHIN.fill(self.lang, &[("class", class.to_string()), ("client", c.to_string())]));
         }
         let learned = match propensities.score(&p.id, self.raw)? {
             Some(v) => {
                 let pct = v * 100.0;
-                reasons.push(if self.zh { format!("模型估计的意向：{pct:.0}%") } else { format!("estimated interest: {pct:.0}%") });
+                reasons.push(m::INTEREST.fill(self.lang, &[("pct", format!("{pct:.0}"))]));
                 Some(v)
             }
             None => p.propensity,
@@ -484,65 +440,57 @@ impl Applicant<'_> {
     fn unsuitable(&self, p: &Product, client: Option<u8>) -> Option<String> {
         let class = p.risk_class.filter(|_| p.kind == Kind::InvestmentFund)?;
         match client {
-            None if self.zh => Some("需要先完成适当性问卷".into()),
-            None => Some("needs the suitability questionnaire first".into()),
-            Some(c) if class > c && self.zh => Some(format!("风险等级 {class} 高于您的风险等级 {c}")),
-            Some(c) if class > c => Some(format!("its risk class {class} is above your risk class {c}")),
+            None => Some(m::NEEDS_QUESTIONNAIRE.get(self.lang).into()),
+            Some(c) if class > c => Some(m::RISK_ABOVE.fill(self.lang, &[("class", class.to_string()), ("client", c.to_string())])),
             _ => None,
         }
     }
 
     /// What the rule is about: its label, the applicant's value, and the value as shown.
     fn subject(&self, r: &Rule) -> (String, f64, String) {
-        let (zh, credit) = (self.zh, self.credit);
+        let (lang, credit) = (self.lang, self.credit);
         match (&r.field, &r.result) {
             (Some(f), _) => {
                 let i = self.features.iter().position(|c| &c.name == f).expect("checked against the spec");
                 let col = self.features[i];
                 (col.label(self.lang).to_string(), self.raw[i] as f64, display_value(col, self.raw[i], self.lang))
             }
-            (_, Some(x)) if x == "score" => (if zh { "评分" } else { "Score" }.into(), credit.score, format!("{:.0}", credit.score)),
-            _ => (
-                if zh { "违约概率" } else { "Probability of default" }.into(),
-                credit.probability,
-                format!("{:.1}%", credit.probability * 100.0),
-            ),
+            (_, Some(x)) if x == "score" => (m::SCORE.get(lang).into(), credit.score, format!("{:.0}", credit.score)),
+            _ => (m::PROBABILITY.get(lang).into(), credit.probability, format!("{:.1}%", credit.probability * 100.0)),
         }
     }
 
     /// The reason the rule gives for the product, or why it excludes it.
     fn check(&self, r: &Rule) -> std::result::Result<String, String> {
-        let zh = self.zh;
+        let lang = self.lang;
         let (label, value, shown) = self.subject(r);
-        let fail = |why: String| Err(format!("{label}: {why}"));
+        let fail = |why: String| Err(format!("{label}{}{why}", m::LABEL_SEP.get(lang)));
+        let slots = |extra: (&'static str, String)| [("label", label.clone()), ("shown", shown.clone()), extra];
         if value.is_nan() {
-            return fail(if zh { "未提供".into() } else { "not given".into() });
+            return fail(m::NOT_GIVEN.get(lang).into());
         }
         if let Some(allowed) = &r.allowed {
             let col = self.features.iter().find(|c| Some(&c.name) == r.field.as_ref()).expect("checked");
             if !allowed.iter().any(|v| col.category_code(v) == Some(value as usize)) {
-                return fail(if zh { format!("{shown} 不符合条件") } else { format!("{shown} does not qualify") });
+                return fail(m::VALUE_NOT_ALLOWED.fill(lang, &slots(("", String::new()))));
             }
-            return Ok(if zh { format!("{label}：{shown} 符合条件") } else { format!("{label}: {shown} qualifies") });
+            return Ok(m::VALUE_ALLOWED.fill(lang, &slots(("", String::new()))));
         }
         let pct = r.result.as_deref() == Some("probability");
         let fmt = |v: f64| if pct { format!("{:.1}%", v * 100.0) } else { format!("{v}") };
         if let Some(lo) = r.min.filter(|&lo| value < lo) {
-            return fail(if zh {
-                format!("{shown} 低于最低要求 {}", fmt(lo))
-            } else {
-                format!("{shown} is below the minimum {}", fmt(lo))
-            });
+            return fail(m::BELOW_MIN.fill(lang, &slots(("min", fmt(lo)))));
         }
         if let Some(hi) = r.max.filter(|&hi| value > hi) {
-            return fail(if zh {
-                format!("{shown} 高于上限 {}", fmt(hi))
-            } else {
-                format!("{shown} is above the maximum {}", fmt(hi))
-            });
+            return fail(m::ABOVE_MAX.fill(lang, &slots(("max", fmt(hi)))));
         }
-        Ok(if zh { format!("{label}：{shown} 符合要求") } else { format!("{label}: {shown} meets the requirement") })
+        Ok(m::MEETS.fill(lang, &slots(("", String::new()))))
     }
+}
+
+/// The languages a lender's texts must be given in, as a list for messages.
+fn required_codes() -> String {
+    Lang::ALL.iter().filter(|l| l.required()).map(|l| l.code()).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -592,7 +540,7 @@ mod tests {
         let c = catalog(&format!(r#"{{"products": [{{"id": "loan", "kind": "personal_loan", {NAME},
             "rules": [{{"field": "age", "min": 18, "max": 70}}, {{"result": "probability", "max": 0.2}}, {{"field": "home", "in": ["own"]}}]}}]}}"#)).unwrap();
         let run = |age: f32, home: f32, p: f64| {
-            c.recommend(&spec(), &[age, home], &report(600.0, p), None, &Propensities::default(), "en").unwrap()
+            c.recommend(&spec(), &[age, home], &report(600.0, p), None, &Propensities::default(), Lang::En).unwrap()
         };
         assert_eq!(run(18.0, 0.0, 0.2).eligible.len(), 1, "exactly at the limits");
         assert_eq!(run(70.0, 0.0, 0.1).eligible.len(), 1);
@@ -611,7 +559,8 @@ mod tests {
         assert_eq!(cautious.risk_class(), 3, "capped by capacity for loss");
         let bold = Answers { capacity_for_loss: 4, ..cautious };
         assert_eq!(bold.risk_class(), 7);
-        let r = |a: Option<&Answers>| c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), a, &Propensities::default(), "en").unwrap();
+        let r =
+            |a: Option<&Answers>| c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), a, &Propensities::default(), Lang::En).unwrap();
         assert!(r(None).eligible.is_empty(), "no questionnaire, no investment product");
         let excluded = r(Some(&cautious));
         assert!(excluded.eligible.is_empty());
@@ -630,7 +579,7 @@ mod tests {
             {{"id": "d", "kind": "term_deposit", {NAME}, "propensity": 0.3}}]}}"#
         ))
         .unwrap();
-        let r = c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), None, &Propensities::default(), "en").unwrap();
+        let r = c.recommend(&spec(), &[40.0, 0.0], &report(600.0, 0.1), None, &Propensities::default(), Lang::En).unwrap();
         let ids: Vec<&str> = r.eligible.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["d", "c", "a", "b"]);
         assert_eq!(r.eligible[2].reasons, ["Score: 600 meets the requirement"]);

@@ -6,55 +6,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SpecPlace};
-use crate::json::{self, FromJson, Json, JsonResult};
 
-/// Display texts in the languages the advisor ships. Any of them may be left out: a missing
-/// language falls back to English, and a missing English text to what the caller shows
-/// instead (the column name, the category value).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    #[serde(default)]
-    pub en: String,
-    #[serde(rename = "zh-CN", default)]
-    pub zh_cn: String,
-}
+use crate::lang::{ByLang, Lang};
 
-/// Reads a JSON object of values by language (`en`, `zh-CN`; each optional, no other key):
-/// for [`Text`] and the FAQ's texts.
-pub fn read_by_lang<T: FromJson + Default>(v: &Json, at: &str) -> JsonResult<(T, T)> {
-    let mut f = json::Fields::of(v, at)?;
-    let both = (f.or_default("en")?, f.or_default("zh-CN")?);
-    f.deny_unknown()?;
-    Ok(both)
-}
-
-impl FromJson for Text {
-    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
-        let (en, zh_cn) = read_by_lang(v, at)?;
-        Ok(Text { en, zh_cn })
-    }
-}
-
-impl Text {
-    /// The text in `lang` (`en` or `zh-CN`), falling back to English (which may be empty).
-    pub fn get(&self, lang: &str) -> &str {
-        if lang.eq_ignore_ascii_case("zh-CN") && !self.zh_cn.is_empty() {
-            &self.zh_cn
-        } else {
-            &self.en
-        }
-    }
-    /// The text in `lang`, then English, then `fallback`.
-    pub fn get_or<'a>(&'a self, lang: &str, fallback: &'a str) -> &'a str {
-        let t = self.get(lang);
-        if t.is_empty() {
-            fallback
-        } else {
-            t
-        }
-    }
-}
+/// A display text in the languages the advisor ships (`{ en = …, "zh-CN" = … }`). Any of them
+/// may be left out: a missing language falls back to English, and a missing English text to
+/// what the caller shows instead (the column name, the category value).
+pub type Text = ByLang<String>;
 
 /// How a column's values are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,10 +134,10 @@ fn text_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result
     impl<'de> serde::de::Visitor<'de> for TextVisitor {
         type Value = Option<Text>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a text, or a table of texts by language (en, zh-CN)")
+            write!(f, "a text, or a table of texts by language ({})", Lang::codes())
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
-            Ok(Some(Text { en: v.to_string(), zh_cn: String::new() }))
+            Ok(Some(Text::same(v)))
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
             Text::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
@@ -436,7 +394,7 @@ impl ColumnSpec {
         self.header.as_deref().unwrap_or(&self.name)
     }
     /// The display name in `lang`, or the field name when the spec gives none.
-    pub fn label(&self, lang: &str) -> &str {
+    pub fn label(&self, lang: Lang) -> &str {
         let l = self.display.get(lang);
         if l.is_empty() {
             &self.name

@@ -11,6 +11,7 @@ use crate::applicant::{display_value, json_value};
 use crate::bundle::Bundle;
 use crate::error::Result;
 use crate::explain::Explainer;
+use crate::lang::Lang;
 use crate::matrix::Matrix;
 use crate::preprocess::InputTransform;
 use crate::schema::{ColumnSpec, Direction};
@@ -77,7 +78,7 @@ impl Eval<'_> {
 }
 
 /// The advice for raw row `raw` (whose score is `score`).
-pub fn what_if(bundle: &Bundle, explainer: &Explainer, raw: &[f32], score: f64, lang: &str) -> Result<WhatIf> {
+pub fn what_if(bundle: &Bundle, explainer: &Explainer, raw: &[f32], score: f64, lang: Lang) -> Result<WhatIf> {
     let cutoffs = &bundle.manifest().cutoffs;
     let band = cutoffs.band(score);
     let at = cutoffs.bands.iter().position(|b| b.name == band.name).unwrap_or(0);

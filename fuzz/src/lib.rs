@@ -10,6 +10,7 @@ use advisor_core::advisor::Advisor;
 use advisor_core::applicant::Value;
 use advisor_core::bundle::Manifest;
 use advisor_core::dense::DenseRuntime;
+use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
 use advisor_core::runtime::Runtime;
 use advisor_core::schema::{Spec, SpecParams};
@@ -32,12 +33,12 @@ pub fn applicant(data: &[u8]) {
     match ADVISOR.read(fields.iter().map(|(k, v)| (k.as_str(), v.clone()))) {
         Ok(raw) => {
             assert!(problems.is_empty(), "read accepted what problems() rejects: {problems:?}");
-            let r = ADVISOR.report(&raw, "en").expect("a checked applicant scores");
+            let r = ADVISOR.report(&raw, Lang::En).expect("a checked applicant scores");
             assert!((0.0..=1.0).contains(&r.probability), "probability {}", r.probability);
             assert!((300.0..=850.0).contains(&r.score), "score {}", r.score);
             assert!(r.reasons.len() <= 4 && r.reasons.iter().all(|x| x.points.is_finite() && x.points > 0.0));
             if data.len().is_multiple_of(8) {
-                let w = ADVISOR.what_if(&raw, "zh-CN").expect("what-if runs");
+                let w = ADVISOR.what_if(&raw, Lang::ZhCn).expect("what-if runs");
                 assert!(w.changes.iter().chain(&w.improvements).all(|c| c.score.is_finite()));
             }
         }
@@ -147,7 +148,7 @@ pub fn catalog(data: &[u8]) {
         [None, Some(advisor_core::recommend::Answers { objective: 2, horizon: 3, risk_tolerance: 2, capacity_for_loss: 2, knowledge: 1 })]
     {
         let none = advisor_core::recommend::Propensities::default();
-        let r = ADVISOR.recommend(&catalog, &raw, answers.as_ref(), &none, "en").expect("a checked catalog recommends");
+        let r = ADVISOR.recommend(&catalog, &raw, answers.as_ref(), &none, Lang::En).expect("a checked catalog recommends");
         assert_eq!(r.eligible.len() + r.ineligible.len(), catalog.products().len(), "every product is either eligible or excluded");
         if answers.is_none() {
             assert!(r.eligible.iter().all(|p| p.kind != advisor_core::recommend::Kind::InvestmentFund), "no fund without suitability");
@@ -181,8 +182,8 @@ pub fn ask(data: &[u8]) {
     let _ = advisor_core::json::read::<advisor_core::assist::context::CatalogView>(data);
     let question = String::from_utf8_lossy(data);
     let report = advisor_core::assist::context::ReportView { score: 450.0, decision: "decline".into(), ..Default::default() };
-    for (lang, report) in [("en", None), ("zh-CN", Some(report))] {
-        let ctx = advisor_core::assist::Context { lang: lang.into(), report, ..Default::default() };
+    for (lang, report) in [(Lang::En, None), (Lang::ZhCn, Some(report))] {
+        let ctx = advisor_core::assist::Context { lang, report, ..Default::default() };
         let a = ASSISTANT.ask(&question, &ctx);
         assert!(!a.answer.is_empty() && (2..=4).contains(&a.suggestions.len()), "{a:?}");
         assert!((0.0..=1.0).contains(&a.confidence), "{a:?}");

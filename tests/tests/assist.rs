@@ -6,6 +6,7 @@
 use advisor_core::advisor::Advisor;
 use advisor_core::applicant::Value;
 use advisor_core::assist::{Assistant, Context, FaqParams, Intent};
+use advisor_core::lang::Lang;
 use advisor_core::recommend::{Answers, CatalogParams, Propensities};
 use advisor_tests::{repo, shipped};
 
@@ -33,7 +34,8 @@ const APPLICANT: &[(&str, &str)] = &[
 
 /// The assistant with the example catalog and FAQ, and a context for `lang` (with or without
 /// the applicant's result).
-fn setup(lang: &str, with_result: bool) -> (Assistant, Context) {
+fn setup(code: &str, with_result: bool) -> (Assistant, Context) {
+    let lang = Lang::parse(code).expect("a language the advisor speaks");
     let (manifest, graph) = shipped();
     let adv = Advisor::load(&manifest, &graph).unwrap();
     let catalog_json = std::fs::read(repo().join("web/catalogs/german_credit.json")).unwrap();
@@ -41,7 +43,7 @@ fn setup(lang: &str, with_result: bool) -> (Assistant, Context) {
     let mut assistant = Assistant::new();
     assistant.set_products(catalog.products().iter().map(Into::into).collect());
     assistant.set_faq(FaqParams::parse(&std::fs::read(repo().join("web/faqs/german_credit.json")).unwrap()).unwrap());
-    let mut ctx = Context { lang: lang.into(), schema: Some((&adv.schema(lang)).into()), ..Context::default() };
+    let mut ctx = Context { lang, schema: Some((&adv.schema(lang)).into()), ..Context::default() };
     if with_result {
         let raw = adv.read(APPLICANT.iter().map(|&(k, v)| (k, v.parse::<f64>().map_or(Value::Text(v.into()), Value::Number)))).unwrap();
         let answers = Answers { objective: 2, horizon: 2, risk_tolerance: 2, capacity_for_loss: 1, knowledge: 1 };

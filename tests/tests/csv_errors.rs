@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use advisor_core::lang::Lang;
 use advisor_tests::repo;
 use advisor_train::data::{read_csv, read_spec, MissingLabel};
 use advisor_train::Error;
@@ -211,7 +212,7 @@ fn spec_errors_name_file_line_and_column() {
     let text = std::fs::read_to_string(&path).unwrap();
     let only_en = text.replace("name = \"income\"\n", "name = \"income\"\ndisplay = { en = \"Income\" }\n");
     let s = advisor_train::spec_file::parse_spec(&path, &only_en).unwrap();
-    assert_eq!(s.columns()[1].label("zh-CN"), "Income");
+    assert_eq!(s.columns()[1].label(Lang::ZhCn), "Income");
     let typo = text.replace("name = \"income\"\n", "name = \"income\"\ndisplay = { en = \"Income\", zh = \"收入\" }\n");
     let e = advisor_train::spec_file::parse_spec(&path, &typo).unwrap_err().to_string();
     assert!(e.starts_with(&format!("{}:11:", path.display())) && e.contains("unknown field `zh`"), "{e}");

@@ -5,6 +5,7 @@
 
 use advisor_core::advisor::Advisor;
 use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
+use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
 use advisor_core::recommend::{CatalogParams, Propensities};
 
@@ -50,7 +51,7 @@ fn an_attached_propensity_model_ranks_its_product() {
             (c.name.as_str(), v)
         }))
         .unwrap();
-    let r = adv.recommend(&catalog, &raw, None, &props, "en").unwrap();
+    let r = adv.recommend(&catalog, &raw, None, &props, Lang::En).unwrap();
     // The product with a model ranks first (propensity before the fallback), by its prediction.
     assert_eq!(r.eligible[0].id, "deposit");
     let tmp2 = tempfile::tempdir().unwrap();

@@ -2,6 +2,7 @@
 
 use advisor_core::advisor::Advisor;
 use advisor_core::bundle::{sha256_hex, Bundle, GRAPH_FILE, MANIFEST_FILE};
+use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
 use advisor_core::onnx;
 use advisor_core::schema::Direction;
@@ -138,7 +139,7 @@ fn reasons_are_the_costliest_scored_factors() {
     let names: Vec<String> = bundle.spec().features().map(|c| c.name.clone()).collect();
     let mut with_reasons = 0;
     for (i, r) in raw.iter_rows().enumerate() {
-        let report = adv.report(r, "en").unwrap();
+        let report = adv.report(r, Lang::En).unwrap();
         assert!(report.reasons.len() <= 4, "row {i}");
         with_reasons += usize::from(!report.reasons.is_empty());
         for w in report.reasons.windows(2) {
@@ -171,7 +172,7 @@ fn what_if_changes_reach_the_next_band_and_respect_directions() {
     let raw = rows("german_credit");
     let mut advised = 0;
     for (i, r) in raw.iter_rows().enumerate().step_by(7) {
-        let w = adv.what_if(r, "en").unwrap();
+        let w = adv.what_if(r, Lang::En).unwrap();
         let Some(target) = w.target_score else {
             assert!(w.changes.is_empty());
             continue;
@@ -262,7 +263,7 @@ fn every_suggestion_over_the_german_rows_is_one_the_spec_allows() {
     let raw = rows("german_credit");
     let mut checked = 0;
     for (i, r) in raw.iter_rows().enumerate() {
-        let w = adv.what_if(r, "en").unwrap();
+        let w = adv.what_if(r, Lang::En).unwrap();
         for c in w.changes.iter().chain(&w.improvements) {
             let f = cols.iter().position(|col| col.name == c.field).unwrap();
             let to = match &c.value {

@@ -5,6 +5,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
+use advisor_core::lang::Lang;
+
 use advisor_tests::{data, repo};
 use advisor_train::bundle_dir;
 use advisor_train::commands::score::score_stream;
@@ -106,7 +108,7 @@ fn reasons_are_streamed_in_bounded_memory() {
     let rows = 200_000;
     let spec = bundle.spec().clone();
     let stream = Rows::new(Generated::new(rows), std::path::Path::new("<generated>"), &spec, MissingLabel::NotRead).unwrap();
-    let opts = advisor_train::commands::score::ScoreOptions { reasons: true, lang: "zh-CN".into() };
+    let opts = advisor_train::commands::score::ScoreOptions { reasons: true, lang: Lang::ZhCn };
     let base = LIVE.load(Relaxed);
     PEAK.store(base, Relaxed);
     let mut out = CountingSink(0);
@@ -125,7 +127,7 @@ fn reasons_are_streamed_in_bounded_memory() {
     let mut rows = Rows::new(&text[..], std::path::Path::new("<generated>"), &spec, MissingLabel::NotRead).unwrap();
     let first = rows.next_row().unwrap().unwrap();
     let explainer = advisor_core::explain::Explainer::new(&bundle).unwrap();
-    let (_, reasons) = explainer.explain(&bundle, &first.raw, "zh-CN").unwrap();
+    let (_, reasons) = explainer.explain(&bundle, &first.raw, Lang::ZhCn).unwrap();
     assert!(!reasons.is_empty());
     let line = written.lines().nth(1).unwrap();
     for r in &reasons {

@@ -13,7 +13,7 @@ use advisor_core::network::Mlp;
 use advisor_core::onnx;
 use advisor_core::preprocess::PreprocessParams;
 use advisor_core::runtime::{Runtime, TractRuntime};
-use advisor_core::schema::{Spec, Text};
+use advisor_core::schema::Spec;
 use advisor_core::score::{Band, Cutoffs, Scaling};
 use advisor_core::stability::Baseline;
 
@@ -138,20 +138,13 @@ fn cutoffs_and_baseline(opts: &FitOptions, p_train: &[f32], y_train: &[u8]) -> R
 /// Five bands at the training scores' quintiles, best first.
 fn bands(scores: &mut [f64]) -> Vec<Band> {
     scores.sort_by(|a, b| a.total_cmp(b));
-    let names = [
-        ("A", "Very low risk", "风险很低"),
-        ("B", "Low risk", "风险较低"),
-        ("C", "Moderate risk", "风险中等"),
-        ("D", "High risk", "风险较高"),
-        ("E", "Very high risk", "风险很高"),
-    ];
     let mut out: Vec<Band> = Vec::new();
-    for (i, (name, en, zh)) in names.iter().enumerate() {
+    for (i, (name, text)) in advisor_core::lang::messages::BANDS.iter().enumerate() {
         let q = 1.0 - (i + 1) as f64 / 5.0;
         let min_score = if i == 4 { f64::MIN } else { scores[((scores.len() - 1) as f64 * q).round() as usize].round() };
         // Keep strictly decreasing cutoffs even when quintiles coincide.
         if out.last().is_none_or(|l| min_score < l.min_score) {
-            out.push(Band { name: name.to_string(), display: Text { en: en.to_string(), zh_cn: zh.to_string() }, min_score });
+            out.push(Band { name: name.to_string(), display: text.text(), min_score });
         }
     }
     out

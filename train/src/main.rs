@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use advisor_core::lang::Lang;
 use advisor_core::preprocess::{NumericEncoding, PreprocessParams};
 use advisor_train::commands;
 use advisor_train::fit::{self, FitOptions};
@@ -69,8 +70,8 @@ enum Command {
         #[arg(long)]
         reasons: bool,
         /// Language of the reasons' texts.
-        #[arg(long, default_value = "en", value_parser = ["en", "zh-CN"])]
-        lang: String,
+        #[arg(long, default_value = "en", value_parser = lang_parser())]
+        lang: Lang,
     },
 }
 
@@ -184,6 +185,12 @@ struct FitArgs {
 enum PosWeight {
     Balanced,
     Weight(f32),
+}
+
+/// `--lang`: one of the languages the advisor speaks (listed in `--help`).
+fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(advisor_core::lang::CODES).map(|code| Lang::parse(&code).unwrap_or_default())
 }
 
 fn pos_weight(s: &str) -> std::result::Result<PosWeight, String> {

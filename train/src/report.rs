@@ -6,6 +6,7 @@ use std::path::Path;
 
 use advisor_core::advisor::Advisor;
 use advisor_core::bundle::{Bundle, Manifest, MetricsRecord, TrainingRecord};
+use advisor_core::lang::Lang;
 use advisor_core::metrics::{self, Metrics};
 use advisor_core::score::Decision;
 use plotters::prelude::*;
@@ -135,7 +136,7 @@ fn reason_counts(adv: &Advisor, raw: &Matrix, test: &[usize]) -> Result<(Vec<Rea
     let mut principal = vec![0usize; features.len()];
     let mut decisions = Vec::with_capacity(test.len());
     for &i in test {
-        let r = adv.report(raw.row(i), "en")?;
+        let r = adv.report(raw.row(i), Lang::En)?;
         for (k, reason) in r.reasons.iter().enumerate() {
             if let Some(f) = features.iter().position(|n| *n == reason.field) {
                 given[f] += 1;
@@ -177,7 +178,7 @@ fn fairness(spec: &Spec, ds: &Dataset, test: &[usize], decisions: &[Decision], y
             let approved = ks.iter().filter(|&&k| decisions[k] == Decision::Approve).count();
             let y: Vec<u8> = ks.iter().map(|&k| y_test[k]).collect();
             let p: Vec<f32> = ks.iter().map(|&k| p_test[k]).collect();
-            let label = col.categories.iter().find(|c| c.value == g).map_or(g.clone(), |c| format!("{g} ({})", c.display.en));
+            let label = col.categories.iter().find(|c| c.value == g).map_or(g.clone(), |c| format!("{g} ({})", c.display.get(Lang::En)));
             fairness.push((name.clone(), label, ks.len(), approved as f64 / ks.len() as f64, metrics::auc(&y, &p)));
         }
     }
@@ -366,7 +367,7 @@ fn scaling(h: &mut String, r: &Page<'_>) -> Result<()> {
         h.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&b.name),
-            esc(&b.display.en),
+            esc(b.display.get(Lang::En)),
             if b.min_score > m.scaling.min { format!("{:.0}", b.min_score) } else { "below".into() }
         ));
     }
@@ -385,7 +386,7 @@ fn reason_codes(h: &mut String, r: &Page<'_>) -> Result<()> {
     h.push_str("<h2>Reason codes (test part)</h2><table><tr><th>field</th><th>given as a reason</th><th>as the principal reason</th><th>share of applicants</th></tr>");
     let n = s.test_labels.len().max(1) as f64;
     for (f, given, first) in &s.reasons {
-        let label = bundle.spec().features().find(|c| &c.name == f).map_or(f.clone(), |c| c.label("en").to_string());
+        let label = bundle.spec().features().find(|c| &c.name == f).map_or(f.clone(), |c| c.label(Lang::En).to_string());
         h.push_str(&format!("<tr><td>{}</td><td>{given}</td><td>{first}</td><td>{:.1}%</td></tr>", esc(&label), 100.0 * *given as f64 / n));
     }
     h.push_str("</table>");

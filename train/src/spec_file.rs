@@ -69,6 +69,7 @@ fn get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Spanned<DeValue<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use advisor_core::lang::Lang;
 
     const SPEC: &str = r#"name = "t"
 
@@ -111,7 +112,7 @@ categories = [{ value = "0" }, { value = "1" }]
         let ok = SPEC.replace("max = 10\n", "max = 100\ndisplay = { en = \"Age\" }\nunit = { \"zh-CN\" = \"岁\" }\n");
         let spec = parse_spec(Path::new("s.toml"), &ok).unwrap();
         let age = spec.features().next().unwrap();
-        assert_eq!((age.label("en"), age.label("zh-CN")), ("Age", "Age"));
-        assert_eq!(age.unit.as_ref().unwrap().get_or("en", "-"), "-");
+        assert_eq!((age.label(Lang::En), age.label(Lang::ZhCn)), ("Age", "Age"));
+        assert_eq!(age.unit.as_ref().unwrap().get_or(Lang::En, "-"), "-");
     }
 }

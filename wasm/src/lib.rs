@@ -8,6 +8,7 @@
 use advisor_core::advisor::Advisor as Core;
 use advisor_core::applicant::{Value, MAX_FIELDS};
 use advisor_core::bundle::sha256_hex;
+use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
 use advisor_core::recommend::{questionnaire, Answers, Catalog, CatalogParams, Propensities};
 use advisor_core::runtime::Runtime;
@@ -113,10 +114,6 @@ fn kind(v: &JsValue) -> &'static str {
     }
 }
 
-fn lang_or_en(lang: Option<String>) -> String {
-    lang.filter(|l| l.eq_ignore_ascii_case("zh-CN") || l.eq_ignore_ascii_case("en")).unwrap_or_else(|| "en".into())
-}
-
 /// A verified model bundle, ready to score applicants.
 #[wasm_bindgen]
 pub struct Advisor {
@@ -183,13 +180,13 @@ impl Advisor {
 
     /// Fields, types, ranges, categories and display names, for building a form.
     pub fn schema(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
-        to_js(&self.core.schema(&lang_or_en(lang)))
+        to_js(&self.core.schema(Lang::pick(lang.as_deref())))
     }
 
     /// `{probability, score, band, decision, reasons, warnings}` for one applicant.
     pub fn score(&self, applicant: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
         let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
-        let report = self.core.report(&raw, &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
+        let report = self.core.report(&raw, Lang::pick(lang.as_deref())).map_err(|e| js_error(&e, None))?;
         to_js(&report)
     }
 
@@ -209,7 +206,7 @@ impl Advisor {
     #[wasm_bindgen(js_name = whatIf)]
     pub fn what_if(&self, applicant: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
         let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
-        let advice = self.core.what_if(&raw, &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
+        let advice = self.core.what_if(&raw, Lang::pick(lang.as_deref())).map_err(|e| js_error(&e, None))?;
         to_js(&advice)
     }
 
@@ -233,10 +230,10 @@ impl Advisor {
 
     /// The suitability questionnaire: `[{key, question, options}]` in `lang`.
     pub fn questionnaire(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
-        let lang = lang_or_en(lang);
+        let lang = Lang::pick(lang.as_deref());
         let q: Vec<serde_json::Value> = questionnaire()
             .into_iter()
-            .map(|(key, q, opts)| serde_json::json!({"key": key, "question": q.get(&lang), "options": opts.iter().map(|o| o.get(&lang)).collect::<Vec<_>>()}))
+            .map(|(key, q, opts)| serde_json::json!({"key": key, "question": q.get(lang), "options": opts.iter().map(|o| o.get(lang)).collect::<Vec<_>>()}))
             .collect();
         to_js(&q)
     }
@@ -247,8 +244,10 @@ impl Advisor {
         let catalog = self.catalog.as_ref().ok_or_else(|| input_error("no catalog: call setCatalog first"))?;
         let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
         let answers = read_answers(&answers).map_err(|e| js_error(&e, None))?;
-        let r =
-            self.core.recommend(catalog, &raw, answers.as_ref(), &self.propensities, &lang_or_en(lang)).map_err(|e| js_error(&e, None))?;
+        let r = self
+            .core
+            .recommend(catalog, &raw, answers.as_ref(), &self.propensities, Lang::pick(lang.as_deref()))
+            .map_err(|e| js_error(&e, None))?;
         to_js(&r)
     }
 

@@ -5,6 +5,7 @@
 use crate::json::{Fields, FromJson, Json, JsonResult};
 
 use crate::advisor::{Report, Schema};
+use crate::lang::Lang;
 use crate::recommend::{Kind, Product, Recommendations, Rule};
 use crate::schema::Text;
 use crate::whatif::WhatIf;
@@ -12,8 +13,8 @@ use crate::whatif::WhatIf;
 /// The question's context: its language and, when known, the applicant's result.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    /// `en` or `zh-CN` (anything else answers in English).
-    pub lang: String,
+    /// The language to answer in (a code the advisor does not speak answers in English).
+    pub lang: Lang,
     pub report: Option<ReportView>,
     pub what_if: Option<WhatIfView>,
     pub recommendations: Option<RecommendationsView>,

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::json::{self, FromJson, Json, JsonResult};
+use crate::lang::ByLang;
 
 /// Most entries an FAQ may have.
 pub const MAX_ENTRIES: usize = 500;
@@ -22,31 +23,6 @@ pub const MAX_QUESTIONS: usize = 20;
 /// Longest question, id or synonym (characters), and longest answer.
 pub const MAX_QUESTION_CHARS: usize = 500;
 pub const MAX_ANSWER_CHARS: usize = 4000;
-
-/// Texts by language, each language optional.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ByLang<T> {
-    pub en: T,
-    pub zh_cn: T,
-}
-
-impl<T: FromJson + Default> FromJson for ByLang<T> {
-    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
-        let (en, zh_cn) = crate::schema::read_by_lang(v, at)?;
-        Ok(ByLang { en, zh_cn })
-    }
-}
-
-impl<T> ByLang<T> {
-    /// The value for `lang` (`zh-CN`, else English).
-    pub fn get(&self, lang: &str) -> &T {
-        if lang.eq_ignore_ascii_case("zh-CN") {
-            &self.zh_cn
-        } else {
-            &self.en
-        }
-    }
-}
 
 /// One FAQ entry as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,15 +89,15 @@ impl FaqParams {
             if !ids.insert(e.id.as_str()) {
                 return Err(err("the id is used twice".into()));
             }
-            let questions = [&e.questions.en, &e.questions.zh_cn];
+            let questions = &e.questions.0;
             if questions.iter().all(|q| q.iter().all(|s| s.trim().is_empty())) {
                 return Err(err("needs at least one example question".into()));
             }
             if questions.iter().any(|q| q.len() > MAX_QUESTIONS || q.iter().any(|s| s.chars().count() > MAX_QUESTION_CHARS)) {
                 return Err(err(format!("at most {MAX_QUESTIONS} questions per language, each at most {MAX_QUESTION_CHARS} characters")));
             }
-            for (lang, answer) in [("en", &e.answer.en), ("zh-CN", &e.answer.zh_cn)] {
-                if answer.trim().is_empty() {
+            for (lang, answer) in e.answer.iter() {
+                if answer.trim().is_empty() && lang.required() {
                     return Err(err(format!("the answer in {lang} is missing")));
                 }
                 if answer.chars().count() > MAX_ANSWER_CHARS {
@@ -130,8 +106,8 @@ impl FaqParams {
             }
         }
         for (id, names) in &self.synonyms {
-            let all = names.en.iter().chain(&names.zh_cn);
-            if names.en.len() + names.zh_cn.len() > MAX_QUESTIONS || all.clone().any(|s| s.chars().count() > 100 || s.trim().is_empty()) {
+            let all = names.0.iter().flatten();
+            if all.clone().count() > MAX_QUESTIONS || all.clone().any(|s| s.chars().count() > 100 || s.trim().is_empty()) {
                 return Err(Error::Spec(format!(
                     "faq: synonyms of `{id}`: at most {MAX_QUESTIONS} non-empty names of up to 100 characters"
                 )));
@@ -159,6 +135,7 @@ impl Faq {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     const GOOD: &str = r#"{ "entries": [ { "id": "repay-early",
         "questions": { "en": ["Can I repay my loan early?"], "zh-CN": ["可以提前还款吗？"] },
@@ -167,7 +144,7 @@ mod tests {
     #[test]
     fn a_good_faq_checks_and_bad_entries_are_named() {
         let faq = FaqParams::parse(GOOD.as_bytes()).unwrap();
-        assert_eq!(faq.entry("repay-early").unwrap().answer.get("zh-CN"), "可以。");
+        assert_eq!(faq.entry("repay-early").unwrap().answer.get(Lang::ZhCn), "可以。");
         for (bad, needle) in [
             (GOOD.replace("\"zh-CN\": \"可以。\"", "\"zh-CN\": \"\""), "entry 1 (`repay-early`): the answer in zh-CN is missing"),
             (GOOD.replace("repay-early", "repay early"), "the id must be"),

@@ -15,7 +15,6 @@ mod index;
 pub mod intents;
 mod number;
 mod products;
-mod strings;
 pub mod text;
 
 use serde::Serialize;
@@ -100,14 +99,14 @@ impl Assistant {
             .entries()
             .iter()
             .enumerate()
-            .flat_map(|(k, e)| e.questions.en.iter().chain(&e.questions.zh_cn).map(move |q| (Label::Faq(k), text::features(q))));
+            .flat_map(|(k, e)| e.questions.0.iter().flatten().map(move |q| (Label::Faq(k), text::features(q))));
         self.index = Index::new(intents.chain(faq).collect::<Vec<_>>());
         self.names = ProductNames::new(&self.products, &self.faq);
     }
 
     /// Answers `question` in `ctx.lang` from what `ctx` knows of the applicant.
     pub fn ask(&self, question: &str, ctx: &Context) -> Answer {
-        let lang = if ctx.lang.eq_ignore_ascii_case("zh-CN") { "zh-CN" } else { "en" };
+        let lang = ctx.lang;
         let features = text::features(question);
         let hits = self.index.search(&features);
         let product = self.names.find(question, ctx.recommendations.as_ref());

@@ -75,9 +75,12 @@ impl ProductNames {
             .iter()
             .map(|p| {
                 let extra = faq.synonyms().get(&p.id);
-                let own = [p.name.en.as_str(), p.name.zh_cn.as_str()]
-                    .into_iter()
-                    .chain(extra.into_iter().flat_map(|s| s.en.iter().chain(&s.zh_cn).map(String::as_str)))
+                let own = p
+                    .name
+                    .0
+                    .iter()
+                    .chain(extra.into_iter().flat_map(|s| s.0.iter().flatten()))
+                    .map(String::as_str)
                     .filter_map(Name::new)
                     .collect();
                 let kind = kind_names(p.kind).iter().filter_map(|n| Name::new(n)).collect();

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use advisor_core::bundle::Bundle;
+use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
 
 use crate::bundle_dir;
@@ -17,7 +18,7 @@ pub struct ScoreOptions {
     /// Add the up-to-four adverse-action reasons (field, text, points) of each row.
     pub reasons: bool,
     /// Language of the reasons' texts (`en` or `zh-CN`).
-    pub lang: String,
+    pub lang: Lang,
 }
 
 /// Scores every row of `data` and writes `line,[id,]probability,score,band,decision[,reasons]`
@@ -70,7 +71,7 @@ fn for_chunks<R: std::io::Read>(
 
 /// Reasons for a chunk of rows, its parts explained on every core at once (each row's
 /// reasons depend on that row only, so the output is the same whatever the threads).
-fn explain_parallel(x: &advisor_core::explain::Explainer, bundle: &Bundle, raw: &Matrix, lang: &str) -> Result<Vec<Explained>> {
+fn explain_parallel(x: &advisor_core::explain::Explainer, bundle: &Bundle, raw: &Matrix, lang: Lang) -> Result<Vec<Explained>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let per = raw.rows().div_ceil(threads).max(1);
     let parts: Vec<Matrix> =
@@ -120,7 +121,7 @@ pub fn score_stream<R: std::io::Read, W: std::io::Write>(
     w.write_record(score_header(has_id, opts.reasons)).map_err(werr)?;
     let total = for_chunks(bundle, &mut rows, |chunk, raw| {
         let scored: Vec<Explained> = match &explainer {
-            Some(x) => explain_parallel(x, bundle, raw, &opts.lang)?,
+            Some(x) => explain_parallel(x, bundle, raw, opts.lang)?,
             None => bundle.predict(raw)?.into_iter().map(|p| (p as f64, vec![])).collect(),
         };
         for (r, (p, reasons)) in chunk.iter().zip(scored) {

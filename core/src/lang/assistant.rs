@@ -1,26 +1,6 @@
-//! Every text the assistant says, in English and Chinese. `{name}` marks a value filled in.
+//! Every text the assistant says. `{name}` marks a value filled in ([`Msg::fill`](super::Msg::fill)).
 
-/// One text in both languages.
-pub struct T {
-    pub en: &'static str,
-    pub zh: &'static str,
-}
-
-impl T {
-    pub fn get(&self, lang: &str) -> &'static str {
-        if lang.eq_ignore_ascii_case("zh-CN") {
-            self.zh
-        } else {
-            self.en
-        }
-    }
-}
-
-macro_rules! texts {
-    ($($name:ident = $en:literal, $zh:literal;)*) => {
-        $(pub const $name: T = T { en: $en, zh: $zh };)*
-    };
-}
+use super::texts;
 
 texts! {
     NO_RESULT = "I don't have your result yet. Fill in the form and confirm it, and I can answer with your own figures.",
@@ -72,7 +52,11 @@ texts! {
     DECISION_APPROVE = "likely to be approved", "很可能获批";
     DECISION_REFER = "referred to a person for review", "转人工审核";
     DECISION_DECLINE = "likely to be declined", "很可能被拒绝";
-    LIST_SEP = "; ", "；";
+    ESTIMATED_RISK = "estimated risk", "估计风险";
+    SCORE = "score", "分数";
+    RULE_RANGE = "{label} from {min} to {max}", "{label} 在 {min} 至 {max}";
+    RULE_MIN = "{label} at least {min}", "{label} 不低于 {min}";
+    RULE_MAX = "{label} at most {max}", "{label} 不高于 {max}";
 }
 
 // Follow-up questions offered as buttons.
