@@ -1,6 +1,8 @@
 // The advisor page: keeps the page's own texts and the document language in step with the
 // widget's language, and fills in "About this model" from the loaded bundle. No network
 // requests of its own.
+import { pickLang } from './widget/strings.js';
+
 const TEXT = {
   en: {
     tagline: 'A credit check that stays on your device: the score, the reasons behind it and what would improve it are all computed in this page. Nothing you enter is sent anywhere.',
@@ -23,7 +25,7 @@ let info = null;
 let failure = null;
 
 function render() {
-  const lang = widget.getAttribute('lang') === 'zh-CN' ? 'zh-CN' : 'en';
+  const lang = pickLang(widget.lang);
   const t = TEXT[lang];
   document.documentElement.lang = lang;
   document.getElementById('tagline').textContent = t.tagline;

@@ -155,6 +155,15 @@ test('a person fills the form, reviews, sees the result, edits live and switches
   assert.deepEqual(errors, []);
   const events = await page.evaluate(() => window.__events.map((e) => e.type));
   assert.ok(events.filter((t) => t === 'advisor-score').length >= 2, events.join());
+  // Properties reflect their attributes; a language code in any case is understood.
+  const props = await page.evaluate(() => {
+    const w = document.querySelector('credit-advisor');
+    w.lang = 'EN';
+    return { model: w.model, same: w.model === w.getAttribute('model'), catalog: w.catalog === w.getAttribute('catalog') };
+  });
+  assert.ok(props.model && props.same && props.catalog, JSON.stringify(props));
+  await page.locator('credit-advisor [part="result"] h3', { hasText: 'Your result' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await context.close();
 });
 
