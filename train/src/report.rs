@@ -9,6 +9,7 @@ use advisor_core::bundle::{Bundle, Manifest, MetricsRecord, TrainingRecord};
 use advisor_core::lang::Lang;
 use advisor_core::metrics::{self, Metrics};
 use advisor_core::score::Decision;
+use maud::{html, Markup, PreEscaped};
 use plotters::prelude::*;
 use serde::Serialize;
 
@@ -42,10 +43,6 @@ pub struct Summary {
     pub reasons: Vec<ReasonCount>,
     /// Per protected column: (column, group, rows, approval rate, AUC).
     pub fairness: Vec<Fairness>,
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn f4(v: f64) -> String {
@@ -207,12 +204,19 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         data,
         bundle,
     };
-    let mut h = String::new();
-    for section in [head, metrics_table, curves, gains_table, scaling, reason_codes, fairness_table, stability, model_card] {
-        section(&mut h, &page)?;
-    }
-    h.push_str("</body></html>");
-    Ok(h)
+    let name = bundle.spec().name();
+    let html = html! {
+        (PreEscaped("<!doctype html>"))
+        html lang="en" {
+            head { meta charset="utf-8"; title { "Model report — " (name) } style { (PreEscaped(CSS)) } }
+            body {
+                @for section in [title, metrics_table, curves, gains_table, scaling, reason_codes, fairness_table, stability, model_card] {
+                    (section(&page))
+                }
+            }
+        }
+    };
+    Ok(html.into_string())
 }
 
 /// What the report's sections read.
@@ -229,58 +233,55 @@ struct Page<'a> {
     bundle: &'a Bundle,
 }
 
-/// The page head and title.
-fn head(h: &mut String, r: &Page<'_>) -> Result<()> {
+/// The report's title and what it is of.
+fn title(r: &Page<'_>) -> Markup {
     let Page { m, bundle, .. } = r;
-    h.push_str(&format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Model report — {}</title><style>{}</style></head><body>",
-        esc(bundle.spec().name()),
-        CSS
-    ));
-    h.push_str(&format!(
-        "<h1>Model report: {}</h1><p class=\"muted\">{} · graph sha256 {} · produced by {}</p>",
-        esc(bundle.spec().name()),
-        esc(&bundle.spec().params().description),
-        esc(&m.graph.sha256),
-        esc(&m.producer)
-    ));
-    Ok(())
+    html! {
+        h1 { "Model report: " (bundle.spec().name()) }
+        p.muted { (bundle.spec().params().description) " · graph sha256 " (m.graph.sha256) " · produced by " (m.producer) }
+    }
+}
+
+/// A table row of header cells.
+fn header_row(names: &[&str]) -> Markup {
+    html! { tr { @for n in names { th { (n) } } } }
 }
 
 /// The metrics of each part, and calibration before and after.
-fn metrics_table(h: &mut String, r: &Page<'_>) -> Result<()> {
+fn metrics_table(r: &Page<'_>) -> Markup {
     let Page { s, m, training, recorded, .. } = r;
-    // Metrics.
-    h.push_str("<h2>Metrics</h2><table><tr><th>part</th><th>rows</th><th>positives</th><th>AUC</th><th>KS</th><th>Gini</th><th>Brier</th><th>log loss</th><th>accuracy</th><th>ECE</th></tr>");
-    for (name, x) in [("train (fit rows)", &s.train), ("validation", &s.validation), ("test", &s.test)] {
-        h.push_str(&format!(
-            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            x.rows,
-            x.positives,
-            f4(x.auc),
-            f4(x.ks),
-            f4(x.gini),
-            f4(x.brier),
-            f4(x.log_loss),
-            f4(x.accuracy),
-            f4(x.ece)
-        ));
+    let parts = [("train (fit rows)", &s.train), ("validation", &s.validation), ("test", &s.test)];
+    let (scale, shift) = (m.calibration.map_or(f64::NAN, |c| c.scale), m.calibration.map_or(f64::NAN, |c| c.shift));
+    html! {
+        h2 { "Metrics" }
+        table {
+            (header_row(&["part", "rows", "positives", "AUC", "KS", "Gini", "Brier", "log loss", "accuracy", "ECE"]))
+            @for (name, x) in parts {
+                tr {
+                    td { (name) } td { (x.rows) } td { (x.positives) }
+                    @for v in [x.auc, x.ks, x.gini, x.brier, x.log_loss, x.accuracy, x.ece] { td { (f4(v)) } }
+                }
+            }
+        }
+        p.muted {
+            "Accuracy at probability ≥ " (s.test.threshold) "; ECE over " (metrics::ECE_BINS)
+            " equal-width bins. The split is the training protocol's (stratified, seed " (training.split_seed) ")."
+        }
+        @if let Some(u) = &recorded.test_uncalibrated {
+            p {
+                "Calibration: Platt scaling (scale " (format!("{scale:.4}")) ", shift " (format!("{shift:.4}"))
+                ") fitted on the validation part and folded into the last layer. Test part before → after: ECE "
+                (f4(u.ece)) " → " (f4(s.test.ece)) ", Brier " (f4(u.brier)) " → " (f4(s.test.brier))
+                ", log loss " (f4(u.log_loss)) " → " (f4(s.test.log_loss)) "."
+            }
+        }
     }
-    h.push_str(&format!("</table><p class=\"muted\">Accuracy at probability ≥ {}; ECE over {} equal-width bins. The split is the training protocol's (stratified, seed {}).</p>",
-        s.test.threshold, metrics::ECE_BINS, training.split_seed));
-    if let Some(u) = &recorded.test_uncalibrated {
-        h.push_str(&format!("<p>Calibration: Platt scaling (scale {:.4}, shift {:.4}) fitted on the validation part and folded into the last layer. Test part before → after: ECE {} → {}, Brier {} → {}, log loss {} → {}.</p>",
-            m.calibration.map_or(f64::NAN, |c| c.scale), m.calibration.map_or(f64::NAN, |c| c.shift),
-            f4(u.ece), f4(s.test.ece), f4(u.brier), f4(s.test.brier), f4(u.log_loss), f4(s.test.log_loss)));
-    }
-
-    Ok(())
 }
 
 /// ROC, KS, reliability and score distributions of the test part.
-fn curves(h: &mut String, r: &Page<'_>) -> Result<()> {
+fn curves(r: &Page<'_>) -> Markup {
     let Page { s, m, y, p, .. } = r;
-    // Curves.
+    let grey = RGBColor(150, 150, 150);
     let roc = metrics::roc(y, p);
     let ks_curve = ks_points(y, &s.test_scores);
     let rel = metrics::reliability(y, p, metrics::ECE_BINS);
@@ -289,193 +290,193 @@ fn curves(h: &mut String, r: &Page<'_>) -> Result<()> {
     let (lo, hi) = (m.scaling.min, m.scaling.max);
     let dist = score_histograms(y, &s.test_scores, lo, hi);
     let dmax = dist.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).fold(0.01f64, f64::max);
-    h.push_str("<h2>Curves (test part)</h2><div class=\"grid\">");
-    h.push_str(&inline(line_chart(
-        &format!("ROC (AUC {})", f4(s.test.auc)),
-        "false positive rate",
-        "true positive rate",
-        (0.0, 1.0),
-        (0.0, 1.0),
-        &[("model", roc, BLUE), ("chance", vec![(0.0, 0.0), (1.0, 1.0)], RGBColor(150, 150, 150))],
-    )));
-    h.push_str(&inline(line_chart(
-        &format!("KS (max gap {})", f4(s.test.ks)),
-        "score",
-        "cumulative share",
-        (lo, hi),
-        (0.0, 1.0),
-        &[("bad (positive)", ks_curve.0, RED), ("good", ks_curve.1, GREEN)],
-    )));
-    h.push_str(&inline(line_chart(
-        "Score distribution by class",
-        "score",
-        "share of class per 10 points",
-        (lo, hi),
-        (0.0, dmax * 1.1),
-        &[("bad (positive)", dist[0].1.clone(), RED), ("good", dist[1].1.clone(), GREEN)],
-    )));
-    h.push_str(&inline(line_chart(
-        &format!("Reliability (ECE {})", f4(s.test.ece)),
-        "mean predicted probability",
-        "observed rate",
-        (0.0, top),
-        (0.0, top),
-        &[("model", rel_pts, BLUE), ("perfect", vec![(0.0, 0.0), (top, top)], RGBColor(150, 150, 150))],
-    )));
-    h.push_str("</div>");
-
-    Ok(())
+    let charts = [
+        line_chart(
+            &format!("ROC (AUC {})", f4(s.test.auc)),
+            "false positive rate",
+            "true positive rate",
+            (0.0, 1.0),
+            (0.0, 1.0),
+            &[("model", roc, BLUE), ("chance", vec![(0.0, 0.0), (1.0, 1.0)], grey)],
+        ),
+        line_chart(
+            &format!("KS (max gap {})", f4(s.test.ks)),
+            "score",
+            "cumulative share",
+            (lo, hi),
+            (0.0, 1.0),
+            &[("bad (positive)", ks_curve.0, RED), ("good", ks_curve.1, GREEN)],
+        ),
+        line_chart(
+            "Score distribution by class",
+            "score",
+            "share of class per 10 points",
+            (lo, hi),
+            (0.0, dmax * 1.1),
+            &[("bad (positive)", dist[0].1.clone(), RED), ("good", dist[1].1.clone(), GREEN)],
+        ),
+        line_chart(
+            &format!("Reliability (ECE {})", f4(s.test.ece)),
+            "mean predicted probability",
+            "observed rate",
+            (0.0, top),
+            (0.0, top),
+            &[("model", rel_pts, BLUE), ("perfect", vec![(0.0, 0.0), (top, top)], grey)],
+        ),
+    ];
+    // The charts are SVG that plotters drew from numbers (its texts escaped by plotters).
+    html! { h2 { "Curves (test part)" } div.grid { @for c in charts { (PreEscaped(inline(c))) } } }
 }
 
 /// Gains and lift by score decile.
-fn gains_table(h: &mut String, r: &Page<'_>) -> Result<()> {
+fn gains_table(r: &Page<'_>) -> Markup {
     let Page { s, y, .. } = r;
-    // Gains.
-    h.push_str("<h2>Gains and lift by score decile (test part, riskiest first)</h2><table><tr><th>decile</th><th>rows</th><th>scores</th><th>positives</th><th>positive rate</th><th>cumulative share of positives</th><th>lift</th></tr>");
-    for g in gains(y, &s.test_scores) {
-        h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{:.0}–{:.0}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            g.decile,
-            g.rows,
-            g.min_score,
-            g.max_score,
-            g.positives,
-            f4(g.rate),
-            f4(g.cumulative_capture),
-            f4(g.lift)
-        ));
+    let head = ["decile", "rows", "scores", "positives", "positive rate", "cumulative share of positives", "lift"];
+    html! {
+        h2 { "Gains and lift by score decile (test part, riskiest first)" }
+        table {
+            (header_row(&head))
+            @for g in gains(y, &s.test_scores) {
+                tr {
+                    td { (g.decile) } td { (g.rows) } td { (format!("{:.0}–{:.0}", g.min_score, g.max_score)) } td { (g.positives) }
+                    td { (f4(g.rate)) } td { (f4(g.cumulative_capture)) } td { (f4(g.lift)) }
+                }
+            }
+        }
     }
-    h.push_str("</table>");
-
-    Ok(())
 }
 
 /// Score scaling and decision cutoffs.
-fn scaling(h: &mut String, r: &Page<'_>) -> Result<()> {
+fn scaling(r: &Page<'_>) -> Markup {
     let Page { m, .. } = r;
-    // Scaling and cutoffs.
-    h.push_str(&format!("<h2>Score scaling and cutoffs</h2><p>{} points at {}:1 good:bad odds, {} points to double the odds, clamped to {}–{}.</p><table><tr><th>score</th><th>probability of default</th><th>good:bad odds</th></tr>",
-        m.scaling.base_points, m.scaling.base_odds, m.scaling.pdo, m.scaling.min, m.scaling.max));
-    let mut sc = m.scaling.min;
-    while sc <= m.scaling.max + 1e-9 {
-        let pd = m.scaling.probability(sc);
-        h.push_str(&format!("<tr><td>{sc:.0}</td><td>{pd:.4}</td><td>{:.1}:1</td></tr>", (1.0 - pd) / pd));
-        sc += 50.0;
+    let sc = &m.scaling;
+    let steps = std::iter::successors(Some(sc.min), |v| Some(v + 50.0)).take_while(|&v| v <= sc.max + 1e-9);
+    let from = |b: &advisor_core::score::Band| if b.min_score > sc.min { format!("{:.0}", b.min_score) } else { "below".into() };
+    html! {
+        h2 { "Score scaling and cutoffs" }
+        p { (sc.base_points) " points at " (sc.base_odds) ":1 good:bad odds, " (sc.pdo) " points to double the odds, clamped to " (sc.min) "–" (sc.max) "." }
+        table {
+            (header_row(&["score", "probability of default", "good:bad odds"]))
+            @for v in steps {
+                @let pd = sc.probability(v);
+                tr { td { (format!("{v:.0}")) } td { (format!("{pd:.4}")) } td { (format!("{:.1}:1", (1.0 - pd) / pd)) } }
+            }
+        }
+        table {
+            (header_row(&["band", "meaning", "from score"]))
+            @for b in &m.cutoffs.bands { tr { td { (b.name) } td { (b.display.get(Lang::En)) } td { (from(b)) } } }
+        }
+        p {
+            "Decision: approve from score " (format!("{:.1}", m.cutoffs.approve_min_score)) ", refer from "
+            (format!("{:.1}", m.cutoffs.refer_min_score)) ", decline below."
+        }
     }
-    h.push_str("</table><table><tr><th>band</th><th>meaning</th><th>from score</th></tr>");
-    for b in &m.cutoffs.bands {
-        h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&b.name),
-            esc(b.display.get(Lang::En)),
-            if b.min_score > m.scaling.min { format!("{:.0}", b.min_score) } else { "below".into() }
-        ));
-    }
-    h.push_str(&format!(
-        "</table><p>Decision: approve from score {:.1}, refer from {:.1}, decline below.</p>",
-        m.cutoffs.approve_min_score, m.cutoffs.refer_min_score
-    ));
-
-    Ok(())
 }
 
 /// How often each field is a reason.
-fn reason_codes(h: &mut String, r: &Page<'_>) -> Result<()> {
+fn reason_codes(r: &Page<'_>) -> Markup {
     let Page { s, bundle, .. } = r;
-    // Reasons.
-    h.push_str("<h2>Reason codes (test part)</h2><table><tr><th>field</th><th>given as a reason</th><th>as the principal reason</th><th>share of applicants</th></tr>");
     let n = s.test_labels.len().max(1) as f64;
-    for (f, given, first) in &s.reasons {
-        let label = bundle.spec().features().find(|c| &c.name == f).map_or(f.clone(), |c| c.label(Lang::En).to_string());
-        h.push_str(&format!("<tr><td>{}</td><td>{given}</td><td>{first}</td><td>{:.1}%</td></tr>", esc(&label), 100.0 * *given as f64 / n));
+    let label = |f: &String| bundle.spec().features().find(|c| &c.name == f).map_or(f.clone(), |c| c.label(Lang::En).to_string());
+    html! {
+        h2 { "Reason codes (test part)" }
+        table {
+            (header_row(&["field", "given as a reason", "as the principal reason", "share of applicants"]))
+            @for (f, given, first) in &s.reasons {
+                tr { td { (label(f)) } td { (given) } td { (first) } td { (format!("{:.1}%", 100.0 * *given as f64 / n)) } }
+            }
+        }
     }
-    h.push_str("</table>");
-
-    Ok(())
 }
 
 /// Approval and AUC by protected group.
-fn fairness_table(h: &mut String, r: &Page<'_>) -> Result<()> {
+fn fairness_table(r: &Page<'_>) -> Markup {
     let Page { s, .. } = r;
-    // Fairness.
-    h.push_str("<h2>Fairness by protected group (test part)</h2>");
-    if s.fairness.is_empty() {
-        h.push_str("<p>The spec marks no protected column.</p>");
-    } else {
-        h.push_str("<p>Protected columns are never model inputs. Approval rate = share of the group the cutoffs approve; the ratio of the lowest to the highest group rate is flagged below 0.8 (the four-fifths rule).</p>");
-        let mut cols: Vec<&String> = s.fairness.iter().map(|f| &f.0).collect();
-        cols.dedup();
-        for c in cols {
-            let rows: Vec<_> = s.fairness.iter().filter(|f| &f.0 == c).collect();
-            let rates: Vec<f64> = rows.iter().map(|f| f.3).collect();
-            let (mn, mx) = (rates.iter().copied().fold(f64::INFINITY, f64::min), rates.iter().copied().fold(0.0, f64::max));
-            let ratio = if mx > 0.0 { mn / mx } else { f64::NAN };
-            let flag = if ratio < 0.8 { " <strong class=\"flag\">below 0.8</strong>" } else { "" };
-            h.push_str(&format!("<h3>{}</h3><table><tr><th>group</th><th>rows</th><th>approval rate</th><th>AUC</th></tr>", esc(c)));
-            for f in rows {
-                h.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&f.1), f.2, f4(f.3), f4(f.4)));
+    let mut cols: Vec<&String> = s.fairness.iter().map(|f| &f.0).collect();
+    cols.dedup();
+    html! {
+        h2 { "Fairness by protected group (test part)" }
+        @if s.fairness.is_empty() {
+            p { "The spec marks no protected column." }
+        } @else {
+            p {
+                "Protected columns are never model inputs. Approval rate = share of the group the cutoffs approve; the ratio of the lowest to the highest group rate is flagged below 0.8 (the four-fifths rule)."
             }
-            h.push_str(&format!("</table><p>Lowest / highest approval rate: {}{flag}</p>", f4(ratio)));
+            @for c in cols { (fairness_column(s, c)) }
         }
     }
+}
 
-    Ok(())
+/// One protected column's groups, and its lowest / highest approval rate.
+fn fairness_column(s: &Summary, c: &str) -> Markup {
+    let rows: Vec<_> = s.fairness.iter().filter(|f| f.0 == c).collect();
+    let rates: Vec<f64> = rows.iter().map(|f| f.3).collect();
+    let (mn, mx) = (rates.iter().copied().fold(f64::INFINITY, f64::min), rates.iter().copied().fold(0.0, f64::max));
+    let ratio = if mx > 0.0 { mn / mx } else { f64::NAN };
+    html! {
+        h3 { (c) }
+        table {
+            (header_row(&["group", "rows", "approval rate", "AUC"]))
+            @for f in rows { tr { td { (f.1) } td { (f.2) } td { (f4(f.3)) } td { (f4(f.4)) } } }
+        }
+        p { "Lowest / highest approval rate: " (f4(ratio)) @if ratio < 0.8 { " " strong.flag { "below 0.8" } } }
+    }
 }
 
 /// The stability baseline.
-fn stability(h: &mut String, r: &Page<'_>) -> Result<()> {
+fn stability(r: &Page<'_>) -> Markup {
     let Page { s, m, .. } = r;
-    // Stability.
-    h.push_str("<h2>Stability baseline</h2>");
-    match &m.stability {
-        Some(b) => {
-            h.push_str("<p>The training part's score distribution, stored in the bundle. <code>advisor-train psi --model DIR --data CSV</code> compares a later sample: PSI &lt; 0.10 stable, 0.10–0.25 some shift, ≥ 0.25 major shift.</p><table><tr><th>score bin</th><th>training share</th></tr>");
-            for (i, share) in b.shares.iter().enumerate() {
-                let from = if i == 0 { "below".into() } else { format!("{:.1}", b.edges[i - 1]) };
-                let to = b.edges.get(i).map_or("and above".into(), |e| format!("to {e:.1}"));
-                h.push_str(&format!("<tr><td>{from} {to}</td><td>{:.4}</td></tr>", share));
-            }
-            h.push_str(&format!(
-                "</table><p>PSI of the test part: {} ({}).</p>",
-                f4(s.psi_test.unwrap_or(f64::NAN)),
-                advisor_core::stability::psi_band(s.psi_test.unwrap_or(0.0))
-            ));
+    let Some(b) = &m.stability else {
+        return html! { h2 { "Stability baseline" } p { "This bundle has no stability baseline." } };
+    };
+    let bin = |i: usize| {
+        let from = if i == 0 { "below".into() } else { format!("{:.1}", b.edges[i - 1]) };
+        let to = b.edges.get(i).map_or("and above".into(), |e| format!("to {e:.1}"));
+        format!("{from} {to}")
+    };
+    let psi = s.psi_test.unwrap_or(f64::NAN);
+    html! {
+        h2 { "Stability baseline" }
+        p {
+            "The training part's score distribution, stored in the bundle. " code { "advisor-train psi --model DIR --data CSV" }
+            " compares a later sample: PSI < 0.10 stable, 0.10–0.25 some shift, ≥ 0.25 major shift."
         }
-        None => h.push_str("<p>This bundle has no stability baseline.</p>"),
+        table {
+            (header_row(&["score bin", "training share"]))
+            @for (i, share) in b.shares.iter().enumerate() { tr { td { (bin(i)) } td { (format!("{share:.4}")) } } }
+        }
+        p { "PSI of the test part: " (f4(psi)) " (" (advisor_core::stability::psi_band(s.psi_test.unwrap_or(0.0))) ")." }
     }
-
-    Ok(())
 }
 
 /// The model card.
-fn model_card(h: &mut String, r: &Page<'_>) -> Result<()> {
+fn model_card(r: &Page<'_>) -> Markup {
     let Page { m, training, data_sha, data_rows, data, bundle, .. } = r;
-    // Model card.
     let file = data.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    h.push_str(&format!(
-        "<h2>Model card</h2><dl><dt>Data</dt><dd>{} — {} rows, sha256 {} (the bundle was trained on {}, sha256 {}{})</dd>",
-        esc(&file),
-        data_rows,
-        esc(data_sha),
-        esc(&m.data.file),
-        esc(&m.data.sha256),
-        if m.data.sha256 == **data_sha { ", the same file" } else { "; this report uses other data" }
-    ));
+    let same = if m.data.sha256 == **data_sha { ", the same file" } else { "; this report uses other data" };
     let crosses: Vec<String> =
         m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
     let members = training.members;
-    h.push_str(&format!("<dt>Model</dt><dd>Dense network{} on the preprocessed inputs ({} encoding{}), probability of the positive class (the label's <code>{}</code>).</dd>",
-        if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() },
-        esc(&format!("{:?}", m.preprocessing.encoding).to_lowercase()),
-        if crosses.is_empty() { String::new() } else { esc(&format!("; crosses: {}", crosses.join(", "))) },
-        esc(bundle.spec().label().positive.as_deref().unwrap_or(""))));
-    h.push_str(&format!(
-        "<dt>Training settings</dt><dd><pre>{}</pre></dd>",
-        esc(&serde_json::to_string_pretty(m.training.json()).unwrap_or_default())
-    ));
-    h.push_str("<dt>Intended use</dt><dd>Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices.</dd>");
-    h.push_str("<dt>Limitations</dt><dd>Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes.</dd></dl>");
-    Ok(())
+    let ensemble = if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() };
+    let crosses = if crosses.is_empty() { String::new() } else { format!("; crosses: {}", crosses.join(", ")) };
+    html! {
+        h2 { "Model card" }
+        dl {
+            dt { "Data" }
+            dd { (file) " — " (data_rows) " rows, sha256 " (data_sha) " (the bundle was trained on " (m.data.file) ", sha256 " (m.data.sha256) (same) ")" }
+            dt { "Model" }
+            dd {
+                "Dense network" (ensemble) " on the preprocessed inputs (" (format!("{:?}", m.preprocessing.encoding).to_lowercase()) " encoding"
+                (crosses) "), probability of the positive class (the label's " code { (bundle.spec().label().positive.as_deref().unwrap_or("")) } ")."
+            }
+            dt { "Training settings" }
+            dd { pre { (serde_json::to_string_pretty(m.training.json()).unwrap_or_default()) } }
+            dt { "Intended use" }
+            dd { "Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices." }
+            dt { "Limitations" }
+            dd { "Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes." }
+        }
+    }
 }
 
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1a1a1a;line-height:1.45}table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .6rem;text-align:right}th{background:#f0f2f5}td:first-child,th:first-child{text-align:left}.muted{color:#555}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:1rem}.flag{color:#b00020}pre{white-space:pre-wrap;font-size:.85rem}dt{font-weight:600;margin-top:.6rem}";
