@@ -17,9 +17,9 @@ import { h, emit } from './widget/dom.js';
 import { UI, pickLang } from './widget/strings.js';
 import { shellView } from './widget/shell.js';
 import { formView, showProblems } from './widget/form.js';
-import { answersObject } from './widget/questionnaire.js';
 import { reviewView } from './widget/review.js';
 import { resultView } from './widget/result.js';
+import { Session } from './widget/session.js';
 import { fetchCatalog, loadAssistant, useCatalog } from './widget/sources.js';
 
 const CSS_URL = new URL('./credit-advisor.css', import.meta.url).href;
@@ -36,13 +36,8 @@ export class CreditAdvisor extends HTMLElement {
   #advisor = null;
   #loading = null;
   #loadQueued = false;
-  #values = {};
-  #stage = 'form'; // form → review → result
-  #problems = new Map();
-  #result = null;
-  #schemaCache = null;
-  #catalog = false; // true once a catalog is loaded
-  #answers = {};
+  /** The applicant's session with the loaded advisor (null before it loads). */
+  #s = null;
   /** The assistant: its panel module and readiness (null when off), and the conversation. */
   #assistant = null;
   #chat = [];
@@ -78,7 +73,7 @@ export class CreditAdvisor extends HTMLElement {
     if (old === value || !this.isConnected) return;
     if (LOADING.includes(name)) this.#queueLoad();
     else if (name === 'lang' && this.#advisor) {
-      if (this.#stage === 'result') this.#score();
+      if (this.#s.stage === 'result') this.#score();
       this.#render();
     }
   }
@@ -104,17 +99,14 @@ export class CreditAdvisor extends HTMLElement {
     try {
       const advisor = await loading;
       if (this.#loading !== loading) return; // superseded by a newer `model`
-      this.#catalog = false;
       if (catalog) {
         await useCatalog(advisor, catalog, {
-          attached: () => { if (this.#advisor === advisor && this.#stage === 'result' && this.#score()) this.#render(); },
+          attached: () => { if (this.#advisor === advisor && this.#s.stage === 'result' && this.#score()) this.#render(); },
           failed: (e) => { if (this.#advisor === advisor) this.#emitError(e); },
         });
-        this.#catalog = true;
       }
       this.#advisor = advisor;
-      this.#values = {};
-      this.#stage = 'form';
+      this.#s = new Session(advisor, !!catalog, this.#s?.answers);
       this.#render();
       performance.mark?.('advisor-interactive');
       emit(this, 'advisor-ready', advisor.info());
@@ -130,14 +122,15 @@ export class CreditAdvisor extends HTMLElement {
     this.#chat = [];
     if (this.getAttribute('assistant') === 'off') return (this.#assistant = null);
     this.#assistant = loadAssistant(this, advisor, {
-      loaded: () => { if (this.#advisor === advisor && this.#stage === 'result') this.#render(); },
+      loaded: () => { if (this.#advisor === advisor && this.#s.stage === 'result') this.#render(); },
       failed: (e) => { if (this.#advisor === advisor) this.#emitError(e); },
     });
   }
 
   #assistantEl() {
-    if (!this.#result) return null;
-    const ask = (q) => this.#advisor.ask(q, { lang: this.#lang, applicant: this.#result.applicant, answers: this.#answersObject() });
+    const { result } = this.#s;
+    if (!result) return null;
+    const ask = (q) => this.#advisor.ask(q, { lang: this.#lang, applicant: result.applicant, answers: this.#s.answersObject(this.#lang) });
     return this.#assistant?.view({ lang: this.#lang, uid: this.#uid, log: this.#chat, ask }) ?? null;
   }
 
@@ -160,44 +153,19 @@ export class CreditAdvisor extends HTMLElement {
     this.#shell(h('p', { class: 'status', role: 'status', 'aria-busy': String(busy) }, text));
   }
 
-  /** The applicant as the API takes it: texts as typed, empty → null. */
-  #applicant() {
-    return Object.fromEntries(this.#schema().fields.map((f) => [f.name, (this.#values[f.name] ?? '').trim() || null]));
-  }
-
-  #validate() {
-    this.#problems = new Map(this.#advisor.validate(this.#applicant()).map((p) => [p.field, p]));
-    return this.#problems.size === 0;
-  }
-
-  #schema() {
-    if (this.#schemaCache?.lang !== this.#lang || this.#schemaCache.advisor !== this.#advisor) {
-      this.#schemaCache = { lang: this.#lang, advisor: this.#advisor, schema: this.#advisor.schema(this.#lang) };
-    }
-    return this.#schemaCache.schema;
-  }
-
-  #questionnaire() {
-    return this.#catalog ? this.#advisor.questionnaire(this.#lang) : [];
-  }
-
-  #answersObject() {
-    return answersObject(this.#questionnaire(), this.#answers);
-  }
-
-  /** What the views show: the state of this moment, its texts, and what they call back. */
+  /** What the views show: the session at this moment, its texts, and what they call back. */
   #state() {
+    const s = this.#s;
     return {
-      t: this.#t, lang: this.#lang, uid: this.#uid, schema: this.#schema(), stage: this.#stage, catalog: this.#catalog,
-      values: this.#values, problems: this.#problems, applicant: this.#applicant(), questionnaire: this.#questionnaire(),
-      answers: this.#answers, result: this.#result, on: this.#on,
+      t: this.#t, lang: this.#lang, uid: this.#uid, schema: s.schema(this.#lang), stage: s.stage, catalog: s.catalog, values: s.values,
+      problems: s.problems, applicant: s.applicant(this.#lang), questionnaire: s.questionnaire(this.#lang), answers: s.answers, result: s.result, on: this.#on,
     };
   }
 
   #render() {
     if (!this.#advisor) return this.#load();
     const v = this.#state();
-    const stage = { form: [], review: [reviewView(v)], result: [resultView(v), this.#assistantEl()] }[this.#stage];
+    const stage = { form: [], review: [reviewView(v)], result: [resultView(v), this.#assistantEl()] }[v.stage];
     this.#shell(formView(v), ...stage);
   }
 
@@ -205,18 +173,15 @@ export class CreditAdvisor extends HTMLElement {
     this.#root.querySelector('[part="result"]')?.replaceWith(resultView(this.#state()));
   }
 
+  /** Scores the session's applicant and emits `advisor-score`, or `advisor-error` and false. */
   #score() {
-    const a = this.#applicant();
-    const lang = this.#lang;
     try {
-      this.#result = { report: this.#advisor.score(a, { lang }), whatIf: this.#advisor.whatIf(a, { lang }), applicant: a };
-      if (this.#catalog) this.#result.products = this.#advisor.recommend(a, this.#answersObject(), { lang });
+      emit(this, 'advisor-score', this.#s.score(this.#lang));
+      return true;
     } catch (e) {
       this.#emitError(e);
       return false;
     }
-    emit(this, 'advisor-score', this.#result);
-    return true;
   }
 
   #focus(selector) {
@@ -224,24 +189,24 @@ export class CreditAdvisor extends HTMLElement {
   }
 
   #toReview() {
-    if (!this.#validate()) {
+    if (!this.#s.validate(this.#lang)) {
       this.#render();
-      return this.#focus(`[name="${CSS.escape([...this.#problems.keys()][0] ?? '')}"]`);
+      return this.#focus(`[name="${CSS.escape([...this.#s.problems.keys()][0] ?? '')}"]`);
     }
-    this.#stage = 'review';
+    this.#s.stage = 'review';
     this.#render();
     this.#focus(`#${this.#uid}-review`);
   }
 
   #toForm() {
-    this.#stage = 'form';
+    this.#s.stage = 'form';
     this.#render();
     this.#focus('input, select');
   }
 
   #toResult() {
-    if (!this.#validate() || !this.#score()) return this.#toForm();
-    this.#stage = 'result';
+    if (!this.#s.validate(this.#lang) || !this.#score()) return this.#toForm();
+    this.#s.stage = 'result';
     this.#render();
     this.#focus(`#${this.#uid}-result`);
   }
@@ -250,19 +215,20 @@ export class CreditAdvisor extends HTMLElement {
   // re-check and re-score live. Only what changed is updated, so typing stays fast and the
   // field keeps its focus and caret.
   #edited(f, value) {
-    this.#values[f.name] = value;
-    if (this.#stage !== 'result' && !this.#problems.has(f.name)) return;
-    this.#validate();
+    const s = this.#s;
+    s.values[f.name] = value;
+    if (s.stage !== 'result' && !s.problems.has(f.name)) return;
+    s.validate(this.#lang);
     showProblems(this.#root, this.#state());
-    if (this.#stage === 'result') {
-      if (this.#problems.size === 0) this.#score();
+    if (s.stage === 'result') {
+      if (s.problems.size === 0) this.#score();
       this.#renderResult();
     }
   }
 
   #answered(key, value) {
-    this.#answers[key] = value;
-    if (this.#stage === 'result' && this.#score()) this.#renderResult();
+    this.#s.answers[key] = value;
+    if (this.#s.stage === 'result' && this.#score()) this.#renderResult();
   }
 }
 
