@@ -33,3 +33,5 @@ fi
 rm -rf web/models web/catalogs/bank_deposit && mkdir -p web/models && cp -r models/german_credit web/models/
 cp -r models/bank_deposit web/catalogs/
 ls -l "$out"/advisor_bg.wasm "$out"/advisor.js | awk '{print $5, $9}'
+# The widget and the page script, bundled (web/*.min.js).
+bash "$ROOT/scripts/build-web.sh"

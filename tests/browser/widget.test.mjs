@@ -216,8 +216,8 @@ for (const audit of [false, true]) test(`bad input shows the message next to the
 test('the embedding example works under the strict CSP with SRI and host theming', async () => {
   // The SRI and manifest pins in the example are the real files' (scripts/sri.sh --write).
   const html = readFileSync(path.join(ROOT, 'web/examples/embed.html'), 'utf8');
-  const sri = `sha384-${createHash('sha384').update(readFileSync(path.join(ROOT, 'web/credit-advisor.js'))).digest('base64')}`;
-  assert.ok(html.includes(`integrity="${sri}"`), 'embed.html pins an old credit-advisor.js: run scripts/sri.sh --write');
+  const sri = `sha384-${createHash('sha384').update(readFileSync(path.join(ROOT, 'web/credit-advisor.min.js'))).digest('base64')}`;
+  assert.ok(html.includes(`integrity="${sri}"`), 'embed.html pins an old credit-advisor.min.js: run scripts/build-web.sh, then scripts/sri.sh --write');
   const { page, context, requests, errors } = await open('examples/embed.html');
   const assets = requests.length;
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');

@@ -1,7 +1,5 @@
 // What <credit-advisor> downloads besides the model: the files its attributes name (`catalog`,
 // `faq`) and the propensity models a catalog attaches to its products.
-import { downloadBundle } from '../advisor.js';
-
 /** The bytes at the URL attribute `name` of `el` names, or null without one. */
 export function fetchAttribute(el, name) {
   const url = el.getAttribute(name);
@@ -13,9 +11,9 @@ export function fetchAttribute(el, name) {
 }
 
 /** The catalog's bytes and its products' propensity models (downloaded from beside it as soon
- * as the catalog is in, while the model may still be loading), or null without a catalog.
- * Failures surface when `bytes` / `propensity` are awaited. */
-export function fetchCatalog(el) {
+ * as the catalog is in, while the model may still be loading, with the API's `downloadBundle`),
+ * or null without a catalog. Failures surface when `bytes` / `propensity` are awaited. */
+export function fetchCatalog(el, downloadBundle) {
   const bytes = fetchAttribute(el, 'catalog');
   if (!bytes) return null;
   const base = new URL(el.getAttribute('catalog'), document.baseURI);
@@ -38,12 +36,12 @@ export async function useCatalog(advisor, { bytes, propensity }, { attached, fai
   }).then(attached, failed);
 }
 
-/** Loads the assistant in the background: its panel module, its wasm module and the FAQ. The
- * first score never waits for it. `ready` resolves once it is (or failed: `failed(error)`);
- * `view(...)` is its panel, or null until then. */
-export function loadAssistant(el, advisor, { loaded, failed }) {
+/** Loads the assistant in the background: its panel module (`importPanel()`), its wasm module
+ * and the FAQ. The first score never waits for it. `ready` resolves once it is (or failed:
+ * `failed(error)`); `view(...)` is its panel, or null until then. */
+export function loadAssistant(el, advisor, importPanel, { loaded, failed }) {
   const state = { panel: null, ready: null, view: (args) => state.panel?.assistantPanel(args) ?? null };
-  state.ready = Promise.all([import('../assistant-panel.js'), fetchAttribute(el, 'faq')])
+  state.ready = Promise.all([importPanel(), fetchAttribute(el, 'faq')])
     .then(async ([panel, faqBytes]) => {
       await advisor.loadAssistant();
       if (faqBytes) await advisor.setFaq(faqBytes);
