@@ -3,8 +3,6 @@
 // under the result. Answers are computed on this device (advisor.ask); every text is inserted as
 // text, never as markup.
 
-import { h } from './widget/dom.js';
-
 export const STRINGS = {
   en: {
     title: 'Questions about your result?',
@@ -38,11 +36,12 @@ export const STRINGS = {
 const MAX_QUESTION = 500;
 
 /**
- * The panel. `log` is the conversation so far
+ * The panel. `h` builds elements (the widget's own helper, passed in so that opening the
+ * assistant fetches no other module); `log` is the conversation so far
  * (`[{ question, answer }]`, kept by the widget across re-renders); `ask(question)` resolves to
  * the assistant's answer; `uid` makes ids unique.
  */
-export function assistantPanel({ lang, uid, log, ask }) {
+export function assistantPanel({ h, lang, uid, log, ask }) {
   const t = STRINGS[lang] ?? STRINGS.en;
   const chat = h('ol', { class: 'chat', part: 'chat' });
   const chips = h('div', { class: 'suggestions', role: 'group', 'aria-label': t.suggestions });

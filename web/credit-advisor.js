@@ -133,7 +133,7 @@ export class CreditAdvisor extends HTMLElement {
     const { result } = this.#s;
     if (!result) return null;
     const ask = (q) => this.#advisor.ask(q, { lang: this.#lang, applicant: result.applicant, answers: this.#s.answersObject(this.#lang) });
-    return this.#assistant?.view({ lang: this.#lang, uid: this.#uid, log: this.#chat, ask }) ?? null;
+    return this.#assistant?.view({ h, lang: this.#lang, uid: this.#uid, log: this.#chat, ask }) ?? null;
   }
 
   #fail(e) {
