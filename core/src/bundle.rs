@@ -80,10 +80,17 @@ pub struct TrainingRecord {
     pub refit: bool,
     pub calibrate: bool,
     pub members: usize,
+    /// How the graph stores the network's weight matrices (bundles from before f16: f32).
+    #[serde(default = "stored_as_f32")]
+    pub weights: crate::network::Precision,
     /// Each member's best epoch, when there are several (`best_epoch` is the first's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub member_best_epochs: Vec<usize>,
     pub rows: RowsRecord,
+}
+
+fn stored_as_f32() -> crate::network::Precision {
+    crate::network::Precision::F32
 }
 
 /// Rows in each part of the split.

@@ -14,7 +14,7 @@ use advisor_kernel::PackedDense;
 use crate::error::{Error, Result};
 use crate::graph;
 use crate::matrix::Matrix;
-use crate::network::{sigmoid, Activation, Dense, Mlp};
+use crate::network::{sigmoid, Activation, Dense, Mlp, Precision};
 use crate::onnx::{self, GraphProto, ModelProto, NodeProto, TensorProto};
 use crate::preprocess::Preprocessor;
 use crate::runtime::Runtime;
@@ -230,12 +230,20 @@ fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Opti
     let g = model.graph.as_ref()?;
     let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut layers = Vec::new();
+    let mut precision = Precision::F32;
     while let (Some(w), Some(b)) =
         (inits.get(format!("dense{}_weight", layers.len()).as_str()), inits.get(format!("dense{}_bias", layers.len()).as_str()))
     {
         let [k, n] = w.dims[..] else { return None };
         let (k, n) = (usize::try_from(k).ok()?, usize::try_from(n).ok()?);
-        let weight = w.to_f32()?;
+        // Weights as written: f32, or f16 (the hidden layers alike, else the rebuilt graph differs).
+        let weight = match w.half_values() {
+            Some(v) => {
+                precision = Precision::F16;
+                v
+            }
+            None => w.to_f32()?,
+        };
         let bias = b.to_f32()?;
         if weight.len() != k.checked_mul(n)? || bias.len() != n {
             return None;
@@ -246,7 +254,7 @@ fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Opti
     let mlp = Mlp { layers };
     mlp.check(pre.layout().width()).ok()?;
     let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
-    let rebuilt = graph::build(pre, &mlp, &metadata);
+    let rebuilt = graph::build(pre, &mlp, precision, &metadata);
     (rebuilt.graph == model.graph && rebuilt.opset_import == model.opset_import && rebuilt.ir_version == model.ir_version).then_some(mlp)
 }
 

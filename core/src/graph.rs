@@ -4,7 +4,7 @@
 //! Any ONNX runtime scores it with no Rust at all. Each preprocessing op mirrors a line of
 //! [`Preprocessor::transform_row`], so the encoded features are bit-for-bit the same.
 
-use crate::network::{Activation, Mlp};
+use crate::network::{Activation, Mlp, Precision};
 use crate::onnx::{
     self, AttributeProto, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, ValueInfoProto,
 };
@@ -64,8 +64,9 @@ impl Builder {
     }
 }
 
-/// Builds the ONNX model. `metadata` is stored as the model's metadata properties.
-pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelProto {
+/// Builds the ONNX model, the network's hidden weight matrices stored in `precision` (f16:
+/// each followed by a `Cast` to float; the last layer is always f32). `metadata` is stored as the model's metadata properties.
+pub fn build(pre: &Preprocessor, mlp: &Mlp, precision: Precision, metadata: &[(&str, &str)]) -> ModelProto {
     let f = pre.inputs.len();
     let mut b = Builder::default();
     let fill: Vec<f32> = pre.inputs.iter().map(InputTransform::fill).collect();
@@ -76,7 +77,7 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, metadata: &[(&str, &str)]) -> ModelP
     blocks.extend(crosses(&mut b, pre, &xf));
     let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
     let features = b.node_attr("Concat", &refs, "features", "axis", 1);
-    let logit = dense_layers(&mut b, mlp, features);
+    let logit = dense_layers(&mut b, mlp, precision, features);
     b.node("Sigmoid", &[&logit], OUTPUT);
     model(b, f, metadata)
 }
@@ -211,9 +212,16 @@ fn crosses(b: &mut Builder, pre: &Preprocessor, xf: &str) -> Vec<String> {
 }
 
 /// The network's layers on `h`; returns the logit's name.
-fn dense_layers(b: &mut Builder, mlp: &Mlp, mut h: String) -> String {
+fn dense_layers(b: &mut Builder, mlp: &Mlp, precision: Precision, mut h: String) -> String {
     for (i, layer) in mlp.layers.iter().enumerate() {
-        let w = b.init(&format!("dense{i}_weight"), &[layer.inputs, layer.outputs], &layer.weight);
+        let (name, dims) = (format!("dense{i}_weight"), [layer.inputs, layer.outputs]);
+        let w = match precision {
+            Precision::F16 if i < mlp.stored_in_precision() => {
+                b.inits.push(TensorProto::halves(&name, &dims, &layer.weight));
+                b.node_attr("Cast", &[&name], &format!("{name}_f32"), "to", onnx::FLOAT as i64)
+            }
+            _ => b.init(&name, &dims, &layer.weight),
+        };
         let bias = b.init(&format!("dense{i}_bias"), &[layer.outputs], &layer.bias);
         let z = b.node("MatMul", &[&h, &w], &format!("dense{i}_matmul"));
         let last = i + 1 == mlp.layers.len();

@@ -14,6 +14,28 @@ pub enum Activation {
     Identity,
 }
 
+/// How a graph stores a network's hidden weight matrices (biases and the last layer, which
+/// holds the folded calibration and is one column, are always f32). f16 halves the model's
+/// bytes; the network is rounded to it before it is calibrated or measured, so every runtime
+/// computes from exactly the weights shipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    F32,
+    #[default]
+    F16,
+}
+
+impl Precision {
+    /// A weight as this precision stores it.
+    pub fn round(self, w: f32) -> f32 {
+        match self {
+            Precision::F32 => w,
+            Precision::F16 => half::f16::from_f32(w).to_f32(),
+        }
+    }
+}
+
 /// One dense layer: `act(x · W + b)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dense {
@@ -49,6 +71,25 @@ impl Mlp {
             Some(l) if l.outputs == 1 && l.activation == Activation::Identity => Ok(()),
             _ => bad("the last layer must have one output and no activation".into()),
         }
+    }
+
+    /// The layers whose weight matrices a graph stores in its [`Precision`]: all but the last.
+    pub fn stored_in_precision(&self) -> usize {
+        self.layers.len().saturating_sub(1)
+    }
+
+    /// Rounds the hidden layers' weight matrices to `precision` (biases and the last layer stay
+    /// f32). A network with weights it cannot hold (beyond f16's ±65504) is an error naming
+    /// the layer, and is left unchanged.
+    pub fn round_weights(&mut self, precision: Precision) -> Result<()> {
+        let hidden = self.stored_in_precision();
+        if let Some(i) = self.layers[..hidden].iter().position(|l| l.weight.iter().any(|&w| !precision.round(w).is_finite())) {
+            return Err(Error::Bundle(format!("network: layer {i} has weights too large for f16; train with --weights f32")));
+        }
+        for l in &mut self.layers[..hidden] {
+            l.weight.iter_mut().for_each(|w| *w = precision.round(*w));
+        }
+        Ok(())
     }
 
     /// One network whose logit is the mean of the members' logits: the members side by side
@@ -135,6 +176,20 @@ pub fn sigmoid(z: f32) -> f32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn weights_f16_cannot_hold_are_an_error_naming_the_layer() {
+        let layer = |w: f32| Dense { inputs: 1, outputs: 1, weight: vec![w], bias: vec![1e9], activation: Activation::Identity };
+        let mut ok = Mlp { layers: vec![layer(0.1), layer(0.1)] };
+        ok.round_weights(Precision::F16).unwrap();
+        assert_eq!((ok.layers[0].weight[0], ok.layers[0].bias[0]), (Precision::F16.round(0.1), 1e9), "weights rounded, biases kept");
+        assert_ne!(ok.layers[0].weight[0], 0.1);
+        assert_eq!(ok.layers[1].weight[0], 0.1, "the last layer (the logit, calibration folded in) stays f32");
+        let mut big = Mlp { layers: vec![layer(1e6), layer(1e6)] };
+        let e = big.round_weights(Precision::F16).unwrap_err().to_string();
+        assert!(e.contains("layer 0") && e.contains("--weights f32"), "{e}");
+        big.round_weights(Precision::F32).unwrap();
+    }
+
     use super::*;
 
     fn member(seed: u32, sizes: &[usize]) -> Mlp {

@@ -140,6 +140,8 @@ pub enum DimValue {
 
 /// ONNX element type FLOAT.
 pub const FLOAT: i32 = 1;
+/// `TensorProto.DataType.FLOAT16`.
+pub const FLOAT16: i32 = 10;
 /// `TensorProto.DataType.INT64`.
 pub const INT64: i32 = 7;
 /// ONNX attribute type FLOAT.
@@ -151,6 +153,19 @@ impl TensorProto {
     /// A float tensor stored as little-endian raw bytes.
     pub fn floats(name: &str, dims: &[usize], values: &[f32]) -> Self {
         Self::raw(name, dims, FLOAT, values.len(), values.iter().flat_map(|v| v.to_le_bytes()).collect())
+    }
+
+    /// A float16 tensor of `values` (each rounded to nearest) stored as little-endian raw bytes.
+    pub fn halves(name: &str, dims: &[usize], values: &[f32]) -> Self {
+        Self::raw(name, dims, FLOAT16, values.len(), values.iter().flat_map(|&v| half::f16::from_f32(v).to_le_bytes()).collect())
+    }
+
+    /// The values of a float16 tensor (from `raw_data`) as f32, exactly.
+    pub fn half_values(&self) -> Option<Vec<f32>> {
+        if self.data_type != FLOAT16 || !self.float_data.is_empty() || !self.raw_data.len().is_multiple_of(2) {
+            return None;
+        }
+        Some(self.raw_data.chunks_exact(2).map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32()).collect())
     }
 
     /// An int64 tensor (e.g. `Gather` indices) stored as little-endian raw bytes.

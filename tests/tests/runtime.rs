@@ -4,6 +4,7 @@ use advisor_core::advisor::Advisor;
 use advisor_core::bundle::{sha256_hex, Bundle, GRAPH_FILE, MANIFEST_FILE};
 use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
+use advisor_core::network::Precision;
 use advisor_core::onnx;
 use advisor_core::schema::Direction;
 use advisor_tests::{data, shipped, spec};
@@ -41,10 +42,15 @@ fn light_and_tract_agree_on_every_german_row() {
 /// Fits `dataset` for one epoch with `members` networks; the bundle loaded by the light
 /// runtime and by tract, and its graph bytes.
 fn fit_one_epoch(dataset: &str, members: usize) -> (Bundle, Bundle, Vec<u8>) {
+    fit_one_epoch_with(dataset, members, Precision::default())
+}
+
+fn fit_one_epoch_with(dataset: &str, members: usize, weights: Precision) -> (Bundle, Bundle, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let mut o = FitOptions::new(spec(dataset), data(dataset), dir.path());
     o.train.epochs = 1;
     o.members = members;
+    o.weights = weights;
     o.progress = false;
     fit(&o).unwrap();
     let m = std::fs::read(dir.path().join(MANIFEST_FILE)).unwrap();
@@ -52,6 +58,38 @@ fn fit_one_epoch(dataset: &str, members: usize) -> (Bundle, Bundle, Vec<u8>) {
     let light = Bundle::load(&m, &g).unwrap();
     assert_eq!(light.runtime().name(), "light");
     (light, Bundle::load_tract(&m, &g).unwrap(), g)
+}
+
+/// The weights are stored as asked: f16 (the default) is the f32 network rounded, in half the
+/// bytes, and every runtime scores exactly what is stored; the manifest records which.
+#[test]
+fn f16_weights_are_the_f32_network_rounded_and_every_runtime_agrees() {
+    let (light16, tract16, g16) = fit_one_epoch_with("german_credit", 1, Precision::F16);
+    let (light32, tract32, g32) = fit_one_epoch_with("german_credit", 1, Precision::F32);
+    let weights = |g: &[u8]| {
+        onnx::decode(g).unwrap().graph.unwrap().initializer.into_iter().filter(|t| t.name.ends_with("_weight")).collect::<Vec<_>>()
+    };
+    let (w16, w32) = (weights(&g16), weights(&g32));
+    assert_eq!(w16.len(), w32.len());
+    let (last16, last32) = (w16.last().unwrap(), w32.last().unwrap());
+    assert_eq!((last16.data_type, last32.data_type), (onnx::FLOAT, onnx::FLOAT), "the last layer (calibration folded in) stays f32");
+    for (a, b) in w16.iter().zip(&w32).take(w16.len() - 1) {
+        assert_eq!((a.data_type, b.data_type), (onnx::FLOAT16, onnx::FLOAT), "{}", a.name);
+        assert_eq!(a.raw_data.len() * 2, b.raw_data.len(), "{}", a.name);
+        let rounded: Vec<f32> = b.to_f32().unwrap().iter().map(|&w| Precision::F16.round(w)).collect();
+        assert_eq!(a.half_values().unwrap(), rounded, "{}: the f16 weights are the f32 network's, rounded", a.name);
+    }
+    assert!(g16.len() * 10 < g32.len() * 6, "f16 graph {} B vs f32 {} B", g16.len(), g32.len());
+    let raw = rows("german_credit");
+    for (light, tract, w) in [(&light16, &tract16, Precision::F16), (&light32, &tract32, Precision::F32)] {
+        assert_eq!(light.runtime().name(), "light", "{w:?}: the light runtime reads its own graphs in either precision");
+        assert_eq!(light.manifest().training().unwrap().weights, w);
+        let d = max_diff(&light.predict(&raw).unwrap(), &tract.predict(&raw).unwrap());
+        assert!(d <= 1e-6, "{w:?}: max |light − tract| = {d}");
+    }
+    let d = max_diff(&light16.predict(&raw).unwrap(), &light32.predict(&raw).unwrap());
+    eprintln!("german_credit, one epoch: max |p(f16) − p(f32)| = {d:e}");
+    assert!(d > 0.0 && d < 1e-2, "rounding moves probabilities a little: {d}");
 }
 
 /// give_me_some_credit has missing values: the NaN paths (impute, indicators) agree too.

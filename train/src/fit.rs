@@ -9,7 +9,7 @@ use advisor_core::calibrate::Platt;
 use advisor_core::graph;
 use advisor_core::matrix::Matrix;
 use advisor_core::metrics::Metrics;
-use advisor_core::network::Mlp;
+use advisor_core::network::{Mlp, Precision};
 use advisor_core::onnx;
 use advisor_core::preprocess::PreprocessParams;
 use advisor_core::runtime::{Runtime, TractRuntime};
@@ -48,6 +48,9 @@ pub struct FitOptions {
     /// Networks trained from different seeds (same split) and shipped as one whose logit is
     /// their mean ([`Mlp::mean_of`]); 1 = a single network.
     pub members: usize,
+    /// How the graph stores the weight matrices (f16 halves the model's bytes; the network is
+    /// rounded to it before it is measured).
+    pub weights: Precision,
     /// Train on these features only (the spec's others are ignored); `None` = all of them.
     pub features: Option<Vec<String>>,
     /// Show a progress bar per epoch.
@@ -74,6 +77,7 @@ impl FitOptions {
             refit: true,
             calibrate: true,
             members: 1,
+            weights: Precision::default(),
             features: None,
             progress: false,
         }
@@ -198,7 +202,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let shipped = net::Net::from_mlp(&mlp, &net::device());
 
     let data_name = file_name(&opts.data);
-    let model = graph::build(&pre, &mlp, &[("advisor.spec", spec.name()), ("advisor.data_sha256", &ds.sha256)]);
+    let model = graph::build(&pre, &mlp, opts.weights, &[("advisor.spec", spec.name()), ("advisor.data_sha256", &ds.sha256)]);
     let graph_bytes = onnx::encode(&model);
     let runtime = TractRuntime::load(&graph_bytes, spec.n_features())?;
 
@@ -268,6 +272,7 @@ fn training_record(opts: &FitOptions, members: &[(net::Trained, Mlp)], rows: [us
         refit: opts.refit,
         calibrate: opts.calibrate,
         members: opts.members,
+        weights: opts.weights,
         member_best_epochs: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
         rows: RowsRecord { train: rows[0], validation: rows[1], test: rows[2], dropped_missing_label: dropped },
     }
@@ -294,6 +299,8 @@ fn ship(
     let selected = net::Net::from_mlp(&Mlp::mean_of(&members.iter().map(|(t, _)| t.net.to_mlp()).collect::<Vec<_>>())?, &net::device());
     let validation = Metrics::compute(y_val, &net::predict(&selected, x_val), opts.threshold);
     let mut mlp = Mlp::mean_of(&members.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
+    // Rounded to the precision the graph stores before it is calibrated or measured.
+    mlp.round_weights(opts.weights)?;
     if !opts.calibrate {
         return Ok(Shipped { mlp, validation, calibration: None, test_uncalibrated: None });
     }

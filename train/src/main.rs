@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use advisor_core::lang::Lang;
+use advisor_core::network::Precision;
 use advisor_core::preprocess::{NumericEncoding, PreprocessParams};
 use advisor_train::commands;
 use advisor_train::fit::{self, FitOptions};
@@ -174,6 +175,10 @@ struct FitArgs {
     /// logit as one network (a wider MLP, so larger and slower to score).
     #[arg(long, default_value_t = 1)]
     members: usize,
+    /// How the model file stores the network's weights: `f16` (half the bytes; the network is
+    /// rounded to it before it is measured, so the metrics are the shipped model's) or `f32`.
+    #[arg(long, value_enum, default_value_t = Weights::F16)]
+    weights: Weights,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -214,6 +219,22 @@ impl From<Numeric> for NumericEncoding {
             Numeric::Ple => NumericEncoding::Ple,
             Numeric::Standard => NumericEncoding::Standard,
             Numeric::Hybrid => NumericEncoding::Hybrid,
+        }
+    }
+}
+
+/// `--weights`: the CLI's names of [`Precision`] (the same as the manifest's).
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
+enum Weights {
+    F16,
+    F32,
+}
+
+impl From<Weights> for Precision {
+    fn from(w: Weights) -> Self {
+        match w {
+            Weights::F16 => Precision::F16,
+            Weights::F32 => Precision::F32,
         }
     }
 }
@@ -287,6 +308,7 @@ fn fit_options(a: FitArgs) -> FitOptions {
     opts.drop_missing_label = a.drop_missing_label;
     opts.refit = !a.no_refit;
     opts.members = a.members;
+    opts.weights = a.weights.into();
     opts.features = a.features;
     opts.calibrate = !a.no_calibrate;
     opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
