@@ -4,7 +4,7 @@
 #   - the wasm32 Rust target
 #   - Debian's chromium + chromium-driver (browser tests; needs root or sudo)
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, wasm-pack, cargo-fuzz
-#   - npm dev tools (package-lock.json): binaryen's wasm-opt, esbuild, playwright-core
+#   - npm dev tools (package-lock.json): binaryen's wasm-opt, esbuild, typescript (tsc), playwright-core
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -29,6 +29,6 @@ fi
 command -v wasm-pack >/dev/null || { echo "setup: installing wasm-pack" >&2; cargo install -q wasm-pack --locked; }
 command -v cargo-fuzz >/dev/null || { echo "setup: installing cargo-fuzz" >&2; cargo install -q cargo-fuzz --locked; }
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/.bin/tsc ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --ignore-scripts >/dev/null
 fi

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite (what CI runs): native unit, cross-crate and CLI tests; the wasm module's
-# tests in headless Chromium (wasm-bindgen-test); then the page, the widget and the embedding
-# example end to end (playwright-core driving Debian's Chromium; screenshots in
-# $CARGO_TARGET_DIR/browser-artifacts); and every fuzz target for a few seconds.
+# tests in headless Chromium (wasm-bindgen-test); the package's types (tsc); then the page, the
+# widget and the embedding example end to end (playwright-core driving Debian's Chromium;
+# screenshots in $CARGO_TARGET_DIR/browser-artifacts); and every fuzz target for a few seconds.
 #   bash scripts/test.sh --quick   the edit–test loop: format check, clippy and the native tests
 #                                  only (no setup, no browser, no fuzz).
 set -euo pipefail
@@ -46,6 +46,9 @@ run cargo run --release -q -p advisor-tests --bin parity-fixture -- "$fixture"
 ADVISOR_PARITY_FIXTURE="$fixture" CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   run cargo test -p advisor-wasm --target wasm32-unknown-unknown
+
+# The package's types against what a product team writes (tests/types/usage.ts).
+run node_modules/.bin/tsc -p tests/types
 
 # The page, the widget and the example, end to end.
 run bash scripts/build-wasm.sh

@@ -21,7 +21,8 @@ export type FieldValue = number | string | null | undefined;
 /** An applicant: every field of the schema (extra fields that are not in the spec are errors). */
 export type Applicant = Record<string, FieldValue>;
 
-export interface Text { en: string; 'zh-CN': string }
+/** A text by language; a language the spec leaves out is absent (English stands in). */
+export type Text = Partial<Record<Lang, string>>;
 
 export interface Band { name: string; label: string; min_score: number }
 

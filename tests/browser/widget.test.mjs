@@ -167,6 +167,34 @@ test('a person fills the form, reviews, sees the result, edits live and switches
   await context.close();
 });
 
+test('custom-elements.json describes the element as it is: attributes, properties, events, parts', async () => {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'web/custom-elements.json'), 'utf8'));
+  const decl = manifest.modules[0].declarations[0];
+  const names = (list) => list.map((x) => x.name).sort();
+  const { page, context } = await open('index.html');
+  // The parts shown at each step of a whole session (form, review, result, products, assistant).
+  const parts = new Set();
+  const collect = async () => {
+    const shown = await page.evaluate(() => [...document.querySelector('credit-advisor').shadowRoot.querySelectorAll('[part]')]
+      .flatMap((n) => n.getAttribute('part').split(/\s+/)));
+    shown.forEach((p) => parts.add(p));
+  };
+  await session(page, collect);
+  await collect();
+  const seen = await page.evaluate(() => {
+    const el = document.querySelector('credit-advisor');
+    return { attributes: [...customElements.get('credit-advisor').observedAttributes].sort(),
+      members: Object.fromEntries(['advisor', 'model', 'catalog', 'faq', 'integrity', 'assistantReady'].map((m) => [m, m in el])) };
+  });
+  await context.close();
+  assert.deepEqual(names(decl.attributes), seen.attributes, 'attributes');
+  for (const m of decl.members) assert.ok(seen.members[m.name] ?? false, `member ${m.name} is not on the element`);
+  assert.deepEqual(names(decl.cssParts), [...parts].sort(), 'parts');
+  const source = ['web/credit-advisor.js', ...['form', 'result', 'sources'].map((f) => `web/widget/${f}.js`)].map((f) => readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
+  const emitted = [...new Set([...source.matchAll(/emit\(this, '([a-z-]+)'/g)].map((m) => m[1]))].sort();
+  assert.deepEqual(names(decl.events), emitted, 'events');
+});
+
 test('every state of the session passes axe-core (no serious or critical violations)', async () => {
   const { page, context } = await open('index.html', { audit: true });
   await session(page, async (state) => {
