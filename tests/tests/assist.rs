@@ -10,27 +10,16 @@ use advisor_core::lang::Lang;
 use advisor_core::recommend::{Answers, CatalogParams, Propensities};
 use advisor_tests::{repo, shipped};
 
-/// The browser tests' applicant: band E, declined, with a moderate questionnaire.
-const APPLICANT: &[(&str, &str)] = &[
-    ("checking_status", "A11"),
-    ("duration", "48"),
-    ("credit_history", "A32"),
-    ("purpose", "A43"),
-    ("credit_amount", "6000"),
-    ("savings_status", "A61"),
-    ("employment", "A72"),
-    ("installment_commitment", "4"),
-    ("other_parties", "A101"),
-    ("residence_since", "2"),
-    ("property_magnitude", "A124"),
-    ("age", "23"),
-    ("other_payment_plans", "A143"),
-    ("housing", "A151"),
-    ("existing_credits", "1"),
-    ("job", "A173"),
-    ("num_dependents", "1"),
-    ("own_telephone", "A191"),
-];
+/// The tests' applicant (`tests/fixtures/applicant.json`, shared with the browser tests): band E,
+/// declined; as the API reads it (numbers as numbers, categories as their values).
+fn applicant() -> Vec<(String, Value)> {
+    let text = std::fs::read(repo().join("tests/fixtures/applicant.json")).unwrap();
+    let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&text).unwrap();
+    fields
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().unwrap().parse::<f64>().map_or(Value::Text(v.as_str().unwrap().into()), Value::Number)))
+        .collect()
+}
 
 /// The assistant with the example catalog and FAQ, and a context for `lang` (with or without
 /// the applicant's result).
@@ -45,7 +34,7 @@ fn setup(code: &str, with_result: bool) -> (Assistant, Context) {
     assistant.set_faq(FaqParams::parse(&std::fs::read(repo().join("web/faqs/german_credit.json")).unwrap()).unwrap());
     let mut ctx = Context { lang, schema: Some((&adv.schema(lang)).into()), ..Context::default() };
     if with_result {
-        let raw = adv.read(APPLICANT.iter().map(|&(k, v)| (k, v.parse::<f64>().map_or(Value::Text(v.into()), Value::Number)))).unwrap();
+        let raw = adv.read(applicant().iter().map(|(k, v)| (k.as_str(), v.clone()))).unwrap();
         let answers = Answers { objective: 2, horizon: 2, risk_tolerance: 2, capacity_for_loss: 1, knowledge: 1 };
         ctx.report = Some((&adv.report(&raw, lang).unwrap()).into());
         ctx.what_if = Some((&adv.what_if(&raw, lang).unwrap()).into());
