@@ -47,14 +47,15 @@ export function bytesOf(v, what) {
   throw fail('BAD_INPUT', `${what} must be bytes (Uint8Array or ArrayBuffer), got ${v === null ? 'null' : typeof v}`);
 }
 
-async function fetchBytes(url, fetchFn) {
+/** The bytes at `url`; a failure is a `FETCH_FAILED` error naming the URL (and `field`). */
+export async function fetchBytes(url, fetchFn = globalThis.fetch.bind(globalThis), field = null) {
   let res;
   try {
     res = await fetchFn(url);
   } catch (e) {
-    throw fail('FETCH_FAILED', `could not fetch ${url}: ${e.message}`);
+    throw fail('FETCH_FAILED', `could not fetch ${url}: ${e.message}`, field);
   }
-  if (!res.ok) throw fail('FETCH_FAILED', `could not fetch ${url}: HTTP ${res.status}`);
+  if (!res.ok) throw fail('FETCH_FAILED', `could not fetch ${url}: HTTP ${res.status}`, field);
   return new Uint8Array(await res.arrayBuffer());
 }
 

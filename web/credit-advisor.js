@@ -14,7 +14,7 @@
 // Theming: CSS custom properties (--advisor-*) and ::part(). See web/examples/README.md.
 // Paths that depend on where this file is (the API, the CSS, the assistant's panel) are all
 // here, so that the bundle built from it (credit-advisor.min.js, beside it) finds them too.
-import { downloadBundle, load } from './advisor.js';
+import { downloadBundle, fetchBytes, load } from './advisor.js';
 import { h, emit } from './widget/dom.js';
 import { UI, pickLang } from './widget/strings.js';
 import { shellView } from './widget/shell.js';
@@ -25,6 +25,8 @@ import { Session } from './widget/session.js';
 import { fetchCatalog, loadAssistant, useCatalog } from './widget/sources.js';
 
 const CSS_URL = new URL('./credit-advisor.css', import.meta.url).href;
+/** What the widget's downloads use of the JS API. */
+const API = { downloadBundle, fetchBytes };
 /** Attributes that (re)load the model, catalog or assistant when they change. */
 const LOADING = ['model', 'integrity', 'catalog', 'faq', 'assistant'];
 let nextId = 0;
@@ -97,7 +99,7 @@ export class CreditAdvisor extends HTMLElement {
     this.#renderStatus(this.#t.loading, true);
     if (!url) return this.#fail({ code: 'BAD_INPUT', message: 'credit-advisor: the `model` attribute is missing', field: 'model' });
     const loading = (this.#loading = load(url, { integrity: this.getAttribute('integrity') || undefined }));
-    const catalog = fetchCatalog(this, downloadBundle); // downloads while the model loads
+    const catalog = fetchCatalog(this, API); // downloads while the model loads
     try {
       const advisor = await loading;
       if (this.#loading !== loading) return; // superseded by a newer `model`
@@ -123,7 +125,7 @@ export class CreditAdvisor extends HTMLElement {
   #prepareAssistant(advisor) {
     this.#chat = [];
     if (this.getAttribute('assistant') === 'off') return (this.#assistant = null);
-    this.#assistant = loadAssistant(this, advisor, () => import('./assistant-panel.js'), {
+    this.#assistant = loadAssistant(this, advisor, API, () => import('./assistant-panel.js'), {
       loaded: () => { if (this.#advisor === advisor && this.#s.stage === 'result') this.#render(); },
       failed: (e) => { if (this.#advisor === advisor) this.#emitError(e); },
     });

@@ -65,7 +65,8 @@ impl Builder {
 }
 
 /// Builds the ONNX model, the network's hidden weight matrices stored in `precision` (f16:
-/// each followed by a `Cast` to float; the last layer is always f32). `metadata` is stored as the model's metadata properties.
+/// each followed by a `Cast` to float; the last layer is always f32). `metadata` is stored as
+/// the model's metadata properties.
 pub fn build(pre: &Preprocessor, mlp: &Mlp, precision: Precision, metadata: &[(&str, &str)]) -> ModelProto {
     let f = pre.inputs.len();
     let mut b = Builder::default();

@@ -205,7 +205,7 @@ impl CatalogParams {
                 return err("listed twice".into());
             }
             if let Some(lang) = Lang::ALL.iter().find(|l| l.required() && p.name.exact(**l).trim().is_empty()) {
-                return err(format!("needs a name in `{lang}` (names are required in every language: {})", required_codes()));
+                return err(format!("needs a name in `{lang}` (names are required in every language: {})", Lang::required_codes()));
             }
             match (p.kind, p.risk_class) {
                 (Kind::InvestmentFund, None) => return err("an investment product needs `risk_class` (1–7)".into()),
@@ -465,32 +465,27 @@ impl Applicant<'_> {
         let lang = self.lang;
         let (label, value, shown) = self.subject(r);
         let fail = |why: String| Err(format!("{label}{}{why}", m::LABEL_SEP.get(lang)));
-        let slots = |extra: (&'static str, String)| [("label", label.clone()), ("shown", shown.clone()), extra];
+        let (label_slot, shown_slot) = (("label", label.as_str()), ("shown", shown.as_str()));
         if value.is_nan() {
             return fail(m::NOT_GIVEN.get(lang).into());
         }
         if let Some(allowed) = &r.allowed {
             let col = self.features.iter().find(|c| Some(&c.name) == r.field.as_ref()).expect("checked");
             if !allowed.iter().any(|v| col.category_code(v) == Some(value as usize)) {
-                return fail(m::VALUE_NOT_ALLOWED.fill(lang, &slots(("", String::new()))));
+                return fail(m::VALUE_NOT_ALLOWED.fill(lang, &[shown_slot]));
             }
-            return Ok(m::VALUE_ALLOWED.fill(lang, &slots(("", String::new()))));
+            return Ok(m::VALUE_ALLOWED.fill(lang, &[label_slot, shown_slot]));
         }
         let pct = r.result.as_deref() == Some("probability");
         let fmt = |v: f64| if pct { format!("{:.1}%", v * 100.0) } else { format!("{v}") };
         if let Some(lo) = r.min.filter(|&lo| value < lo) {
-            return fail(m::BELOW_MIN.fill(lang, &slots(("min", fmt(lo)))));
+            return fail(m::BELOW_MIN.fill(lang, &[shown_slot, ("min", &fmt(lo))]));
         }
         if let Some(hi) = r.max.filter(|&hi| value > hi) {
-            return fail(m::ABOVE_MAX.fill(lang, &slots(("max", fmt(hi)))));
+            return fail(m::ABOVE_MAX.fill(lang, &[shown_slot, ("max", &fmt(hi))]));
         }
-        Ok(m::MEETS.fill(lang, &slots(("", String::new()))))
+        Ok(m::MEETS.fill(lang, &[label_slot, shown_slot]))
     }
-}
-
-/// The languages a lender's texts must be given in, as a list for messages.
-fn required_codes() -> String {
-    Lang::ALL.iter().filter(|l| l.required()).map(|l| l.code()).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ export function problemText(t, problem, field) {
 }
 
 const fieldId = (v, f, suffix = '') => `${v.uid}-${f.name}${suffix}`;
+/** The ids that describe a field's input: its hint, and its message when it has a problem. */
+const describedBy = (v, f, problem) => [f.hint && fieldId(v, f, '-hint'), problem && fieldId(v, f, '-error')].filter(Boolean).join(' ');
 
 function input(v, f, common) {
   const value = v.values[f.name] ?? '';
@@ -25,8 +27,7 @@ function input(v, f, common) {
 function fieldView(v, f) {
   const { t } = v;
   const problem = v.problems.get(f.name);
-  const describedBy = [f.hint && fieldId(v, f, '-hint'), problem && fieldId(v, f, '-error')].filter(Boolean).join(' ') || false;
-  const el = input(v, f, { id: fieldId(v, f), name: f.name, part: 'input', 'aria-invalid': String(!!problem), 'aria-describedby': describedBy, 'aria-required': String(f.required) });
+  const el = input(v, f, { id: fieldId(v, f), name: f.name, part: 'input', 'aria-invalid': String(!!problem), 'aria-describedby': describedBy(v, f, problem) || false, 'aria-required': String(f.required) });
   el.addEventListener('input', () => v.on.edited(f, el.value));
   el.addEventListener('change', () => v.on.edited(f, el.value));
   return h('div', { class: problem ? 'field invalid' : 'field', part: 'field' },
@@ -64,7 +65,7 @@ export function showProblems(root, v) {
     if (error.textContent !== text) error.textContent = text;
     error.hidden = !problem;
     input.setAttribute('aria-invalid', String(!!problem));
-    const ids = [f.hint && fieldId(v, f, '-hint'), problem && error.id].filter(Boolean).join(' ');
+    const ids = describedBy(v, f, problem);
     if (ids) input.setAttribute('aria-describedby', ids);
     else input.removeAttribute('aria-describedby');
     input.closest('.field')?.classList.toggle('invalid', !!problem);

@@ -88,6 +88,11 @@ impl Lang {
         CODES.join(", ")
     }
 
+    /// The [`required`](Lang::required) languages' codes as a list for messages.
+    pub fn required_codes() -> String {
+        Lang::ALL.iter().filter(|l| l.required()).map(|l| l.code()).collect::<Vec<_>>().join(", ")
+    }
+
     /// The position in [`Lang::ALL`].
     pub const fn index(self) -> usize {
         self as usize
@@ -170,10 +175,6 @@ impl<T> ByLang<T> {
     /// Each language with its value.
     pub fn iter(&self) -> impl Iterator<Item = (Lang, &T)> {
         Lang::ALL.iter().copied().zip(&self.0)
-    }
-    /// A value set in every language.
-    pub fn all(f: impl Fn(Lang) -> T) -> Self {
-        ByLang(std::array::from_fn(|i| f(Lang::ALL[i])))
     }
 }
 
