@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::dense::DenseRuntime;
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::metrics::Metrics;
@@ -57,11 +56,15 @@ pub struct MetricsRecord {
     pub threshold: f64,
 }
 
-/// How closely the trainer's network and the written graph agree.
+/// How closely two runtimes agree on the written graph, over the test rows.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Parity {
-    /// Largest |burn − tract| probability over the test rows.
-    pub max_abs_diff_burn_vs_tract: f64,
+    /// Largest |burn − tract| probability (the trainer's own networks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_abs_diff_burn_vs_tract: Option<f64>,
+    /// Largest |light − tract| probability (imported graphs tract runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_abs_diff_light_vs_tract: Option<f64>,
 }
 
 /// The settings that produced the model (the manifest's `training`).
@@ -149,6 +152,21 @@ pub struct Manifest {
     /// The training part's score distribution, the baseline for the stability index (PSI).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stability: Option<crate::stability::Baseline>,
+    /// Where the graph came from when `advisor-train import` wrapped a model trained elsewhere
+    /// (absent for the trainer's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<Record<ImportRecord>>,
+}
+
+/// A model trained elsewhere and imported (the manifest's `imported`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRecord {
+    /// The ONNX file given to `import` (shipped as it came: its sha256 is the graph's).
+    pub file: String,
+    /// The ONNX model's `producer_name` and `producer_version` (e.g. `OnnxMLTools 1.16.0`).
+    pub producer: String,
+    /// What the graph computes, e.g. `TreeEnsembleClassifier: 40 trees, 586 nodes`.
+    pub model: String,
 }
 
 /// Lower-case hex sha256 of `bytes`.
@@ -186,6 +204,11 @@ impl Manifest {
     /// The training settings, typed.
     pub fn training(&self) -> Result<TrainingRecord> {
         self.training.read("training")
+    }
+
+    /// Where an imported model came from, typed (`None` for the trainer's own).
+    pub fn imported(&self) -> Result<Option<ImportRecord>> {
+        self.imported.as_ref().map(|r| r.read("imported")).transpose()
     }
 
     /// Parses and checks a manifest on its own (sizes, spec, preprocessing, scaling, cutoffs).
@@ -270,13 +293,12 @@ pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Resu
 
 impl Bundle {
     /// Verifies and loads a bundle on the light runtime when it runs the graph (advisor graphs,
-    /// plain dense MLPs), else on tract when this build has it.
+    /// plain dense MLPs, converted tree ensembles), else on tract when this build has it.
     pub fn load(manifest: &[u8], graph: &[u8]) -> Result<Bundle> {
-        Self::load_with(manifest, graph, |g, n, pre| match DenseRuntime::load(g, n, Some(pre)) {
-            Ok((rt, _)) => Ok(Box::new(rt)),
+        Self::load_with(manifest, graph, |g, n, m| match crate::runtime::light(g, n, Some(&m.graph.output), Some(&m.preprocessing)) {
             #[cfg(feature = "tract")]
             Err(Error::Unsupported(_)) => Ok(Box::new(crate::runtime::TractRuntime::load(g, n)?)),
-            Err(e) => Err(e),
+            other => other,
         })
     }
 
@@ -287,15 +309,15 @@ impl Bundle {
     }
 
     /// Verifies a bundle, then hands the checked graph to `runtime` (`graph bytes, n inputs,
-    /// the manifest's preprocessing`).
+    /// the manifest`).
     pub fn load_with(
         manifest: &[u8],
         graph: &[u8],
-        runtime: impl FnOnce(&[u8], usize, &Preprocessor) -> Result<Box<dyn Runtime>>,
+        runtime: impl FnOnce(&[u8], usize, &Manifest) -> Result<Box<dyn Runtime>>,
     ) -> Result<Bundle> {
         let (manifest, spec) = Manifest::parse(manifest)?;
         check_graph(graph, &manifest, spec.n_features())?;
-        let runtime = runtime(graph, spec.n_features(), &manifest.preprocessing)?;
+        let runtime = runtime(graph, spec.n_features(), &manifest)?;
         Ok(Bundle { manifest, spec, runtime })
     }
 

@@ -383,7 +383,7 @@ mod tests {
         let w0 = vec![0.5, -1.0, 0.25, 2.0, -0.5, 1.5]; // [3][2]
         let w0t: Vec<f32> = (0..6).map(|i| w0[(i % 3) * 2 + i / 3]).collect(); // [2][3]
         let mut gemm = node("Gemm", &["x", "w0", "b0"], "h0");
-        gemm.attribute.push(AttributeProto { name: "transB".into(), r#type: onnx::ATTR_INT, f: 0.0, i: 1 });
+        gemm.attribute.push(AttributeProto { name: "transB".into(), r#type: onnx::ATTR_INT, f: 0.0, i: 1, ..Default::default() });
         let g = GraphProto {
             node: vec![
                 gemm,
@@ -440,7 +440,7 @@ mod tests {
         assert!(e.to_string().contains("`r0` (Tanh)"), "{e}");
 
         let (mut g, _) = mixed_graph();
-        g.node[0].attribute.push(AttributeProto { name: "alpha".into(), r#type: onnx::ATTR_FLOAT, f: 2.0, i: 0 });
+        g.node[0].attribute.push(AttributeProto { name: "alpha".into(), r#type: onnx::ATTR_FLOAT, f: 2.0, i: 0, ..Default::default() });
         assert!(plain_mlp(&g, 3).unwrap_err().to_string().contains("alpha"));
 
         let (g, _) = mixed_graph();

@@ -37,7 +37,13 @@ impl Builder {
     }
     fn node_attr(&mut self, op: &str, inputs: &[&str], output: &str, attr: &str, value: i64) -> String {
         let out = self.node(op, inputs, output);
-        self.nodes.last_mut().unwrap().attribute.push(AttributeProto { name: attr.into(), r#type: onnx::ATTR_INT, f: 0.0, i: value });
+        self.nodes.last_mut().unwrap().attribute.push(AttributeProto {
+            name: attr.into(),
+            r#type: onnx::ATTR_INT,
+            f: 0.0,
+            i: value,
+            ..Default::default()
+        });
         out
     }
     fn init(&mut self, name: &str, dims: &[usize], values: &[f32]) -> String {

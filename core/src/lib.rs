@@ -6,6 +6,7 @@ pub mod applicant;
 pub mod assist;
 pub mod bundle;
 pub mod calibrate;
+pub mod converted;
 pub mod dense;
 pub mod error;
 pub mod explain;
@@ -22,6 +23,7 @@ pub mod runtime;
 pub mod schema;
 pub mod score;
 pub mod stability;
+pub mod trees;
 pub mod whatif;
 
 pub use error::{Error, Result};

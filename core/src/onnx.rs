@@ -80,6 +80,16 @@ pub struct AttributeProto {
     pub f: f32,
     #[prost(int64, tag = "3")]
     pub i: i64,
+    #[prost(bytes = "vec", tag = "4")]
+    pub s: Vec<u8>,
+    #[prost(message, optional, tag = "5")]
+    pub t: Option<TensorProto>,
+    #[prost(float, repeated, tag = "7")]
+    pub floats: Vec<f32>,
+    #[prost(int64, repeated, tag = "8")]
+    pub ints: Vec<i64>,
+    #[prost(bytes = "vec", repeated, tag = "9")]
+    pub strings: Vec<Vec<u8>>,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -148,6 +158,16 @@ pub const INT64: i32 = 7;
 pub const ATTR_FLOAT: i32 = 1;
 /// ONNX attribute type INT.
 pub const ATTR_INT: i32 = 2;
+/// ONNX attribute type STRING.
+pub const ATTR_STRING: i32 = 3;
+/// ONNX attribute type TENSOR.
+pub const ATTR_TENSOR: i32 = 4;
+/// ONNX attribute type FLOATS.
+pub const ATTR_FLOATS: i32 = 6;
+/// ONNX attribute type INTS.
+pub const ATTR_INTS: i32 = 7;
+/// ONNX attribute type STRINGS.
+pub const ATTR_STRINGS: i32 = 8;
 
 impl TensorProto {
     /// A float tensor stored as little-endian raw bytes.

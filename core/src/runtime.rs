@@ -43,6 +43,27 @@ pub trait Runtime: Send + Sync {
     }
 }
 
+/// A graph on the light runtime: a converted graph (ONNX-ML nodes) on
+/// [`crate::converted::ConvertedRuntime`], read up to `output` (default: its first probability
+/// output); else an advisor graph behind `pre` or a dense MLP on [`crate::dense::DenseRuntime`].
+/// [`Error::Unsupported`] when neither runs it.
+pub fn light(
+    graph: &[u8],
+    n_inputs: usize,
+    output: Option<&str>,
+    pre: Option<&crate::preprocess::Preprocessor>,
+) -> Result<Box<dyn Runtime>> {
+    use crate::converted::{is_ml_graph, ConvertedRuntime};
+    let model = crate::onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
+    if model.graph.as_ref().is_some_and(is_ml_graph) {
+        return Ok(Box::new(match output {
+            Some(o) => ConvertedRuntime::load(graph, n_inputs, o)?,
+            None => ConvertedRuntime::load_probability(graph, n_inputs)?.0,
+        }));
+    }
+    Ok(Box::new(crate::dense::DenseRuntime::load(graph, n_inputs, pre)?.0))
+}
+
 /// A row of a batch with one input changed: `(row, input, value)`.
 pub type Variant = (usize, usize, f32);
 
@@ -81,8 +102,8 @@ pub fn check_rows(raw: &[f32], n_inputs: usize, out: &[f32]) -> Result<usize> {
     Ok(rows)
 }
 
-/// The general runtime: tract runs any ONNX graph with one `[batch, n]` float input and one
-/// `[batch, 1]` float output.
+/// The general runtime: tract runs any ONNX graph with one `[batch, n]` float input and a
+/// `[batch, 1]` or `[batch, 2]` float output (the positive class's probability last).
 #[cfg(feature = "tract")]
 pub struct TractRuntime {
     plan: std::sync::Arc<tract_onnx::prelude::TypedRunnableModel>,
@@ -91,12 +112,27 @@ pub struct TractRuntime {
 
 #[cfg(feature = "tract")]
 impl TractRuntime {
-    /// Loads and optimises an ONNX graph.
+    /// Loads and optimises an ONNX graph (its first output).
     pub fn load(graph: &[u8], n_inputs: usize) -> Result<Self> {
+        Self::load_output(graph, n_inputs, None)
+    }
+
+    /// Loads and optimises an ONNX graph, computing `output` (a `ZipMap`'s stands for the
+    /// probability tensor it maps; tract does not run `ZipMap`).
+    pub fn load_output(graph: &[u8], n_inputs: usize, output: Option<&str>) -> Result<Self> {
         use tract_onnx::prelude::*;
         let rt = |e: TractError| Error::Runtime(format!("{e:#}"));
-        let plan =
-            tract_onnx::onnx().model_for_read(&mut &graph[..]).map_err(rt)?.into_optimized().map_err(rt)?.into_runnable().map_err(rt)?;
+        let mut model = tract_onnx::onnx().model_for_read(&mut &graph[..]).map_err(rt)?;
+        // The input as the runtime feeds it (converters may leave its batch dimension unnamed).
+        let batch = model.symbols.sym("batch");
+        let fact = InferenceFact::dt_shape(f32::datum_type(), tvec!(batch.to_dim(), n_inputs.to_dim()));
+        model = model.with_input_fact(0, fact).map_err(rt)?;
+        if let Some(output) = output {
+            let decoded = crate::onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
+            let g = decoded.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;
+            model = model.with_outputs_by_name([crate::converted::probability_tensor(g, output)?]).map_err(rt)?;
+        }
+        let plan = model.into_optimized().map_err(rt)?.into_runnable().map_err(rt)?;
         Ok(Self { plan, n_inputs })
     }
 }
@@ -120,10 +156,12 @@ impl Runtime for TractRuntime {
         let input = Tensor::from_shape(&[rows, self.n_inputs], raw).map_err(rt)?;
         let result = self.plan.run(tvec!(input.into_tvalue())).map_err(rt)?;
         let view = result[0].to_plain_array_view::<f32>().map_err(rt)?;
-        if view.len() != rows {
+        // One value per row, or a row of class scores whose last is the positive class's.
+        let cols = view.len() / rows;
+        if cols == 0 || cols > 2 || view.len() != rows * cols {
             return Err(Error::Runtime(format!("graph returned {} values for {rows} rows", view.len())));
         }
-        out.iter_mut().zip(view.iter()).for_each(|(o, v)| *o = *v);
+        out.iter_mut().zip(view.iter().skip(cols - 1).step_by(cols)).for_each(|(o, v)| *o = *v);
         Ok(())
     }
 }

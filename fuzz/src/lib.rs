@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use advisor_core::advisor::Advisor;
 use advisor_core::applicant::Value;
 use advisor_core::bundle::Manifest;
+use advisor_core::converted::ConvertedRuntime;
 use advisor_core::dense::DenseRuntime;
 use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
@@ -83,6 +84,26 @@ pub fn graph(data: &[u8]) {
             let mut out = [0.0f32];
             if rt.predict_into(&row, &mut out).is_ok() {
                 assert!(out[0].is_nan() || (0.0..=1.0).contains(&out[0]), "output {}", out[0]);
+            }
+        }
+    }
+}
+
+/// ONNX graph bytes → the light runtime's reader of converted graphs (tree ensembles and the
+/// nodes around them), for rows of 18 and of 10 values → three rows with numbers and missing
+/// values: whatever loads gives probabilities or an error, never a panic.
+pub fn trees(data: &[u8]) {
+    for n in [18, 10] {
+        if let Ok((rt, _)) = ConvertedRuntime::load_probability(data, n) {
+            let rows: Vec<f32> = (0..3 * n)
+                .map(|i| match i % 3 {
+                    0 => i as f32 * 0.5,
+                    1 => f32::NAN,
+                    _ => -(i as f32),
+                })
+                .collect();
+            if let Ok(p) = rt.predict_flat(&rows) {
+                assert!(p.len() == 3 && p.iter().all(|v| (0.0..=1.0).contains(v)), "outputs {p:?}");
             }
         }
     }
@@ -196,7 +217,7 @@ pub fn ask(data: &[u8]) {
 pub type Check = fn(&[u8]);
 
 /// The targets by name (for the regression replay).
-pub const TARGETS: [(&str, Check); 7] = [
+pub const TARGETS: [(&str, Check); 8] = [
     ("applicant", applicant),
     ("manifest", manifest),
     ("graph", graph),
@@ -204,4 +225,5 @@ pub const TARGETS: [(&str, Check); 7] = [
     ("csv", csv),
     ("catalog", catalog),
     ("ask", ask),
+    ("trees", trees),
 ];

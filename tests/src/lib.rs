@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub mod checks;
+
 /// The workspace root: from cargo's run-time `CARGO_MANIFEST_DIR` (the checkout being tested),
 /// else the one this crate was compiled in. (Clones that share one target dir may share this
 /// crate's build, and with it a compiled-in path to another checkout.)

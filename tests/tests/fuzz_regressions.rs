@@ -29,5 +29,12 @@ fn saved_fuzz_inputs_replay_without_panics() {
     fuzz::bundle(&bundle);
     fuzz::catalog(&std::fs::read(repo().join("web/catalogs/german_credit.json")).unwrap());
     fuzz::ask(&std::fs::read(repo().join("web/faqs/german_credit.json")).unwrap());
+    for e in std::fs::read_dir(repo().join("tests/fixtures/trees")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "onnx") {
+            fuzz::trees(&std::fs::read(&path).unwrap());
+            replayed += 1;
+        }
+    }
     assert!(replayed >= 3, "only {replayed} saved inputs");
 }

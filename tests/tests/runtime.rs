@@ -6,8 +6,7 @@ use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
 use advisor_core::network::Precision;
 use advisor_core::onnx;
-use advisor_core::schema::Direction;
-use advisor_tests::{data, shipped, spec};
+use advisor_tests::{checks, data, shipped, spec};
 use advisor_train::data::{read_csv, read_spec, MissingLabel};
 use advisor_train::fit::{fit, FitOptions};
 
@@ -170,82 +169,14 @@ fn an_altered_graph_is_left_to_tract() {
 #[test]
 fn reasons_are_the_costliest_scored_factors() {
     let (m, g) = shipped();
-    let adv = Advisor::load(&m, &g).unwrap();
-    let bundle = adv.bundle();
-    let scaling = &bundle.manifest().scaling;
-    let raw = rows("german_credit");
-    let names: Vec<String> = bundle.spec().features().map(|c| c.name.clone()).collect();
-    let mut with_reasons = 0;
-    for (i, r) in raw.iter_rows().enumerate() {
-        let report = adv.report(r, Lang::En).unwrap();
-        assert!(report.reasons.len() <= 4, "row {i}");
-        with_reasons += usize::from(!report.reasons.is_empty());
-        for w in report.reasons.windows(2) {
-            assert!(w[0].points >= w[1].points, "row {i}: reasons not sorted");
-        }
-        for reason in &report.reasons {
-            let f = names.iter().position(|n| *n == reason.field).expect("a model input");
-            assert!(reason.points >= 0.5);
-            // The stated cost is what moving that one field to its reference value gains.
-            let mut cf = r.to_vec();
-            cf[f] = adv.explainer().reference()[f];
-            let q = bundle.predict(&Matrix::new(cf, r.len()).unwrap()).unwrap()[0] as f64;
-            let gain = scaling.points_between(report.probability, q);
-            assert!((gain - reason.points).abs() <= 0.051, "row {i} {}: {gain} vs {}", reason.field, reason.points);
-        }
-        // Higher-risk applicants have reasons.
-        if report.probability > 0.5 {
-            assert!(!report.reasons.is_empty(), "row {i}: p = {} but no reasons", report.probability);
-        }
-    }
+    let with_reasons = checks::reasons_are_the_costliest_scored_factors(&Advisor::load(&m, &g).unwrap(), &rows("german_credit"));
     assert!(with_reasons > 500, "only {with_reasons} of 1000 rows have reasons");
 }
 
 #[test]
 fn what_if_changes_reach_the_next_band_and_respect_directions() {
     let (m, g) = shipped();
-    let adv = Advisor::load(&m, &g).unwrap();
-    let bundle = adv.bundle();
-    let cols: Vec<_> = bundle.spec().features().cloned().collect();
-    let raw = rows("german_credit");
-    let mut advised = 0;
-    for (i, r) in raw.iter_rows().enumerate().step_by(7) {
-        let w = adv.what_if(r, Lang::En).unwrap();
-        let Some(target) = w.target_score else {
-            assert!(w.changes.is_empty());
-            continue;
-        };
-        advised += usize::from(!w.changes.is_empty());
-        let now = bundle.manifest().scaling.score(bundle.predict(&Matrix::new(r.to_vec(), r.len()).unwrap()).unwrap()[0] as f64);
-        assert!(w.changes.is_empty() || w.improvements.is_empty(), "row {i}: improvements only when nothing reaches");
-        for c in &w.improvements {
-            // (`score` is rounded to 0.1: a move just short of the target may show it.)
-            assert!(c.score >= now + 0.9 && c.score < target + 0.05, "row {i} {}: {} from {now} (target {target})", c.field, c.score);
-        }
-        for c in &w.changes {
-            let f = cols.iter().position(|col| col.name == c.field).unwrap();
-            let col = &cols[f];
-            assert!(col.actionable, "row {i}: {} is not actionable", c.field);
-            let new = match &c.value {
-                serde_json::Value::String(s) => col.category_code(s).unwrap() as f32,
-                v => v.as_f64().unwrap() as f32,
-            };
-            assert_allowed(col, r[f], new, &format!("row {i}"));
-            let mut cf = r.to_vec();
-            cf[f] = new;
-            let p = bundle.predict(&Matrix::new(cf.clone(), r.len()).unwrap()).unwrap()[0];
-            let s = bundle.manifest().scaling.score(p as f64);
-            assert!(s >= target, "row {i} {}: {s} < {target}", c.field);
-            // Minimal for whole numbers: one step less does not reach the target.
-            if col.integer && !col.is_categorical() {
-                cf[f] = new + if new > r[f] { -1.0 } else { 1.0 };
-                if cf[f] != r[f] {
-                    let p = bundle.predict(&Matrix::new(cf, r.len()).unwrap()).unwrap()[0];
-                    assert!(bundle.manifest().scaling.score(p as f64) < target, "row {i} {}: not the smallest change", c.field);
-                }
-            }
-        }
-    }
+    let advised = checks::what_if_changes_reach_the_target_and_respect_directions(&Advisor::load(&m, &g).unwrap(), &rows("german_credit"));
     assert!(advised > 20, "only {advised} applicants got advice");
 }
 
@@ -273,24 +204,6 @@ fn variants_of_rows_score_as_the_whole_rows() {
     assert!(light.runtime().predict_variants(&raw, &[(raw.rows(), 0, 1.0)]).is_err(), "a row out of range is an error");
 }
 
-/// A move the spec allows: an actionable field, to an advisable category, in the field's
-/// direction (along the categories' order; any advisable one from a value outside it).
-fn assert_allowed(col: &advisor_core::schema::ColumnSpec, from: f32, to: f32, at: &str) {
-    assert!(col.actionable, "{at}: {} is not actionable", col.name);
-    assert_ne!(from, to, "{at}: {}", col.name);
-    if col.is_categorical() {
-        assert!(col.advisable(to), "{at}: {} advises {:?}, which the spec forbids", col.name, col.categories[to as usize].value);
-        if from.is_nan() || !col.advisable(from) {
-            return;
-        }
-    }
-    match col.direction {
-        Some(Direction::Increase) => assert!(to > from, "{at}: {} {from} → {to}", col.name),
-        Some(Direction::Decrease) => assert!(to < from, "{at}: {} {from} → {to}", col.name),
-        _ => {}
-    }
-}
-
 /// Over every German row (the test rows among them): every change and partial improvement the
 /// what-if suggests is one the spec allows — never "no checking account" or "unknown savings".
 #[test]
@@ -308,7 +221,7 @@ fn every_suggestion_over_the_german_rows_is_one_the_spec_allows() {
                 serde_json::Value::String(s) => cols[f].category_code(s).unwrap() as f32,
                 v => v.as_f64().unwrap() as f32,
             };
-            assert_allowed(&cols[f], r[f], to, &format!("row {i}"));
+            checks::assert_allowed(&cols[f], r[f], to, &format!("row {i}"));
             assert!(!matches!(c.value.as_str(), Some("A14" | "A65")), "row {i}: {c:?}");
             checked += 1;
         }

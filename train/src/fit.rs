@@ -121,21 +121,21 @@ fn metrics_record(report: &FitReport, threshold: f64) -> MetricsRecord {
         validation: report.validation,
         train: report.train,
         test_uncalibrated: report.test_uncalibrated,
-        parity: Parity { max_abs_diff_burn_vs_tract: report.parity_max_abs_diff },
+        parity: Parity { max_abs_diff_burn_vs_tract: Some(report.parity_max_abs_diff), max_abs_diff_light_vs_tract: None },
         threshold,
     }
 }
 
 /// The bands and decision cutoffs, and the stability baseline, from the training part's
 /// probabilities `p_train` and labels.
-fn cutoffs_and_baseline(opts: &FitOptions, p_train: &[f32], y_train: &[u8]) -> Result<(Cutoffs, Baseline)> {
-    let mut train_scores: Vec<f64> = p_train.iter().map(|&p| opts.scaling.score(p as f64)).collect();
+pub(crate) fn cutoffs_and_baseline(scaling: &Scaling, threshold: f64, p_train: &[f32], y_train: &[u8]) -> Result<(Cutoffs, Baseline)> {
+    let mut train_scores: Vec<f64> = p_train.iter().map(|&p| scaling.score(p as f64)).collect();
     let stability = Baseline::fit(&train_scores)?;
     let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
     // Approve below the base rate, decline at the threshold, refer between (empty when the
     // threshold is below the base rate).
-    let refer_min_score = opts.scaling.score(opts.threshold);
-    let approve_min_score = opts.scaling.score(base_rate).max(refer_min_score);
+    let refer_min_score = scaling.score(threshold);
+    let approve_min_score = scaling.score(base_rate).max(refer_min_score);
     Ok((Cutoffs { bands: bands(&mut train_scores), approve_min_score, refer_min_score }, stability))
 }
 
@@ -154,7 +154,7 @@ fn bands(scores: &mut [f64]) -> Vec<Band> {
     out
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
@@ -226,7 +226,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         constant_columns: constant_columns(&spec, &raw_train),
     };
 
-    let (cutoffs, stability) = cutoffs_and_baseline(opts, &p_train, &y_train)?;
+    let (cutoffs, stability) = cutoffs_and_baseline(&opts.scaling, opts.threshold, &p_train, &y_train)?;
     let metrics = metrics_record(&report, opts.threshold);
     let record = training_record(opts, &members, [fit_idx.len(), val_idx.len(), test_idx.len()], ds.dropped_missing_label);
     let manifest = Manifest {
@@ -247,6 +247,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         training: Record::new(&record),
         calibration,
         stability: Some(stability),
+        imported: None,
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serialisable");
     // Keys sorted, as in the manifest.

@@ -23,6 +23,10 @@ struct Cli {
 enum Command {
     /// Fit a model on a CSV file and write its bundle (manifest.json, model.onnx, metrics.json).
     Fit(FitArgs),
+    /// Wrap a binary classifier trained elsewhere (ONNX from onnxmltools or skl2onnx: LightGBM,
+    /// XGBoost, scikit-learn trees) into a bundle, with scaling, bands, baseline and metrics
+    /// computed on a labelled file.
+    Import(ImportArgs),
     /// Score a labelled CSV file with a bundle and print the metrics.
     Evaluate {
         /// Bundle directory.
@@ -92,6 +96,38 @@ struct TrainingFileArgs {
     /// Output file (HTML for `report`, CSV for `split`).
     #[arg(long)]
     out: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The ONNX graph: one float input [batch, features], the spec's features in order
+    /// (numbers as they are, categories as their code, NaN for missing).
+    #[arg(long)]
+    onnx: PathBuf,
+    /// Dataset spec (TOML).
+    #[arg(long)]
+    spec: PathBuf,
+    /// A labelled CSV file, plain or .gz: split 80/20 (stratified, --seed); scaling, bands and
+    /// the stability baseline come from the training part, metrics from each part.
+    #[arg(long)]
+    data: PathBuf,
+    /// Output bundle directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// The graph output with the probabilities (default: the first output that is one).
+    #[arg(long)]
+    output: Option<String>,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Share of rows held out for the test part.
+    #[arg(long, default_value_t = 0.2)]
+    test_size: f64,
+    /// Probability at or above which the decision is "decline".
+    #[arg(long, default_value_t = 0.5)]
+    threshold: f64,
+    /// Drop rows whose label is missing (default: refuse them).
+    #[arg(long)]
+    drop_missing_label: bool,
 }
 
 #[derive(clap::Args)]
@@ -245,6 +281,23 @@ fn run(cli: Cli) -> Result<()> {
             let out = a.out.clone();
             print_fit(&fit::fit(&fit_options(a))?);
             println!("bundle written to {}", out.display());
+        }
+        Command::Import(a) => {
+            let opts = advisor_train::import::ImportOptions {
+                output: a.output,
+                test_size: a.test_size,
+                threshold: a.threshold,
+                seed: a.seed,
+                drop_missing_label: a.drop_missing_label,
+                ..advisor_train::import::ImportOptions::new(a.onnx, a.spec, a.data, &a.out)
+            };
+            let r = advisor_train::import::import(&opts)?;
+            println!("{} (output `{}`)", r.model, r.output);
+            println!("test AUC {:.4}  KS {:.4}  Brier {:.4}; train AUC {:.4}", r.test.auc, r.test.ks, r.test.brier, r.train.auc);
+            if let Some(d) = r.light_vs_tract {
+                println!("light vs tract max |Δp| {d:.2e}");
+            }
+            println!("bundle written to {}", a.out.display());
         }
         Command::Evaluate { model, spec, data, threshold, out } => {
             let m = commands::evaluate::evaluate(&model, spec.as_deref(), &data, threshold)?;

@@ -459,6 +459,13 @@ fn model_card(r: &Page<'_>) -> Markup {
     let members = training.members;
     let ensemble = if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() };
     let crosses = if crosses.is_empty() { String::new() } else { format!("; crosses: {}", crosses.join(", ")) };
+    let imported = m.imported().ok().flatten();
+    let positive = bundle.spec().label().positive.as_deref().unwrap_or("");
+    let calibration = match (&m.calibration, &imported) {
+        (Some(_), _) => "Probabilities are calibrated on the validation part",
+        (None, Some(_)) => "Probabilities are the imported model's own (the calibration section shows how well they match)",
+        (None, None) => "Probabilities are not calibrated (the bundle was fitted without calibration)",
+    };
     html! {
         h2 { "Model card" }
         dl {
@@ -466,15 +473,22 @@ fn model_card(r: &Page<'_>) -> Markup {
             dd { (file) " — " (data_rows) " rows, sha256 " (data_sha) " (the bundle was trained on " (m.data.file) ", sha256 " (m.data.sha256) (same) ")" }
             dt { "Model" }
             dd {
-                "Dense network" (ensemble) " on the preprocessed inputs (" (format!("{:?}", m.preprocessing.encoding).to_lowercase()) " encoding"
-                (crosses) "), probability of the positive class (the label's " code { (bundle.spec().label().positive.as_deref().unwrap_or("")) } ")."
+                @if let Some(imported) = &imported {
+                    "Imported from " code { (imported.file) } " (" (imported.producer) "): " (imported.model)
+                    ", run as shipped on the raw inputs; the probability of the positive class (the label's "
+                    code { (positive) } ") is its output " code { (m.graph.output) } ". The figures here are on the file given to "
+                    code { "import" } ": where the model was trained on some of its rows, they are optimistic."
+                } @else {
+                    "Dense network" (ensemble) " on the preprocessed inputs (" (format!("{:?}", m.preprocessing.encoding).to_lowercase()) " encoding"
+                    (crosses) "), probability of the positive class (the label's " code { (positive) } ")."
+                }
             }
             dt { "Training settings" }
             dd { pre { (serde_json::to_string_pretty(m.training.json()).unwrap_or_default()) } }
             dt { "Intended use" }
             dd { "Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices." }
             dt { "Limitations" }
-            dd { "Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. Probabilities are calibrated on the validation part; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes." }
+            dd { "Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. " (calibration) "; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes." }
         }
     }
 }

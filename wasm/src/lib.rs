@@ -282,8 +282,8 @@ fn predict(rt: &dyn Runtime, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
     rt.predict_flat(rows).map_err(|e| js_error(&e, None))
 }
 
-/// A bare ONNX model (no bundle, no preprocessing): a dense MLP graph on the light runtime, or
-/// any graph in the general (tract) build.
+/// A bare ONNX model (no bundle, no preprocessing): a dense MLP or a converted tree ensemble
+/// (its first probability output) on the light runtime, or any graph in the general (tract) build.
 #[wasm_bindgen]
 pub struct Model {
     runtime: Box<dyn Runtime>,
@@ -291,14 +291,15 @@ pub struct Model {
 
 #[wasm_bindgen]
 impl Model {
-    /// Reads an ONNX graph taking `[batch, nInputs]` floats and returning `[batch, 1]`.
+    /// Reads an ONNX graph taking `[batch, nInputs]` floats and returning one probability per
+    /// row (`[batch, 1]`, or the second column of `[batch, 2]`).
     #[wasm_bindgen(js_name = fromOnnx)]
     pub fn from_onnx(graph: &[u8], n_inputs: usize) -> Result<Model, JsValue> {
         if graph.len() > advisor_core::bundle::MAX_GRAPH_BYTES {
             return Err(js_error(&Error::Bundle(format!("graph is {} bytes, too large", graph.len())), None));
         }
-        let runtime: Box<dyn Runtime> = match advisor_core::dense::DenseRuntime::load(graph, n_inputs, None) {
-            Ok((rt, _)) => Box::new(rt),
+        let runtime: Box<dyn Runtime> = match advisor_core::runtime::light(graph, n_inputs, None, None) {
+            Ok(rt) => rt,
             #[cfg(feature = "tract")]
             Err(Error::Unsupported(_)) => {
                 Box::new(advisor_core::runtime::TractRuntime::load(graph, n_inputs).map_err(|e| js_error(&e, None))?)

@@ -194,3 +194,60 @@ fn bare_models_run_or_say_why_not() {
     let (code, ..) = parts(adv.predict_raw(&[1.0; 17]).map(|_| ()).unwrap_err());
     assert_eq!(code, "BAD_INPUT");
 }
+
+/// The converted tree models of `tests/fixtures/trees/` (LightGBM, XGBoost, scikit-learn), each
+/// with its rows and onnxruntime's probabilities.
+const TREE_FIXTURES: [(&str, &[u8], &str); 6] = [
+    (
+        "lightgbm_german",
+        include_bytes!("../../tests/fixtures/trees/lightgbm_german.onnx"),
+        include_str!("../../tests/fixtures/trees/lightgbm_german.json"),
+    ),
+    (
+        "lightgbm_gmsc",
+        include_bytes!("../../tests/fixtures/trees/lightgbm_gmsc.onnx"),
+        include_str!("../../tests/fixtures/trees/lightgbm_gmsc.json"),
+    ),
+    (
+        "xgboost_gmsc",
+        include_bytes!("../../tests/fixtures/trees/xgboost_gmsc.onnx"),
+        include_str!("../../tests/fixtures/trees/xgboost_gmsc.json"),
+    ),
+    (
+        "sklearn_gbc_german",
+        include_bytes!("../../tests/fixtures/trees/sklearn_gbc_german.onnx"),
+        include_str!("../../tests/fixtures/trees/sklearn_gbc_german.json"),
+    ),
+    (
+        "sklearn_rf_german",
+        include_bytes!("../../tests/fixtures/trees/sklearn_rf_german.onnx"),
+        include_str!("../../tests/fixtures/trees/sklearn_rf_german.json"),
+    ),
+    (
+        "sklearn_hgb_gmsc",
+        include_bytes!("../../tests/fixtures/trees/sklearn_hgb_gmsc.onnx"),
+        include_str!("../../tests/fixtures/trees/sklearn_hgb_gmsc.json"),
+    ),
+];
+
+#[wasm_bindgen_test]
+fn converted_tree_models_match_onnxruntime_in_the_browser() {
+    for (name, graph, json) in TREE_FIXTURES {
+        let f: serde_json::Value = serde_json::from_str(json).unwrap();
+        let n = f["inputs"].as_u64().unwrap() as usize;
+        let model = Model::from_onnx(graph, n).unwrap_or_else(|e| panic!("{name}: {:?}", parts(e)));
+        assert_eq!(model.runtime(), "light", "{name}");
+        let rows: Vec<f32> = f["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().map_or(f32::NAN, |x| x as f32)))
+            .collect();
+        let got = model.predict(&rows).unwrap_or_else(|e| panic!("{name}: {:?}", parts(e)));
+        let expected = f["expected"].as_array().unwrap();
+        assert_eq!(got.len(), expected.len(), "{name}");
+        let worst = got.iter().zip(expected).map(|(&g, e)| (f64::from(g) - e[1].as_f64().unwrap()).abs()).fold(0.0, f64::max);
+        web_sys::console::log_1(&format!("{name}: {} rows, max |browser − onnxruntime| = {worst:e}", got.len()).into());
+        assert!(worst <= 1e-5, "{name}: max |browser − onnxruntime| = {worst}");
+    }
+}

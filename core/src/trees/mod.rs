@@ -1,0 +1,254 @@
+//! Tree ensembles as the ONNX-ML operators `TreeEnsembleClassifier` and `TreeEnsembleRegressor`
+//! (`ai.onnx.ml` v1 and v3) define them, for binary classifiers and one-target regressors: read
+//! from a graph node, checked (every array's length, every node id, one tree per id without
+//! cycles or shared nodes) before anything is sized by what the graph claims, and evaluated as
+//! onnxruntime evaluates them, its choices where the specification is vague included (the
+//! binary classifier's second score, base values, a single class's weights).
+//!
+//! Every attribute the specification defines is read or refused with
+//! [`Error::Unsupported`] naming the node and the attribute (`PROBIT`, more than two classes,
+//! double-precision thresholds); an attribute it does not define is refused the same way.
+
+use crate::error::{Error, Result};
+use crate::onnx::NodeProto;
+
+mod attrs;
+mod binary;
+mod build;
+
+use attrs::{classifier, regressor, transform, Attrs, CLASSIFIER, COMMON, REGRESSOR};
+
+/// Most nodes an ensemble may have (a 500-tree LightGBM model with 31 leaves has about 31,000).
+pub const MAX_TREE_NODES: usize = 1 << 22;
+
+/// How a branch node compares the input with its value (`nodes_modes`); `Leaf` ends a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Leq,
+    Lt,
+    Gte,
+    Gt,
+    Eq,
+    Neq,
+    Leaf,
+}
+
+impl Mode {
+    fn parse(s: &[u8]) -> Option<Mode> {
+        Some(match s {
+            b"BRANCH_LEQ" => Mode::Leq,
+            b"BRANCH_LT" => Mode::Lt,
+            b"BRANCH_GTE" => Mode::Gte,
+            b"BRANCH_GT" => Mode::Gt,
+            b"BRANCH_EQ" => Mode::Eq,
+            b"BRANCH_NEQ" => Mode::Neq,
+            b"LEAF" => Mode::Leaf,
+            _ => return None,
+        })
+    }
+}
+
+/// One node, children as indices into [`TreeEnsemble::nodes`]; a leaf's `yes..no` are its
+/// weights in [`TreeEnsemble::weights`].
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    feature: u32,
+    value: f32,
+    yes: u32,
+    no: u32,
+    mode: Mode,
+    missing_yes: bool,
+}
+
+impl Node {
+    /// The child `x` leads to (a branch node only). A missing value (NaN) compares false, then
+    /// takes the true branch where `nodes_missing_value_tracks_true` says so.
+    #[inline]
+    fn next(&self, x: f32) -> u32 {
+        let v = self.value;
+        let go = match self.mode {
+            Mode::Leq => x <= v,
+            Mode::Lt => x < v,
+            Mode::Gte => x >= v,
+            Mode::Gt => x > v,
+            Mode::Eq => x == v,
+            Mode::Neq => x != v,
+            // Never asked: a path stops at a leaf.
+            Mode::Leaf => false,
+        };
+        if go || (self.missing_yes && x.is_nan()) {
+            self.yes
+        } else {
+            self.no
+        }
+    }
+}
+
+/// What the scores become (`post_transform`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transform {
+    None,
+    Logistic,
+    Softmax,
+    SoftmaxZero,
+}
+
+/// How a regressor combines its trees (`aggregate_function`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Sum,
+    Average,
+    Min,
+    Max,
+}
+
+/// Which operator, with what onnxruntime derives from its weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Two classes; `single_class`: every weight is for one class id (onnxruntime's "binary
+    /// case"), `all_positive`: no weight is negative.
+    Classifier { single_class: bool, all_positive: bool },
+    /// One target.
+    Regressor(Aggregate),
+}
+
+/// A checked ensemble, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct TreeEnsemble {
+    nodes: Vec<Node>,
+    roots: Vec<u32>,
+    weights: Vec<(u32, f32)>,
+    base: Vec<f32>,
+    transform: Transform,
+    kind: Kind,
+    n_features: usize,
+}
+
+fn unsupported(node: &NodeProto, why: impl std::fmt::Display) -> Error {
+    Error::Unsupported(format!("node `{}` ({}): {why}", node.name, node.op_type))
+}
+
+fn invalid(node: &NodeProto, why: impl std::fmt::Display) -> Error {
+    Error::Bundle(format!("node `{}` ({}): {why}", node.name, node.op_type))
+}
+
+impl TreeEnsemble {
+    /// Reads and checks a `TreeEnsembleClassifier` or `TreeEnsembleRegressor` node over rows of
+    /// `n_features` values.
+    pub fn from_node(node: &NodeProto, n_features: usize) -> Result<TreeEnsemble> {
+        let is_classifier = match node.op_type.as_str() {
+            "TreeEnsembleClassifier" => true,
+            "TreeEnsembleRegressor" => false,
+            other => return Err(unsupported(node, format!("`{other}` is not a tree ensemble"))),
+        };
+        let own = if is_classifier { CLASSIFIER } else { REGRESSOR };
+        if let Some(a) = node.attribute.iter().find(|a| !COMMON.contains(&a.name.as_str()) && !own.contains(&a.name.as_str())) {
+            return Err(unsupported(node, format!("attribute `{}` is not one this operator defines", a.name)));
+        }
+        let attrs = Attrs { node };
+        let transform = transform(&attrs)?;
+        let base = attrs.floats("base_values")?;
+        let (leaf, kind) = if is_classifier { classifier(&attrs)? } else { regressor(&attrs, transform)? };
+        let n_outputs = if is_classifier { 2 } else { 1 };
+        if base.len() > n_outputs {
+            return Err(invalid(node, format!("{} base values for {n_outputs} outputs", base.len())));
+        }
+        let (mut nodes, roots, index) = build::nodes(&attrs, n_features)?;
+        let weights = build::weights(node, &mut nodes, &index, leaf, n_outputs)?;
+        if let Kind::Regressor(_) = kind {
+            if let Some(n) = nodes.iter().find(|n| n.mode == Mode::Leaf && n.no - n.yes != 1) {
+                return Err(invalid(node, format!("a leaf has {} weights; one per leaf is expected", n.no - n.yes)));
+            }
+        }
+        Ok(TreeEnsemble { nodes, roots, weights, base, transform, kind, n_features })
+    }
+
+    /// Values per output row: 2 (the classes' scores) for a classifier, 1 for a regressor.
+    pub fn n_outputs(&self) -> usize {
+        match self.kind {
+            Kind::Classifier { .. } => 2,
+            Kind::Regressor(_) => 1,
+        }
+    }
+
+    /// The operator: `TreeEnsembleClassifier` or `TreeEnsembleRegressor`.
+    pub fn op_type(&self) -> &'static str {
+        match self.kind {
+            Kind::Classifier { .. } => "TreeEnsembleClassifier",
+            Kind::Regressor(_) => "TreeEnsembleRegressor",
+        }
+    }
+
+    /// The number of trees.
+    pub fn n_trees(&self) -> usize {
+        self.roots.len()
+    }
+
+    /// The number of nodes, leaves included.
+    pub fn n_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The feature indices the branch nodes read, and the values they compare them with.
+    pub fn splits(&self) -> impl Iterator<Item = (usize, f32)> + '_ {
+        self.nodes.iter().filter(|n| n.mode != Mode::Leaf).map(|n| (n.feature as usize, n.value))
+    }
+
+    /// The leaf `x` reaches in the tree rooted at `root`.
+    #[inline]
+    fn leaf(&self, root: u32, x: &[f32]) -> &Node {
+        let mut n = &self.nodes[root as usize];
+        while n.mode != Mode::Leaf {
+            n = &self.nodes[n.next(x[n.feature as usize]) as usize];
+        }
+        n
+    }
+
+    /// Evaluates the rows of `x` (`n_features` values each) into `out` (`n_outputs` each).
+    pub fn eval(&self, x: &[f32], out: &mut [f32]) -> Result<()> {
+        let (k, m) = (self.n_features, self.n_outputs());
+        if k == 0 || !x.len().is_multiple_of(k) || out.len() != x.len() / k * m {
+            return Err(Error::Input(format!("{} values for rows of {k} and {} outputs", x.len(), out.len())));
+        }
+        for (r, (row, o)) in x.chunks_exact(k).zip(out.chunks_exact_mut(m)).enumerate() {
+            match self.kind {
+                Kind::Classifier { single_class, all_positive } => {
+                    self.classify(row, o, single_class, all_positive).map_err(|e| Error::Runtime(format!("row {r}: {e}")))?
+                }
+                Kind::Regressor(a) => o[0] = self.regress(row, a),
+            }
+        }
+        Ok(())
+    }
+
+    fn regress(&self, row: &[f32], aggregate: Aggregate) -> f32 {
+        let origin = if self.base.len() == 1 { self.base[0] } else { 0.0 };
+        let values = self.roots.iter().map(|&r| self.weights[self.leaf(r, row).yes as usize].1);
+        let score = match aggregate {
+            Aggregate::Sum => values.sum::<f32>(),
+            Aggregate::Average => values.sum::<f32>() / self.roots.len() as f32,
+            Aggregate::Min => values.reduce(|a, b| if b < a { b } else { a }).unwrap_or(0.0),
+            Aggregate::Max => values.reduce(|a, b| if b > a { b } else { a }).unwrap_or(0.0),
+        };
+        score + origin
+    }
+
+    /// The two classes' outputs of one row, as onnxruntime writes them.
+    fn classify(&self, row: &[f32], out: &mut [f32], single_class: bool, all_positive: bool) -> std::result::Result<(), &'static str> {
+        let (mut s, mut has) = ([0f32; 2], [false; 2]);
+        for &root in &self.roots {
+            let leaf = self.leaf(root, row);
+            for &(c, w) in &self.weights[leaf.yes as usize..leaf.no as usize] {
+                s[c as usize] += w;
+                has[c as usize] = true;
+            }
+        }
+        let o = binary::outputs(s, has, &self.base, single_class, all_positive, self.transform)
+            .ok_or("the ensemble gives no score for the second class")?;
+        out.copy_from_slice(&o);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

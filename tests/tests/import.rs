@@ -1,0 +1,90 @@
+//! `advisor-train import`: a LightGBM model converted by onnxmltools (the fixture in
+//! `tests/fixtures/trees/`) wrapped into a bundle that the light runtime scores with reasons and
+//! what-if like the trainer's own; and the errors a wrong graph gets.
+
+use advisor_core::advisor::Advisor;
+use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
+use advisor_core::converted::ConvertedRuntime;
+use advisor_core::onnx;
+use advisor_core::runtime::Runtime;
+use advisor_tests::{checks, data, repo, spec};
+use advisor_train::data::{read_csv, read_spec, MissingLabel};
+use advisor_train::import::{import, ImportOptions};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    repo().join("tests/fixtures/trees").join(name)
+}
+
+fn german(onnx: &str, out: &std::path::Path) -> ImportOptions {
+    ImportOptions::new(fixture(onnx), spec("german_credit"), data("german_credit"), out)
+}
+
+fn load(dir: &std::path::Path) -> (Vec<u8>, Vec<u8>) {
+    (std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), std::fs::read(dir.join(GRAPH_FILE)).unwrap())
+}
+
+#[test]
+fn an_imported_lightgbm_model_scores_explains_and_advises_on_the_light_runtime() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("lgb");
+    let report = import(&german("lightgbm_german.onnx", &out)).unwrap();
+    assert_eq!(report.output, "probabilities");
+    assert_eq!(report.model, "TreeEnsembleClassifier: 40 trees, 709 nodes");
+    assert!(report.light_vs_tract.is_some_and(|d| d <= 1e-5), "{:?}", report.light_vs_tract);
+    let (m, g) = load(&out);
+    assert_eq!(g, std::fs::read(fixture("lightgbm_german.onnx")).unwrap(), "the graph ships as it came");
+    let adv = Advisor::load(&m, &g).unwrap();
+    let bundle = adv.bundle();
+    assert_eq!(bundle.runtime().name(), "light");
+    let imported = bundle.manifest().imported().unwrap().unwrap();
+    assert_eq!((imported.file.as_str(), imported.producer.as_str()), ("lightgbm_german.onnx", "OnnxMLTools 1.16.0"));
+    assert_eq!(bundle.manifest().metrics().unwrap().test.auc, report.test.auc);
+
+    // The bundle scores what the graph computes, and explains and advises like the trainer's own.
+    let raw = read_csv(&data("german_credit"), &read_spec(&spec("german_credit")).unwrap(), MissingLabel::Error).unwrap().raw;
+    let direct = ConvertedRuntime::load(&g, raw.cols(), "probabilities").unwrap().predict(&raw).unwrap();
+    assert_eq!(bundle.predict(&raw).unwrap(), direct);
+    let with_reasons = checks::reasons_are_the_costliest_scored_factors(&adv, &raw);
+    let advised = checks::what_if_changes_reach_the_target_and_respect_directions(&adv, &raw);
+    eprintln!("imported LightGBM: {with_reasons} of 1000 rows with reasons, {advised} advised");
+    assert!(with_reasons > 400 && advised > 20, "{with_reasons} rows with reasons, {advised} advised");
+}
+
+#[test]
+fn importing_twice_writes_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    import(&german("sklearn_rf_german.onnx", &a)).unwrap();
+    import(&german("sklearn_rf_german.onnx", &b)).unwrap();
+    assert_eq!(load(&a), load(&b));
+    // scikit-learn's random forest, with a ZipMap-less probability output, loads light as well.
+    let (m, g) = load(&a);
+    assert_eq!(Bundle::load(&m, &g).unwrap().runtime().name(), "light");
+}
+
+#[test]
+fn a_graph_that_does_not_fit_the_spec_is_refused_naming_its_input_or_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The GMSC model takes 10 values; the German spec has 18 features.
+    let e = import(&german("lightgbm_gmsc.onnx", &tmp.path().join("x"))).unwrap_err().to_string();
+    assert!(e.contains("lightgbm_gmsc.onnx: input `x` is float [?, 10]; import takes float [batch, 18]"), "{e}");
+    assert!(e.contains("in order: checking_status, duration,"), "{e}");
+    let mut opts = german("lightgbm_german.onnx", &tmp.path().join("y"));
+    opts.output = Some("label".into());
+    let e = import(&opts).unwrap_err().to_string();
+    assert!(e.contains("input `label_tensor` is a tree classifier's label, which is not run"), "{e}");
+    opts.output = Some("nope".into());
+    let e = import(&opts).unwrap_err().to_string();
+    assert!(e.contains("the graph has no output `nope`"), "{e}");
+    // Two inputs (skl2onnx's one per column) are named.
+    let mut model = onnx::decode(&std::fs::read(fixture("lightgbm_german.onnx")).unwrap()).unwrap();
+    let g = model.graph.as_mut().unwrap();
+    let mut second = g.input[0].clone();
+    second.name = "age".into();
+    g.input.push(second);
+    let two = tmp.path().join("two.onnx");
+    std::fs::write(&two, onnx::encode(&model)).unwrap();
+    let e = import(&ImportOptions::new(&two, spec("german_credit"), data("german_credit"), tmp.path().join("z"))).unwrap_err().to_string();
+    assert!(e.contains("the graph has 2 inputs (x, age); import takes one float input [batch, 18]"), "{e}");
+    assert!(!tmp.path().join("x").exists() && !tmp.path().join("z").exists(), "nothing written on an error");
+}

@@ -1,0 +1,216 @@
+//! Tree ensembles on the light runtime against onnxruntime: the models the standard converters
+//! write (LightGBM, XGBoost, scikit-learn) and hand-made graphs for every corner of the
+//! operators, from `tests/fixtures/trees/` (made by its `make_fixtures.py`); and malformed tree
+//! graphs, refused with errors that name the node.
+
+use advisor_core::converted::ConvertedRuntime;
+use advisor_core::onnx::{self, AttributeProto, ModelProto, NodeProto};
+use advisor_core::runtime::Runtime;
+use advisor_core::trees::{TreeEnsemble, MAX_TREE_NODES};
+use advisor_core::Error;
+use advisor_tests::repo;
+use serde_json::Value;
+
+/// The largest |light − onnxruntime| accepted.
+const TOLERANCE: f64 = 1e-5;
+
+const CONVERTED: &[&str] =
+    &["lightgbm_german", "lightgbm_gmsc", "xgboost_gmsc", "sklearn_gbc_german", "sklearn_rf_german", "sklearn_hgb_gmsc"];
+
+fn fixture(file: &str) -> Vec<u8> {
+    let path = repo().join("tests/fixtures/trees").join(file);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn json(file: &str) -> Value {
+    serde_json::from_slice(&fixture(file)).unwrap()
+}
+
+/// Rows as flat f32 (null = missing).
+fn rows(v: &Value) -> Vec<f32> {
+    v.as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().map_or(f32::NAN, |x| x as f32))).collect()
+}
+
+/// |a − b|, with NaN equal to NaN.
+fn diff(a: f64, b: f64) -> f64 {
+    if a.is_nan() && b.is_nan() {
+        0.0
+    } else {
+        (a - b).abs()
+    }
+}
+
+#[test]
+fn converted_models_match_onnxruntime() {
+    for name in CONVERTED {
+        let f = json(&format!("{name}.json"));
+        let n = f["inputs"].as_u64().unwrap() as usize;
+        let rt = ConvertedRuntime::load(&fixture(&format!("{name}.onnx")), n, f["output"].as_str().unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let got = rt.predict_flat(&rows(&f["rows"])).unwrap();
+        let expected: Vec<f64> = f["expected"].as_array().unwrap().iter().map(|r| r[1].as_f64().unwrap()).collect();
+        assert_eq!(got.len(), expected.len(), "{name}");
+        let worst = got.iter().zip(&expected).map(|(&g, &e)| diff(g.into(), e)).fold(0.0, f64::max);
+        let trees: usize = rt.ensembles().map(TreeEnsemble::n_trees).sum();
+        eprintln!("{name}: {trees} trees, {} rows, max |light − onnxruntime| = {worst:.1e}", got.len());
+        assert!(worst <= TOLERANCE, "{name}: max |light − onnxruntime| = {worst}");
+    }
+}
+
+fn tree_node(model: &ModelProto) -> &NodeProto {
+    model.graph.as_ref().unwrap().node.iter().find(|n| n.op_type.starts_with("TreeEnsemble")).unwrap()
+}
+
+#[test]
+fn hand_made_graphs_match_onnxruntime_on_every_output() {
+    let f = json("hand_made.json");
+    let x = rows(&f["rows"]);
+    let cases = f["cases"].as_object().unwrap();
+    assert!(cases.len() >= 60, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for (name, case) in cases {
+        let hex = case["graph"].as_str().unwrap();
+        let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let model = onnx::decode(&bytes).unwrap();
+        let trees = TreeEnsemble::from_node(tree_node(&model), 2).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut out = vec![0.0; x.len() / 2 * trees.n_outputs()];
+        trees.eval(&x, &mut out).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let expected: Vec<f64> =
+            case["expected"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap().clone()).map(|v| v.as_f64().unwrap()).collect();
+        assert_eq!(out.len(), expected.len(), "{name}");
+        if let Some((i, (&g, &e))) = out.iter().zip(&expected).enumerate().find(|(_, (&g, &e))| diff(g.into(), e) > TOLERANCE) {
+            failures.push(format!("{name}: output {i} (row {}): light {g}, onnxruntime {e}", i / trees.n_outputs()));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} graphs differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+/// A change to a tree node.
+type Edit = Box<dyn FnOnce(&mut NodeProto)>;
+
+/// The LightGBM fixture with its tree node changed by `edit`.
+fn edited(edit: impl FnOnce(&mut NodeProto)) -> Vec<u8> {
+    let mut model = onnx::decode(&fixture("lightgbm_german.onnx")).unwrap();
+    let node = model.graph.as_mut().unwrap().node.iter_mut().find(|n| n.op_type == "TreeEnsembleClassifier").unwrap();
+    edit(node);
+    onnx::encode(&model)
+}
+
+fn attr<'a>(node: &'a mut NodeProto, name: &str) -> &'a mut AttributeProto {
+    node.attribute.iter_mut().find(|a| a.name == name).unwrap_or_else(|| panic!("no attribute {name}"))
+}
+
+/// Inputs of the LightGBM fixture's graph.
+const GERMAN_INPUTS: usize = 18;
+
+fn load_error(graph: &[u8]) -> Error {
+    match ConvertedRuntime::load(graph, GERMAN_INPUTS, "probabilities") {
+        Ok(_) => panic!("a malformed graph was accepted"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn malformed_tree_graphs_are_refused_naming_the_node() {
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        ("child out of range", Box::new(|n| attr(n, "nodes_truenodeids").ints[0] = 9999), "true child 9999 is not another node"),
+        ("cycle", Box::new(|n| attr(n, "nodes_falsenodeids").ints[1] = 0), "is on a cycle"),
+        ("self loop", Box::new(|n| attr(n, "nodes_truenodeids").ints[0] = 0), "is not another node"),
+        ("short values", Box::new(|n| _ = attr(n, "nodes_values").floats.pop()), "`nodes_values` has"),
+        ("short modes", Box::new(|n| drop(attr(n, "nodes_modes").strings.pop())), "`nodes_modes` has"),
+        ("short weights", Box::new(|n| _ = attr(n, "class_weights").floats.pop()), "leaf weights:"),
+        ("duplicate id", Box::new(|n| attr(n, "nodes_nodeids").ints[1] = 0), "given twice"),
+        ("feature out of range", Box::new(|n| attr(n, "nodes_featureids").ints[0] = 18), "feature 18 is not one of the 18 inputs"),
+        ("unknown mode", Box::new(|n| attr(n, "nodes_modes").strings[0] = b"BRANCH_SOMETIMES".to_vec()), "unknown mode"),
+        ("weight on a branch", Box::new(|n| attr(n, "class_nodeids").ints[0] = 0), "is a branch, not a leaf"),
+        ("class out of range", Box::new(|n| attr(n, "class_ids").ints[0] = 2), "output 2 is not below 2"),
+        ("trees interleaved", Box::new(interleave), "not consecutive"),
+        ("ten million nodes claimed", Box::new(|n| attr(n, "nodes_treeids").ints = vec![0; MAX_TREE_NODES + 1]), "nodes; 1 to"),
+    ];
+    for (what, edit, expected) in cases {
+        let e = load_error(&edited(edit));
+        let text = e.to_string();
+        assert_eq!(e.code(), "BAD_BUNDLE", "{what}: {text}");
+        assert!(text.contains("node `LgbmClassifier` (TreeEnsembleClassifier)") && text.contains(expected), "{what}: {text}");
+    }
+}
+
+/// Moves the first tree's last node after the second tree's nodes.
+fn interleave(n: &mut NodeProto) {
+    let trees = &attr(n, "nodes_treeids").ints;
+    let end = trees.iter().position(|&t| t != 0).unwrap();
+    let second_end = trees.iter().position(|&t| t > 1).unwrap();
+    for a in n.attribute.iter_mut().filter(|a| a.name.starts_with("nodes_")) {
+        if !a.ints.is_empty() {
+            a.ints[end - 1..second_end].rotate_left(1);
+        }
+        if !a.floats.is_empty() {
+            a.floats[end - 1..second_end].rotate_left(1);
+        }
+        if !a.strings.is_empty() {
+            a.strings[end - 1..second_end].rotate_left(1);
+        }
+    }
+}
+
+#[test]
+fn what_the_light_runtime_does_not_run_is_refused_by_name() {
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        ("probit", Box::new(|n| attr(n, "post_transform").s = b"PROBIT".to_vec()), "PROBIT is not run"),
+        ("three classes", Box::new(|n| attr(n, "classlabels_int64s").ints.push(2)), "3 classes"),
+        (
+            "an attribute the operator does not define",
+            Box::new(|n| n.attribute.push(AttributeProto { name: "nodes_colour".into(), ..Default::default() })),
+            "attribute `nodes_colour`",
+        ),
+    ];
+    for (what, edit, expected) in cases {
+        let e = load_error(&edited(edit));
+        assert_eq!(e.code(), "UNSUPPORTED_GRAPH", "{what}: {e}");
+        assert!(e.to_string().contains(expected), "{what}: {e}");
+    }
+}
+
+#[test]
+fn node_ids_are_names_not_sizes() {
+    // Ids far apart (a claim of ten million nodes) change nothing: nothing is sized by them.
+    let far = edited(|n| {
+        for name in ["nodes_nodeids", "nodes_truenodeids", "nodes_falsenodeids", "class_nodeids"] {
+            attr(n, name).ints.iter_mut().for_each(|id| *id = *id * 1_000_003 + 10_000_000);
+        }
+    });
+    let f = json("lightgbm_german.json");
+    let x = rows(&f["rows"]);
+    assert_eq!(f["inputs"], GERMAN_INPUTS);
+    let plain = ConvertedRuntime::load(&fixture("lightgbm_german.onnx"), GERMAN_INPUTS, "probabilities").unwrap();
+    let far = ConvertedRuntime::load(&far, GERMAN_INPUTS, "probabilities").unwrap();
+    assert_eq!(plain.predict_flat(&x).unwrap(), far.predict_flat(&x).unwrap());
+}
+
+/// The fixtures tract 0.23 does not load: its `TreeEnsembleClassifier` refuses the one base
+/// value XGBoost's and scikit-learn's boosting converters write for two classes.
+const TRACT_REFUSES: &[&str] = &["xgboost_gmsc", "sklearn_gbc_german", "sklearn_hgb_gmsc"];
+
+#[test]
+fn tract_runs_the_converted_classifiers_it_loads_like_the_light_runtime() {
+    let mut refused = Vec::new();
+    for name in CONVERTED {
+        let f = json(&format!("{name}.json"));
+        let n = f["inputs"].as_u64().unwrap() as usize;
+        let graph = fixture(&format!("{name}.onnx"));
+        let output = f["output"].as_str().unwrap();
+        let light = ConvertedRuntime::load(&graph, n, output).unwrap().predict_flat(&rows(&f["rows"])).unwrap();
+        let tract = match advisor_core::runtime::TractRuntime::load_output(&graph, n, Some(output)) {
+            Ok(t) => t.predict_flat(&rows(&f["rows"])).unwrap_or_else(|e| panic!("{name}: {e}")),
+            Err(e) => {
+                eprintln!("{name}: tract refuses: {e}");
+                refused.push(*name);
+                continue;
+            }
+        };
+        let worst = light.iter().zip(&tract).map(|(a, b)| diff((*a).into(), (*b).into())).fold(0.0, f64::max);
+        eprintln!("{name}: max |light − tract| = {worst:.1e}");
+        assert!(worst <= TOLERANCE, "{name}: max |light − tract| = {worst}");
+    }
+    assert_eq!(refused, TRACT_REFUSES);
+}
