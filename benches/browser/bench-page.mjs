@@ -1,5 +1,5 @@
 // Drives page.html in fresh headless Chromium runs and prints medians.
-// Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract]
+// Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract] [--model /PATH/manifest.json]
 // (scripts/bench-page.sh serves the repo and runs this).
 import { chromium } from 'playwright-core';
 
@@ -8,6 +8,7 @@ const opt = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i
 const runs = Number(opt('runs', 5));
 const base = opt('base', 'http://127.0.0.1:8099');
 const pkg = opt('pkg', 'pkg');
+const model = opt('model', '/models/german_credit/manifest.json');
 const launch = () => chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -26,7 +27,7 @@ for (let r = 0; r < runs; r++) {
   });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/benches/browser/page.html?pkg=${pkg}`);
+  await page.goto(`${base}/benches/browser/page.html?pkg=${pkg}&model=${encodeURIComponent(model)}`);
   await page.waitForFunction(() => window.__RESULT, null, { timeout: 120000 });
   const res = await page.evaluate(() => window.__RESULT);
   res.fetched = Object.fromEntries(bytes);
@@ -57,8 +58,8 @@ const summary = {
   score_with_reasons_p99_us: med((r) => r.score_with_reasons.p99_us),
   score_with_reasons_mean_us: med((r) => r.score_with_reasons.mean_us),
   what_if_p50_us: med((r) => r.what_if.p50_us),
-  recommend_p50_us: med((r) => r.recommend.p50_us),
-  recommend_p99_us: med((r) => r.recommend.p99_us),
+  recommend_p50_us: med((r) => r.recommend?.p50_us ?? NaN),
+  recommend_p99_us: med((r) => r.recommend?.p99_us ?? NaN),
   score_batch_rows_per_s: Math.round(med((r) => r.score_batch_rows_per_s)),
   predict_raw_rows_per_s: Math.round(med((r) => r.predict_raw_rows_per_s)),
   page_interactive_ms: interactive.map((x) => x.ms).sort((a, b) => a - b)[Math.floor(runs / 2)],

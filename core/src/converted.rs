@@ -1,6 +1,7 @@
 //! The light runtime for graphs the standard converters write (onnxmltools for LightGBM and
 //! XGBoost, skl2onnx): a tree ensemble ([`crate::trees`]) and the nodes converters put around
-//! it (`Identity`, `Cast` to float, `Mul`/`Add`/`Sub`/`Div` by a constant, `Sigmoid`, `ZipMap`).
+//! it (`Identity`, `Cast` to float, `Mul`/`Add`/`Sub`/`Div` by a constant, `Sigmoid`, `Slice`
+//! of columns, `ZipMap`).
 //!
 //! Only the nodes the chosen output depends on are run; each must be one of those, else the
 //! graph is refused with [`Error::Unsupported`] naming the node. The output is the positive
@@ -36,6 +37,11 @@ enum Op {
         arith: Arith,
         constant: Vec<f32>,
         constant_first: bool,
+    },
+    /// Columns `start..end` of each row (`Slice` on the last axis).
+    Columns {
+        start: usize,
+        end: usize,
     },
 }
 
@@ -139,6 +145,11 @@ fn apply(op: &Op, input: &[f32], out: &mut [f32], in_cols: usize) -> Result<()> 
     match op {
         Op::Trees(t) => t.eval(input, out)?,
         Op::Sigmoid => out.iter_mut().zip(input).for_each(|(o, &v)| *o = crate::network::sigmoid(v)),
+        Op::Columns { start, end } => {
+            for (o, row) in out.chunks_exact_mut(end - start).zip(input.chunks_exact(in_cols)) {
+                o.copy_from_slice(&row[*start..*end]);
+            }
+        }
         Op::Arith { arith, constant, constant_first } => {
             for (o_row, i_row) in out.chunks_exact_mut(in_cols).zip(input.chunks_exact(in_cols)) {
                 for (c, (o, &v)) in o_row.iter_mut().zip(i_row).enumerate() {
@@ -251,6 +262,7 @@ impl Builder<'_> {
             }
             ("", "Sigmoid") => self.step(node, in_name, Op::Sigmoid)?,
             ("", "Add" | "Sub" | "Mul" | "Div") => self.arith(node)?,
+            ("", "Slice") => self.slice(node, in_name)?,
             (domain, op) => {
                 return Err(unsupported(
                     node,
@@ -271,7 +283,10 @@ impl Builder<'_> {
 
     fn step(&mut self, node: &NodeProto, in_name: &str, op: Op) -> Result<()> {
         let input = self.slot(node, in_name)?;
-        let cols = self.slot_cols[input];
+        let cols = match op {
+            Op::Columns { start, end } => end - start,
+            _ => self.slot_cols[input],
+        };
         let out = node.output.first().ok_or_else(|| unsupported(node, "no output"))?;
         let output = self.new_slot(out, cols);
         self.steps.push(Step { op, input, output, cols });
@@ -298,6 +313,32 @@ impl Builder<'_> {
             return Err(unsupported(node, format!("a constant of {} values on rows of {cols}", constant.len())));
         }
         self.step(node, value, Op::Arith { arith, constant, constant_first })
+    }
+}
+
+impl Builder<'_> {
+    /// `Slice` of columns: constant `starts`, `ends`, `axes` (the last one, given: without it
+    /// the slice is of rows) and `steps` (1), one value each.
+    fn slice(&mut self, node: &NodeProto, in_name: &str) -> Result<()> {
+        let cols = self.slot_cols[self.slot(node, in_name)?] as i64;
+        let constant = |k: usize, default: i64| -> Result<i64> {
+            let Some(name) = node.input.get(k).filter(|n| !n.is_empty()) else { return Ok(default) };
+            let t = self.inits.get(name.as_str()).ok_or_else(|| unsupported(node, format!("`{name}` must be a constant")))?;
+            match t.to_i64().as_deref() {
+                Some([v]) => Ok(*v),
+                _ => Err(unsupported(node, format!("`{name}` must be one int64 value"))),
+            }
+        };
+        let (axis, step) = (constant(3, 0)?, constant(4, 1)?);
+        if !(axis == 1 || axis == -1) || step != 1 {
+            return Err(unsupported(node, format!("only columns are sliced (axis 1, step 1), not axis {axis}, step {step}")));
+        }
+        let clamp = |v: i64| (if v < 0 { v + cols } else { v }).clamp(0, cols) as usize;
+        let (start, end) = (clamp(constant(1, 0)?), clamp(constant(2, cols)?));
+        if start >= end {
+            return Err(unsupported(node, format!("an empty slice of columns {start}..{end}")));
+        }
+        self.step(node, in_name, Op::Columns { start, end })
     }
 }
 

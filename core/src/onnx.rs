@@ -100,6 +100,8 @@ pub struct TensorProto {
     pub data_type: i32,
     #[prost(float, repeated, tag = "4")]
     pub float_data: Vec<f32>,
+    #[prost(int64, repeated, tag = "7")]
+    pub int64_data: Vec<i64>,
     #[prost(string, tag = "8")]
     pub name: String,
     #[prost(bytes = "vec", tag = "9")]
@@ -195,7 +197,21 @@ impl TensorProto {
 
     fn raw(name: &str, dims: &[usize], data_type: i32, len: usize, raw_data: Vec<u8>) -> Self {
         debug_assert_eq!(dims.iter().product::<usize>(), len);
-        Self { dims: dims.iter().map(|&d| d as i64).collect(), data_type, float_data: vec![], name: name.into(), raw_data }
+        Self { dims: dims.iter().map(|&d| d as i64).collect(), data_type, name: name.into(), raw_data, ..Default::default() }
+    }
+
+    /// The values of an int64 tensor, from `raw_data` or `int64_data`.
+    pub fn to_i64(&self) -> Option<Vec<i64>> {
+        if self.data_type != INT64 {
+            return None;
+        }
+        if !self.int64_data.is_empty() {
+            return Some(self.int64_data.clone());
+        }
+        if !self.raw_data.len().is_multiple_of(8) {
+            return None;
+        }
+        Some(self.raw_data.chunks_exact(8).map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes"))).collect())
     }
 
     /// The values of a float tensor, from `raw_data` or `float_data`.

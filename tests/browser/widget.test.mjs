@@ -281,6 +281,37 @@ test('a bundle that fails its integrity check is refused with advisor-error', as
   await context.close();
 });
 
+test('a lender\'s own LightGBM model, imported, drives the widget: score, reasons, advice', async () => {
+  const { page, context, errors } = await open('index.html');
+  // The page's widget, pointed at the imported bundle (models/german_credit_lightgbm: the
+  // onnxmltools fixture through `advisor-train import`).
+  await page.evaluate(() => new Promise((resolve) => {
+    const w = document.querySelector('credit-advisor');
+    w.addEventListener('advisor-ready', resolve, { once: true });
+    w.setAttribute('model', 'models/german_credit_lightgbm/manifest.json');
+  }));
+  const info = await page.evaluate(() => document.querySelector('credit-advisor').advisor.info());
+  assert.equal(info.runtime, 'light');
+  await fill(page, APPLICANT);
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
+  const result = page.locator('credit-advisor [part="result"]');
+  await result.waitFor();
+  const score1 = Number(await result.locator('.score').innerText());
+  assert.ok(score1 >= 300 && score1 <= 850, `score ${score1}`);
+  const reasons = await result.locator('[part="reasons"] li').allInnerTexts();
+  assert.ok(reasons.length >= 1 && reasons.length <= 4, `${reasons.length} reasons`);
+  assert.ok((await result.locator('[part="advice"] li').count()) >= 1, 'what-if advice');
+  // The same applicant through the API: the widget shows the imported model's own score.
+  const api = await page.evaluate((a) => document.querySelector('credit-advisor').advisor.score(a).score, APPLICANT);
+  assert.equal(Math.round(api), Math.round(score1));
+  await page.locator('credit-advisor [name="duration"]').fill('6');
+  await page.waitForFunction((s) => Number(document.querySelector('credit-advisor').shadowRoot.querySelector('.score')?.textContent) !== s, score1);
+  assert.ok(Number(await result.locator('.score').innerText()) > score1, 'a 6-month loan scores higher');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the widget survives a burst of 10,000 random inputs (no uncaught error, memory stable)', async () => {
   const { page, context, errors } = await open('index.html');
   const cdp = await context.newCDPSession(page);

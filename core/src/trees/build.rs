@@ -63,7 +63,7 @@ pub(super) fn nodes(attrs: &Attrs, n_features: usize) -> Result<(Vec<Node>, Vec<
         nodes.push(Node { feature, value: values[i], yes: y, no: f, mode, missing_yes: missing.get(i).is_some_and(|&m| m == 1) });
     }
     let roots = roots(node, tree_ids)?;
-    check_acyclic(node, &nodes, &roots, node_ids)?;
+    check_acyclic(node, &nodes, node_ids)?;
     Ok((nodes, roots, index))
 }
 
@@ -93,17 +93,18 @@ fn roots(node: &NodeProto, tree_ids: &[i64]) -> Result<Vec<u32>> {
     Ok(roots)
 }
 
-/// No tree has a cycle: no path from a root comes back to a node on it. (Nodes may be shared:
+/// No tree has a cycle: no path from any node (reachable or not) comes back to a node on it.
+/// (Nodes may be shared:
 /// LightGBM's converter writes a categorical split as a chain of `BRANCH_EQ` nodes with one
 /// true child.) A path then visits each node at most once.
-fn check_acyclic(node: &NodeProto, nodes: &[Node], roots: &[u32], node_ids: &[i64]) -> Result<()> {
+fn check_acyclic(node: &NodeProto, nodes: &[Node], node_ids: &[i64]) -> Result<()> {
     const NEW: u8 = 0;
     const ON_PATH: u8 = 1;
     const DONE: u8 = 2;
     let mut state = vec![NEW; nodes.len()];
     let mut stack: Vec<(u32, bool)> = Vec::new();
     let cycle = |i: u32| invalid(node, format!("node {} is on a cycle: not a tree", node_ids[i as usize]));
-    for &root in roots {
+    for root in 0..nodes.len() as u32 {
         stack.push((root, false));
         while let Some((i, leaving)) = stack.pop() {
             let n = &nodes[i as usize];

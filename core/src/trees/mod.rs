@@ -15,8 +15,10 @@ use crate::onnx::NodeProto;
 mod attrs;
 mod binary;
 mod build;
+mod flat;
 
 use attrs::{classifier, regressor, transform, Attrs, CLASSIFIER, COMMON, REGRESSOR};
+use flat::BLOCK;
 
 /// Most nodes an ensemble may have (a 500-tree LightGBM model with 31 leaves has about 31,000).
 pub const MAX_TREE_NODES: usize = 1 << 22;
@@ -60,30 +62,6 @@ struct Node {
     missing_yes: bool,
 }
 
-impl Node {
-    /// The child `x` leads to (a branch node only). A missing value (NaN) compares false, then
-    /// takes the true branch where `nodes_missing_value_tracks_true` says so.
-    #[inline]
-    fn next(&self, x: f32) -> u32 {
-        let v = self.value;
-        let go = match self.mode {
-            Mode::Leq => x <= v,
-            Mode::Lt => x < v,
-            Mode::Gte => x >= v,
-            Mode::Gt => x > v,
-            Mode::Eq => x == v,
-            Mode::Neq => x != v,
-            // Never asked: a path stops at a leaf.
-            Mode::Leaf => false,
-        };
-        if go || (self.missing_yes && x.is_nan()) {
-            self.yes
-        } else {
-            self.no
-        }
-    }
-}
-
 /// What the scores become (`post_transform`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transform {
@@ -115,9 +93,7 @@ pub enum Kind {
 /// A checked ensemble, ready to evaluate.
 #[derive(Debug, Clone)]
 pub struct TreeEnsemble {
-    nodes: Vec<Node>,
-    roots: Vec<u32>,
-    weights: Vec<(u32, f32)>,
+    flat: flat::Flat,
     base: Vec<f32>,
     transform: Transform,
     kind: Kind,
@@ -160,7 +136,7 @@ impl TreeEnsemble {
                 return Err(invalid(node, format!("a leaf has {} weights; one per leaf is expected", n.no - n.yes)));
             }
         }
-        Ok(TreeEnsemble { nodes, roots, weights, base, transform, kind, n_features })
+        Ok(TreeEnsemble { flat: flat::Flat::new(&nodes, &roots, &weights), base, transform, kind, n_features })
     }
 
     /// Values per output row: 2 (the classes' scores) for a classifier, 1 for a regressor.
@@ -181,27 +157,12 @@ impl TreeEnsemble {
 
     /// The number of trees.
     pub fn n_trees(&self) -> usize {
-        self.roots.len()
+        self.flat.n_trees()
     }
 
     /// The number of nodes, leaves included.
     pub fn n_nodes(&self) -> usize {
-        self.nodes.len()
-    }
-
-    /// The feature indices the branch nodes read, and the values they compare them with.
-    pub fn splits(&self) -> impl Iterator<Item = (usize, f32)> + '_ {
-        self.nodes.iter().filter(|n| n.mode != Mode::Leaf).map(|n| (n.feature as usize, n.value))
-    }
-
-    /// The leaf `x` reaches in the tree rooted at `root`.
-    #[inline]
-    fn leaf(&self, root: u32, x: &[f32]) -> &Node {
-        let mut n = &self.nodes[root as usize];
-        while n.mode != Mode::Leaf {
-            n = &self.nodes[n.next(x[n.feature as usize]) as usize];
-        }
-        n
+        self.flat.n_nodes()
     }
 
     /// Evaluates the rows of `x` (`n_features` values each) into `out` (`n_outputs` each).
@@ -210,43 +171,63 @@ impl TreeEnsemble {
         if k == 0 || !x.len().is_multiple_of(k) || out.len() != x.len() / k * m {
             return Err(Error::Input(format!("{} values for rows of {k} and {} outputs", x.len(), out.len())));
         }
-        for (r, (row, o)) in x.chunks_exact(k).zip(out.chunks_exact_mut(m)).enumerate() {
+        let (mut sums, mut masks) = ([[0f32; 2]; BLOCK], [0u8; BLOCK]);
+        for (b, (rows, outs)) in x.chunks(BLOCK * k).zip(out.chunks_mut(BLOCK * m)).enumerate() {
+            let n = rows.len() / k;
+            sums[..n].fill([0.0; 2]);
+            masks[..n].fill(0);
             match self.kind {
-                Kind::Classifier { single_class, all_positive } => {
-                    self.classify(row, o, single_class, all_positive).map_err(|e| Error::Runtime(format!("row {r}: {e}")))?
-                }
-                Kind::Regressor(a) => o[0] = self.regress(row, a),
+                Kind::Classifier { .. } => self.flat.each_leaf(rows, k, |r, w, mask| {
+                    w.iter().for_each(|&(c, v)| sums[r][c as usize] += v);
+                    masks[r] |= mask;
+                }),
+                Kind::Regressor(aggregate) => self.flat.each_leaf(rows, k, |r, w, _| {
+                    sums[r][0] = combine(aggregate, masks[r] != 0, sums[r][0], w[0].1);
+                    masks[r] = 1;
+                }),
+            }
+            for (r, o) in outs.chunks_exact_mut(m).enumerate() {
+                self.finish(sums[r], masks[r], o).map_err(|e| Error::Runtime(format!("row {}: {e}", b * BLOCK + r)))?;
             }
         }
         Ok(())
     }
 
-    fn regress(&self, row: &[f32], aggregate: Aggregate) -> f32 {
+    /// One row's outputs from its sums and the outputs its leaves scored.
+    fn finish(&self, s: [f32; 2], mask: u8, out: &mut [f32]) -> std::result::Result<(), &'static str> {
         let origin = if self.base.len() == 1 { self.base[0] } else { 0.0 };
-        let values = self.roots.iter().map(|&r| self.weights[self.leaf(r, row).yes as usize].1);
-        let score = match aggregate {
-            Aggregate::Sum => values.sum::<f32>(),
-            Aggregate::Average => values.sum::<f32>() / self.roots.len() as f32,
-            Aggregate::Min => values.reduce(|a, b| if b < a { b } else { a }).unwrap_or(0.0),
-            Aggregate::Max => values.reduce(|a, b| if b > a { b } else { a }).unwrap_or(0.0),
-        };
-        score + origin
-    }
-
-    /// The two classes' outputs of one row, as onnxruntime writes them.
-    fn classify(&self, row: &[f32], out: &mut [f32], single_class: bool, all_positive: bool) -> std::result::Result<(), &'static str> {
-        let (mut s, mut has) = ([0f32; 2], [false; 2]);
-        for &root in &self.roots {
-            let leaf = self.leaf(root, row);
-            for &(c, w) in &self.weights[leaf.yes as usize..leaf.no as usize] {
-                s[c as usize] += w;
-                has[c as usize] = true;
+        match self.kind {
+            Kind::Regressor(Aggregate::Average) => out[0] = s[0] / self.n_trees() as f32 + origin,
+            Kind::Regressor(_) => out[0] = s[0] + origin,
+            Kind::Classifier { single_class, all_positive } => {
+                let has = [mask & 1 != 0, mask & 2 != 0];
+                let o = binary::outputs(s, has, &self.base, single_class, all_positive, self.transform)
+                    .ok_or("the ensemble gives no score for the second class")?;
+                out.copy_from_slice(&o);
             }
         }
-        let o = binary::outputs(s, has, &self.base, single_class, all_positive, self.transform)
-            .ok_or("the ensemble gives no score for the second class")?;
-        out.copy_from_slice(&o);
         Ok(())
+    }
+}
+
+/// A regressor's running value after one more tree's leaf value `v` (`has`: a tree before).
+fn combine(aggregate: Aggregate, has: bool, acc: f32, v: f32) -> f32 {
+    match aggregate {
+        Aggregate::Sum | Aggregate::Average => acc + v,
+        Aggregate::Min => {
+            if !has || v < acc {
+                v
+            } else {
+                acc
+            }
+        }
+        Aggregate::Max => {
+            if !has || v > acc {
+                v
+            } else {
+                acc
+            }
+        }
     }
 }
 

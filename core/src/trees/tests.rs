@@ -1,8 +1,22 @@
 use super::binary::{logistic, outputs};
+use super::flat::Branch;
 use super::*;
 
-fn branch(mode: Mode, missing_yes: bool) -> Node {
-    Node { feature: 0, value: 1.0, yes: 10, no: 20, mode, missing_yes }
+/// A branch on feature 0 at `value`: child 10 for true, 20 for false.
+struct Probe(Branch);
+
+impl Probe {
+    fn next(&self, x: f32) -> u32 {
+        self.0.next(&[x])
+    }
+}
+
+fn branch_at(mode: Mode, missing_yes: bool, value: f32) -> Probe {
+    Probe(Branch::new(&Node { feature: 0, value, yes: 0, no: 0, mode, missing_yes }, 10, 20))
+}
+
+fn branch(mode: Mode, missing_yes: bool) -> Probe {
+    branch_at(mode, missing_yes, 1.0)
 }
 
 #[test]
@@ -14,6 +28,25 @@ fn each_mode_compares_and_a_missing_value_goes_where_its_track_says() {
         // NaN compares false except under NEQ; a true track sends it to the true child.
         assert_eq!(n.next(f32::NAN), if mode == Mode::Neq { 10 } else { 20 }, "{mode:?}");
         assert_eq!(branch(mode, true).next(f32::NAN), 10, "{mode:?}");
+        // Infinite and NaN thresholds, and the float just below one, as onnxruntime compares them.
+        let below = 1.0f32.next_down();
+        assert_eq!(n.next(below) == 10, compare(mode, below, 1.0), "{mode:?} at {below}");
+        for (v, x) in [(f32::NEG_INFINITY, f32::NEG_INFINITY), (f32::INFINITY, f32::INFINITY), (f32::NAN, 0.0), (0.0, -0.0)] {
+            assert_eq!(branch_at(mode, false, v).next(x) == 10, compare(mode, x, v), "{mode:?}: {x} against {v}");
+        }
+    }
+}
+
+/// The specification's comparison of a present value.
+fn compare(mode: Mode, x: f32, v: f32) -> bool {
+    match mode {
+        Mode::Leq => x <= v,
+        Mode::Lt => x < v,
+        Mode::Gte => x >= v,
+        Mode::Gt => x > v,
+        Mode::Eq => x == v,
+        Mode::Neq => x != v,
+        Mode::Leaf => unreachable!(),
     }
 }
 
