@@ -1,6 +1,6 @@
 //! The light runtime for graphs the standard converters write (onnxmltools for LightGBM and
-//! XGBoost, skl2onnx): a tree ensemble ([`crate::trees`]) and the nodes converters put around
-//! it (`Identity`, `Cast` to float, `Mul`/`Add`/`Sub`/`Div` by a constant, `Sigmoid`, `Slice`
+//! XGBoost, skl2onnx): a tree ensemble ([`crate::trees`]) or a logistic regression behind a
+//! scaler ([`crate::linear`]), and the nodes converters put around them (`Identity`, `Cast` to float, `Mul`/`Add`/`Sub`/`Div` by a constant, `Sigmoid`, `Slice`
 //! of columns, `ZipMap`).
 //!
 //! Only the nodes the chosen output depends on are run; each must be one of those, else the
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use crate::error::{Error, Result};
 use crate::onnx::{self, GraphProto, NodeProto, TensorProto};
 use crate::runtime::Runtime;
-use crate::trees::TreeEnsemble;
+use crate::trees::{unsupported, TreeEnsemble};
 
 /// Rows evaluated together (bounds the scratch memory of one call).
 const CHUNK: usize = 256;
@@ -30,6 +30,8 @@ enum Arith {
 #[derive(Debug, Clone)]
 enum Op {
     Trees(Box<TreeEnsemble>),
+    Linear(Box<crate::linear::Linear>),
+    Scaler(crate::linear::Scaler),
     Sigmoid,
     /// `value ∘ constant` (or `constant ∘ value` when `constant_first`); the constant has one
     /// value or one per column.
@@ -62,10 +64,6 @@ pub struct ConvertedRuntime {
     slot_cols: Vec<usize>,
     output: usize,
     n_inputs: usize,
-}
-
-fn unsupported(node: &NodeProto, why: impl std::fmt::Display) -> Error {
-    Error::Unsupported(format!("node `{}` ({}): {why}", node.name, node.op_type))
 }
 
 /// Whether a graph has a node of the ONNX-ML domain (what this runtime is for).
@@ -116,6 +114,22 @@ impl ConvertedRuntime {
         Err(first_error.unwrap_or_else(|| Error::Unsupported("the graph has no output".into())))
     }
 
+    /// What the graph computes, e.g. `TreeEnsembleClassifier: 40 trees, 709 nodes` or
+    /// `Scaler; LinearClassifier: 18 inputs`.
+    pub fn summary(&self) -> String {
+        let steps: Vec<String> = self
+            .steps
+            .iter()
+            .filter_map(|s| match &s.op {
+                Op::Trees(t) => Some(format!("{}: {} trees, {} nodes", t.op_type(), t.n_trees(), t.n_nodes())),
+                Op::Linear(_) => Some(format!("LinearClassifier: {} inputs", self.slot_cols[s.input])),
+                Op::Scaler(_) => Some("Scaler".into()),
+                _ => None,
+            })
+            .collect();
+        steps.join("; ")
+    }
+
     /// The tree ensembles in the graph.
     pub fn ensembles(&self) -> impl Iterator<Item = &TreeEnsemble> {
         self.steps.iter().filter_map(|s| match &s.op {
@@ -144,6 +158,8 @@ impl ConvertedRuntime {
 fn apply(op: &Op, input: &[f32], out: &mut [f32], in_cols: usize) -> Result<()> {
     match op {
         Op::Trees(t) => t.eval(input, out)?,
+        Op::Linear(l) => l.eval(input, out),
+        Op::Scaler(s) => s.eval(input, out),
         Op::Sigmoid => out.iter_mut().zip(input).for_each(|(o, &v)| *o = crate::network::sigmoid(v)),
         Op::Columns { start, end } => {
             for (o, row) in out.chunks_exact_mut(end - start).zip(input.chunks_exact(in_cols)) {
@@ -221,10 +237,7 @@ impl Builder<'_> {
     /// The slot of a node's input, which an earlier step must have written.
     fn slot(&self, node: &NodeProto, name: &str) -> Result<usize> {
         if self.labels.iter().any(|l| l == name) {
-            return Err(unsupported(
-                node,
-                format!("input `{name}` is a tree classifier's label, which is not run (its probabilities are)"),
-            ));
+            return Err(unsupported(node, format!("input `{name}` is a classifier's label, which is not run (its probabilities are)")));
         }
         self.slots.get(name).copied().ok_or_else(|| unsupported(node, format!("input `{name}` is not computed before this node")))
     }
@@ -240,17 +253,21 @@ impl Builder<'_> {
         let in_name = node.input.first().ok_or_else(|| unsupported(node, "no input"))?;
         match (node.domain.as_str(), node.op_type.as_str()) {
             ("ai.onnx.ml", "TreeEnsembleClassifier" | "TreeEnsembleRegressor") => {
-                let input = self.slot(node, in_name)?;
-                if input != 0 {
+                if self.slot(node, in_name)? != 0 {
                     return Err(unsupported(node, "a tree ensemble must read the graph's input"));
                 }
                 let trees = TreeEnsemble::from_node(node, n_inputs)?;
                 let cols = trees.n_outputs();
-                // The classifier's first output is the label (not run); the scores are last.
-                let name = node.output.last().ok_or_else(|| unsupported(node, "no output"))?;
-                self.labels.extend(node.output.iter().rev().skip(1).cloned());
-                let output = self.new_slot(name, cols);
-                self.steps.push(Step { op: Op::Trees(Box::new(trees)), input, output, cols });
+                self.labelled(node, in_name, Op::Trees(Box::new(trees)), cols)?;
+            }
+            ("ai.onnx.ml", "LinearClassifier") => {
+                let k = self.slot_cols[self.slot(node, in_name)?];
+                let linear = crate::linear::Linear::from_node(node, k)?;
+                self.labelled(node, in_name, Op::Linear(Box::new(linear)), 2)?;
+            }
+            ("ai.onnx.ml", "Scaler") => {
+                let k = self.slot_cols[self.slot(node, in_name)?];
+                self.step(node, in_name, Op::Scaler(crate::linear::Scaler::from_node(node, k)?))?;
             }
             ("", "Identity") => self.alias(node, in_name)?,
             ("", "Cast") => {
@@ -270,6 +287,17 @@ impl Builder<'_> {
                 ))
             }
         }
+        Ok(())
+    }
+
+    /// A classifier's step: its scores (the last output, `cols` per row) get a slot; its label
+    /// (the first, when there are two) is not run.
+    fn labelled(&mut self, node: &NodeProto, in_name: &str, op: Op, cols: usize) -> Result<()> {
+        let input = self.slot(node, in_name)?;
+        let name = node.output.last().ok_or_else(|| unsupported(node, "no output"))?;
+        self.labels.extend(node.output.iter().rev().skip(1).cloned());
+        let output = self.new_slot(name, cols);
+        self.steps.push(Step { op, input, output, cols });
         Ok(())
     }
 

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod graph;
 pub mod json;
 pub mod lang;
+pub mod linear;
 pub mod matrix;
 pub mod metrics;
 pub mod network;

@@ -202,30 +202,27 @@ impl TensorProto {
 
     /// The values of an int64 tensor, from `raw_data` or `int64_data`.
     pub fn to_i64(&self) -> Option<Vec<i64>> {
-        if self.data_type != INT64 {
-            return None;
-        }
-        if !self.int64_data.is_empty() {
-            return Some(self.int64_data.clone());
-        }
-        if !self.raw_data.len().is_multiple_of(8) {
-            return None;
-        }
-        Some(self.raw_data.chunks_exact(8).map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes"))).collect())
+        self.values(INT64, &self.int64_data, i64::from_le_bytes)
     }
 
     /// The values of a float tensor, from `raw_data` or `float_data`.
     pub fn to_f32(&self) -> Option<Vec<f32>> {
-        if self.data_type != FLOAT {
+        self.values(FLOAT, &self.float_data, f32::from_le_bytes)
+    }
+
+    /// The values of a tensor of `data_type`: its typed field, else `raw_data` (little-endian,
+    /// `N` bytes each).
+    fn values<T: Copy, const N: usize>(&self, data_type: i32, typed: &[T], from_le: fn([u8; N]) -> T) -> Option<Vec<T>> {
+        if self.data_type != data_type {
             return None;
         }
-        if !self.float_data.is_empty() {
-            return Some(self.float_data.clone());
+        if !typed.is_empty() {
+            return Some(typed.to_vec());
         }
-        if !self.raw_data.len().is_multiple_of(4) {
+        if !self.raw_data.len().is_multiple_of(N) {
             return None;
         }
-        Some(self.raw_data.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        Some(self.raw_data.chunks_exact(N).map(|b| from_le(b.try_into().expect("chunks of N bytes"))).collect())
     }
 }
 

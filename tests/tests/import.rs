@@ -72,7 +72,7 @@ fn a_graph_that_does_not_fit_the_spec_is_refused_naming_its_input_or_output() {
     let mut opts = german("lightgbm_german.onnx", &tmp.path().join("y"));
     opts.output = Some("label".into());
     let e = import(&opts).unwrap_err().to_string();
-    assert!(e.contains("input `label_tensor` is a tree classifier's label, which is not run"), "{e}");
+    assert!(e.contains("input `label_tensor` is a classifier's label, which is not run"), "{e}");
     opts.output = Some("nope".into());
     let e = import(&opts).unwrap_err().to_string();
     assert!(e.contains("the graph has no output `nope`"), "{e}");
@@ -87,4 +87,19 @@ fn a_graph_that_does_not_fit_the_spec_is_refused_naming_its_input_or_output() {
     let e = import(&ImportOptions::new(&two, spec("german_credit"), data("german_credit"), tmp.path().join("z"))).unwrap_err().to_string();
     assert!(e.contains("the graph has 2 inputs (x, age); import takes one float input [batch, 18]"), "{e}");
     assert!(!tmp.path().join("x").exists() && !tmp.path().join("z").exists(), "nothing written on an error");
+}
+
+#[test]
+fn a_scorecard_imported_from_scikit_learn_explains_on_the_light_runtime() {
+    // skl2onnx's StandardScaler + LogisticRegression, with its ZipMap output.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("logreg");
+    let report = import(&german("sklearn_scaled_logreg_german.onnx", &out)).unwrap();
+    assert_eq!((report.output.as_str(), report.model.as_str()), ("output_probability", "Scaler; LinearClassifier: 18 inputs"));
+    let (m, g) = load(&out);
+    let adv = Advisor::load(&m, &g).unwrap();
+    assert_eq!(adv.bundle().runtime().name(), "light");
+    let raw = read_csv(&data("german_credit"), &read_spec(&spec("german_credit")).unwrap(), MissingLabel::Error).unwrap().raw;
+    let with_reasons = checks::reasons_are_the_costliest_scored_factors(&adv, &raw);
+    assert!(with_reasons > 400, "{with_reasons} rows with reasons");
 }

@@ -106,7 +106,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport> {
     let preprocess = PreprocessParams::default();
     let pre = preprocess.clone().check()?.fit(&spec, &raw_train)?;
     let (cutoffs, stability) = cutoffs_and_baseline(&opts.scaling, opts.threshold, &p_train, &y_train)?;
-    let described = describe(&runtime);
+    let described = runtime.summary();
     let record = training_record(opts, preprocess, &parts, ds.dropped_missing_label);
     let producer = format!("{} {}", model.producer_name, model.producer_version).trim().to_string();
     let manifest = Manifest {
@@ -233,13 +233,6 @@ fn load(path: &Path, graph: &[u8], n: usize, output: Option<&str>) -> Result<(Co
         None => ConvertedRuntime::load_probability(graph, n),
     };
     loaded.map_err(|e| graph_error(path, e))
-}
-
-/// What the graph computes, for the manifest and the report.
-fn describe(runtime: &ConvertedRuntime) -> String {
-    let parts: Vec<String> =
-        runtime.ensembles().map(|t| format!("{}: {} trees, {} nodes", t.op_type(), t.n_trees(), t.n_nodes())).collect();
-    parts.join("; ")
 }
 
 /// Test rows tract checks the light runtime on (its tree ensemble is slow: about 20 ms a row for

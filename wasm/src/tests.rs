@@ -195,9 +195,19 @@ fn bare_models_run_or_say_why_not() {
     assert_eq!(code, "BAD_INPUT");
 }
 
-/// The converted tree models of `tests/fixtures/trees/` (LightGBM, XGBoost, scikit-learn), each
-/// with its rows and onnxruntime's probabilities.
-const TREE_FIXTURES: [(&str, &[u8], &str); 7] = [
+/// The converted models of `tests/fixtures/trees/` (LightGBM, XGBoost, scikit-learn trees and
+/// logistic regressions), each with its rows and onnxruntime's probabilities.
+const TREE_FIXTURES: [(&str, &[u8], &str); 9] = [
+    (
+        "sklearn_logreg_german",
+        include_bytes!("../../tests/fixtures/trees/sklearn_logreg_german.onnx"),
+        include_str!("../../tests/fixtures/trees/sklearn_logreg_german.json"),
+    ),
+    (
+        "sklearn_scaled_logreg_german",
+        include_bytes!("../../tests/fixtures/trees/sklearn_scaled_logreg_german.onnx"),
+        include_str!("../../tests/fixtures/trees/sklearn_scaled_logreg_german.json"),
+    ),
     (
         "lightgbm_german_sliced",
         include_bytes!("../../tests/fixtures/trees/lightgbm_german_sliced.onnx"),

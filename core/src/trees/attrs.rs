@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::onnx::{AttributeProto, NodeProto, FLOAT};
 
 /// The attributes of a tree node, each read once by name.
-pub(super) struct Attrs<'a> {
+pub(crate) struct Attrs<'a> {
     pub node: &'a NodeProto,
 }
 
@@ -72,7 +72,7 @@ pub(super) const REGRESSOR: &[&str] =
 /// The per-leaf weight arrays: `(ids, node ids, tree ids, weights)`.
 pub(super) type LeafWeights<'a> = (&'a [i64], &'a [i64], &'a [i64], Vec<f32>);
 
-pub(super) fn transform(attrs: &Attrs) -> Result<Transform> {
+pub(crate) fn transform(attrs: &Attrs) -> Result<Transform> {
     Ok(match attrs.string("post_transform", "NONE") {
         b"NONE" => Transform::None,
         b"LOGISTIC" => Transform::Logistic,

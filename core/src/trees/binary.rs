@@ -46,7 +46,8 @@ pub(super) fn outputs(s: [f32; 2], has: [bool; 2], base: &[f32], single_class: b
     }
 }
 
-fn transform_two(a: f32, b: f32, t: Transform) -> [f32; 2] {
+/// Two scores through a transform, as onnxruntime applies it to each row.
+pub(crate) fn transform_two(a: f32, b: f32, t: Transform) -> [f32; 2] {
     match t {
         Transform::None => [a, b],
         Transform::Logistic => [logistic(a), logistic(b)],
@@ -56,7 +57,7 @@ fn transform_two(a: f32, b: f32, t: Transform) -> [f32; 2] {
 }
 
 /// onnxruntime's logistic: `1 / (1 + e^−|x|)`, mirrored for negative `x`.
-pub(super) fn logistic(x: f32) -> f32 {
+pub(crate) fn logistic(x: f32) -> f32 {
     let v = 1.0 / (1.0 + (-x.abs()).exp());
     if x < 0.0 {
         1.0 - v

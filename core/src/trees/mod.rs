@@ -12,8 +12,8 @@
 use crate::error::{Error, Result};
 use crate::onnx::NodeProto;
 
-mod attrs;
-mod binary;
+pub(crate) mod attrs;
+pub(crate) mod binary;
 mod build;
 mod flat;
 
@@ -100,11 +100,13 @@ pub struct TreeEnsemble {
     n_features: usize,
 }
 
-fn unsupported(node: &NodeProto, why: impl std::fmt::Display) -> Error {
+/// What a light runtime does not run, at a node of an ONNX-ML graph.
+pub(crate) fn unsupported(node: &NodeProto, why: impl std::fmt::Display) -> Error {
     Error::Unsupported(format!("node `{}` ({}): {why}", node.name, node.op_type))
 }
 
-fn invalid(node: &NodeProto, why: impl std::fmt::Display) -> Error {
+/// A malformed node of an ONNX-ML graph.
+pub(crate) fn invalid(node: &NodeProto, why: impl std::fmt::Display) -> Error {
     Error::Bundle(format!("node `{}` ({}): {why}", node.name, node.op_type))
 }
 
