@@ -197,7 +197,12 @@ fn bare_models_run_or_say_why_not() {
 
 /// The converted models of `tests/fixtures/trees/` (LightGBM, XGBoost, scikit-learn trees and
 /// logistic regressions), each with its rows and onnxruntime's probabilities.
-const TREE_FIXTURES: [(&str, &[u8], &str); 9] = [
+const TREE_FIXTURES: [(&str, &[u8], &str); 10] = [
+    (
+        "xgboost_regressor_sigmoid_gmsc",
+        include_bytes!("../../tests/fixtures/trees/xgboost_regressor_sigmoid_gmsc.onnx"),
+        include_str!("../../tests/fixtures/trees/xgboost_regressor_sigmoid_gmsc.json"),
+    ),
     (
         "sklearn_logreg_german",
         include_bytes!("../../tests/fixtures/trees/sklearn_logreg_german.onnx"),
