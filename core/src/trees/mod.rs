@@ -1,7 +1,8 @@
 //! Tree ensembles as the ONNX-ML operators `TreeEnsembleClassifier` and `TreeEnsembleRegressor`
 //! (`ai.onnx.ml` v1 and v3) define them, for binary classifiers and one-target regressors: read
-//! from a graph node, checked (every array's length, every node id, one tree per id without
-//! cycles or shared nodes) before anything is sized by what the graph claims, and evaluated as
+//! from a graph node, checked (every array's length, every node id, the trees without cycles)
+//! before anything is sized by what the graph claims, laid out for evaluation
+//! (`flat.rs`), and evaluated as
 //! onnxruntime evaluates them, its choices where the specification is vague included (the
 //! binary classifier's second score, base values, a single class's weights).
 //!
@@ -50,8 +51,8 @@ impl Mode {
     }
 }
 
-/// One node, children as indices into [`TreeEnsemble::nodes`]; a leaf's `yes..no` are its
-/// weights in [`TreeEnsemble::weights`].
+/// One checked node, its children as indices into the node array; a leaf's `yes..no` are its
+/// weights' range in the array `build::weights` returns.
 #[derive(Debug, Clone, Copy)]
 struct Node {
     feature: u32,
