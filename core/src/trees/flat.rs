@@ -1,8 +1,8 @@
 //! The checked trees laid out for evaluation: nodes of 16 bytes, every comparison rewritten as
 //! `x <= t` or `x == t` with the missing value's side fixed per node, and each leaf a node that
-//! references to leaves carry [`LEAF`]. A block of rows goes through the trees tree by tree, so a
-//! tree stays in cache (onnxruntime's batch order); each step is chosen without a branch on the
-//! data. (Measured in Chromium on a 500-tree LightGBM model, BENCHMARKS.md: four rows in lockstep
+//! holds its weights' range; references to leaves carry [`LEAF`]. A block of rows goes through
+//! the trees tree by tree, so a tree stays in cache (onnxruntime's batch order); each step is
+//! chosen without a branch on the data. (Measured in Chromium on a 500-tree LightGBM model, BENCHMARKS.md: four rows in lockstep
 //! and fixed-depth walks were slower than one row to its leaf.)
 
 use super::{Mode, Node};
@@ -33,9 +33,10 @@ impl Branch {
         self.b ^ ((self.a ^ self.b) & (hit as u32).wrapping_neg())
     }
 
-    /// A leaf: every value leads back to it.
-    fn leaf(at: u32) -> Branch {
-        Branch { t: f32::NAN, feature: 0, a: at | LEAF, b: at | LEAF }
+    /// A leaf, never stepped through (a walk stops at a reference with [`LEAF`]): its weights are
+    /// `weights[a..b]`, the outputs they score the bits of `feature`.
+    fn leaf(weights: std::ops::Range<u32>, mask: u32) -> Branch {
+        Branch { t: f32::NAN, feature: mask, a: weights.start, b: weights.end }
     }
 
     /// A checked node as a branch with children `yes` and `no` (already references). A NaN
@@ -64,34 +65,17 @@ pub(super) struct Flat {
     nodes: Vec<Branch>,
     /// Each tree's root, as a reference.
     roots: Vec<u32>,
-    /// Node → its leaf number (leaves only).
-    leaf_of: Vec<u32>,
-    /// Leaf `l`'s weights are `weights[leaf_start[l]..leaf_start[l + 1]]`.
-    leaf_start: Vec<u32>,
-    /// The outputs leaf `l` gives a weight to (bit per output).
-    leaf_mask: Vec<u8>,
     weights: Vec<(u32, f32)>,
 }
 
 impl Flat {
     /// Lays out checked nodes (`yes..no` of a leaf are its weights) with their trees' roots.
     pub(super) fn new(nodes: &[Node], roots: &[u32], weights: &[(u32, f32)]) -> Flat {
-        let mut flat = Flat {
-            nodes: Vec::with_capacity(nodes.len()),
-            roots: Vec::with_capacity(roots.len()),
-            leaf_of: vec![0; nodes.len()],
-            leaf_start: vec![0],
-            leaf_mask: Vec::new(),
-            weights: Vec::with_capacity(weights.len()),
-        };
-        for (i, n) in nodes.iter().enumerate() {
+        let mut flat = Flat { nodes: Vec::with_capacity(nodes.len()), roots: Vec::with_capacity(roots.len()), weights: weights.to_vec() };
+        for n in nodes {
             if n.mode == Mode::Leaf {
-                let w = &weights[n.yes as usize..n.no as usize];
-                flat.leaf_of[i] = flat.leaf_mask.len() as u32;
-                flat.weights.extend_from_slice(w);
-                flat.leaf_start.push(flat.weights.len() as u32);
-                flat.leaf_mask.push(w.iter().fold(0u8, |m, &(c, _)| m | 1 << c));
-                flat.nodes.push(Branch::leaf(i as u32));
+                let mask = weights[n.yes as usize..n.no as usize].iter().fold(0u32, |m, &(c, _)| m | 1 << c);
+                flat.nodes.push(Branch::leaf(n.yes..n.no, mask));
             } else {
                 let reference = |c: u32| if nodes[c as usize].mode == Mode::Leaf { c | LEAF } else { c };
                 flat.nodes.push(Branch::new(n, reference(n.yes), reference(n.no)));
@@ -119,8 +103,8 @@ impl Flat {
                 while c & LEAF == 0 {
                     c = self.nodes[c as usize].next(row);
                 }
-                let l = self.leaf_of[(c & !LEAF) as usize] as usize;
-                visit(r, &self.weights[self.leaf_start[l] as usize..self.leaf_start[l + 1] as usize], self.leaf_mask[l]);
+                let leaf = &self.nodes[(c & !LEAF) as usize];
+                visit(r, &self.weights[leaf.a as usize..leaf.b as usize], leaf.feature as u8);
             }
         }
     }
