@@ -249,29 +249,14 @@ pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Resu
     }
     let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("{}: not an ONNX model: {e}", manifest.graph.file)))?;
     let g = model.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;
-    let inits: std::collections::HashSet<&str> = g.initializer.iter().map(|t| t.name.as_str()).collect();
-    let inputs: Vec<&onnx::ValueInfoProto> = g.input.iter().filter(|i| !inits.contains(i.name.as_str())).collect();
+    let inputs = g.data_inputs();
     let [input] = inputs.as_slice() else {
         return Err(Error::Bundle(format!("the graph has {} inputs; one is expected", inputs.len())));
     };
     if input.name != manifest.graph.input {
         return Err(Error::Bundle(format!("graph input `{}` is not the manifest's `{}`", input.name, manifest.graph.input)));
     }
-    let dims: Vec<Option<i64>> = input
-        .r#type
-        .as_ref()
-        .and_then(|t| t.tensor_type.as_ref())
-        .and_then(|t| t.shape.as_ref())
-        .map(|s| {
-            s.dim
-                .iter()
-                .map(|d| match d.value {
-                    Some(onnx::DimValue::Value(v)) => Some(v),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let dims = input.dims();
     if dims.len() != 2 || dims[1] != Some(n_features as i64) {
         return Err(Error::Bundle(format!(
             "graph input `{}` has shape {dims:?}; [batch, {n_features}] is expected from the spec",

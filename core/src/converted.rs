@@ -1,7 +1,7 @@
 //! The light runtime for graphs the standard converters write (onnxmltools for LightGBM and
 //! XGBoost, skl2onnx): a tree ensemble ([`crate::trees`]) or a logistic regression behind a
-//! scaler ([`crate::linear`]), and the nodes converters put around them (`Identity`, `Cast` to float, `Mul`/`Add`/`Sub`/`Div` by a constant, `Sigmoid`, `Slice`
-//! of columns, `ZipMap`).
+//! scaler ([`crate::linear`]), and the nodes converters put around them (`Identity`, `Cast` to
+//! float, `Mul`/`Add`/`Sub`/`Div` by a constant, `Sigmoid`, `Slice` of columns, `ZipMap`).
 //!
 //! Only the nodes the chosen output depends on are run; each must be one of those, else the
 //! graph is refused with [`Error::Unsupported`] naming the node. The output is the positive
@@ -66,6 +66,12 @@ pub struct ConvertedRuntime {
     n_inputs: usize,
 }
 
+/// The graph of an ONNX model's bytes.
+fn decode(graph: &[u8]) -> Result<GraphProto> {
+    let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
+    model.graph.ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))
+}
+
 /// Whether a graph has a node of the ONNX-ML domain (what this runtime is for).
 pub fn is_ml_graph(g: &GraphProto) -> bool {
     g.node.iter().any(|n| n.domain == "ai.onnx.ml")
@@ -74,37 +80,20 @@ pub fn is_ml_graph(g: &GraphProto) -> bool {
 impl ConvertedRuntime {
     /// Reads `graph` (one float input of `n_inputs` values per row) up to its output `output`.
     pub fn load(graph: &[u8], n_inputs: usize, output: &str) -> Result<Self> {
-        let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
-        let g = model.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;
-        let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
-        let inputs: Vec<&str> = g.input.iter().map(|i| i.name.as_str()).filter(|n| !inits.contains_key(n)).collect();
-        let [input] = inputs[..] else {
-            return Err(Error::Unsupported(format!("the graph has {} inputs; one float tensor is expected", inputs.len())));
-        };
-        let producers: HashMap<&str, (usize, usize)> =
-            g.node.iter().enumerate().flat_map(|(i, n)| n.output.iter().enumerate().map(move |(k, o)| (o.as_str(), (i, k)))).collect();
-        let needed = needed_nodes(g, &producers, resolve_zipmap(g, &producers, output)?, input)?;
-        let mut b =
-            Builder { inits, slots: HashMap::from([(input.to_string(), 0)]), slot_cols: vec![n_inputs], steps: vec![], labels: vec![] };
-        for &i in &needed {
-            b.add(&g.node[i], n_inputs)?;
-        }
-        let target = resolve_zipmap(g, &producers, output)?;
-        let out = *b.slots.get(target).ok_or_else(|| Error::Unsupported(format!("output `{output}` is not computed from the input")))?;
-        if !(1..=2).contains(&b.slot_cols[out]) {
-            return Err(Error::Unsupported(format!("output `{target}` has {} values per row; 1 or 2 are expected", b.slot_cols[out])));
-        }
-        Ok(Self { steps: b.steps, slot_cols: b.slot_cols, output: out, n_inputs })
+        Self::from_graph(&decode(graph)?, n_inputs, output)
     }
 
     /// Reads `graph` up to its first output that is a probability (the converters' label
     /// outputs come first and are passed over); the runtime and the output's name.
     pub fn load_probability(graph: &[u8], n_inputs: usize) -> Result<(Self, String)> {
-        let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
-        let g = model.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;
+        Self::probability_of(&decode(graph)?, n_inputs)
+    }
+
+    /// [`Self::load_probability`] of a decoded graph.
+    pub fn probability_of(g: &GraphProto, n_inputs: usize) -> Result<(Self, String)> {
         let mut first_error = None;
         for o in &g.output {
-            match Self::load(graph, n_inputs, &o.name) {
+            match Self::from_graph(g, n_inputs, &o.name) {
                 Ok(rt) => return Ok((rt, o.name.clone())),
                 Err(e) => {
                     first_error.get_or_insert(e);
@@ -112,6 +101,29 @@ impl ConvertedRuntime {
             }
         }
         Err(first_error.unwrap_or_else(|| Error::Unsupported("the graph has no output".into())))
+    }
+
+    /// [`Self::load`] of a decoded graph.
+    pub fn from_graph(g: &GraphProto, n_inputs: usize, output: &str) -> Result<Self> {
+        let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
+        let inputs = g.data_inputs();
+        let [input] = inputs[..] else {
+            return Err(Error::Unsupported(format!("the graph has {} inputs; one float tensor is expected", inputs.len())));
+        };
+        let input = input.name.as_str();
+        let producers = g.producers();
+        let target = resolve_zipmap(g, &producers, output)?;
+        let needed = needed_nodes(g, &producers, target, input)?;
+        let mut b =
+            Builder { inits, slots: HashMap::from([(input.to_string(), 0)]), slot_cols: vec![n_inputs], steps: vec![], labels: vec![] };
+        for &i in &needed {
+            b.add(&g.node[i], n_inputs)?;
+        }
+        let out = *b.slots.get(target).ok_or_else(|| Error::Unsupported(format!("output `{output}` is not computed from the input")))?;
+        if !(1..=2).contains(&b.slot_cols[out]) {
+            return Err(Error::Unsupported(format!("output `{target}` has {} values per row; 1 or 2 are expected", b.slot_cols[out])));
+        }
+        Ok(Self { steps: b.steps, slot_cols: b.slot_cols, output: out, n_inputs })
     }
 
     /// What the graph computes, e.g. `TreeEnsembleClassifier: 40 trees, 709 nodes` or
@@ -128,14 +140,6 @@ impl ConvertedRuntime {
             })
             .collect();
         steps.join("; ")
-    }
-
-    /// The tree ensembles in the graph.
-    pub fn ensembles(&self) -> impl Iterator<Item = &TreeEnsemble> {
-        self.steps.iter().filter_map(|s| match &s.op {
-            Op::Trees(t) => Some(t.as_ref()),
-            _ => None,
-        })
     }
 
     /// Runs the steps on `rows` rows of `x` into the slots.
@@ -186,9 +190,7 @@ fn apply(op: &Op, input: &[f32], out: &mut [f32], in_cols: usize) -> Result<()> 
 
 /// The tensor a graph output stands for: the probability tensor a `ZipMap` maps, else itself.
 pub fn probability_tensor(g: &GraphProto, output: &str) -> Result<String> {
-    let producers: HashMap<&str, (usize, usize)> =
-        g.node.iter().enumerate().flat_map(|(i, n)| n.output.iter().enumerate().map(move |(k, o)| (o.as_str(), (i, k)))).collect();
-    resolve_zipmap(g, &producers, output).map(str::to_string)
+    resolve_zipmap(g, &g.producers(), output).map(str::to_string)
 }
 
 /// The name of the tensor `output` stands for: a `ZipMap`'s input for its output.
@@ -229,7 +231,7 @@ struct Builder<'a> {
     slots: HashMap<String, usize>,
     slot_cols: Vec<usize>,
     steps: Vec<Step>,
-    /// Tree classifiers' label outputs (not computed).
+    /// Classifiers' label outputs (not computed).
     labels: Vec<String>,
 }
 
@@ -342,9 +344,7 @@ impl Builder<'_> {
         }
         self.step(node, value, Op::Arith { arith, constant, constant_first })
     }
-}
 
-impl Builder<'_> {
     /// `Slice` of columns: constant `starts`, `ends`, `axes` (the last one, given: without it
     /// the slice is of rows) and `steps` (1), one value each.
     fn slice(&mut self, node: &NodeProto, in_name: &str) -> Result<()> {

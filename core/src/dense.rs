@@ -49,9 +49,14 @@ impl DenseRuntime {
     /// fitted preprocessing, when the graph comes from an advisor bundle.
     pub fn load(graph: &[u8], n_inputs: usize, pre: Option<&Preprocessor>) -> Result<(Self, GraphKind)> {
         let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
+        Self::from_model(&model, graph, n_inputs, pre)
+    }
+
+    /// [`Self::load`] of a model already decoded from `graph`.
+    pub fn from_model(model: &ModelProto, graph: &[u8], n_inputs: usize, pre: Option<&Preprocessor>) -> Result<(Self, GraphKind)> {
         let g = model.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;
         if let Some(pre) = pre {
-            if let Some(mlp) = advisor_network(&model, graph, pre) {
+            if let Some(mlp) = advisor_network(model, graph, pre) {
                 return Ok((Self::new(Some(pre.clone()), mlp, n_inputs)?, GraphKind::Advisor));
             }
         }
@@ -283,7 +288,7 @@ fn tensor(inits: &HashMap<&str, &TensorProto>, name: &str, len: usize, node: &No
 /// Reads a chain `x → (Gemm | MatMul [+ Add]) [→ Relu] … → Sigmoid` into an [`Mlp`].
 fn plain_mlp(g: &GraphProto, n_inputs: usize) -> Result<Mlp> {
     let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
-    let inputs: Vec<&str> = g.input.iter().map(|i| i.name.as_str()).filter(|n| !inits.contains_key(n)).collect();
+    let inputs: Vec<&str> = g.data_inputs().iter().map(|i| i.name.as_str()).collect();
     let [input] = inputs[..] else {
         return Err(Error::Unsupported(format!("the graph has {} inputs; one is expected", inputs.len())));
     };

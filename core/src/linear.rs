@@ -7,15 +7,7 @@ use crate::error::Result;
 use crate::onnx::NodeProto;
 use crate::trees::attrs::{transform, Attrs};
 use crate::trees::binary::{logistic, transform_two};
-use crate::trees::{invalid, unsupported, Transform};
-
-/// Refuses any attribute not in `known`, naming it.
-fn only(node: &NodeProto, known: &[&str]) -> Result<()> {
-    match node.attribute.iter().find(|a| !known.contains(&a.name.as_str())) {
-        Some(a) => Err(unsupported(node, format!("attribute `{}` is not one this operator defines", a.name))),
-        None => Ok(()),
-    }
-}
+use crate::trees::{invalid, only, unsupported, Transform};
 
 /// A checked `LinearClassifier` over rows of `k` values: scores `x · wᵢ + bᵢ` for one or two
 /// rows of coefficients.
@@ -29,7 +21,7 @@ pub struct Linear {
 
 impl Linear {
     pub fn from_node(node: &NodeProto, k: usize) -> Result<Linear> {
-        only(node, &["classlabels_ints", "classlabels_strings", "coefficients", "intercepts", "multi_class", "post_transform"])?;
+        only(node, &[&["classlabels_ints", "classlabels_strings", "coefficients", "intercepts", "multi_class", "post_transform"]])?;
         let attrs = Attrs { node };
         let labels = attrs.ints("classlabels_ints").len().max(attrs.strings("classlabels_strings").len());
         if labels != 2 {
@@ -83,7 +75,7 @@ pub struct Scaler {
 
 impl Scaler {
     pub fn from_node(node: &NodeProto, k: usize) -> Result<Scaler> {
-        only(node, &["offset", "scale"])?;
+        only(node, &[&["offset", "scale"]])?;
         let attrs = Attrs { node };
         let (offset, scale) = (attrs.floats("offset")?, attrs.floats("scale")?);
         for (name, v) in [("offset", &offset), ("scale", &scale)] {

@@ -226,7 +226,32 @@ impl TensorProto {
     }
 }
 
+impl GraphProto {
+    /// The graph's inputs that are fed (not initializers).
+    pub fn data_inputs(&self) -> Vec<&ValueInfoProto> {
+        let inits: std::collections::HashSet<&str> = self.initializer.iter().map(|t| t.name.as_str()).collect();
+        self.input.iter().filter(|i| !inits.contains(i.name.as_str())).collect()
+    }
+
+    /// Tensor name → (node index, output index) of the node that writes it.
+    pub fn producers(&self) -> std::collections::HashMap<&str, (usize, usize)> {
+        self.node.iter().enumerate().flat_map(|(i, n)| n.output.iter().enumerate().map(move |(k, o)| (o.as_str(), (i, k)))).collect()
+    }
+}
+
 impl ValueInfoProto {
+    /// The tensor's element type (0 when not declared).
+    pub fn elem_type(&self) -> i32 {
+        self.r#type.as_ref().and_then(|t| t.tensor_type.as_ref()).map_or(0, |t| t.elem_type)
+    }
+
+    /// The tensor's declared dimensions (`None` for a symbolic or unknown one); empty when no
+    /// shape is declared.
+    pub fn dims(&self) -> Vec<Option<i64>> {
+        let shape = self.r#type.as_ref().and_then(|t| t.tensor_type.as_ref()).and_then(|t| t.shape.as_ref());
+        shape.map_or_else(Vec::new, |s| s.dim.iter().map(|d| if let Some(DimValue::Value(v)) = d.value { Some(v) } else { None }).collect())
+    }
+
     /// A float tensor value with a symbolic batch dimension and fixed other dimensions.
     pub fn batch_floats(name: &str, cols: usize) -> Self {
         let dim = vec![Dimension { value: Some(DimValue::Param("batch".into())) }, Dimension { value: Some(DimValue::Value(cols as i64)) }];

@@ -55,13 +55,13 @@ pub fn light(
 ) -> Result<Box<dyn Runtime>> {
     use crate::converted::{is_ml_graph, ConvertedRuntime};
     let model = crate::onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
-    if model.graph.as_ref().is_some_and(is_ml_graph) {
+    if let Some(g) = model.graph.as_ref().filter(|g| is_ml_graph(g)) {
         return Ok(Box::new(match output {
-            Some(o) => ConvertedRuntime::load(graph, n_inputs, o)?,
-            None => ConvertedRuntime::load_probability(graph, n_inputs)?.0,
+            Some(o) => ConvertedRuntime::from_graph(g, n_inputs, o)?,
+            None => ConvertedRuntime::probability_of(g, n_inputs)?.0,
         }));
     }
-    Ok(Box::new(crate::dense::DenseRuntime::load(graph, n_inputs, pre)?.0))
+    Ok(Box::new(crate::dense::DenseRuntime::from_model(&model, graph, n_inputs, pre)?.0))
 }
 
 /// A row of a batch with one input changed: `(row, input, value)`.

@@ -13,7 +13,7 @@ use advisor_core::converted::ConvertedRuntime;
 use advisor_core::matrix::Matrix;
 use advisor_core::metrics::Metrics;
 use advisor_core::network::Precision;
-use advisor_core::onnx::{self, DimValue, ModelProto};
+use advisor_core::onnx::{self, ModelProto};
 use advisor_core::preprocess::PreprocessParams;
 use advisor_core::runtime::{Runtime, TractRuntime};
 use advisor_core::schema::Spec;
@@ -186,7 +186,7 @@ fn graph_error(path: &Path, e: impl std::fmt::Display) -> Error {
 /// The graph's one input, a float tensor `[batch, n]` with `n` the spec's features.
 fn check_input(path: &Path, model: &ModelProto, spec: &Spec) -> Result<String> {
     let g = model.graph.as_ref().ok_or_else(|| graph_error(path, "the ONNX model has no graph"))?;
-    let inputs: Vec<&onnx::ValueInfoProto> = g.input.iter().filter(|i| !g.initializer.iter().any(|t| t.name == i.name)).collect();
+    let inputs = g.data_inputs();
     let n = spec.n_features();
     let order = || spec.features().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
     let [input] = inputs[..] else {
@@ -201,18 +201,14 @@ fn check_input(path: &Path, model: &ModelProto, spec: &Spec) -> Result<String> {
             ),
         ));
     };
-    let tensor = input.r#type.as_ref().and_then(|t| t.tensor_type.as_ref());
-    let dims: Vec<Option<i64>> = tensor
-        .and_then(|t| t.shape.as_ref())
-        .map(|s| s.dim.iter().map(|d| if let Some(DimValue::Value(v)) = d.value { Some(v) } else { None }).collect())
-        .unwrap_or_default();
-    if tensor.map(|t| t.elem_type) != Some(onnx::FLOAT) || dims.len() != 2 || dims[1] != Some(n as i64) {
+    let (elem, dims) = (input.elem_type(), input.dims());
+    if elem != onnx::FLOAT || dims.len() != 2 || dims[1] != Some(n as i64) {
         return Err(graph_error(
             path,
             format!(
                 "input `{}` is {}; import takes float [batch, {n}], the spec's features in order: {}",
                 input.name,
-                describe_input(tensor.map(|t| t.elem_type), &dims),
+                describe_input(elem, &dims),
                 order()
             ),
         ));
@@ -220,9 +216,9 @@ fn check_input(path: &Path, model: &ModelProto, spec: &Spec) -> Result<String> {
     Ok(input.name.clone())
 }
 
-fn describe_input(elem: Option<i32>, dims: &[Option<i64>]) -> String {
+fn describe_input(elem: i32, dims: &[Option<i64>]) -> String {
     let dims: Vec<String> = dims.iter().map(|d| d.map_or("?".into(), |v| v.to_string())).collect();
-    let kind = if elem == Some(onnx::FLOAT) { "float".to_string() } else { format!("of element type {}", elem.unwrap_or(0)) };
+    let kind = if elem == onnx::FLOAT { "float".to_string() } else { format!("of element type {elem}") };
     format!("{kind} [{}]", dims.join(", "))
 }
 

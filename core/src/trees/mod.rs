@@ -106,6 +106,14 @@ pub(crate) fn unsupported(node: &NodeProto, why: impl std::fmt::Display) -> Erro
     Error::Unsupported(format!("node `{}` ({}): {why}", node.name, node.op_type))
 }
 
+/// Refuses any attribute of `node` not named in `known`, naming it.
+pub(crate) fn only(node: &NodeProto, known: &[&[&str]]) -> Result<()> {
+    match node.attribute.iter().find(|a| !known.iter().any(|list| list.contains(&a.name.as_str()))) {
+        Some(a) => Err(unsupported(node, format!("attribute `{}` is not one this operator defines", a.name))),
+        None => Ok(()),
+    }
+}
+
 /// A malformed node of an ONNX-ML graph.
 pub(crate) fn invalid(node: &NodeProto, why: impl std::fmt::Display) -> Error {
     Error::Bundle(format!("node `{}` ({}): {why}", node.name, node.op_type))
@@ -120,10 +128,7 @@ impl TreeEnsemble {
             "TreeEnsembleRegressor" => false,
             other => return Err(unsupported(node, format!("`{other}` is not a tree ensemble"))),
         };
-        let own = if is_classifier { CLASSIFIER } else { REGRESSOR };
-        if let Some(a) = node.attribute.iter().find(|a| !COMMON.contains(&a.name.as_str()) && !own.contains(&a.name.as_str())) {
-            return Err(unsupported(node, format!("attribute `{}` is not one this operator defines", a.name)));
-        }
+        only(node, &[COMMON, if is_classifier { CLASSIFIER } else { REGRESSOR }])?;
         let attrs = Attrs { node };
         let transform = transform(&attrs)?;
         let base = attrs.floats("base_values")?;
