@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Scores a bundle's ONNX graph with Python onnxruntime — no Rust involved — and compares the
-probabilities with advisor-train's (tract's) output for the same file.
+probabilities with advisor-train's (the light runtime's or tract's) output for the same file.
 
     advisor-train score --model DIR --data CSV --out scores.csv
     python3 tests/onnx_check.py DIR CSV scores.csv
@@ -44,12 +44,15 @@ def main(bundle, data, scores):
     onnx.checker.check_model(model, full_check=True)
     x = np.array(list(raw_rows(manifest["spec"], data)), dtype=np.float32)
     sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    p = sess.run(["probability"], {"x": x})[0][:, 0]
+    g = manifest["graph"]
+    out = sess.run([g["output"]], {g["input"]: x})[0]
+    # A network's graph gives [batch, 1]; a tree ensemble's [batch, 2] (column 1: positive).
+    p = out[:, -1]
     with open(scores, newline="") as f:
         ref = np.array([float(r["probability"]) for r in csv.DictReader(f)], dtype=np.float64)
     diff = np.abs(p - ref)
     # advisor-train writes 6 decimals: allow their rounding on top of 1e-5.
-    print(f"{len(p)} rows, max |onnxruntime - tract| = {diff.max():.2e}")
+    print(f"{len(p)} rows, max |onnxruntime - advisor-train score| = {diff.max():.2e}")
     if diff.max() > 1e-5 + 5e-7:
         sys.exit(f"row {int(diff.argmax()) + 1}: {p[diff.argmax()]} vs {ref[diff.argmax()]}")
 

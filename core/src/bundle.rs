@@ -90,6 +90,31 @@ pub struct TrainingRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub member_best_epochs: Vec<usize>,
     pub rows: RowsRecord,
+    /// The model family shipped and the candidates it was chosen from (`fit --model`); absent
+    /// in bundles from before the trainer had trees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelRecord>,
+}
+
+/// Which model family `fit` shipped, as asked (`mlp`, `gbdt` or `auto`), and every candidate's
+/// validation figures (the choice is made on the validation part only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRecord {
+    pub asked: String,
+    pub shipped: String,
+    pub candidates: Vec<CandidateRecord>,
+}
+
+/// One candidate model of a `fit`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateRecord {
+    /// `mlp` or `gbdt`.
+    pub family: String,
+    pub validation_auc: f64,
+    pub validation_log_loss: f64,
+    /// Epochs (network) or trees (gbdt) chosen on the validation part, and how many were run.
+    pub chosen: usize,
+    pub run: usize,
 }
 
 fn stored_as_f32() -> crate::network::Precision {

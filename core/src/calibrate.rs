@@ -74,10 +74,13 @@ impl Platt {
             return Err(Error::Data("calibration needs held-out rows of both classes".into()));
         }
         if let Some(z) = logits.iter().find(|z| !z.is_finite()) {
-            return Err(Error::Data(format!("calibration got a logit of {z}; the network diverged")));
+            return Err(Error::Data(format!("calibration got a logit of {z}; the model diverged")));
         }
         if logits.iter().all(|&z| z == logits[0]) {
-            return Err(Error::Data(format!("the network gives every held-out row the same logit ({}): nothing to calibrate", logits[0])));
+            return Err(Error::Data(format!(
+                "the model gives every held-out row the same logit ({}): nothing to calibrate (fit with --no-calibrate)",
+                logits[0]
+            )));
         }
         let rows = smoothed_targets(logits, labels);
         // Start from the smoothed base rate (a = 0): every step from there lowers the loss.

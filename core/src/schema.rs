@@ -51,6 +51,27 @@ pub enum Direction {
     Any,
 }
 
+/// How the risk may move as a numeric feature grows, for models that can promise it (the
+/// trainer's trees hold to it; a network cannot, so `fit --model auto` then trains trees only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Monotone {
+    /// A larger value never lowers the risk (e.g. more days past due).
+    Increasing,
+    /// A larger value never raises the risk (e.g. a higher income).
+    Decreasing,
+}
+
+impl Monotone {
+    /// +1 or −1: the sign of the risk's slope.
+    pub fn sign(self) -> i8 {
+        match self {
+            Monotone::Increasing => 1,
+            Monotone::Decreasing => -1,
+        }
+    }
+}
+
 /// One category of a categorical or binary column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,6 +122,9 @@ pub struct ColumnSpec {
     /// Which way an actionable field can move.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    /// How the risk may move with the value (numeric features; see [`Monotone`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monotone: Option<Monotone>,
     /// Smallest allowed value (numeric).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
@@ -314,6 +338,9 @@ impl ColumnSpec {
         if self.actionable && self.role != Role::Feature {
             return Err(("actionable", "actionable but not a feature".into()));
         }
+        if self.monotone.is_some() && (!matches!(self.role, Role::Feature | Role::Ignore) || self.kind != ColumnType::Numeric) {
+            return Err(("monotone", "only a numeric feature can be monotone".into()));
+        }
         // (An ignored column keeps its marks: `fit --features` ignores the spec's other features.)
         if self.categories.iter().any(|c| !c.advice) && !self.actionable && self.role != Role::Ignore {
             return Err(("categories", "`advice = false` is for the categories of actionable features".into()));
@@ -474,6 +501,7 @@ pub(crate) mod tests {
             group: None,
             actionable: false,
             direction: None,
+            monotone: None,
             min: None,
             max: None,
             integer: false,

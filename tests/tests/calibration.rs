@@ -3,12 +3,13 @@
 //! overconfident, which made the earlier Platt fit diverge (scale −1e10: test AUC 0.81 → 0.49).
 
 use advisor_tests::{data, spec};
-use advisor_train::fit::{fit, FitOptions};
+use advisor_train::fit::{fit, Family, FitOptions, ModelChoice};
 
 #[test]
 fn an_overfit_network_keeps_its_ranking_after_calibration() {
     let tmp = tempfile::tempdir().unwrap();
     let mut o = FitOptions::new(spec("german_credit"), data("german_credit"), tmp.path().join("g"));
+    o.model = ModelChoice::Only(Family::Mlp);
     o.train.epochs = 100;
     o.train.restore_best = false;
     o.train.patience = None;

@@ -8,7 +8,7 @@ use advisor_core::network::Precision;
 use advisor_core::onnx;
 use advisor_tests::{checks, data, shipped, spec};
 use advisor_train::data::{read_csv, read_spec, MissingLabel};
-use advisor_train::fit::{fit, FitOptions};
+use advisor_train::fit::{fit, Family, FitOptions, ModelChoice};
 
 fn rows(name: &str) -> Matrix {
     read_csv(&data(name), &read_spec(&spec(name)).unwrap(), MissingLabel::Drop).unwrap().raw
@@ -47,6 +47,7 @@ fn fit_one_epoch(dataset: &str, members: usize) -> (Bundle, Bundle, Vec<u8>) {
 fn fit_one_epoch_with(dataset: &str, members: usize, weights: Precision) -> (Bundle, Bundle, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let mut o = FitOptions::new(spec(dataset), data(dataset), dir.path());
+    o.model = ModelChoice::Only(Family::Mlp);
     o.train.epochs = 1;
     o.members = members;
     o.weights = weights;

@@ -176,6 +176,7 @@ fn training_record(opts: &ImportOptions, preprocess: PreprocessParams, parts: &s
             test: parts.test.len(),
             dropped_missing_label: dropped,
         },
+        model: None,
     }
 }
 

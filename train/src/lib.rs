@@ -9,6 +9,8 @@ pub mod error;
 #[cfg(feature = "fit")]
 pub mod fit;
 #[cfg(feature = "fit")]
+pub mod gbdt;
+#[cfg(feature = "fit")]
 pub mod import;
 #[cfg(feature = "fit")]
 pub mod net;

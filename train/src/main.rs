@@ -7,7 +7,8 @@ use advisor_core::lang::Lang;
 use advisor_core::network::Precision;
 use advisor_core::preprocess::{NumericEncoding, PreprocessParams};
 use advisor_train::commands;
-use advisor_train::fit::{self, FitOptions};
+use advisor_train::fit::{self, Family, FitOptions, ModelChoice};
+use advisor_train::gbdt::GbdtParams;
 use advisor_train::net::TrainParams;
 use advisor_train::Result;
 use clap::{Parser, Subcommand};
@@ -218,6 +219,60 @@ struct FitArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// The model family: `mlp` (the network), `gbdt` (gradient-boosted trees) or `auto` (both;
+    /// the better validation AUC ships, and both candidates' figures go in the manifest).
+    #[arg(long = "model", value_enum, default_value_t = Model::Auto)]
+    model: Model,
+    #[command(flatten)]
+    trees: TreeArgs,
+}
+
+/// The trees' settings (`--model gbdt` or `auto`).
+#[derive(clap::Args)]
+#[command(next_help_heading = "Trees (--model gbdt or auto)")]
+struct TreeArgs {
+    /// Most trees: training stops earlier once the validation log loss has not improved for
+    /// `--tree-patience` trees, and the best number is kept.
+    #[arg(long, default_value_t = 2000)]
+    rounds: usize,
+    /// Shrinkage: each tree's leaves are scaled by this.
+    #[arg(long, default_value_t = 0.05)]
+    shrinkage: f64,
+    /// Most leaves a tree.
+    #[arg(long, default_value_t = 31)]
+    max_leaves: usize,
+    /// Deepest a tree may grow (0 = only `--max-leaves` limits it).
+    #[arg(long, default_value_t = 0)]
+    max_depth: usize,
+    /// Fewest training rows in a leaf.
+    #[arg(long, default_value_t = 50)]
+    min_rows: usize,
+    /// Smallest sum of hessians in a leaf (min-child-weight).
+    #[arg(long, default_value_t = 1e-3)]
+    min_hessian: f64,
+    /// L2 penalty on the leaf values.
+    #[arg(long, default_value_t = 1.0)]
+    l2: f64,
+    /// Share of rows each tree is fitted on.
+    #[arg(long, default_value_t = 0.8)]
+    subsample: f64,
+    /// Share of features each tree may split on.
+    #[arg(long, default_value_t = 0.8)]
+    colsample: f64,
+    /// Most bins of a numeric feature (thresholds are chosen among its training values).
+    #[arg(long, default_value_t = 255)]
+    max_bins: usize,
+    /// Stop after this many trees without a lower validation log loss.
+    #[arg(long, default_value_t = 100)]
+    tree_patience: usize,
+}
+
+/// `--model`.
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
+enum Model {
+    Mlp,
+    Gbdt,
+    Auto,
 }
 
 /// `--pos-weight`: a weight, or `balanced` (negatives/positives of the rows trained on). The
@@ -365,6 +420,26 @@ fn fit_options(a: FitArgs) -> FitOptions {
     opts.features = a.features;
     opts.calibrate = !a.no_calibrate;
     opts.progress = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    opts.model = match a.model {
+        Model::Mlp => ModelChoice::Only(Family::Mlp),
+        Model::Gbdt => ModelChoice::Only(Family::Gbdt),
+        Model::Auto => ModelChoice::Auto,
+    };
+    let t = a.trees;
+    opts.gbdt = GbdtParams {
+        rounds: t.rounds,
+        learning_rate: t.shrinkage,
+        max_leaves: t.max_leaves,
+        max_depth: t.max_depth,
+        min_rows: t.min_rows,
+        min_hessian: t.min_hessian,
+        l2: t.l2,
+        subsample: t.subsample,
+        colsample: t.colsample,
+        max_bins: t.max_bins,
+        patience: t.tree_patience,
+        ..GbdtParams::default()
+    };
     opts
 }
 
@@ -377,8 +452,24 @@ fn print_fit(r: &fit::FitReport) {
             u.ece, r.test.ece, u.brier, r.test.brier
         );
     }
-    let rps = r.rows_per_second.iter().sum::<f64>() / r.rows_per_second.len() as f64;
-    println!("best epoch {}; {:.0} rows/s per epoch; burn vs tract max |Δp| {:.2e}", r.best_epoch, rps, r.parity_max_abs_diff);
+    if r.candidates.len() > 1 {
+        for (c, seconds) in &r.candidates {
+            println!(
+                "candidate {:<4}  validation AUC {:.4}  log loss {:.4}  ({} of {} run, {seconds:.1} s)",
+                c.family, c.validation_auc, c.validation_log_loss, c.chosen, c.run
+            );
+        }
+    }
+    match r.family {
+        Family::Mlp => {
+            let rps = r.rows_per_second.iter().sum::<f64>() / r.rows_per_second.len() as f64;
+            println!(
+                "network: best epoch {}; {:.0} rows/s per epoch; burn vs tract max |Δp| {:.2e}",
+                r.best_epoch, rps, r.parity_max_abs_diff
+            );
+        }
+        Family::Gbdt => println!("trees: {} chosen on validation; light vs tract max |Δp| {:.2e}", r.best_epoch, r.parity_max_abs_diff),
+    }
     if !r.constant_columns.is_empty() {
         println!(
             "note: {} constant in the training part (kept; they carry no information): {}",

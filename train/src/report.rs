@@ -449,6 +449,12 @@ fn stability(r: &Page<'_>) -> Markup {
     }
 }
 
+/// "N trees, M leaves" from the trees' recorded settings.
+fn trees_summary(training: &TrainingRecord) -> String {
+    let n = |k: &str| training.network.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    format!("{} trees, {} leaves", n("trees"), n("leaves"))
+}
+
 /// The model card.
 fn model_card(r: &Page<'_>) -> Markup {
     let Page { m, training, data_sha, data_rows, data, bundle, .. } = r;
@@ -461,6 +467,10 @@ fn model_card(r: &Page<'_>) -> Markup {
     let crosses = if crosses.is_empty() { String::new() } else { format!("; crosses: {}", crosses.join(", ")) };
     let imported = m.imported().ok().flatten();
     let positive = bundle.spec().label().positive.as_deref().unwrap_or("");
+    let shipped = training.model.as_ref().map_or("mlp", |c| c.shipped.as_str());
+    let monotone: Vec<String> =
+        bundle.spec().features().filter_map(|c| c.monotone.map(|d| format!("{} ({})", c.name, format!("{d:?}").to_lowercase()))).collect();
+    let monotone = if monotone.is_empty() { String::new() } else { format!("; held monotone: {}", monotone.join(", ")) };
     let calibration = match (&m.calibration, &imported) {
         (Some(_), _) => "Probabilities are calibrated on the validation part",
         (None, Some(_)) => "Probabilities are the imported model's own (the calibration section shows how well they match)",
@@ -478,9 +488,24 @@ fn model_card(r: &Page<'_>) -> Markup {
                     ", run as shipped on the raw inputs; the probability of the positive class (the label's "
                     code { (positive) } ") is its output " code { (m.graph.output) } ". The figures here are on the file given to "
                     code { "import" } ": where the model was trained on some of its rows, they are optimistic."
+                } @else if shipped == "gbdt" {
+                    "Gradient-boosted trees (" (trees_summary(training)) ") on the raw inputs: each split learnt where missing values go, and "
+                    "categories split as subsets" (monotone) "; probability of the positive class (the label's " code { (positive) } ")."
                 } @else {
                     "Dense network" (ensemble) " on the preprocessed inputs (" (format!("{:?}", m.preprocessing.encoding).to_lowercase()) " encoding"
                     (crosses) "), probability of the positive class (the label's " code { (positive) } ")."
+                }
+            }
+            @if let Some(choice) = &training.model {
+                dt { "Model family" }
+                dd {
+                    "Asked for " code { (choice.asked) } ", shipped " code { (choice.shipped) } "; chosen on the validation part only:"
+                    table {
+                        (header_row(&["candidate", "validation AUC", "validation log loss", "epochs or trees chosen", "run"]))
+                        @for c in &choice.candidates {
+                            tr { td { (c.family) } td { (f4(c.validation_auc)) } td { (f4(c.validation_log_loss)) } td { (c.chosen) } td { (c.run) } }
+                        }
+                    }
                 }
             }
             dt { "Training settings" }

@@ -53,6 +53,8 @@ fn german() -> Vec<Value> {
 fn crossed() -> Value {
     let dir = std::env::temp_dir().join(format!("advisor-parity-crossed-{}", std::process::id()));
     let mut o = FitOptions::new(spec("bank_marketing"), data("bank_marketing"), &dir);
+    // The network: the cross and two members as one are what this fixture checks.
+    o.model = advisor_train::fit::ModelChoice::Only(advisor_train::fit::Family::Mlp);
     o.train.epochs = 1;
     o.members = 2;
     fit(&o).expect("fit bank_marketing");

@@ -1,0 +1,479 @@
+//! `fit`: read → split → fit preprocessing → train each family asked for ([`network`],
+//! [`trees`]) → keep the better on validation → export → verify → evaluate.
+
+use std::path::{Path, PathBuf};
+
+mod network;
+mod trees;
+
+use advisor_core::bundle::{
+    Bundle, CandidateRecord, DataInfo, GraphInfo, Manifest, MetricsRecord, ModelRecord, Parity, Record, RowsRecord, TrainingRecord, FORMAT,
+    GRAPH_FILE,
+};
+use advisor_core::calibrate::Platt;
+use advisor_core::matrix::Matrix;
+use advisor_core::metrics::Metrics;
+use advisor_core::network::Precision;
+use advisor_core::preprocess::{PreprocessParams, Preprocessor};
+use advisor_core::schema::Spec;
+use advisor_core::score::{Band, Cutoffs, Scaling};
+use advisor_core::stability::Baseline;
+
+use crate::data::{self, Dataset, MissingLabel};
+use crate::error::{Error, Result};
+use crate::gbdt::GbdtParams;
+use crate::net::TrainParams;
+use crate::{bundle_dir, split};
+
+/// Everything `fit` needs.
+#[derive(Debug, Clone)]
+pub struct FitOptions {
+    pub spec: PathBuf,
+    pub data: PathBuf,
+    pub out: PathBuf,
+    pub preprocess: PreprocessParams,
+    pub train: TrainParams,
+    /// Share of rows held out for the test part.
+    pub test_size: f64,
+    /// Share of the training part held out for validation (early stopping, best epoch).
+    pub validation_size: f64,
+    /// Probability at or above which the decision is "decline" (and accuracy counts positive).
+    pub threshold: f64,
+    pub scaling: Scaling,
+    pub drop_missing_label: bool,
+    /// After the best epoch is chosen on the validation part, train again from the same seed
+    /// on the whole training part (fit + validation rows) for that many epochs, and ship that
+    /// network. The test part is never seen either way.
+    pub refit: bool,
+    /// Calibrate the probability: Platt scaling fitted on the validation part (the selected
+    /// network's logits there), folded into the last layer.
+    pub calibrate: bool,
+    /// Networks trained from different seeds (same split) and shipped as one whose logit is
+    /// their mean ([`advisor_core::network::Mlp::mean_of`]); 1 = a single network.
+    pub members: usize,
+    /// How the graph stores the weight matrices (f16 halves the model's bytes; the network is
+    /// rounded to it before it is measured).
+    pub weights: Precision,
+    /// Train on these features only (the spec's others are ignored); `None` = all of them.
+    pub features: Option<Vec<String>>,
+    /// Show a progress bar per epoch.
+    pub progress: bool,
+    /// The model family to train (`--model`).
+    pub model: ModelChoice,
+    /// The trees' settings (`--model gbdt` or `auto`); their seed is `train.seed`.
+    pub gbdt: GbdtParams,
+}
+
+/// Most members an ensemble may have.
+pub const MAX_MEMBERS: usize = 16;
+
+impl FitOptions {
+    /// Defaults for a spec, data file and output directory.
+    pub fn new(spec: impl Into<PathBuf>, data: impl Into<PathBuf>, out: impl Into<PathBuf>) -> Self {
+        Self {
+            spec: spec.into(),
+            data: data.into(),
+            out: out.into(),
+            preprocess: PreprocessParams::default(),
+            train: TrainParams::default(),
+            test_size: 0.2,
+            validation_size: 0.2,
+            threshold: 0.5,
+            scaling: Scaling::default(),
+            drop_missing_label: false,
+            refit: true,
+            calibrate: true,
+            members: 1,
+            weights: Precision::default(),
+            features: None,
+            progress: false,
+            model: ModelChoice::Auto,
+            gbdt: GbdtParams::default(),
+        }
+    }
+}
+
+/// What `fit` produced, for callers and tests.
+pub struct FitReport {
+    pub test: Metrics,
+    pub validation: Metrics,
+    pub train: Metrics,
+    /// Largest |burn − tract| probability over the test rows (a network), or |light − tract|
+    /// over the first test rows (trees).
+    pub parity_max_abs_diff: f64,
+    /// Rows per second of each epoch (of the first member; a network).
+    pub rows_per_second: Vec<f64>,
+    /// The epoch (network) or number of trees chosen on the validation part.
+    pub best_epoch: usize,
+    /// Test metrics of the same network before calibration (when calibrated).
+    pub test_uncalibrated: Option<Metrics>,
+    /// Features with one value (or none) in the training part: kept, but they carry no
+    /// information (a numeric one gets no network input at all).
+    pub constant_columns: Vec<String>,
+    /// The family shipped, and every candidate's validation figures with its training time in
+    /// seconds (not in the manifest: the bundle's bytes do not depend on the machine).
+    pub family: Family,
+    pub candidates: Vec<(CandidateRecord, f64)>,
+}
+
+/// The features of `spec` whose training values are all the same (missing counts as a value).
+pub fn constant_columns(spec: &Spec, raw: &advisor_core::matrix::Matrix) -> Vec<String> {
+    spec.features()
+        .enumerate()
+        .filter(|&(j, _)| {
+            let mut values = raw.iter_rows().map(|r| r[j]);
+            let first = values.next();
+            values.all(|v| Some(v) == first || (v.is_nan() && first.is_some_and(f32::is_nan)))
+        })
+        .map(|(_, c)| c.name.clone())
+        .collect()
+}
+
+/// The bands and decision cutoffs, and the stability baseline, from the training part's
+/// probabilities `p_train` and labels.
+pub(crate) fn cutoffs_and_baseline(scaling: &Scaling, threshold: f64, p_train: &[f32], y_train: &[u8]) -> Result<(Cutoffs, Baseline)> {
+    let mut train_scores: Vec<f64> = p_train.iter().map(|&p| scaling.score(p as f64)).collect();
+    let stability = Baseline::fit(&train_scores)?;
+    let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
+    // Approve below the base rate, decline at the threshold, refer between (empty when the
+    // threshold is below the base rate).
+    let refer_min_score = scaling.score(threshold);
+    let approve_min_score = scaling.score(base_rate).max(refer_min_score);
+    Ok((Cutoffs { bands: bands(&mut train_scores), approve_min_score, refer_min_score }, stability))
+}
+
+/// Five bands at the training scores' quintiles, best first.
+fn bands(scores: &mut [f64]) -> Vec<Band> {
+    scores.sort_by(|a, b| a.total_cmp(b));
+    let mut out: Vec<Band> = Vec::new();
+    for (i, (name, text)) in advisor_core::lang::messages::BANDS.iter().enumerate() {
+        let q = 1.0 - (i + 1) as f64 / 5.0;
+        let min_score = if i == 4 { f64::MIN } else { scores[((scores.len() - 1) as f64 * q).round() as usize].round() };
+        // Keep strictly decreasing cutoffs even when quintiles coincide.
+        if out.last().is_none_or(|l| min_score < l.min_score) {
+            out.push(Band { name: name.to_string(), display: text.text(), min_score });
+        }
+    }
+    out
+}
+
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Checks both classes are present.
+pub fn check_labels(ds: &Dataset) -> Result<()> {
+    let pos = ds.labels.iter().filter(|&&y| y == 1).count();
+    if pos == 0 || pos == ds.labels.len() {
+        return Err(Error::File {
+            path: ds.path.clone(),
+            msg: format!("the label has one class only ({pos} positive of {} rows); a model needs both", ds.labels.len()),
+        });
+    }
+    Ok(())
+}
+
+/// The model families `fit` trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// The network (burn).
+    Mlp,
+    /// Gradient-boosted trees ([`crate::gbdt`]).
+    Gbdt,
+}
+
+impl Family {
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Mlp => "mlp",
+            Family::Gbdt => "gbdt",
+        }
+    }
+}
+
+/// What `fit --model` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelChoice {
+    Only(Family),
+    /// Both families; the one with the better validation AUC ships.
+    Auto,
+}
+
+impl ModelChoice {
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelChoice::Only(f) => f.name(),
+            ModelChoice::Auto => "auto",
+        }
+    }
+}
+
+/// The protocol's parts of the data: raw values and labels of the training part (fit +
+/// validation rows), its fit and validation rows, and the test part.
+pub(crate) struct Parts {
+    pub raw_train: Matrix,
+    pub raw_fit: Matrix,
+    pub raw_val: Matrix,
+    pub raw_test: Matrix,
+    pub y_train: Vec<u8>,
+    pub y_fit: Vec<u8>,
+    pub y_val: Vec<u8>,
+    pub y_test: Vec<u8>,
+    /// Positions of the fit rows within the training part.
+    pub fit_in_train: Vec<usize>,
+    pub rows: RowsRecord,
+}
+
+impl Parts {
+    fn new(ds: &Dataset, opts: &FitOptions) -> Parts {
+        let p = split::protocol(&ds.labels, opts.test_size, opts.validation_size, opts.train.seed);
+        let labels = |idx: &[usize]| idx.iter().map(|&i| ds.labels[i]).collect::<Vec<u8>>();
+        let rows = RowsRecord {
+            train: p.fit.len(),
+            validation: p.validation.len(),
+            test: p.test.len(),
+            dropped_missing_label: ds.dropped_missing_label,
+        };
+        Parts {
+            raw_train: ds.raw.select(&p.train),
+            raw_fit: ds.raw.select(&p.fit),
+            raw_val: ds.raw.select(&p.validation),
+            raw_test: ds.raw.select(&p.test),
+            y_train: labels(&p.train),
+            y_fit: labels(&p.fit),
+            y_val: labels(&p.validation),
+            y_test: labels(&p.test),
+            fit_in_train: p.fit_in_train,
+            rows,
+        }
+    }
+}
+
+/// A trained model of one family, exported and scored, ready to be written.
+pub(crate) struct Candidate {
+    pub family: Family,
+    pub graph: Vec<u8>,
+    pub input: String,
+    pub output: String,
+    /// Probabilities of the training part and the test part, as the graph computes them.
+    pub p_train: Vec<f32>,
+    pub p_test: Vec<f32>,
+    /// Validation metrics of the model selected there (before any refit).
+    pub validation: Metrics,
+    pub calibration: Option<Platt>,
+    pub test_uncalibrated: Option<Metrics>,
+    pub parity: Parity,
+    /// The family's own settings, for the manifest.
+    pub settings: serde_json::Value,
+    /// Epochs or trees chosen on the validation part, and how many were run.
+    pub chosen: usize,
+    pub run: usize,
+    pub member_chosen: Vec<usize>,
+    pub rows_per_second: Vec<f64>,
+    pub seconds: f64,
+}
+
+impl Candidate {
+    fn record(&self) -> CandidateRecord {
+        CandidateRecord {
+            family: self.family.name().into(),
+            validation_auc: self.validation.auc,
+            validation_log_loss: self.validation.log_loss,
+            chosen: self.chosen,
+            run: self.run,
+        }
+    }
+}
+
+/// Fits a model and writes its bundle to `opts.out`.
+pub fn fit(opts: &FitOptions) -> Result<FitReport> {
+    let (spec, ds) = read_checked(opts)?;
+    // The protocol: stratified 80/20 train/test; validation comes out of the training part.
+    let d = Parts::new(&ds, opts);
+    let pre = opts.preprocess.clone().check()?.fit(&spec, &d.raw_train)?;
+    let metadata = [("advisor.spec", spec.name()), ("advisor.data_sha256", ds.sha256.as_str())];
+    let mut candidates = train_candidates(opts, &spec, &d, &pre, &metadata)?;
+    let records: Vec<CandidateRecord> = candidates.iter().map(Candidate::record).collect();
+    let seconds: Vec<f64> = candidates.iter().map(|c| c.seconds).collect();
+    // The better validation AUC ships (the first on a tie).
+    let best = (0..candidates.len()).fold(0, |b, i| if candidates[i].validation.auc > candidates[b].validation.auc { i } else { b });
+    let c = candidates.swap_remove(best);
+    let m = |y: &[u8], p: &[f32]| Metrics::compute(y, p, opts.threshold);
+    let report = FitReport {
+        test: m(&d.y_test, &c.p_test),
+        validation: c.validation,
+        train: m(&d.y_fit, &d.fit_in_train.iter().map(|&i| c.p_train[i]).collect::<Vec<f32>>()),
+        parity_max_abs_diff: c.parity.max_abs_diff_burn_vs_tract.or(c.parity.max_abs_diff_light_vs_tract).unwrap_or(0.0),
+        rows_per_second: c.rows_per_second.clone(),
+        best_epoch: c.chosen,
+        test_uncalibrated: c.test_uncalibrated,
+        constant_columns: constant_columns(&spec, &d.raw_train),
+        family: c.family,
+        candidates: records.iter().cloned().zip(seconds).collect(),
+    };
+    let model = ModelRecord { asked: opts.model.name().into(), shipped: c.family.name().into(), candidates: records };
+    write_bundle(opts, (&spec, &ds, &d), pre, &c, (&report, model))?;
+    Ok(report)
+}
+
+/// Trains a candidate of each family `opts.model` asks for. With `auto`, a family that cannot
+/// fit the table is reported and leaves the choice to the other.
+fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocessor, metadata: &[(&str, &str)]) -> Result<Vec<Candidate>> {
+    let families = match opts.model {
+        ModelChoice::Only(f) => vec![f],
+        // A network cannot promise the spec's monotone features: only trees can be chosen then.
+        ModelChoice::Auto if spec.features().any(|c| c.monotone.is_some()) => vec![Family::Gbdt],
+        ModelChoice::Auto => vec![Family::Mlp, Family::Gbdt],
+    };
+    let (mut candidates, mut failed) = (Vec::new(), None);
+    for f in families {
+        let trained = match f {
+            Family::Mlp => network::candidate(opts, d, pre, metadata),
+            Family::Gbdt => trees::candidate(opts, spec, d, metadata),
+        };
+        match trained {
+            Ok(c) => candidates.push(c),
+            Err(e) if opts.model == ModelChoice::Auto => {
+                eprintln!("note: the {} candidate was not trained: {e}", f.name());
+                failed.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match failed {
+        Some(e) if candidates.is_empty() => Err(e),
+        _ => Ok(candidates),
+    }
+}
+
+/// Writes the chosen candidate's bundle (manifest, graph, metrics) and reads it back.
+fn write_bundle(
+    opts: &FitOptions,
+    (spec, ds, d): (&Spec, &Dataset, &Parts),
+    pre: Preprocessor,
+    c: &Candidate,
+    (report, model): (&FitReport, ModelRecord),
+) -> Result<()> {
+    let (cutoffs, stability) = cutoffs_and_baseline(&opts.scaling, opts.threshold, &c.p_train, &d.y_train)?;
+    let metrics = MetricsRecord {
+        test: report.test,
+        validation: report.validation,
+        train: report.train,
+        test_uncalibrated: report.test_uncalibrated,
+        parity: c.parity,
+        threshold: opts.threshold,
+    };
+    let record = training_record(opts, c, d.rows, model);
+    let graph = GraphInfo {
+        file: GRAPH_FILE.into(),
+        sha256: advisor_core::bundle::sha256_hex(&c.graph),
+        input: c.input.clone(),
+        output: c.output.clone(),
+    };
+    let manifest = Manifest {
+        format: FORMAT,
+        producer: format!("advisor-train {}", env!("CARGO_PKG_VERSION")),
+        spec: spec.params().clone(),
+        preprocessing: pre,
+        scaling: opts.scaling.clone(),
+        cutoffs,
+        graph,
+        data: DataInfo { file: file_name(&opts.data), sha256: ds.sha256.clone(), rows: ds.raw.rows() },
+        metrics: Record::new(&metrics),
+        training: Record::new(&record),
+        calibration: c.calibration,
+        stability: Some(stability),
+        imported: None,
+    };
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serialisable");
+    // Keys sorted, as in the manifest.
+    let metrics_bytes = serde_json::to_vec_pretty(manifest.metrics.json()).expect("serialisable");
+    bundle_dir::write(&opts.out, &manifest_bytes, &c.graph, &metrics_bytes)?;
+    verify_written(&opts.out, c.family, &d.raw_test, &c.p_test)
+}
+
+/// The settings that produced the model, for the manifest.
+fn training_record(opts: &FitOptions, c: &Candidate, rows: RowsRecord, model: ModelRecord) -> TrainingRecord {
+    let mlp = c.family == Family::Mlp;
+    TrainingRecord {
+        preprocess: opts.preprocess.clone(),
+        network: c.settings.clone(),
+        test_size: opts.test_size,
+        validation_size: opts.validation_size,
+        threshold: opts.threshold,
+        split_seed: opts.train.seed,
+        best_epoch: if mlp { c.chosen } else { 0 },
+        epochs_run: if mlp { c.run } else { 0 },
+        refit: opts.refit,
+        calibrate: opts.calibrate,
+        members: if mlp { opts.members } else { 1 },
+        weights: if mlp { opts.weights } else { Precision::F32 },
+        member_best_epochs: c.member_chosen.clone(),
+        rows,
+        model: Some(model),
+    }
+}
+/// Reads back the bundle just written, exactly as a user of it would: its records read with
+/// their types, the light runtime (what the browser runs) scores the test rows as in memory
+/// (within 1e-5 of tract's for a network; exactly for trees, whose figures are the light
+/// runtime's), and a network's bundle scores on tract exactly as in memory.
+fn verify_written(out: &Path, family: Family, raw_test: &Matrix, p_test: &[f32]) -> Result<()> {
+    let differs = || Error::File { path: out.into(), msg: "the written bundle scores differently from the one in memory".into() };
+    if family == Family::Mlp {
+        let loaded = bundle_dir::load_with(out, Bundle::load_tract)?;
+        if loaded.predict(raw_test)? != p_test {
+            return Err(differs());
+        }
+    }
+    let light = bundle_dir::load(out)?;
+    light.manifest().metrics()?;
+    light.manifest().training()?;
+    let light_test = light.predict(raw_test)?;
+    let worst = light_test.iter().zip(p_test).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    if family == Family::Gbdt && worst > 0.0 {
+        return Err(differs());
+    }
+    if worst > 1e-5 {
+        return Err(Error::File {
+            path: out.into(),
+            msg: format!("the {} runtime differs from tract by up to {worst:e} on the test rows", light.runtime().name()),
+        });
+    }
+    Ok(())
+}
+
+/// A progress bar drawn with `template` (only when `opts.progress`).
+fn progress_bar(opts: &FitOptions, template: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::hidden();
+    if opts.progress {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
+    bar
+}
+
+/// Reads the spec and the data and checks the options, before any training.
+fn read_checked(opts: &FitOptions) -> Result<(Spec, Dataset)> {
+    bundle_dir::check_writable(&opts.out)?;
+    let mut spec: Spec = data::read_spec(&opts.spec)?;
+    if let Some(names) = &opts.features {
+        let bad = |e: advisor_core::Error| Error::Usage(format!("--features: {e}"));
+        spec = spec.params().keep_features(names).and_then(|p| p.check()).map_err(bad)?;
+    }
+    let missing = if opts.drop_missing_label { MissingLabel::Drop } else { MissingLabel::Error };
+    let ds = data::read_csv(&opts.data, &spec, missing)?;
+    if ds.dropped_missing_label > 0 {
+        eprintln!("dropped {} rows with a missing label", ds.dropped_missing_label);
+    }
+    check_labels(&ds)?;
+    for (name, share) in [("--test-size", opts.test_size), ("--validation-size", opts.validation_size), ("--threshold", opts.threshold)] {
+        if !(share > 0.0 && share < 1.0) {
+            return Err(Error::Usage(format!("{name} {share} is not in (0, 1)")));
+        }
+    }
+    opts.train.clone().check()?;
+    if opts.members == 0 || opts.members > MAX_MEMBERS {
+        return Err(Error::Usage(format!("--members {} is not in 1..={MAX_MEMBERS}", opts.members)));
+    }
+    Ok((spec, ds))
+}

@@ -1,0 +1,143 @@
+//! The network candidate of `fit`: members trained with burn, selected on the validation part,
+//! refitted, averaged, rounded to the stored precision, calibrated, and written as one graph
+//! with the preprocessing; tract scores it, and burn must agree.
+
+use advisor_core::calibrate::Platt;
+use advisor_core::graph;
+use advisor_core::matrix::Matrix;
+use advisor_core::metrics::Metrics;
+use advisor_core::network::Mlp;
+use advisor_core::onnx;
+use advisor_core::preprocess::Preprocessor;
+use advisor_core::runtime::{Runtime, TractRuntime};
+
+use super::{Candidate, Family, FitOptions, Parts};
+use crate::error::{Error, Result};
+use crate::net::{self, Progress};
+
+/// Trains, calibrates and exports the network; its probabilities come from tract on the graph.
+pub(super) fn candidate(opts: &FitOptions, d: &Parts, pre: &Preprocessor, metadata: &[(&str, &str)]) -> Result<Candidate> {
+    let t0 = std::time::Instant::now();
+    let (x_fit, x_val, x_test) = (pre.transform(&d.raw_fit), pre.transform(&d.raw_val), pre.transform(&d.raw_test));
+    let x_train = if opts.refit { Some(pre.transform(&d.raw_train)) } else { None };
+    let members = train_members(opts, (&x_fit, &d.y_fit), (&x_val, &d.y_val), x_train.as_ref().map(|x| (x, d.y_train.as_slice())))?;
+    let Shipped { mlp, validation, calibration, test_uncalibrated } = ship(opts, &members, (&x_val, &d.y_val), (&x_test, &d.y_test))?;
+    let seconds = t0.elapsed().as_secs_f64();
+    let graph = onnx::encode(&graph::build(pre, &mlp, opts.weights, metadata));
+    let runtime = TractRuntime::load(&graph, pre.inputs.len())?;
+    // Parity: the exported graph (tract, raw values) against burn (encoded values), the network
+    // as shipped (calibration folded in).
+    let p_test = runtime.predict(&d.raw_test)?;
+    let burn_test = net::predict(&net::Net::from_mlp(&mlp, &net::device()), &x_test);
+    let parity = burn_test.iter().zip(&p_test).map(|(a, b)| (a - b).abs() as f64).fold(0.0, f64::max);
+    let first = &members[0].0;
+    Ok(Candidate {
+        family: Family::Mlp,
+        graph,
+        input: graph::INPUT.into(),
+        output: graph::OUTPUT.into(),
+        p_train: runtime.predict(&d.raw_train)?,
+        p_test,
+        validation,
+        calibration,
+        test_uncalibrated,
+        parity: advisor_core::bundle::Parity { max_abs_diff_burn_vs_tract: Some(parity), max_abs_diff_light_vs_tract: None },
+        settings: serde_json::to_value(&opts.train).expect("serialisable"),
+        chosen: first.best_epoch,
+        run: first.history.len(),
+        member_chosen: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
+        rows_per_second: first.history.iter().map(|h| h.rows_per_second).collect(),
+        seconds,
+    })
+}
+
+/// Calibration must not change the ranking of the network it calibrates: the shipped
+/// network's validation logits and its calibrated probabilities (as the graph computes them,
+/// in f32) must give the same AUC, or `fit` stops before writing anything.
+fn check_calibration_ranking(uncalibrated: &net::Net, calibrated: &Mlp, x_val: &Matrix, y_val: &[u8]) -> Result<()> {
+    let calibrated = net::predict(&net::Net::from_mlp(calibrated, &net::device()), x_val);
+    advisor_core::calibrate::check_same_ranking(y_val, &net::logits(uncalibrated, x_val), &calibrated)
+        .map_err(|e| Error::Usage(format!("on the validation part: {e}")))
+}
+
+/// The network to ship: the members' mean, calibrated when asked.
+struct Shipped {
+    mlp: Mlp,
+    /// Validation metrics of the selected networks.
+    validation: Metrics,
+    calibration: Option<Platt>,
+    test_uncalibrated: Option<Metrics>,
+}
+
+/// The members as one network, with Platt scaling fitted on the validation rows and folded in.
+fn ship(
+    opts: &FitOptions,
+    members: &[(net::Trained, Mlp)],
+    (x_val, y_val): (&Matrix, &[u8]),
+    (x_test, y_test): (&Matrix, &[u8]),
+) -> Result<Shipped> {
+    // The selected networks (before any refit) as one: validation metrics and calibration come
+    // from them (after a refit, the validation rows are training rows).
+    let selected = net::Net::from_mlp(&Mlp::mean_of(&members.iter().map(|(t, _)| t.net.to_mlp()).collect::<Vec<_>>())?, &net::device());
+    let validation = Metrics::compute(y_val, &net::predict(&selected, x_val), opts.threshold);
+    let mut mlp = Mlp::mean_of(&members.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
+    // Rounded to the precision the graph stores before it is calibrated or measured.
+    mlp.round_weights(opts.weights)?;
+    if !opts.calibrate {
+        return Ok(Shipped { mlp, validation, calibration: None, test_uncalibrated: None });
+    }
+    let uncalibrated = net::Net::from_mlp(&mlp, &net::device());
+    let platt = Platt::fit(&net::logits(&selected, x_val), y_val)?;
+    platt.fold_into(&mut mlp)?;
+    check_calibration_ranking(&uncalibrated, &mlp, x_val, y_val)?;
+    let test_uncalibrated = Some(Metrics::compute(y_test, &net::predict(&uncalibrated, x_test), opts.threshold));
+    Ok(Shipped { mlp, validation, calibration: Some(platt), test_uncalibrated })
+}
+
+/// Trains `opts.members` networks on the fit rows, each selected on the validation rows, and
+/// (with a refit) retrained on the whole training part for its chosen number of epochs. Each
+/// member's training and the network it ships.
+fn train_members(
+    opts: &FitOptions,
+    (x_fit, y_fit): (&Matrix, &[u8]),
+    (x_val, y_val): (&Matrix, &[u8]),
+    refit_on: Option<(&Matrix, &[u8])>,
+) -> Result<Vec<(net::Trained, Mlp)>> {
+    let (bar, seed) = (super::progress_bar(opts, "epoch {prefix:>3} [{bar:30}] {pos}/{len} {msg}"), opts.train.seed);
+    let mut members = Vec::with_capacity(opts.members);
+    for k in 0..opts.members {
+        // Member 0 trains from the seed itself, so one member is the plain network.
+        let mut p = opts.train.clone();
+        p.seed = seed.wrapping_add(k as u64 * 0x9E37_79B9_7F4A_7C15);
+        let tag = if opts.members > 1 { format!("{}/{} ", k + 1, opts.members) } else { String::new() };
+        let trained = net::train(&p.clone().check()?, x_fit, y_fit, x_val, y_val, |pr| match pr {
+            Progress::EpochStart { epoch, batches } => {
+                bar.reset();
+                bar.set_length(batches as u64);
+                bar.set_prefix(format!("{tag}{epoch}"));
+            }
+            Progress::Batch => bar.inc(1),
+            Progress::EpochEnd(s) => {
+                bar.set_message(format!("loss {:.4}  val AUC {:.4}", s.loss, s.val_auc));
+                bar.finish();
+                if !opts.progress {
+                    eprintln!("{tag}epoch {:>3}  loss {:.4}  val AUC {:.4}  {:.0} rows/s", s.epoch, s.loss, s.val_auc, s.rows_per_second);
+                }
+            }
+        })?;
+        let shipped = match refit_on {
+            Some((x_train, y_train)) => {
+                p.epochs = trained.best_epoch.max(1);
+                p.patience = None;
+                p.restore_best = false;
+                if !opts.progress {
+                    eprintln!("{tag}refit on the whole training part ({} rows) for {} epochs", x_train.rows(), p.epochs);
+                }
+                net::train(&p.check()?, x_train, y_train, x_val, y_val, |_| {})?.net.to_mlp()
+            }
+            None => trained.net.to_mlp(),
+        };
+        members.push((trained, shipped));
+    }
+    Ok(members)
+}
