@@ -146,7 +146,11 @@ impl ConvertedRuntime {
     fn run(&self, x: &[f32], rows: usize, slots: &mut [Vec<f32>]) -> Result<()> {
         slots[0].clear();
         slots[0].extend_from_slice(x);
-        for s in &self.steps {
+        self.run_steps(&self.steps, rows, slots)
+    }
+
+    fn run_steps(&self, steps: &[Step], rows: usize, slots: &mut [Vec<f32>]) -> Result<()> {
+        for s in steps {
             let (input, mut out) = (std::mem::take(&mut slots[s.input]), std::mem::take(&mut slots[s.output]));
             out.clear();
             out.resize(rows * s.cols, 0.0);
@@ -370,6 +374,31 @@ impl Builder<'_> {
     }
 }
 
+impl ConvertedRuntime {
+    /// The tree ensemble, when it is the only step that reads the graph's input (so a variant
+    /// of a row changes nothing before it).
+    fn trees_first(&self) -> Option<&TreeEnsemble> {
+        match self.steps.split_first() {
+            Some((Step { op: Op::Trees(t), input: 0, .. }, rest)) if rest.iter().all(|s| s.input != 0) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The probabilities in slot `output` of `rows` rows into `out`; `first` numbers the rows
+    /// in errors.
+    fn read_probabilities(&self, slots: &[Vec<f32>], out: &mut [f32], first: usize) -> Result<()> {
+        let cols = self.slot_cols[self.output];
+        for (r, (o, row)) in out.iter_mut().zip(slots[self.output].chunks_exact(cols)).enumerate() {
+            let p = row[cols - 1];
+            if !(0.0..=1.0).contains(&p) {
+                return Err(Error::Runtime(format!("row {}: the graph gave {p}, not a probability", first + r)));
+            }
+            *o = p;
+        }
+        Ok(())
+    }
+}
+
 impl Runtime for ConvertedRuntime {
     fn name(&self) -> &'static str {
         "light"
@@ -381,17 +410,31 @@ impl Runtime for ConvertedRuntime {
     fn predict_into(&self, raw: &[f32], out: &mut [f32]) -> Result<()> {
         crate::runtime::check_rows(raw, self.n_inputs, out)?;
         let mut slots = vec![Vec::new(); self.slot_cols.len()];
-        let cols = self.slot_cols[self.output];
         for (c, (x, o)) in raw.chunks(CHUNK * self.n_inputs).zip(out.chunks_mut(CHUNK)).enumerate() {
             self.run(x, o.len(), &mut slots)?;
-            for (r, (o, row)) in o.iter_mut().zip(slots[self.output].chunks_exact(cols)).enumerate() {
-                let p = row[cols - 1];
-                if !(0.0..=1.0).contains(&p) {
-                    return Err(Error::Runtime(format!("row {}: the graph gave {p}, not a probability", c * CHUNK + r)));
-                }
-                *o = p;
-            }
+            self.read_probabilities(&slots, o, c * CHUNK)?;
         }
         Ok(())
+    }
+
+    /// The rows as usual; a variant re-walks only the trees whose path for its row compares the
+    /// changed input ([`TreeEnsemble::eval_variants`]), the same figures as whole rows.
+    fn predict_variants(&self, raw: &crate::matrix::Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
+        crate::runtime::check_variants(raw, variants, self.n_inputs)?;
+        let Some(trees) = self.trees_first() else { return self.predict(&crate::runtime::variant_rows(raw, variants)) };
+        // The trees' scores of the rows, then of the variants; then the other steps on them all.
+        let first = &self.steps[0];
+        let n = raw.rows() + variants.len();
+        let mut scores = vec![0.0; n * first.cols];
+        let (rows_scores, variant_scores) = scores.split_at_mut(raw.rows() * first.cols);
+        trees.eval_variants(raw.as_slice(), variants, rows_scores, variant_scores)?;
+        let (mut out, mut slots) = (vec![0.0; n], vec![Vec::new(); self.slot_cols.len()]);
+        for (c, (chunk, o)) in scores.chunks(CHUNK * first.cols).zip(out.chunks_mut(CHUNK)).enumerate() {
+            slots[first.output].clear();
+            slots[first.output].extend_from_slice(chunk);
+            self.run_steps(&self.steps[1..], o.len(), &mut slots)?;
+            self.read_probabilities(&slots, o, c * CHUNK)?;
+        }
+        Ok(out)
     }
 }

@@ -255,3 +255,61 @@ fn a_slice_of_rows_is_refused() {
     assert_eq!(e.code(), "UNSUPPORTED_GRAPH");
     assert!(e.to_string().contains("node `positive` (Slice): only columns are sliced (axis 1, step 1), not axis 0"), "{e}");
 }
+
+/// Variants of `x`'s rows (`k` values each): every input of the first rows set to another row's
+/// value, to a missing value and to a large one, grouped by row as reasons make them, with a
+/// few out of row order at the end.
+fn variants_of(x: &[f32], k: usize) -> Vec<(usize, usize, f32)> {
+    let rows = (x.len() / k).min(40);
+    let mut v: Vec<(usize, usize, f32)> =
+        (0..rows).flat_map(|r| (0..k).flat_map(move |i| [(r, i, x[((r + 7) % rows) * k + i]), (r, i, f32::NAN), (r, i, 1e6)])).collect();
+    v.extend([(3, 0, 0.0), (0, k - 1, 1.0), (3, 1 % k, -1.0)]);
+    v
+}
+
+/// The light runtime's shortcut for variants (re-walking only the trees a change can move)
+/// scores what whole variant rows score: every converter's model and every hand-made tree graph.
+#[test]
+fn variants_score_as_whole_rows_on_every_tree_model() {
+    // (A logistic regression gives NaN on a missing value: its variants are whole rows anyway.)
+    for name in CONVERTED.iter().filter(|n| !n.contains("logreg")) {
+        let f = json(&format!("{name}.json"));
+        let n = f["inputs"].as_u64().unwrap() as usize;
+        let rt = ConvertedRuntime::load(&fixture(&format!("{name}.onnx")), n, f["output"].as_str().unwrap()).unwrap();
+        let raw = advisor_core::matrix::Matrix::new(rows(&f["rows"]), n).unwrap();
+        let variants = variants_of(raw.as_slice(), n);
+        let got = rt.predict_variants(&raw, &variants).unwrap();
+        let whole = rt.predict(&advisor_core::runtime::variant_rows(&raw, &variants)).unwrap();
+        let worst = got.iter().zip(&whole).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(worst <= 1e-6, "{name}: variants differ from whole rows by {worst}");
+        assert_eq!(got[..raw.rows()], whole[..raw.rows()], "{name}: the rows themselves are exact");
+    }
+    let f = json("hand_made.json");
+    let x = rows(&f["rows"]);
+    for (name, case) in f["cases"].as_object().unwrap() {
+        let hex = case["graph"].as_str().unwrap();
+        let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let node = model_node(&onnx::decode(&bytes).unwrap()).clone();
+        let Ok(trees) = TreeEnsemble::from_node(&node, 2) else { continue };
+        let m = trees.n_outputs();
+        let variants = variants_of(&x, 2);
+        let (mut rows_out, mut out) = (vec![0.0; x.len() / 2 * m], vec![0.0; variants.len() * m]);
+        trees.eval_variants(&x, &variants, &mut rows_out, &mut out).unwrap();
+        let whole: Vec<f32> = variants
+            .iter()
+            .flat_map(|&(r, i, v)| {
+                let mut row = x[r * 2..r * 2 + 2].to_vec();
+                row[i] = v;
+                row
+            })
+            .collect();
+        let mut expected = vec![0.0; variants.len() * m];
+        trees.eval(&whole, &mut expected).unwrap();
+        let mut expected_rows = vec![0.0; rows_out.len()];
+        trees.eval(&x, &mut expected_rows).unwrap();
+        assert_eq!(rows_out, expected_rows, "{name}: rows");
+        for (j, (a, b)) in out.iter().zip(&expected).enumerate() {
+            assert!(diff((*a).into(), (*b).into()) <= 1e-6, "{name}: variant {:?}: {a} vs {b}", variants[j / m]);
+        }
+    }
+}

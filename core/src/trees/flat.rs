@@ -66,12 +66,20 @@ pub(super) struct Flat {
     /// Each tree's root, as a reference.
     roots: Vec<u32>,
     weights: Vec<(u32, f32)>,
+    /// The output every leaf scores with exactly one weight, when all leaves do (the converters'
+    /// and the trainer's binary models): then a leaf's contribution is one number.
+    pub(super) single: Option<u32>,
 }
 
 impl Flat {
     /// Lays out checked nodes (`yes..no` of a leaf are its weights) with their trees' roots.
     pub(super) fn new(nodes: &[Node], roots: &[u32], weights: &[(u32, f32)]) -> Flat {
-        let mut flat = Flat { nodes: Vec::with_capacity(nodes.len()), roots: Vec::with_capacity(roots.len()), weights: weights.to_vec() };
+        let mut flat = Flat {
+            nodes: Vec::with_capacity(nodes.len()),
+            roots: Vec::with_capacity(roots.len()),
+            weights: weights.to_vec(),
+            single: None,
+        };
         for n in nodes {
             if n.mode == Mode::Leaf {
                 let mask = weights[n.yes as usize..n.no as usize].iter().fold(0u32, |m, &(c, _)| m | 1 << c);
@@ -82,6 +90,9 @@ impl Flat {
             }
         }
         flat.roots = roots.iter().map(|&r| if nodes[r as usize].mode == Mode::Leaf { r | LEAF } else { r }).collect();
+        let mut leaves = nodes.iter().filter(|n| n.mode == Mode::Leaf).map(|n| &weights[n.yes as usize..n.no as usize]);
+        let first = leaves.clone().next().and_then(|w| if let [(c, _)] = w { Some(*c) } else { None });
+        flat.single = first.filter(|&c| leaves.all(|w| matches!(w, [(d, _)] if *d == c)));
         flat
     }
 
@@ -107,6 +118,50 @@ impl Flat {
                 visit(r, &self.weights[leaf.a as usize..leaf.b as usize], leaf.feature as u8);
             }
         }
+    }
+}
+
+impl Flat {
+    /// Tree `t`'s leaf for `row` (a reference with [`LEAF`]) and the features its path compares
+    /// (bit `f` for feature `f`; every bit for a feature from 64 on); the path's nodes are
+    /// appended to `nodes`.
+    pub(super) fn path(&self, t: usize, row: &[f32], nodes: &mut Vec<u32>) -> (u32, u64) {
+        let (mut c, mut seen) = (self.roots[t], 0u64);
+        while c & LEAF == 0 {
+            let n = &self.nodes[c as usize];
+            let f = n.feature & !(EQ | NAN_A);
+            seen |= if f < 64 { 1 << f } else { u64::MAX };
+            nodes.push(c);
+            c = n.next(row);
+        }
+        (c, seen)
+    }
+
+    /// The leaf `row` reaches, `row` differing from the row that took `path` (ending at `leaf`)
+    /// only in `feature`: the path's nodes that compare `feature` are checked in order, and the
+    /// walk leaves the path at the first that sends `row` the other way; `leaf` when none does.
+    pub(super) fn leaf_from(&self, path: &[u32], leaf: u32, feature: usize, row: &[f32]) -> u32 {
+        for (i, &c) in path.iter().enumerate() {
+            let n = &self.nodes[c as usize];
+            if (n.feature & !(EQ | NAN_A)) as usize != feature {
+                continue;
+            }
+            let mut next = n.next(row);
+            if next == path.get(i + 1).copied().unwrap_or(leaf) {
+                continue;
+            }
+            while next & LEAF == 0 {
+                next = self.nodes[next as usize].next(row);
+            }
+            return next;
+        }
+        leaf
+    }
+
+    /// The weights of leaf reference `c` and the outputs they score.
+    pub(super) fn leaf(&self, c: u32) -> (&[(u32, f32)], u8) {
+        let leaf = &self.nodes[(c & !LEAF) as usize];
+        (&self.weights[leaf.a as usize..leaf.b as usize], leaf.feature as u8)
     }
 }
 

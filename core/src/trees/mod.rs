@@ -201,6 +201,107 @@ impl TreeEnsemble {
         Ok(())
     }
 
+    /// The outputs (`n_outputs` each) of the rows of `x` into `rows_out`, and of variants of
+    /// them into `out`: `(row, input, value)` is row `row` with `input` set to `value`. Equal to
+    /// [`TreeEnsemble::eval`] of the rows and of the variant rows, bit for bit (the leaves are
+    /// summed in the same order), but a variant walks a tree again only from the first node of
+    /// its row's path that compares the changed input; the other trees keep the row's leaf.
+    /// Variants of the same row should follow each other (else the row's paths are walked again).
+    pub fn eval_variants(&self, x: &[f32], variants: &[(usize, usize, f32)], rows_out: &mut [f32], out: &mut [f32]) -> Result<()> {
+        let (k, m) = (self.n_features, self.n_outputs());
+        if k == 0 || !x.len().is_multiple_of(k) || out.len() != variants.len() * m || rows_out.len() != x.len() / k * m {
+            return Err(Error::Input(format!("{} values for rows of {k}, {} outputs for {} variants", x.len(), out.len(), variants.len())));
+        }
+        let mut p = Paths {
+            leaves: Vec::with_capacity(self.n_trees()),
+            sums: [0.0; 2],
+            mask: 0,
+            nodes: Vec::new(),
+            ends: Vec::with_capacity(self.n_trees()),
+            row: usize::MAX,
+        };
+        let mut row = vec![0.0; k];
+        let mut next = 0;
+        // Each row, then the variants of it that follow (all of them when they come in row order).
+        for (r, o) in rows_out.chunks_exact_mut(m).enumerate() {
+            p.walk(self, r, &x[r * k..(r + 1) * k]);
+            self.finish(p.sums, p.mask, o).map_err(|e| Error::Runtime(format!("row {r}: {e}")))?;
+            while next < variants.len() && variants[next].0 == r {
+                self.variant(&p, x, (next, variants[next]), &mut row, &mut out[next * m..(next + 1) * m])?;
+                next += 1;
+            }
+        }
+        for j in next..variants.len() {
+            let r = variants[j].0;
+            if r != p.row {
+                let base = x.get(r * k..(r + 1) * k).ok_or_else(|| Error::Input(format!("variant {j} is of row {r}")))?;
+                p.walk(self, r, base);
+            }
+            self.variant(&p, x, (j, variants[j]), &mut row, &mut out[j * m..(j + 1) * m])?;
+        }
+        Ok(())
+    }
+
+    /// Variant `j` = `(r, input, value)` of row `r` (whose paths `p` holds) into `o`; `row` is
+    /// scratch.
+    fn variant(
+        &self,
+        p: &Paths,
+        x: &[f32],
+        (j, (r, input, value)): (usize, (usize, usize, f32)),
+        row: &mut [f32],
+        o: &mut [f32],
+    ) -> Result<()> {
+        let k = self.n_features;
+        if input >= k {
+            return Err(Error::Input(format!("variant {j} changes input {input} of rows of {k}")));
+        }
+        row.copy_from_slice(&x[r * k..(r + 1) * k]);
+        row[input] = value;
+        let bit = if input < 64 { 1u64 << input } else { u64::MAX };
+        let moved = |t: usize, leaf: u32| {
+            let start = if t == 0 { 0 } else { p.ends[t - 1] };
+            self.flat.leaf_from(&p.nodes[start..p.ends[t]], leaf, input, row)
+        };
+        let additive = matches!(self.kind, Kind::Classifier { .. } | Kind::Regressor(Aggregate::Sum | Aggregate::Average));
+        let (sums, mask) = match self.flat.single {
+            // Every leaf adds one number to the same output: the row's sums, with each leaf
+            // that moves swapped (equal to summing every leaf again up to float rounding).
+            Some(class) if additive => {
+                let mut sums = p.sums;
+                for (t, &(leaf, _)) in p.leaves.iter().enumerate().filter(|(_, &(_, seen))| seen & bit != 0) {
+                    let to = moved(t, leaf);
+                    if to != leaf {
+                        sums[class as usize] += self.flat.leaf(to).0[0].1 - self.flat.leaf(leaf).0[0].1;
+                    }
+                }
+                (sums, p.mask)
+            }
+            _ => self.accumulate(p.leaves.iter().enumerate().map(|(t, &(leaf, seen))| if seen & bit == 0 { leaf } else { moved(t, leaf) })),
+        };
+        self.finish(sums, mask, o).map_err(|e| Error::Runtime(format!("variant {j}: {e}")))
+    }
+
+    /// One row's sums and scored outputs from its leaves, tree by tree as [`TreeEnsemble::eval`]
+    /// adds them.
+    fn accumulate(&self, leaves: impl Iterator<Item = u32>) -> ([f32; 2], u8) {
+        let (mut sums, mut masks) = ([0f32; 2], 0u8);
+        for c in leaves {
+            let (w, mask) = self.flat.leaf(c);
+            match self.kind {
+                Kind::Classifier { .. } => {
+                    w.iter().for_each(|&(c, v)| sums[c as usize] += v);
+                    masks |= mask;
+                }
+                Kind::Regressor(aggregate) => {
+                    sums[0] = combine(aggregate, masks != 0, sums[0], w[0].1);
+                    masks = 1;
+                }
+            }
+        }
+        (sums, masks)
+    }
+
     /// One row's outputs from its sums and the outputs its leaves scored.
     fn finish(&self, s: [f32; 2], mask: u8, out: &mut [f32]) -> std::result::Result<(), &'static str> {
         let origin = if self.base.len() == 1 { self.base[0] } else { 0.0 };
@@ -215,6 +316,34 @@ impl TreeEnsemble {
             }
         }
         Ok(())
+    }
+}
+
+/// One row's way through every tree: each tree's leaf and the features its path compares, and
+/// the path's nodes (`nodes[ends[t - 1]..ends[t]]` for tree `t`).
+struct Paths {
+    leaves: Vec<(u32, u64)>,
+    /// The row's sums and scored outputs ([`TreeEnsemble::accumulate`] of its leaves).
+    sums: [f32; 2],
+    mask: u8,
+    nodes: Vec<u32>,
+    ends: Vec<usize>,
+    row: usize,
+}
+
+impl Paths {
+    fn walk(&mut self, e: &TreeEnsemble, r: usize, row: &[f32]) {
+        (self.row, self.leaves, self.nodes, self.ends) =
+            (r, std::mem::take(&mut self.leaves), std::mem::take(&mut self.nodes), std::mem::take(&mut self.ends));
+        self.leaves.clear();
+        self.nodes.clear();
+        self.ends.clear();
+        for t in 0..e.n_trees() {
+            let found = e.flat.path(t, row, &mut self.nodes);
+            self.leaves.push(found);
+            self.ends.push(self.nodes.len());
+        }
+        (self.sums, self.mask) = e.accumulate(self.leaves.iter().map(|&(leaf, _)| leaf));
     }
 }
 
