@@ -1,6 +1,7 @@
 //! Time to boost a fixed number of trees on a file's fit rows (the protocol's split, seed 42),
 //! one thread, without early stopping: the figure `scripts/bench-gbdt.sh` sets beside LightGBM's
-//! on the same rows with the same settings (`benches/reference/lightgbm_speed.py`).
+//! on the same rows with the same settings (`benches/reference/lightgbm_speed.py`); and the
+//! bytes of those trees as the bundle's `model.onnx` (raw and gzip -9).
 //!
 //!     cargo run --release -p advisor-train --example gbdt_speed -- SPEC DATA TREES
 
@@ -23,12 +24,11 @@ fn main() -> advisor_train::Result<()> {
     let y: Vec<u8> = parts.fit.iter().map(|&i| ds.labels[i]).collect();
     let rounds: usize = trees.parse().map_err(|_| advisor_train::Error::Usage(format!("TREES `{trees}` is not a number")))?;
     let p = GbdtParams { rounds, ..GbdtParams::default() }.check()?;
-    let (raw, p) = (&raw, &p);
     let t0 = Instant::now();
-    let cuts = bins::fit(raw, &gbdt::categories(&spec), p.get().max_bins)?;
-    let binned = bins::Binned::new(&cuts, raw);
+    let cuts = bins::fit(&raw, &gbdt::categories(&spec), p.get().max_bins)?;
+    let binned = bins::Binned::new(&cuts, &raw);
     let binning = t0.elapsed().as_secs_f64();
-    let boosted = gbdt::train(p, &cuts, &vec![0; cuts.len()], Rows { binned: &binned, labels: &y }, None, |_| {})?;
+    let boosted = gbdt::train(&p, &cuts, &vec![0; cuts.len()], Rows { binned: &binned, labels: &y }, None, |_| {})?;
     let total = t0.elapsed().as_secs_f64();
     let leaves: usize = boosted.booster.trees.iter().map(|t| t.leaves()).sum();
     println!(
@@ -36,5 +36,11 @@ fn main() -> advisor_train::Result<()> {
         y.len(),
         boosted.booster.trees.len()
     );
+    let graph = advisor_core::onnx::encode(&gbdt::export::model(&boosted.booster, spec.n_features(), &[]));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gzip_error = |e: std::io::Error| advisor_train::Error::Usage(format!("gzip: {e}"));
+    std::io::Write::write_all(&mut gz, &graph).map_err(gzip_error)?;
+    let gzipped = gz.finish().map_err(gzip_error)?.len();
+    println!("model.onnx of {} trees, {leaves} leaves: {} B raw, {gzipped} B gzip -9", boosted.booster.trees.len(), graph.len());
     Ok(())
 }
