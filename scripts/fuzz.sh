@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every fuzz target (fuzz/fuzz_targets: applicant, manifest, graph, bundle, csv, catalog, ask, trees) for
+# Runs every fuzz target (fuzz/fuzz_targets: applicant, manifest, graph, bundle, csv, catalog, ask, trees, boost) for
 # SECONDS each (default 60), two at a time, and prints executions per target and in total.
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
 # A crash stops with its input copied to fuzz/regressions/TARGET/, which
@@ -8,15 +8,16 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 secs="${1:-60}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(applicant manifest graph bundle csv catalog ask trees)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(applicant manifest graph bundle csv catalog ask trees boost)
 command -v cargo-fuzz >/dev/null || cargo install -q cargo-fuzz --locked
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/advisor-fuzz-target}"
 corpus="$CARGO_TARGET_DIR/corpus"
-mkdir -p "$corpus"/{applicant,manifest,graph,bundle,csv,catalog,ask,trees} "$CARGO_TARGET_DIR/logs"
+mkdir -p "$corpus"/{applicant,manifest,graph,bundle,csv,catalog,ask,trees,boost} "$CARGO_TARGET_DIR/logs"
 cp web/catalogs/german_credit.json "$corpus/catalog/"
 cp web/faqs/german_credit.json "$corpus/ask/"
 printf "why was I declined?" > "$corpus/ask/why"; printf "为什么不能办白金卡" > "$corpus/ask/zh"
 cp fuzz/seeds/applicant/* "$corpus/applicant/"
+cp fuzz/seeds/boost/* "$corpus/boost/"
 cp models/german_credit/manifest.json "$corpus/manifest/"
 cp models/german_credit/model.onnx "$corpus/graph/"
 # The converted tree models (LightGBM, XGBoost, scikit-learn) the light runtime is checked against.

@@ -109,6 +109,68 @@ pub fn trees(data: &[u8]) {
     }
 }
 
+/// Bytes → a small table (1–4 features, numeric or categorical, values repeated, huge, zero or
+/// missing; labels from the bits; a monotone mark from a byte) → a few boosted trees (tiny leaves
+/// allowed) → their ONNX graph on the light runtime: it loads, and scores every row as the trees
+/// do (to f32 rounding), and a monotone feature never lowers the score as it grows.
+pub fn boost(data: &[u8]) {
+    use advisor_train::gbdt::{bins, export, GbdtParams, Rows};
+    let [head, kinds, mono, body @ ..] = data else { return };
+    let k = 1 + (*head as usize % 4);
+    let cats: Vec<Option<usize>> = (0..k).map(|j| ((kinds >> j) & 1 == 1).then_some(2 + (kinds >> 4) as usize % 5)).collect();
+    let value = |b: u8, j: usize| match (cats[j], b % 16) {
+        (_, 0) => f32::NAN,
+        (Some(n), _) => (b as usize % n) as f32,
+        (None, 1) => 1e30,
+        (None, 2) => -0.0,
+        (None, _) => (b / 16) as f32 * 0.5 - 3.0,
+    };
+    let rows: Vec<&[u8]> = body.chunks_exact(k + 1).take(400).collect();
+    if rows.len() < 4 {
+        return;
+    }
+    let x: Vec<f32> = rows.iter().flat_map(|r| (0..k).map(|j| value(r[j], j)).collect::<Vec<_>>()).collect();
+    let y: Vec<u8> = rows.iter().map(|r| r[k] & 1).collect();
+    let raw = Matrix::new(x, k).expect("k ≥ 1");
+    let monotone: Vec<i8> = (0..k)
+        .map(|j| {
+            if cats[j].is_none() && (mono >> j) & 1 == 1 {
+                if mono & 0x80 == 0 {
+                    1
+                } else {
+                    -1
+                }
+            } else {
+                0
+            }
+        })
+        .collect();
+    let params = GbdtParams { rounds: 4, min_rows: 1, subsample: 1.0, colsample: 1.0, max_leaves: 6, ..GbdtParams::default() };
+    let Ok(p) = params.check() else { return };
+    let cuts = bins::fit(&raw, &cats, 255).expect("at most 6 categories");
+    let binned = bins::Binned::new(&cuts, &raw);
+    // One class only is refused with an error; anything else trains.
+    let Ok(b) = advisor_train::gbdt::train(&p, &cuts, &monotone, Rows { binned: &binned, labels: &y }, None, |_| {}) else { return };
+    let graph = advisor_core::onnx::encode(&export::model(&b.booster, k, &[]));
+    let rt = ConvertedRuntime::load(&graph, k, export::OUTPUT).expect("the trainer's graph loads");
+    let got = rt.predict(&raw).expect("the trainer's graph scores");
+    for (r, (z, p)) in b.booster.logits(&binned).iter().zip(&got).enumerate() {
+        let expected = 1.0 / (1.0 + (-z).exp());
+        assert!((expected - *p as f64).abs() < 1e-5, "row {r}: trees {expected}, graph {p}");
+    }
+    for (j, &m) in monotone.iter().enumerate().filter(|(_, &m)| m != 0) {
+        let grid: Vec<f32> = (0..=40)
+            .flat_map(|i| {
+                let mut row = raw.row(0).to_vec();
+                row[j] = i as f32 * 0.25 - 4.0;
+                row
+            })
+            .collect();
+        let p = rt.predict(&Matrix::new(grid, k).expect("k ≥ 1")).expect("scores");
+        assert!(p.windows(2).all(|w| (w[1] - w[0]) * m as f32 >= -1e-6), "feature {j} (monotone {m}): {p:?}");
+    }
+}
+
 /// Bundle bytes (a little-endian u32 picks where the manifest ends and the graph starts) →
 /// verify, load (light runtime), fix reason-code references → score one row.
 pub fn bundle(data: &[u8]) {
@@ -217,7 +279,7 @@ pub fn ask(data: &[u8]) {
 pub type Check = fn(&[u8]);
 
 /// The targets by name (for the regression replay).
-pub const TARGETS: [(&str, Check); 8] = [
+pub const TARGETS: [(&str, Check); 9] = [
     ("applicant", applicant),
     ("manifest", manifest),
     ("graph", graph),
@@ -226,4 +288,5 @@ pub const TARGETS: [(&str, Check); 8] = [
     ("catalog", catalog),
     ("ask", ask),
     ("trees", trees),
+    ("boost", boost),
 ];

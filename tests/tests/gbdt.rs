@@ -112,3 +112,17 @@ fn auto_ships_the_candidate_with_the_better_validation_auc_and_records_both() {
     assert_eq!(r.family.name(), model.shipped);
     assert_eq!(r.validation.auc, best.validation_auc);
 }
+
+#[test]
+fn tree_settings_out_of_range_and_network_only_settings_stop_fit_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut o = german(&tmp.path().join("x"), ModelChoice::Auto);
+    o.gbdt.subsample = 0.0;
+    let e = fit(&o).err().expect("a subsample of 0 is refused");
+    assert!(e.to_string().contains("--subsample 0"), "{e}");
+    let mut o = german(&tmp.path().join("y"), ModelChoice::Only(Family::Gbdt));
+    o.members = 3;
+    let e = fit(&o).err().expect("members of a tree model are refused");
+    assert!(e.to_string().contains("--members"), "{e}");
+    assert!(!tmp.path().join("x").exists() && !tmp.path().join("y").exists(), "nothing is written");
+}

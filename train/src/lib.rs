@@ -8,7 +8,6 @@ pub mod data;
 pub mod error;
 #[cfg(feature = "fit")]
 pub mod fit;
-#[cfg(feature = "fit")]
 pub mod gbdt;
 #[cfg(feature = "fit")]
 pub mod import;

@@ -475,5 +475,11 @@ fn read_checked(opts: &FitOptions) -> Result<(Spec, Dataset)> {
     if opts.members == 0 || opts.members > MAX_MEMBERS {
         return Err(Error::Usage(format!("--members {} is not in 1..={MAX_MEMBERS}", opts.members)));
     }
+    if opts.members > 1 && opts.model == ModelChoice::Only(Family::Gbdt) {
+        return Err(Error::Usage("--members averages networks; --model gbdt trains none (use --model mlp or auto)".into()));
+    }
+    if opts.model != ModelChoice::Only(Family::Mlp) {
+        GbdtParams { seed: opts.train.seed, ..opts.gbdt.clone() }.check()?;
+    }
     Ok((spec, ds))
 }
