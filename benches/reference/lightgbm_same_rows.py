@@ -33,15 +33,21 @@ def labels(spec, path):
                          for row in csv.DictReader(f, delimiter=spec.get("delimiter", ","))])
 
 
-def main(bundle, data, parts_csv):
+def same_rows(bundle, data, parts_csv):
+    """The bundle's manifest, the file's rows as the graph reads them, labels, the categorical
+    features' positions, and each row's part (`fit`, `validation`, `test`)."""
     manifest = json.load(open(f"{bundle}/manifest.json"))
     spec = manifest["spec"]
     x = np.array(list(raw_rows(spec, data)), dtype=np.float64)
-    y = labels(spec, data)
     feats = [c for c in spec["columns"] if c["role"] == "feature"]
     cats = [i for i, c in enumerate(feats) if c["type"] in ("categorical", "binary")]
     with open(parts_csv, newline="") as f:
         part = np.array([r["part"] for r in csv.DictReader(f)])
+    return manifest, x, labels(spec, data), cats, part
+
+
+def main(bundle, data, parts_csv):
+    manifest, x, y, cats, part = same_rows(bundle, data, parts_csv)
     fit, val, test = (np.flatnonzero(part == p) for p in ("fit", "validation", "test"))
     seed = int(manifest["training"]["split_seed"])
     default = lgb.LGBMClassifier(verbose=-1, random_state=seed)

@@ -9,8 +9,6 @@ subsample 0.8 every tree, colsample 0.8, 255 bins), no early stopping: the refer
 BUNDLE is any bundle fitted with seed 42 on CSV (for its spec), PARTS_CSV its `advisor-train
 split`. Needs `pip install lightgbm numpy onnx` (not needed by CI).
 """
-import csv
-import json
 import os
 import sys
 import time
@@ -18,20 +16,12 @@ import time
 import lightgbm as lgb
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests"))
 sys.path.insert(0, os.path.dirname(__file__))
-from onnx_check import raw_rows  # noqa: E402
-from lightgbm_same_rows import labels  # noqa: E402
+from lightgbm_same_rows import same_rows  # noqa: E402
 
 
 def main(bundle, data, parts_csv, trees):
-    spec = json.load(open(f"{bundle}/manifest.json"))["spec"]
-    x = np.array(list(raw_rows(spec, data)), dtype=np.float64)
-    y = labels(spec, data)
-    feats = [c for c in spec["columns"] if c["role"] == "feature"]
-    cats = [i for i, c in enumerate(feats) if c["type"] in ("categorical", "binary")]
-    with open(parts_csv, newline="") as f:
-        part = np.array([r["part"] for r in csv.DictReader(f)])
+    _, x, y, cats, part = same_rows(bundle, data, parts_csv)
     fit = np.flatnonzero(part == "fit")
     params = dict(objective="binary", learning_rate=0.05, num_leaves=31, min_child_samples=50, reg_lambda=1.0,
                   subsample=0.8, subsample_freq=1, colsample_bytree=0.8, max_bin=255, n_estimators=int(trees),
