@@ -212,11 +212,12 @@ impl TreeEnsemble {
         if k == 0 || !x.len().is_multiple_of(k) || out.len() != variants.len() * m || rows_out.len() != x.len() / k * m {
             return Err(Error::Input(format!("{} values for rows of {k}, {} outputs for {} variants", x.len(), out.len(), variants.len())));
         }
+        // Room for paths about 8 nodes deep: a call does not grow its buffer node by node.
         let mut p = Paths {
             leaves: Vec::with_capacity(self.n_trees()),
             sums: [0.0; 2],
             mask: 0,
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(self.n_trees() * 8),
             ends: Vec::with_capacity(self.n_trees()),
             row: usize::MAX,
         };
