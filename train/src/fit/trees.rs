@@ -44,13 +44,16 @@ pub(super) fn candidate(opts: &FitOptions, spec: &Spec, d: &Parts, metadata: &[(
     let seconds = t0.elapsed().as_secs_f64();
     let n = spec.n_features();
     let uncalibrated = ConvertedRuntime::load(&onnx::encode(&export::model(&booster, n, metadata)), n, export::OUTPUT)?;
+    // The shipped trees' own validation logits, before calibration (what it must not re-rank).
+    let shipped_val: Vec<f32> = booster.logits(&b_val).iter().map(|&z| z as f32).collect();
     let calibration = if opts.calibrate { Some(calibrate_booster(&mut booster, &val_logits, &d.y_val)?) } else { None };
     let graph = onnx::encode(&export::model(&booster, n, metadata));
     let light = ConvertedRuntime::load(&graph, n, export::OUTPUT)?;
     let p_test = light.predict(&d.raw_test)?;
     let mut test_uncalibrated = None;
     if calibration.is_some() {
-        check_ranking(&uncalibrated, &light, &d.raw_val, &d.y_val)?;
+        calibrate::check_same_ranking(&d.y_val, &shipped_val, &light.predict(&d.raw_val)?)
+            .map_err(|e| Error::Usage(format!("on the validation part: {e}")))?;
         test_uncalibrated = Some(Metrics::compute(&d.y_test, &uncalibrated.predict(&d.raw_test)?, opts.threshold));
     }
     let leaves: usize = booster.trees.iter().map(|t| t.leaves()).sum();
@@ -111,13 +114,6 @@ fn calibrate_booster(booster: &mut Booster, val_logits: &[f32], y_val: &[u8]) ->
     let platt = Platt::fit(val_logits, y_val)?;
     booster.scale(platt.scale, platt.shift);
     Ok(platt)
-}
-
-/// The calibrated graph must rank the validation rows as the uncalibrated one does.
-fn check_ranking(uncalibrated: &ConvertedRuntime, calibrated: &ConvertedRuntime, raw_val: &Matrix, y_val: &[u8]) -> Result<()> {
-    let before: Vec<f32> = uncalibrated.predict(raw_val)?.iter().map(|&p| (p / (1.0 - p)).ln()).collect();
-    calibrate::check_same_ranking(y_val, &before, &calibrated.predict(raw_val)?)
-        .map_err(|e| Error::Usage(format!("on the validation part: {e}")))
 }
 
 /// Largest |light − tract| over the first [`PARITY_ROWS`] test rows; tract refusing the graph
