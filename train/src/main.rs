@@ -227,43 +227,43 @@ struct FitArgs {
     trees: TreeArgs,
 }
 
-/// The trees' settings (`--model gbdt` or `auto`).
+/// The trees' settings (`--model gbdt` or `auto`); defaults from [`GbdtParams::default`].
 #[derive(clap::Args)]
 #[command(next_help_heading = "Trees (--model gbdt or auto)")]
 struct TreeArgs {
     /// Most trees: training stops earlier once the validation log loss has not improved for
     /// `--tree-patience` trees, and the best number is kept.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = GbdtParams::default().rounds)]
     rounds: usize,
     /// Shrinkage: each tree's leaves are scaled by this.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = GbdtParams::default().learning_rate)]
     shrinkage: f64,
     /// Most leaves a tree.
-    #[arg(long, default_value_t = 31)]
+    #[arg(long, default_value_t = GbdtParams::default().max_leaves)]
     max_leaves: usize,
     /// Deepest a tree may grow (0 = only `--max-leaves` limits it).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = GbdtParams::default().max_depth)]
     max_depth: usize,
     /// Fewest training rows in a leaf.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = GbdtParams::default().min_rows)]
     min_rows: usize,
     /// Smallest sum of hessians in a leaf (min-child-weight).
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = GbdtParams::default().min_hessian)]
     min_hessian: f64,
     /// L2 penalty on the leaf values.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = GbdtParams::default().l2)]
     l2: f64,
     /// Share of rows each tree is fitted on.
-    #[arg(long, default_value_t = 0.8)]
+    #[arg(long, default_value_t = GbdtParams::default().subsample)]
     subsample: f64,
     /// Share of features each tree may split on.
-    #[arg(long, default_value_t = 0.8)]
+    #[arg(long, default_value_t = GbdtParams::default().colsample)]
     colsample: f64,
-    /// Most bins of a numeric feature (thresholds are chosen among its training values).
-    #[arg(long, default_value_t = 255)]
+    /// Most bins of a numeric feature (thresholds fall between its training values).
+    #[arg(long, default_value_t = GbdtParams::default().max_bins)]
     max_bins: usize,
     /// Stop after this many trees without a lower validation log loss.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = GbdtParams::default().patience)]
     tree_patience: usize,
 }
 
@@ -500,6 +500,17 @@ mod tests {
             let cli = n.to_possible_value().unwrap().get_name().to_string();
             assert_eq!(serde_json::to_value(NumericEncoding::from(*n)).unwrap(), serde_json::Value::String(cli));
         }
+    }
+
+    #[test]
+    fn fit_without_flags_is_the_trainers_defaults() {
+        let Command::Fit(a) = Cli::try_parse_from(["advisor-train", "fit", "--spec", "s", "--data", "d", "--out", "o"]).unwrap().command
+        else {
+            panic!("fit")
+        };
+        let (opts, defaults) = (fit_options(a), FitOptions::new("s", "d", "o"));
+        assert_eq!((opts.model, &opts.gbdt), (defaults.model, &defaults.gbdt));
+        assert_eq!(opts.train, defaults.train);
     }
 
     #[test]
