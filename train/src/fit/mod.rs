@@ -46,7 +46,7 @@ pub struct FitOptions {
     /// network. The test part is never seen either way.
     pub refit: bool,
     /// Calibrate the probability: Platt scaling fitted on the validation part (the selected
-    /// network's logits there), folded into the last layer.
+    /// model's logits there), folded into the network's last layer or the trees' leaves.
     pub calibrate: bool,
     /// Networks trained from different seeds (same split) and shipped as one whose logit is
     /// their mean ([`advisor_core::network::Mlp::mean_of`]); 1 = a single network.
@@ -105,7 +105,7 @@ pub struct FitReport {
     pub rows_per_second: Vec<f64>,
     /// The epoch (network) or number of trees chosen on the validation part.
     pub best_epoch: usize,
-    /// Test metrics of the same network before calibration (when calibrated).
+    /// Test metrics of the same model before calibration (when calibrated).
     pub test_uncalibrated: Option<Metrics>,
     /// Features with one value (or none) in the training part: kept, but they carry no
     /// information (a numeric one gets no network input at all).
