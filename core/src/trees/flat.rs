@@ -24,9 +24,15 @@ pub(super) struct Branch {
 }
 
 impl Branch {
+    /// The input this branch compares.
+    #[inline(always)]
+    fn input(&self) -> u32 {
+        self.feature & !(EQ | NAN_A)
+    }
+
     #[inline(always)]
     pub(super) fn next(&self, row: &[f32]) -> u32 {
-        let x = row[(self.feature & !(EQ | NAN_A)) as usize];
+        let x = row[self.input() as usize];
         let eq = self.feature & EQ != 0;
         let hit = (eq & (x == self.t)) | (!eq & (x <= self.t)) | ((self.feature & NAN_A != 0) & x.is_nan());
         // `a` or `b` without a branch on the data.
@@ -110,18 +116,12 @@ impl Flat {
     pub(super) fn each_leaf(&self, rows: &[f32], k: usize, mut visit: impl FnMut(usize, &[(u32, f32)], u8)) {
         for &root in &self.roots {
             for (r, row) in rows.chunks_exact(k).take(BLOCK).enumerate() {
-                let mut c = root;
-                while c & LEAF == 0 {
-                    c = self.nodes[c as usize].next(row);
-                }
-                let leaf = &self.nodes[(c & !LEAF) as usize];
-                visit(r, &self.weights[leaf.a as usize..leaf.b as usize], leaf.feature as u8);
+                let (weights, mask) = self.leaf(self.descend(root, row));
+                visit(r, weights, mask);
             }
         }
     }
-}
 
-impl Flat {
     /// Tree `t`'s leaf for `row` (a reference with [`LEAF`]) and the features its path compares
     /// (bit `f` for feature `f`; every bit for a feature from 64 on); the path's nodes are
     /// appended to `nodes`.
@@ -129,7 +129,7 @@ impl Flat {
         let (mut c, mut seen) = (self.roots[t], 0u64);
         while c & LEAF == 0 {
             let n = &self.nodes[c as usize];
-            let f = n.feature & !(EQ | NAN_A);
+            let f = n.input();
             seen |= if f < 64 { 1 << f } else { u64::MAX };
             nodes.push(c);
             c = n.next(row);
@@ -143,19 +143,24 @@ impl Flat {
     pub(super) fn leaf_from(&self, path: &[u32], leaf: u32, feature: usize, row: &[f32]) -> u32 {
         for (i, &c) in path.iter().enumerate() {
             let n = &self.nodes[c as usize];
-            if (n.feature & !(EQ | NAN_A)) as usize != feature {
+            if n.input() as usize != feature {
                 continue;
             }
-            let mut next = n.next(row);
-            if next == path.get(i + 1).copied().unwrap_or(leaf) {
-                continue;
+            let next = n.next(row);
+            if next != path.get(i + 1).copied().unwrap_or(leaf) {
+                return self.descend(next, row);
             }
-            while next & LEAF == 0 {
-                next = self.nodes[next as usize].next(row);
-            }
-            return next;
         }
         leaf
+    }
+
+    /// The leaf `row` reaches from node reference `c`.
+    #[inline(always)]
+    fn descend(&self, mut c: u32, row: &[f32]) -> u32 {
+        while c & LEAF == 0 {
+            c = self.nodes[c as usize].next(row);
+        }
+        c
     }
 
     /// The weights of leaf reference `c` and the outputs they score.

@@ -442,6 +442,13 @@ fn verify_written(out: &Path, family: Family, raw_test: &Matrix, p_test: &[f32])
     Ok(())
 }
 
+/// Calibration must not change the ranking of the model it calibrates: the shipped model's
+/// validation `logits` and its calibrated probabilities (as the graph computes them) must give
+/// the same AUC, or `fit` stops before writing anything.
+fn check_ranking(y_val: &[u8], logits: &[f32], calibrated: &[f32]) -> Result<()> {
+    advisor_core::calibrate::check_same_ranking(y_val, logits, calibrated).map_err(|e| Error::Usage(format!("on the validation part: {e}")))
+}
+
 /// A progress bar drawn with `template` (only when `opts.progress`).
 fn progress_bar(opts: &FitOptions, template: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::hidden();

@@ -12,7 +12,7 @@ use advisor_core::preprocess::Preprocessor;
 use advisor_core::runtime::{Runtime, TractRuntime};
 
 use super::{Candidate, Family, FitOptions, Parts};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::net::{self, Progress};
 
 /// Trains, calibrates and exports the network; its probabilities come from tract on the graph.
@@ -56,8 +56,7 @@ pub(super) fn candidate(opts: &FitOptions, d: &Parts, pre: &Preprocessor, metada
 /// in f32) must give the same AUC, or `fit` stops before writing anything.
 fn check_calibration_ranking(uncalibrated: &net::Net, calibrated: &Mlp, x_val: &Matrix, y_val: &[u8]) -> Result<()> {
     let calibrated = net::predict(&net::Net::from_mlp(calibrated, &net::device()), x_val);
-    advisor_core::calibrate::check_same_ranking(y_val, &net::logits(uncalibrated, x_val), &calibrated)
-        .map_err(|e| Error::Usage(format!("on the validation part: {e}")))
+    super::check_ranking(y_val, &net::logits(uncalibrated, x_val), &calibrated)
 }
 
 /// The network to ship: the members' mean, calibrated when asked.

@@ -5,7 +5,7 @@
 //! tract must agree on the first test rows.
 
 use advisor_core::bundle::Parity;
-use advisor_core::calibrate::{self, Platt};
+use advisor_core::calibrate::Platt;
 use advisor_core::converted::ConvertedRuntime;
 use advisor_core::matrix::Matrix;
 use advisor_core::metrics::Metrics;
@@ -43,19 +43,21 @@ pub(super) fn candidate(opts: &FitOptions, spec: &Spec, d: &Parts, metadata: &[(
     };
     let seconds = t0.elapsed().as_secs_f64();
     let n = spec.n_features();
-    let uncalibrated = ConvertedRuntime::load(&onnx::encode(&export::model(&booster, n, metadata)), n, export::OUTPUT)?;
-    // The shipped trees' own validation logits, before calibration (what it must not re-rank).
-    let shipped_val: Vec<f32> = booster.logits(&b_val).iter().map(|&z| z as f32).collect();
-    let calibration = if opts.calibrate { Some(calibrate_booster(&mut booster, &val_logits, &d.y_val)?) } else { None };
+    // Before calibration: the test metrics as the uncalibrated graph scores them, and the trees'
+    // own validation logits (whose ranking the calibrated graph must keep).
+    let (mut calibration, mut test_uncalibrated, mut before) = (None, None, Vec::new());
+    if opts.calibrate {
+        let uncalibrated = ConvertedRuntime::load(&onnx::encode(&export::model(&booster, n, metadata)), n, export::OUTPUT)?;
+        test_uncalibrated = Some(Metrics::compute(&d.y_test, &uncalibrated.predict(&d.raw_test)?, opts.threshold));
+        before = booster.logits(&b_val).iter().map(|&z| z as f32).collect();
+        calibration = Some(calibrate_booster(&mut booster, &val_logits, &d.y_val)?);
+    }
     let graph = onnx::encode(&export::model(&booster, n, metadata));
     let light = ConvertedRuntime::load(&graph, n, export::OUTPUT)?;
-    let p_test = light.predict(&d.raw_test)?;
-    let mut test_uncalibrated = None;
     if calibration.is_some() {
-        calibrate::check_same_ranking(&d.y_val, &shipped_val, &light.predict(&d.raw_val)?)
-            .map_err(|e| Error::Usage(format!("on the validation part: {e}")))?;
-        test_uncalibrated = Some(Metrics::compute(&d.y_test, &uncalibrated.predict(&d.raw_test)?, opts.threshold));
+        super::check_ranking(&d.y_val, &before, &light.predict(&d.raw_val)?)?;
     }
+    let p_test = light.predict(&d.raw_test)?;
     let leaves: usize = booster.trees.iter().map(|t| t.leaves()).sum();
     Ok(Candidate {
         family: Family::Gbdt,

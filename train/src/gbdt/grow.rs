@@ -2,26 +2,7 @@
 //! binned features (a child's histogram is its parent's minus its sibling's).
 
 use super::bins::{Binned, Cuts};
-
-/// What limits a tree's growth (checked by [`super::GbdtParams::check`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TreeParams {
-    pub max_leaves: usize,
-    /// 0 = no limit.
-    pub max_depth: usize,
-    /// Fewest rows in a leaf.
-    pub min_rows: usize,
-    /// Smallest sum of hessians in a leaf.
-    pub min_hessian: f64,
-    /// L2 penalty on leaf weights.
-    pub l2: f64,
-    /// Smallest loss reduction a split must bring.
-    pub min_gain: f64,
-    /// Added to a category's hessian when categories are ordered for a subset split.
-    pub cat_smooth: f64,
-    /// Most categories on the left of a categorical split.
-    pub max_cat_subset: usize,
-}
+use super::GbdtParams;
 
 /// Where a split sends a row with a present value to the left (the graph's "true" branch).
 #[derive(Debug, Clone, PartialEq)]
@@ -140,7 +121,8 @@ struct Open {
 
 /// Grows trees on one binned table.
 pub struct Grower<'a> {
-    pub params: &'a TreeParams,
+    /// What limits a tree's growth (checked: [`super::ValidGbdtParams`]).
+    pub params: &'a GbdtParams,
     pub binned: &'a Binned,
     pub cuts: &'a [Cuts],
     /// Per feature: +1 risk may only rise with the value, −1 only fall, 0 free.
@@ -150,7 +132,7 @@ pub struct Grower<'a> {
 }
 
 impl<'a> Grower<'a> {
-    pub fn new(params: &'a TreeParams, binned: &'a Binned, cuts: &'a [Cuts], monotone: &'a [i8]) -> Self {
+    pub fn new(params: &'a GbdtParams, binned: &'a Binned, cuts: &'a [Cuts], monotone: &'a [i8]) -> Self {
         let mut offsets = Vec::with_capacity(cuts.len());
         let mut total_bins = 0;
         for c in cuts {

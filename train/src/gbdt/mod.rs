@@ -13,8 +13,6 @@ pub mod bins;
 pub mod export;
 pub mod grow;
 
-use std::time::Instant;
-
 use advisor_core::metrics;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -22,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use bins::{Binned, Cuts};
-use grow::{Grower, Tree, TreeParams};
+use grow::{Grower, Tree};
 
 /// Boosting settings; check them with [`GbdtParams::check`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,20 +116,6 @@ impl ValidGbdtParams {
     pub fn get(&self) -> &GbdtParams {
         &self.0
     }
-
-    fn tree(&self) -> TreeParams {
-        let p = &self.0;
-        TreeParams {
-            max_leaves: p.max_leaves,
-            max_depth: p.max_depth,
-            min_rows: p.min_rows,
-            min_hessian: p.min_hessian,
-            l2: p.l2,
-            min_gain: p.min_gain,
-            cat_smooth: p.cat_smooth,
-            max_cat_subset: p.max_cat_subset,
-        }
-    }
 }
 
 /// A boosted ensemble: `logit = base + Σ trees`.
@@ -189,7 +173,6 @@ pub struct Boosted {
     /// validation).
     pub best_rounds: usize,
     pub rounds_run: usize,
-    pub seconds: f64,
 }
 
 /// The training rows (binned) and labels, and the validation rows when rounds are chosen on
@@ -210,15 +193,14 @@ pub fn train(
     validation: Option<Rows>,
     mut progress: impl FnMut(Round),
 ) -> Result<Boosted> {
-    let (params, tree_params) = (p.get(), p.tree());
-    let t0 = Instant::now();
+    let params = p.get();
     let y = train.labels;
     let positives = y.iter().filter(|&&v| v == 1).count() as f64;
     if positives == 0.0 || positives == y.len() as f64 {
         return Err(Error::Usage("the trees need both classes among the training rows".into()));
     }
     let base = (positives / (y.len() as f64 - positives)).ln();
-    let grower = Grower::new(&tree_params, train.binned, cuts, monotone);
+    let grower = Grower::new(params, train.binned, cuts, monotone);
     let mut f = vec![base; y.len()];
     let mut f_val = validation.as_ref().map(|v| vec![base; v.labels.len()]);
     let mut booster = Booster { base, trees: Vec::new(), cuts: cuts.to_vec() };
@@ -258,7 +240,7 @@ pub fn train(
     let rounds_run = booster.trees.len();
     let best_rounds = if validation.is_some() { best_rounds.max(1) } else { rounds_run };
     booster.trees.truncate(best_rounds);
-    Ok(Boosted { booster, best_rounds, rounds_run, seconds: t0.elapsed().as_secs_f64() })
+    Ok(Boosted { booster, best_rounds, rounds_run })
 }
 
 /// Each tree's rows and features, drawn from the seed.
