@@ -20,13 +20,15 @@ wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/advisor_bg.wasm" -o "$out/advisor_bg.wasm"
 rm -f "$out/.gitignore"
-# The assistant: its own module (web/pkg-assist/), loaded when a customer first opens it.
+# The assistant: its own module (web/pkg-assist/assist.wasm), loaded when a customer first opens
+# it. No wasm-bindgen glue (web/assistant.js talks to its exports), so plain cargo builds it.
 if [ "$variant" = light ]; then
-  wasm-pack --quiet build wasm/assist --target web --out-dir "../../web/pkg-assist" --out-name assist --profile wasm-assist --no-pack
-  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    --enable-reference-types --enable-multivalue web/pkg-assist/assist_bg.wasm -o web/pkg-assist/assist_bg.wasm
-  rm -f web/pkg-assist/.gitignore
-  ls -l web/pkg-assist/assist_bg.wasm | awk '{print $5, $9}'
+  cargo build --quiet -p advisor-assist-wasm --target wasm32-unknown-unknown --profile wasm-assist
+  rm -rf web/pkg-assist && mkdir -p web/pkg-assist
+  "$wasm_opt" -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-assist/advisor_assist_wasm.wasm" -o web/pkg-assist/assist.wasm
+  ls -l web/pkg-assist/assist.wasm | awk '{print $5, $9}'
 fi
 # The page and the examples load the default bundle from web/models/ (and the tests an imported
 # LightGBM one); the example catalog its

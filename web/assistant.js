@@ -1,35 +1,70 @@
 // The assistant's JS side (docs/assistant.md): loaded by advisor.js on the first
 // `loadAssistant`, `setFaq` or `ask`, with its own wasm module, so the first score downloads
 // neither. The question and everything in its context stay on this device.
-import init, { Assistant } from './pkg-assist/assist.js';
-import { bytesOf, call } from './advisor.js';
+//
+// The module (wasm/assist) has no wasm-bindgen glue: text goes in through a buffer from its
+// `alloc`, each call returns 0 or 1 (error), and its output (the answer, or `{code, message}`)
+// is read from `out_ptr`/`out_len`.
+import { bytesOf, call, fetchBytes } from './advisor.js';
+
+let module = null;
+const encoder = new TextEncoder();
 
 /** Compiles the assistant's module (once) and opens a session for `advisor`. */
 export async function open(advisor, { wasm } = {}) {
-  await init(wasm ? { module_or_path: wasm } : undefined);
-  return new Session(advisor);
+  module ??= fetchBytes(wasm ?? new URL('./pkg-assist/assist.wasm', import.meta.url))
+    .then((bytes) => WebAssembly.instantiate(bytes))
+    .then((r) => r.instance.exports)
+    .catch((e) => {
+      module = null;
+      throw e;
+    });
+  return new Session(advisor, await module);
 }
+
+// Frees a session's assistant in the module once the session is collected.
+const sessions = new FinalizationRegistry(([x, p]) => x.destroy(p));
 
 class Session {
   #advisor;
-  #inner = new Assistant();
+  #x;
+  #inner;
   #catalogText = null;
   #schemas = new Map();
 
-  constructor(advisor) {
+  constructor(advisor, x) {
     this.#advisor = advisor;
+    this.#x = x;
+    this.#inner = x.create();
+    sessions.register(this, [x, this.#inner]);
+  }
+
+  // Calls `fn` of the module with the assistant and each text as (pointer, length); returns the
+  // output text, or throws its error.
+  #run(fn, ...texts) {
+    const x = this.#x;
+    const args = texts.flatMap((t) => {
+      const b = encoder.encode(t);
+      const p = x.alloc(b.length);
+      new Uint8Array(x.memory.buffer, p, b.length).set(b);
+      return [p, b.length];
+    });
+    const failed = call(() => x[fn](this.#inner, ...args));
+    const out = new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.out_ptr(), x.out_len()));
+    if (!failed) return out;
+    const { code, message } = JSON.parse(out);
+    throw Object.assign(new Error(message), { code, field: null });
   }
 
   setFaq(json) {
-    const text = new TextDecoder().decode(bytesOf(json, 'faq'));
-    call(() => this.#inner.setFaq(text));
+    this.#run('set_faq', new TextDecoder().decode(bytesOf(json, 'faq')));
   }
 
   // `catalogText`: the advisor's current catalog (already checked against the model by the main
   // module), given again whenever it changed.
   ask(question, { lang = 'en', applicant = null, answers = null } = {}, catalogText = null) {
     if (catalogText !== this.#catalogText) {
-      call(() => this.#inner.setCatalog(catalogText ?? '{"products": []}'));
+      this.#run('set_catalog', catalogText ?? '{"products": []}');
       this.#catalogText = catalogText;
     }
     const advisor = this.#advisor;
@@ -40,6 +75,6 @@ class Session {
       context.whatIf = advisor.whatIf(applicant, { lang });
       if (catalogText) context.recommendations = advisor.recommend(applicant, answers, { lang });
     }
-    return call(() => this.#inner.ask(String(question ?? ''), JSON.stringify(context)));
+    return JSON.parse(this.#run('ask', String(question ?? ''), JSON.stringify(context)));
   }
 }

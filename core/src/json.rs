@@ -32,6 +32,27 @@ pub fn read<T: FromJson>(text: &[u8]) -> JsonResult<T> {
     T::from_json(&parse(text)?, "")
 }
 
+/// Appends `s` to `out` as a JSON string (quoted; quotes, backslashes and control characters
+/// escaped).
+pub fn write_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 /// Parses JSON text (RFC 8259) to a tree.
 pub fn parse(text: &str) -> JsonResult<Json> {
     let mut p = Parser { text, at: 0 };
@@ -54,7 +75,7 @@ impl Parser<'_> {
     }
 
     fn fail<T>(&self, what: &str) -> JsonResult<T> {
-        let before = &self.text[..self.at];
+        let before = self.text.get(..self.at).unwrap_or_default();
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Err(format!("line {line} column {column}: {what}"))
@@ -89,7 +110,7 @@ impl Parser<'_> {
 
     fn word(&mut self) -> JsonResult<Json> {
         for (word, value) in [("true", Json::Bool(true)), ("false", Json::Bool(false)), ("null", Json::Null)] {
-            if self.text[self.at..].starts_with(word) {
+            if self.text.as_bytes().get(self.at..).is_some_and(|t| t.starts_with(word.as_bytes())) {
                 self.at += word.len();
                 return Ok(value);
             }
@@ -153,7 +174,7 @@ impl Parser<'_> {
                 self.at += 1;
             }
             // Stops only at ASCII bytes, so both ends are character boundaries.
-            out.push_str(&self.text[start..self.at]);
+            out.push_str(self.text.get(start..self.at).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -229,17 +250,17 @@ impl Parser<'_> {
         let whole = self.digits();
         let mut ok = whole == 1 || (whole > 1 && self.text.as_bytes()[whole_at] != b'0');
         let mut decimal = Decimal::default();
-        decimal.push(&self.text[whole_at..self.at], 0);
+        decimal.push(self.text.get(whole_at..self.at).unwrap_or_default(), 0);
         if self.eat(b'.') {
             let from = self.at;
             ok &= self.digits() > 0;
-            decimal.push(&self.text[from..self.at], 1);
+            decimal.push(self.text.get(from..self.at).unwrap_or_default(), 1);
         }
         if self.eat(b'e') || self.eat(b'E') {
             let sign = if self.eat(b'-') { -1 } else { i64::from(self.eat(b'+')).max(1) };
             let from = self.at;
             ok &= self.digits() > 0;
-            let e = self.text[from..self.at].bytes().fold(0i64, |e, b| (e * 10 + i64::from(b - b'0')).min(1 << 20));
+            let e = self.text.get(from..self.at).unwrap_or_default().bytes().fold(0i64, |e, b| (e * 10 + i64::from(b - b'0')).min(1 << 20));
             decimal.exponent += sign * e;
         }
         match decimal.value() {

@@ -24,6 +24,7 @@ pub mod runtime;
 pub mod schema;
 pub mod score;
 pub mod stability;
+pub mod substr;
 pub mod trees;
 pub mod whatif;
 

@@ -627,3 +627,34 @@ for (const [width, scheme, textZoom] of [[320, 'light', 1], [375, 'dark', 1], [7
     await context.close();
   });
 }
+
+test('the assistant module: errors carry their code and name the entry; hostile questions get answers', async () => {
+  const { page, context } = await open('index.html');
+  const out = await page.evaluate(async (applicant) => {
+    const advisor = document.querySelector('credit-advisor').advisor;
+    const errors = [];
+    for (const bad of ['{"entries": [{"id": "a b", "questions": {"en": ["q"]}, "answer": {"en": "a", "zh-CN": "a"}}]}', '{"entries": [', '\u00ff']) {
+      try {
+        await advisor.setFaq(bad);
+        errors.push(null);
+      } catch (e) {
+        errors.push({ code: e.code, message: e.message });
+      }
+    }
+    const hostile = ['', '\u0000\u001b[31m', 'why '.repeat(25000), '<img src=x onerror=alert(1)>', '😀 مرحبا 你好', '\ud800'];
+    const answers = [];
+    for (const q of hostile) {
+      const a = await advisor.ask(q, { lang: 'en', applicant });
+      answers.push({ intent: a.intent, ok: typeof a.answer === 'string' && a.answer.length > 0, suggestions: a.suggestions.length });
+    }
+    const after = await advisor.ask('why was I declined?', { lang: 'en', applicant });
+    return { errors, answers, after: after.intent };
+  }, Object.fromEntries(Object.entries(APPLICANT)));
+  assert.equal(out.errors[0].code, 'SPEC');
+  assert.match(out.errors[0].message, /entry 1 \(`a b`\): the id must be/);
+  assert.match(out.errors[1].message, /^faq: line 1 column/);
+  assert.equal(out.errors[2].code, 'SPEC');
+  for (const a of out.answers) assert.ok(a.ok && a.suggestions >= 2 && a.suggestions <= 4, JSON.stringify(a));
+  assert.equal(out.after, 'reasons', 'the module still answers after bad input');
+  await context.close();
+});

@@ -93,8 +93,10 @@ fn top1_accuracy_on_the_dev_set_is_at_least_90_percent_in_each_language() {
 /// Wordings written after the word lists were frozen: a floor, not a target to tune to.
 #[test]
 fn held_out_wordings_are_mostly_understood() {
-    for (lang, a) in accuracy("heldout") {
-        assert!(a >= 0.7, "{lang}: top-1 accuracy {a:.3} on held-out wordings");
+    for name in ["heldout", "heldout2", "heldout3"] {
+        for (lang, a) in accuracy(name) {
+            assert!(a >= 0.7, "{lang}: top-1 accuracy {a:.3} on held-out wordings ({name})");
+        }
     }
 }
 
@@ -125,5 +127,22 @@ fn hostile_questions_get_an_answer_never_a_panic() {
         let a = assistant.ask(q, &ctx);
         assert!(!a.answer.is_empty() && (2..=4).contains(&a.suggestions.len()), "{q:?}");
         assert!(!a.answer.contains("<script>"), "answers are the assistant's own text");
+    }
+}
+
+/// The question sets measure wordings the matcher was not given: none of their questions is one
+/// of the intents' example phrases.
+#[test]
+fn no_dev_or_held_out_question_is_an_example_phrase() {
+    use advisor_core::assist::{intents::EXAMPLES, text::normalise};
+    let words = |s: &str| normalise(s).split_whitespace().collect::<Vec<_>>().join(" ");
+    let phrases: Vec<String> = EXAMPLES.iter().flat_map(|(_, t)| t.split([',', '，'])).map(words).collect();
+    for name in ["devset", "heldout", "heldout2", "heldout3"] {
+        let set: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(repo().join(format!("tests/fixtures/assist/{name}.json"))).unwrap()).unwrap();
+        for item in set["items"].as_array().unwrap() {
+            let q = words(item[1].as_str().unwrap());
+            assert!(!phrases.contains(&q), "{name}: {q:?} is an example phrase");
+        }
     }
 }

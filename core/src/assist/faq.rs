@@ -79,14 +79,15 @@ impl FaqParams {
         if self.entries.len() > MAX_ENTRIES {
             return Err(Error::Spec(format!("faq: {} entries, at most {MAX_ENTRIES}", self.entries.len())));
         }
-        let mut ids = std::collections::HashSet::new();
         for (i, e) in self.entries.iter().enumerate() {
             let err = |m: String| Error::Spec(format!("faq: entry {} (`{}`): {m}", i + 1, e.id.chars().take(64).collect::<String>()));
-            if e.id.trim().is_empty() || e.id.chars().count() > 64 || !e.id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            if e.id.trim().is_empty()
+                || e.id.chars().count() > 64
+                || !e.id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             {
                 return Err(err("the id must be 1–64 letters, digits, '-', '_' or '.'".into()));
             }
-            if !ids.insert(e.id.as_str()) {
+            if self.entries[..i].iter().any(|o| o.id == e.id) {
                 return Err(err("the id is used twice".into()));
             }
             let questions = &e.questions.0;

@@ -1,23 +1,45 @@
 //! A small TF-IDF index over labelled example phrases: each label (an intent, an FAQ entry)
 //! scores as the cosine similarity of the question with its closest example. Words the index
 //! has never seen weigh like its rarest words, so an off-topic question scores low.
+//!
+//! Terms are kept as lists sorted by key (binary search, merge joins) rather than hash maps:
+//! the lists are short, and hashing was 3 KB of the assistant's module (BENCHMARKS.md).
 
-use std::collections::HashMap;
-
+use super::sort::sort_by;
 use super::text::Feature;
+
+/// Terms and their weights, sorted by term, each term once.
+type Terms = Vec<(String, f32)>;
+
+/// The weight of `key` in sorted `terms`.
+fn lookup(terms: &[(String, f32)], key: &str) -> Option<f32> {
+    terms.binary_search_by(|(t, _)| t.as_str().cmp(key)).ok().map(|i| terms[i].1)
+}
 
 struct Doc<L> {
     label: L,
-    terms: HashMap<String, f32>,
+    terms: Terms,
     norm: f32,
+}
+
+impl<L> Doc<L> {
+    fn new(label: L, terms: Terms) -> Self {
+        let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        Doc { label, terms, norm }
+    }
+    /// Cosine similarity with a query of norm `q_norm`.
+    fn cosine(&self, q: &[(String, f32)], q_norm: f32) -> f32 {
+        let dot: f32 = q.iter().filter_map(|(t, w)| lookup(&self.terms, t).map(|v| v * w)).sum();
+        dot / (q_norm * self.norm.max(1e-6))
+    }
 }
 
 /// Labelled examples, indexed.
 pub struct Index<L> {
     docs: Vec<Doc<L>>,
-    idf: HashMap<String, f32>,
+    idf: Terms,
     unseen_idf: f32,
-    /// The English words of the examples, for typo correction.
+    /// The English words of the examples and the synonyms' stems, for typo correction.
     words: Vec<String>,
 }
 
@@ -26,18 +48,20 @@ pub fn is_word(key: &str) -> bool {
     !key.starts_with('~') && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '\'')
 }
 
-/// `query` with each unknown English word of 4+ letters replaced by the closest word of
-/// `words` (one edit away, two for words of 7+ letters): "imporve" reads as "improve".
+/// `query` with each unknown English word of 5+ letters replaced by the closest word of
+/// `words` (one edit away, two for words of 7+ letters): "imporve" reads as "improve", and
+/// "rejectd" as "declin" (the word `reject` is read as).
 pub fn correct(query: &[Feature], words: &[String], known: impl Fn(&str) -> bool) -> Vec<Feature> {
     query
         .iter()
         .map(|f| {
-            if !is_word(&f.key) || f.key.len() < 4 || known(&f.key) {
+            if !is_word(&f.key) || f.key.len() < 5 || known(&f.key) {
                 return f.clone();
             }
             let max = if f.key.len() >= 7 { 2 } else { 1 };
             let near = words.iter().filter_map(|w| distance(&f.key, w, max).map(|d| (d, w))).min_by_key(|&(d, _)| d);
-            near.map_or_else(|| f.clone(), |(_, w)| Feature { key: w.clone(), weight: f.weight })
+            // A word near a synonym's stem ("rejectd") reads as that synonym's word.
+            near.map_or_else(|| f.clone(), |(_, w)| Feature { key: super::text::synonym(w).unwrap_or(w).to_string(), weight: f.weight })
         })
         .collect()
 }
@@ -71,43 +95,47 @@ pub struct Hit<L> {
     pub score: f32,
 }
 
-fn weights(features: &[Feature]) -> HashMap<String, f32> {
-    let mut terms: HashMap<String, f32> = HashMap::new();
-    for f in features {
-        *terms.entry(f.key.clone()).or_default() += f.weight;
-    }
+/// Each feature's total weight, sorted by key.
+fn weights(features: &[Feature]) -> Terms {
+    let mut terms: Terms = features.iter().map(|f| (f.key.clone(), f.weight)).collect();
+    sort_by(&mut terms, |a, b| a.0 < b.0);
+    terms.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 += later.1;
+        }
+        same
+    });
     terms
 }
 
 impl<L: Copy + PartialEq> Index<L> {
     /// An index of `(label, features)` examples.
     pub fn new(examples: impl IntoIterator<Item = (L, Vec<Feature>)>) -> Self {
-        let raw: Vec<(L, HashMap<String, f32>)> =
-            examples.into_iter().map(|(l, f)| (l, weights(&f))).filter(|(_, t)| !t.is_empty()).collect();
-        let mut df: HashMap<String, usize> = HashMap::new();
-        for (_, terms) in &raw {
-            for t in terms.keys() {
-                *df.entry(t.clone()).or_default() += 1;
-            }
-        }
+        let raw: Vec<(L, Terms)> = examples.into_iter().map(|(l, f)| (l, weights(&f))).filter(|(_, t)| !t.is_empty()).collect();
+        // Document frequencies: each example's terms once, counted as one weight each.
+        let every: Vec<Feature> = raw.iter().flat_map(|(_, t)| t.iter().map(|(k, _)| Feature { key: k.clone(), weight: 1.0 })).collect();
         let n = raw.len().max(1) as f32;
-        let idf: HashMap<String, f32> = df.into_iter().map(|(t, d)| (t, (1.0 + n / d as f32).ln())).collect();
+        let mut idf = weights(&every);
+        idf.iter_mut().for_each(|(_, d)| *d = (1.0 + n / *d).ln());
         let docs = raw
             .into_iter()
             .map(|(label, mut terms)| {
-                terms.iter_mut().for_each(|(t, w)| *w *= idf[t]);
-                let norm = terms.values().map(|w| w * w).sum::<f32>().sqrt();
-                Doc { label, terms, norm }
+                terms.iter_mut().for_each(|(t, w)| *w *= lookup(&idf, t).unwrap_or(0.0));
+                Doc::new(label, terms)
             })
             .collect();
-        let mut words: Vec<String> = idf.keys().filter(|k| is_word(k) && k.len() >= 3).cloned().collect();
-        words.sort_unstable();
+        // Synonyms' stems of 5+ letters only: a short stem ("wors") is one edit from common words.
+        let stems = super::text::synonym_stems().filter(|s| s.len() >= 5).map(String::from);
+        let mut words: Vec<String> = idf.iter().map(|(k, _)| k.clone()).chain(stems).filter(|k| is_word(k) && k.len() >= 3).collect();
+        sort_by(&mut words, |a, b| a < b);
+        words.dedup();
         Index { docs, idf, unseen_idf: (1.0 + n).ln(), words }
     }
 
     /// The query with typos corrected toward the examples' words ([`correct`]).
     pub fn correct(&self, query: &[Feature]) -> Vec<Feature> {
-        correct(query, &self.words, |k| self.idf.contains_key(k))
+        correct(query, &self.words, |k| lookup(&self.idf, k).is_some())
     }
 
     /// Every label with its best example's similarity, best first (labels with no shared
@@ -117,30 +145,29 @@ impl<L: Copy + PartialEq> Index<L> {
         // weighs less than an unseen word.
         let unseen = |t: &str| if t.chars().count() == 2 && t.chars().all(super::text::is_han) { 0.3 } else { 1.0 };
         let query = self.correct(query);
-        let q: Vec<(String, f32)> = weights(&query)
+        let q: Terms = weights(&query)
             .into_iter()
             .map(|(t, w)| {
-                let idf = self.idf.get(&t).copied().unwrap_or(self.unseen_idf * unseen(&t));
+                let idf = lookup(&self.idf, &t).unwrap_or(self.unseen_idf * unseen(&t));
                 (t, w * idf)
             })
             .collect();
         let q_norm = q.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-6);
         let mut best: Vec<Hit<L>> = Vec::new();
         for d in &self.docs {
-            let dot: f32 = q.iter().filter_map(|(t, w)| d.terms.get(t).map(|v| v * w)).sum();
-            if dot <= 0.0 {
+            let score = d.cosine(&q, q_norm);
+            if score <= 0.0 {
                 continue;
             }
-            let score = dot / (q_norm * d.norm.max(1e-6));
             match best.iter_mut().find(|h| h.label == d.label) {
                 Some(h) if h.score < score => h.score = score,
                 Some(_) => {}
                 None => best.push(Hit { label: d.label, score }),
             }
         }
-        // Ties keep the examples' order (an unstable sort is a fifth of the bytes of a stable one).
+        // Ties keep the examples' order.
         let mut ranked: Vec<(usize, Hit<L>)> = best.into_iter().enumerate().collect();
-        ranked.sort_unstable_by(|(i, a), (j, b)| b.score.total_cmp(&a.score).then(i.cmp(j)));
+        sort_by(&mut ranked, |(i, a), (j, b)| a.score > b.score || (a.score == b.score && i < j));
         ranked.into_iter().map(|(_, h)| h).collect()
     }
 }

@@ -15,6 +15,7 @@ mod index;
 pub mod intents;
 mod number;
 mod products;
+mod sort;
 pub mod text;
 
 use serde::Serialize;
@@ -41,6 +42,38 @@ pub struct Answer {
     pub confidence: f64,
     /// Two to four follow-up questions, in the asked language.
     pub suggestions: Vec<String>,
+}
+
+impl Answer {
+    /// The answer as JSON text (`{"intent", "product", "faq", "answer", "confidence",
+    /// "suggestions"}`), as the browser module hands it to JS.
+    pub fn to_json(&self) -> String {
+        use crate::json::write_str;
+        let mut out = String::with_capacity(self.answer.len() + 256);
+        let opt = |out: &mut String, v: &Option<String>| match v {
+            Some(v) => write_str(out, v),
+            None => out.push_str("null"),
+        };
+        out.push_str("{\"intent\":");
+        write_str(&mut out, self.intent.id());
+        out.push_str(",\"product\":");
+        opt(&mut out, &self.product);
+        out.push_str(",\"faq\":");
+        opt(&mut out, &self.faq);
+        out.push_str(",\"answer\":");
+        write_str(&mut out, &self.answer);
+        out.push_str(",\"confidence\":");
+        out.push_str(&number::fixed(self.confidence, 2));
+        out.push_str(",\"suggestions\":[");
+        for (i, s) in self.suggestions.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_str(&mut out, s);
+        }
+        out.push_str("]}");
+        out
+    }
 }
 
 /// What an example in the index stands for.
@@ -137,7 +170,8 @@ impl Assistant {
         let strong_faq = faq_score >= if full_name { FULL_NAME_FAQ } else { STRONG_FAQ };
         if let Some(p) = product.filter(|_| !strong_faq) {
             let reasons = best.is_some_and(|h| h.label == Label::Intent(Intent::Reasons));
-            let why_not = intents::NOT_ELIGIBLE_CUES.iter().any(|c| text::normalise(question).contains(c)) || (p.ineligible && reasons);
+            let q = text::normalise(question);
+            let why_not = intents::NOT_ELIGIBLE_CUES.iter().any(|c| crate::substr::find(&q, c).is_some()) || (p.ineligible && reasons);
             let intent = match best.map(|h| h.label) {
                 _ if why_not => Intent::NotEligible,
                 _ if p.by_name => Intent::Product,

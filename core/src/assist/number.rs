@@ -12,14 +12,14 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     if n.is_nan() || n.abs() >= PLAIN_MAX {
         return scientific(v);
     }
-    let digits = format!("{:0>width$}", (n as i64).unsigned_abs(), width = decimals + 1);
-    let (whole, fraction) = digits.split_at(digits.len() - decimals);
-    let sign = if n < 0.0 { "-" } else { "" };
-    if decimals == 0 {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{fraction}")
+    let mut digits = format!("{:0>width$}", (n as i64).unsigned_abs(), width = decimals + 1);
+    if decimals > 0 {
+        digits.insert(digits.len() - decimals, '.');
     }
+    if n < 0.0 {
+        digits.insert(0, '-');
+    }
+    digits
 }
 
 /// `v` as written in a catalog: the fewest decimals (up to six) that give it back exactly
@@ -34,7 +34,7 @@ pub fn plain(v: f64) -> String {
         Some(d) => fixed(v, d as usize),
         None => {
             let s = fixed(v, 6);
-            if s.contains('.') {
+            if s.bytes().any(|b| b == b'.') {
                 s.trim_end_matches('0').trim_end_matches('.').to_string()
             } else {
                 s

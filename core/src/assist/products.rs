@@ -2,8 +2,6 @@
 //! languages, and the FAQ's synonyms) or by its kind's common names ("fixed deposit", "定期存款"
 //! for a term deposit).
 
-use std::collections::HashMap;
-
 use super::context::ProductView;
 use super::context::RecommendationsView;
 use super::faq::Faq;
@@ -38,8 +36,8 @@ impl Name {
         (total > 0.0).then_some(Name { features, total })
     }
     /// The share of the name's weight found in the question.
-    fn score(&self, query: &HashMap<&str, f32>) -> f32 {
-        self.features.iter().filter(|f| query.contains_key(f.key.as_str())).map(|f| f.weight).sum::<f32>() / self.total
+    fn score(&self, query: &[Feature]) -> f32 {
+        self.features.iter().filter(|f| query.iter().any(|q| q.key == f.key)).map(|f| f.weight).sum::<f32>() / self.total
     }
 }
 
@@ -92,7 +90,7 @@ impl ProductNames {
             .flat_map(|(_, own, kind)| own.iter().chain(kind).flat_map(|n| n.features.iter().map(|f| f.key.clone())))
             .filter(|k| super::index::is_word(k))
             .collect();
-        words.sort_unstable();
+        super::sort::sort_by(&mut words, |a, b| a < b);
         words.dedup();
         ProductNames { products, words }
     }
@@ -103,9 +101,8 @@ impl ProductNames {
     pub fn find(&self, question: &str, recs: Option<&RecommendationsView>) -> Option<Found> {
         let features =
             super::index::correct(&text::features(question), &self.words, |k| self.words.binary_search_by(|w| w.as_str().cmp(k)).is_ok());
-        let query: HashMap<&str, f32> = features.iter().map(|f| (f.key.as_str(), f.weight)).collect();
         let ineligible = |id: &str| recs.is_some_and(|r| r.ineligible.iter().any(|p| p.id == id));
-        let top = |names: &[Name]| names.iter().map(|n| n.score(&query)).fold(0.0, f32::max);
+        let top = |names: &[Name]| names.iter().map(|n| n.score(&features)).fold(0.0, f32::max);
         let scored: Vec<Scored> = self.products.iter().enumerate().map(|(i, p)| (i, top(&p.1), top(&p.2))).collect();
         let pick = |key: &dyn Fn(&Scored) -> Option<f32>, by_name: bool| {
             let mut found: Option<(f32, Found)> = None;

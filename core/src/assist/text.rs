@@ -40,6 +40,8 @@ const PHRASES: &[(&str, &str)] = &[
     ("pay off", "repay"),
     ("paying off", "repay"),
     ("paid off", "repay"),
+    ("paying back", "repay"),
+    ("paid back", "repay"),
     ("pay back", "repay"),
     ("a person", "person"),
     ("real person", "person"),
@@ -55,6 +57,16 @@ const PHRASES: &[(&str, &str)] = &[
     ("turned away", "declined"),
     ("turn away", "declined"),
     ("next step", "next"),
+    ("based on", "computed"),
+    ("work out", "computed"),
+    ("worked out", "computed"),
+    ("figure out", "computed"),
+    ("customer support", "person"),
+    ("reapply", "apply again"),
+    ("get to", "reach"),
+    ("get into", "reach"),
+    ("try again", "apply again"),
+    ("一下", " "),
     ("结果", "分数"),
     ("信用分", "分数"),
     ("评分", "分数"),
@@ -119,6 +131,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("婚姻", "受保护"),
     ("种族", "受保护"),
     ("宗教", "受保护"),
+    ("人工审核", "审核"),
     ("转人工", "人工"),
     ("打电话", "电话"),
     ("来电", "电话"),
@@ -144,6 +157,15 @@ const PHRASES: &[(&str, &str)] = &[
     ("看见", "看到"),
     ("可以", "能"),
     ("信用记录", "征信"),
+    ("记录", "保存"),
+    ("保密", "隐私"),
+    ("理由", "原因"),
+    ("不高", "低"),
+    ("根据", "计算"),
+    ("依据", "计算"),
+    ("算出", "计算"),
+    ("算分", "计算分数"),
+    ("重新申请", "再申请"),
 ];
 
 /// English word stems read as another (after stemming): synonyms meet on one stem.
@@ -168,10 +190,13 @@ const WORDS: &[(&str, &str)] = &[
     ("hurt", "affect"),
     ("impact", "affect"),
     ("pull", "low"),
+    ("drag", "low"),
+    ("negativ", "low"),
     ("bad", "low"),
     ("poor", "low"),
     ("wors", "low"),
     ("rais", "improv"),
+    ("different", "chang"),
     ("increas", "improv"),
     ("boost", "improv"),
     ("higher", "improv"),
@@ -193,11 +218,17 @@ const WORDS: &[(&str, &str)] = &[
     ("safe", "privacy"),
     ("secur", "privacy"),
     ("privat", "privacy"),
+    ("confidential", "privacy"),
+    ("record", "stor"),
     ("human", "person"),
     ("someone", "person"),
     ("agent", "person"),
     ("staff", "person"),
     ("people", "person"),
+    ("advisor", "person"),
+    ("adviser", "person"),
+    ("representativ", "person"),
+    ("operator", "person"),
     ("speak", "talk"),
     ("chat", "talk"),
     ("phone", "call"),
@@ -213,6 +244,7 @@ const WORDS: &[(&str, &str)] = &[
     ("charg", "fee"),
     ("cost", "fee"),
     ("penalty", "fee"),
+    ("free", "fee"),
     ("yearly", "annual"),
     ("paperwork", "document"),
     ("paper", "document"),
@@ -225,6 +257,7 @@ const WORDS: &[(&str, &str)] = &[
     ("formula", "comput"),
     ("calculat", "comput"),
     ("decid", "comput"),
+    ("determin", "comput"),
     ("gender", "protect"),
     ("sex", "protect"),
     ("nationality", "protect"),
@@ -240,7 +273,20 @@ const WORDS: &[(&str, &str)] = &[
     ("thanks", "hello"),
     ("bye", "hello"),
     ("morning", "hello"),
+    ("evening", "hello"),
+    ("afternoon", "hello"),
+    ("goodbye", "hello"),
 ];
+
+/// The word a stem (or word) of [`WORDS`] is read as.
+pub fn synonym(w: &str) -> Option<&'static str> {
+    WORDS.iter().find(|(from, _)| *from == w).map(|&(_, to)| to)
+}
+
+/// The English stems with a synonym (for typo correction toward them).
+pub fn synonym_stems() -> impl Iterator<Item = &'static str> {
+    WORDS.iter().map(|&(from, _)| from)
+}
 
 /// Whether `c` is a Chinese (Han) character.
 pub fn is_han(c: char) -> bool {
@@ -302,8 +348,8 @@ pub fn stem(word: &str) -> String {
 pub fn features(text: &str) -> Vec<Feature> {
     let mut text = normalise(text);
     for (from, to) in PHRASES {
-        if text.contains(from) {
-            text = text.replace(from, to);
+        if crate::substr::find(&text, from).is_some() {
+            text = crate::substr::replace(&text, from, to);
         }
     }
     let mut out = Vec::new();
@@ -338,12 +384,14 @@ pub fn features(text: &str) -> Vec<Feature> {
 
 fn push_word(word: &str, out: &mut Vec<Feature>) {
     // The synonym list is looked up before stemming ("rating") and after ("ratings" → "rating").
-    let synonym = |w: &str| WORDS.iter().find(|(from, _)| *from == w).map(|(_, to)| to.to_string());
-    let s = synonym(word).unwrap_or_else(|| {
-        let s = stem(word);
-        synonym(&s).unwrap_or(s)
-    });
-    if s.is_empty() || STOP.contains(&s.as_str()) {
+    let s = synonym(word).map_or_else(
+        || {
+            let s = stem(word);
+            synonym(&s).map_or(s, String::from)
+        },
+        String::from,
+    );
+    if s.is_empty() || STOP.contains(&s.as_str()) || STOP.contains(&word) {
         return;
     }
     let chars: Vec<char> = format!("#{s}#").chars().collect();

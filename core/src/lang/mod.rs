@@ -118,7 +118,7 @@ impl Msg {
     pub fn fill<S: AsRef<str>>(&self, lang: Lang, slots: &[(&str, S)]) -> String {
         let mut s = self.get(lang).to_string();
         for (name, value) in slots {
-            s = s.replace(&format!("{{{name}}}"), value.as_ref());
+            s = crate::substr::replace(&s, &format!("{{{name}}}"), value.as_ref());
         }
         s
     }
