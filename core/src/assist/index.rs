@@ -2,7 +2,7 @@
 //! scores as the cosine similarity of the question with its closest example. Words the index
 //! has never seen weigh like its rarest words, so an off-topic question scores low.
 //!
-//! Terms are kept as lists sorted by key (binary search, merge joins) rather than hash maps:
+//! Terms are kept as lists sorted by key (looked up by binary search) rather than hash maps:
 //! the lists are short, and hashing was 3 KB of the assistant's module (BENCHMARKS.md).
 
 use super::sort::sort_by;
