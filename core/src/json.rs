@@ -7,8 +7,6 @@
 //! Errors say where: the line and column of a syntax error, the path (`entries[2].answer.en`)
 //! of a wrong, missing or unknown field.
 
-use std::collections::BTreeMap;
-
 /// A parsed JSON value. Objects keep their keys in order (duplicates are refused on read).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {
@@ -391,15 +389,29 @@ impl FromJson for [f64; 2] {
     }
 }
 
-impl<T: FromJson> FromJson for BTreeMap<String, T> {
+/// An object read as its `(key, value)` pairs, in the order written (keys are unique: [`Fields::of`]
+/// refuses a key given twice). A list, not a map: lookups are few and a map's code costs the
+/// assistant's module bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyed<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed(Vec::new())
+    }
+}
+
+impl<T> Keyed<T> {
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+impl<T: FromJson> FromJson for Keyed<T> {
     fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
         let fields = Fields::of(v, at)?;
-        let mut map = BTreeMap::new();
-        // One insert at a time: collecting would sort, and a stable sort costs bytes.
-        for (k, v) in fields.pairs {
-            map.insert(k.clone(), T::from_json(v, &fields.path(k))?);
-        }
-        Ok(map)
+        fields.pairs.iter().map(|(k, v)| Ok((k.clone(), T::from_json(v, &fields.path(k))?))).collect::<JsonResult<_>>().map(Keyed)
     }
 }
 

@@ -93,9 +93,9 @@ fn top1_accuracy_on_the_dev_set_is_at_least_90_percent_in_each_language() {
 /// Wordings written after the word lists were frozen: a floor, not a target to tune to.
 #[test]
 fn held_out_wordings_are_mostly_understood() {
-    for name in ["heldout", "heldout2", "heldout3"] {
+    for name in ["heldout", "heldout2", "heldout3", "heldout4"] {
         for (lang, a) in accuracy(name) {
-            assert!(a >= 0.7, "{lang}: top-1 accuracy {a:.3} on held-out wordings ({name})");
+            assert!(a >= 0.85, "{lang}: top-1 accuracy {a:.3} on held-out wordings ({name})");
         }
     }
 }
@@ -137,7 +137,7 @@ fn no_dev_or_held_out_question_is_an_example_phrase() {
     use advisor_core::assist::{intents::EXAMPLES, text::normalise};
     let words = |s: &str| normalise(s).split_whitespace().collect::<Vec<_>>().join(" ");
     let phrases: Vec<String> = EXAMPLES.iter().flat_map(|(_, t)| t.split([',', '，'])).map(words).collect();
-    for name in ["devset", "heldout", "heldout2", "heldout3"] {
+    for name in ["devset", "heldout", "heldout2", "heldout3", "heldout4"] {
         let set: serde_json::Value =
             serde_json::from_slice(&std::fs::read(repo().join(format!("tests/fixtures/assist/{name}.json"))).unwrap()).unwrap();
         for item in set["items"].as_array().unwrap() {

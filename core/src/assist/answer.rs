@@ -188,7 +188,7 @@ fn not_eligible(p: &ProductView, ctx: &Context, lang: Lang) -> String {
 fn model(ctx: &Context, lang: Lang) -> String {
     match ctx.schema.as_ref().filter(|s| !s.fields.is_empty()) {
         Some(schema) => {
-            let fields = schema.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(m::ENUM_SEP.get(lang));
+            let fields = schema.fields.iter().map(|f| f.label.clone()).collect::<Vec<_>>().join(m::ENUM_SEP.get(lang));
             s::MODEL.fill(lang, &[("fields", fields)])
         }
         None => s::MODEL_NO_SCHEMA.get(lang).into(),

@@ -10,10 +10,8 @@
 //! An entry with id `contact` is also the answer to "speak to a person" (the `human` intent).
 //! `synonyms` (optional) gives catalog products more names the assistant recognises.
 
-use std::collections::BTreeMap;
-
 use crate::error::{Error, Result};
-use crate::json::{self, FromJson, Json, JsonResult};
+use crate::json::{self, FromJson, Json, JsonResult, Keyed};
 use crate::lang::ByLang;
 
 /// Most entries an FAQ may have.
@@ -46,7 +44,7 @@ impl FromJson for Entry {
 pub struct FaqParams {
     pub entries: Vec<Entry>,
     /// More names for catalog products, by product id (optional).
-    pub synonyms: BTreeMap<String, ByLang<Vec<String>>>,
+    pub synonyms: Keyed<ByLang<Vec<String>>>,
 }
 
 impl FromJson for FaqParams {
@@ -106,7 +104,7 @@ impl FaqParams {
                 }
             }
         }
-        for (id, names) in &self.synonyms {
+        for (id, names) in &self.synonyms.0 {
             let all = names.0.iter().flatten();
             if all.clone().count() > MAX_QUESTIONS || all.clone().any(|s| s.chars().count() > 100 || s.trim().is_empty()) {
                 return Err(Error::Spec(format!(
@@ -128,7 +126,7 @@ impl Faq {
         self.params.entries.iter().find(|e| e.id == id)
     }
     /// Extra names of catalog products, by product id.
-    pub fn synonyms(&self) -> &BTreeMap<String, ByLang<Vec<String>>> {
+    pub fn synonyms(&self) -> &Keyed<ByLang<Vec<String>>> {
         &self.params.synonyms
     }
 }

@@ -49,7 +49,8 @@ pub fn is_word(key: &str) -> bool {
 }
 
 /// `query` with each unknown English word of 5+ letters replaced by the closest word of
-/// `words` (one edit away, two for words of 7+ letters): "imporve" reads as "improve", and
+/// `words` with the same first letter (one edit away, two for words of 7+ letters): "imporve"
+/// reads as "improve", and
 /// "rejectd" as "declin" (the word `reject` is read as).
 pub fn correct(query: &[Feature], words: &[String], known: impl Fn(&str) -> bool) -> Vec<Feature> {
     query
@@ -59,7 +60,13 @@ pub fn correct(query: &[Feature], words: &[String], known: impl Fn(&str) -> bool
                 return f.clone();
             }
             let max = if f.key.len() >= 7 { 2 } else { 1 };
-            let near = words.iter().filter_map(|w| distance(&f.key, w, max).map(|d| (d, w))).min_by_key(|&(d, _)| d);
+            // Typos seldom change a word's first letter; off-topic words often are two edits
+            // from a known word ("capital", "marital").
+            let near = words
+                .iter()
+                .filter(|w| w.as_bytes().first() == f.key.as_bytes().first())
+                .filter_map(|w| distance(&f.key, w, max).map(|d| (d, w)))
+                .min_by_key(|&(d, _)| d);
             // A word near a synonym's stem ("rejectd") reads as that synonym's word.
             near.map_or_else(|| f.clone(), |(_, w)| Feature { key: super::text::synonym(w).unwrap_or(w).to_string(), weight: f.weight })
         })

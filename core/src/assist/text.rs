@@ -33,10 +33,12 @@ const HAN_STOP: &[char] = &['的', '了', '吗', '呢', '吧', '我', '你', '�
 /// Phrases read as one word (after lower-casing): English idioms and Chinese synonyms, so that
 /// other wordings of a question meet the examples' words.
 const PHRASES: &[(&str, &str)] = &[
+    ("or not", " "),
     ("turned down", "declined"),
     ("turn down", "declined"),
     ("how long", "soon"),
     ("hear back", "reply"),
+    ("hear from", "reply"),
     ("pay off", "repay"),
     ("paying off", "repay"),
     ("paid off", "repay"),
@@ -382,7 +384,14 @@ pub fn features(text: &str) -> Vec<Feature> {
     out
 }
 
+/// The feature every number stands for: "is 450 low?" asks about the scale, whatever the number.
+pub const NUMBER: &str = "#number";
+
 fn push_word(word: &str, out: &mut Vec<Feature>) {
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
+        out.push(Feature { key: NUMBER.into(), weight: WORD });
+        return;
+    }
     // The synonym list is looked up before stemming ("rating") and after ("ratings" → "rating").
     let s = synonym(word).map_or_else(
         || {

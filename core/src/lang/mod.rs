@@ -85,12 +85,13 @@ impl Lang {
 
     /// The codes as a list for messages: `en, zh-CN`.
     pub fn codes() -> String {
-        CODES.join(", ")
+        // Joined as `String`s: one `join` instantiation in the browser modules (bytes).
+        CODES.map(String::from).join(", ")
     }
 
     /// The [`required`](Lang::required) languages' codes as a list for messages.
     pub fn required_codes() -> String {
-        Lang::ALL.iter().filter(|l| l.required()).map(|l| l.code()).collect::<Vec<_>>().join(", ")
+        Lang::ALL.iter().filter(|l| l.required()).map(|l| l.code().to_string()).collect::<Vec<_>>().join(", ")
     }
 
     /// The position in [`Lang::ALL`].
