@@ -18,6 +18,7 @@ use crate::network::{sigmoid, Activation, Dense, Mlp, Precision};
 use crate::onnx::{self, GraphProto, ModelProto, NodeProto, TensorProto};
 use crate::preprocess::Preprocessor;
 use crate::runtime::Runtime;
+use crate::trees::TreeEnsemble;
 
 /// Rows processed together (bounds the scratch memory of one call).
 const CHUNK: usize = 64;
@@ -33,6 +34,9 @@ pub struct DenseRuntime {
     /// The first layer unpacked (`inputs × outputs`, bias, ReLU), for variants of a row: they
     /// differ from it in a few encoded inputs, so their first layer is the row's plus those.
     first: Dense,
+    /// A blend's trees ([`graph::build_blend`]): their margin (column 1 of their scores on the
+    /// raw values) is added to the network's logit.
+    trees: Option<TreeEnsemble>,
 }
 
 /// How a graph was recognised.
@@ -42,6 +46,8 @@ pub enum GraphKind {
     Advisor,
     /// A plain dense MLP on the raw inputs.
     Mlp,
+    /// The advisor's blend: its graph with trees beside the network.
+    Blend,
 }
 
 impl DenseRuntime {
@@ -59,9 +65,21 @@ impl DenseRuntime {
             if let Some(mlp) = advisor_network(model, graph, pre) {
                 return Ok((Self::new(Some(pre.clone()), mlp, n_inputs)?, GraphKind::Advisor));
             }
+            if let Some(rt) = Self::blend(model, graph, n_inputs, pre)? {
+                return Ok((rt, GraphKind::Blend));
+            }
         }
         let mlp = plain_mlp(g, n_inputs)?;
         Ok((Self::new(None, mlp, n_inputs)?, GraphKind::Mlp))
+    }
+
+    /// The runtime of an advisor blend ([`graph::build_blend`] of `pre`), or `None` when
+    /// `model` is not one.
+    pub fn blend(model: &ModelProto, graph: &[u8], n_inputs: usize, pre: &Preprocessor) -> Result<Option<Self>> {
+        let Some((mlp, trees)) = advisor_blend(model, graph, pre, n_inputs)? else { return Ok(None) };
+        let mut rt = Self::new(Some(pre.clone()), mlp, n_inputs)?;
+        rt.trees = Some(trees);
+        Ok(Some(rt))
     }
 
     /// Packs `mlp`, fed by `pre` (or by the raw inputs when `pre` is `None`).
@@ -89,7 +107,7 @@ impl DenseRuntime {
             })
             .collect::<Result<_>>()?;
         let first = mlp.layers.into_iter().next().ok_or_else(|| Error::Bundle("network: no layer".into()))?;
-        Ok(Self { pre, n_inputs, layers, first })
+        Ok(Self { pre, n_inputs, layers, first, trees: None })
     }
 
     /// A raw row encoded as the first layer takes it.
@@ -142,8 +160,8 @@ impl Runtime for DenseRuntime {
     fn predict_variants(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
         crate::runtime::check_variants(raw, variants, self.n_inputs)?;
         // One applicant's few variants run faster as whole rows through the packed kernel
-        // (SIMD in the browser); the shortcut pays on batches.
-        if variants.len() < MIN_VARIANTS_FOR_SHORTCUT {
+        // (SIMD in the browser); the shortcut pays on batches (and does not take a blend's trees).
+        if variants.len() < MIN_VARIANTS_FOR_SHORTCUT || self.trees.is_some() {
             return self.predict(&crate::runtime::variant_rows(raw, variants));
         }
         let (w0, n0) = (self.layers[0].inputs(), self.layers[0].outputs());
@@ -189,6 +207,7 @@ impl Runtime for DenseRuntime {
         let mut enc = if self.pre.is_some() { vec![0.0; chunk * width0] } else { vec![] };
         let mut a = vec![0.0; chunk * widest];
         let mut b = vec![0.0; chunk * widest];
+        let mut margins = if self.trees.is_some() { vec![0.0; 2 * chunk] } else { vec![] };
         let mut start = 0;
         while start < rows {
             let n = (rows - start).min(CHUNK);
@@ -216,8 +235,14 @@ impl Runtime for DenseRuntime {
                 }
                 last_width = layer.outputs();
             }
-            for r in 0..n {
-                out[start + r] = sigmoid(a[r * last_width]);
+            match &self.trees {
+                Some(trees) => {
+                    trees.eval(x, &mut margins[..2 * n])?;
+                    for r in 0..n {
+                        out[start + r] = sigmoid(a[r * last_width] + margins[2 * r + 1]);
+                    }
+                }
+                None => (0..n).for_each(|r| out[start + r] = sigmoid(a[r * last_width])),
             }
             start += n;
         }
@@ -232,6 +257,35 @@ fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Opti
     if onnx::encode(model) != bytes {
         return None;
     }
+    let (mlp, precision) = network_of(model, pre)?;
+    let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
+    same(model, &graph::build(pre, &mlp, precision, &metadata)).then_some(mlp)
+}
+
+/// The network and trees of an advisor blend, if `model` is exactly what
+/// [`graph::build_blend`] writes for `pre`, that network and its tree node; an error when the
+/// graph is a blend whose trees do not read.
+fn advisor_blend(model: &ModelProto, bytes: &[u8], pre: &Preprocessor, n_inputs: usize) -> Result<Option<(Mlp, TreeEnsemble)>> {
+    let Some(node) = model.graph.as_ref().and_then(|g| g.node.iter().find(|n| n.name == graph::TREES)) else { return Ok(None) };
+    if onnx::encode(model) != bytes {
+        return Ok(None);
+    }
+    let Some((mlp, precision)) = network_of(model, pre) else { return Ok(None) };
+    let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
+    if !same(model, &graph::build_blend(pre, &mlp, precision, node, &metadata)) {
+        return Ok(None);
+    }
+    Ok(Some((mlp, TreeEnsemble::from_node(node, n_inputs)?)))
+}
+
+/// Whether `model` is `rebuilt`, node for node.
+fn same(model: &ModelProto, rebuilt: &ModelProto) -> bool {
+    rebuilt.graph == model.graph && rebuilt.opset_import == model.opset_import && rebuilt.ir_version == model.ir_version
+}
+
+/// The network of an advisor graph's `dense{i}_weight` and `dense{i}_bias` initializers, and
+/// the precision its weights are stored in.
+fn network_of(model: &ModelProto, pre: &Preprocessor) -> Option<(Mlp, Precision)> {
     let g = model.graph.as_ref()?;
     let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut layers = Vec::new();
@@ -258,9 +312,7 @@ fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Opti
     layers.last_mut()?.activation = Activation::Identity;
     let mlp = Mlp { layers };
     mlp.check(pre.layout().width()).ok()?;
-    let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
-    let rebuilt = graph::build(pre, &mlp, precision, &metadata);
-    (rebuilt.graph == model.graph && rebuilt.opset_import == model.opset_import && rebuilt.ir_version == model.ir_version).then_some(mlp)
+    Some((mlp, precision))
 }
 
 fn unsupported(node: &NodeProto, why: &str) -> Error {

@@ -74,6 +74,41 @@ impl Builder {
 /// each followed by a `Cast` to float; the last layer is always f32). `metadata` is stored as
 /// the model's metadata properties.
 pub fn build(pre: &Preprocessor, mlp: &Mlp, precision: Precision, metadata: &[(&str, &str)]) -> ModelProto {
+    let (mut b, logit) = network(pre, mlp, precision);
+    b.node("Sigmoid", &[&logit], OUTPUT);
+    model(b, pre.inputs.len(), metadata)
+}
+
+/// Name of the tree ensemble node in a blend ([`build_blend`]).
+pub const TREES: &str = "trees";
+/// The tree ensemble's scores in a blend (`[batch, 2]`; column 1 is the ensemble's margin).
+const TREE_SCORES: &str = "tree_scores";
+
+/// Builds a blend: the network as [`build`] writes it, and a `TreeEnsembleClassifier` on the
+/// raw values (`trees`, written by the caller with `post_transform` NONE and every weight for
+/// one class, so that column 1 of its scores is the ensemble's margin), their logits added
+/// before the sigmoid. Weights of the two are scaled by the caller (a mean of logits is each
+/// halved).
+pub fn build_blend(pre: &Preprocessor, mlp: &Mlp, precision: Precision, trees: &NodeProto, metadata: &[(&str, &str)]) -> ModelProto {
+    let (mut b, logit) = network(pre, mlp, precision);
+    let mut node = trees.clone();
+    node.name = TREES.into();
+    node.input = vec![INPUT.into()];
+    node.output = vec!["tree_label".into(), TREE_SCORES.into()];
+    b.nodes.push(node);
+    // Column 1 by a product with [0, 1]ᵀ: float ops only, exact.
+    let column = b.init("tree_margin_column", &[2, 1], &[0.0, 1.0]);
+    let margin = b.node("MatMul", &[TREE_SCORES, &column], "tree_margin");
+    let sum = b.node("Add", &[&logit, &margin], "blend_logit");
+    b.node("Sigmoid", &[&sum], OUTPUT);
+    let mut m = model(b, pre.inputs.len(), metadata);
+    m.opset_import.push(OperatorSetIdProto { domain: "ai.onnx.ml".into(), version: 1 });
+    m.doc_string = "Credit risk, a network and gradient-boosted trees blended: raw applicant values (NaN = missing, category codes) → probability of the positive class.".into();
+    m
+}
+
+/// The preprocessing and the network's layers; returns the builder and the logit's name.
+fn network(pre: &Preprocessor, mlp: &Mlp, precision: Precision) -> (Builder, String) {
     let f = pre.inputs.len();
     let mut b = Builder::default();
     let fill: Vec<f32> = pre.inputs.iter().map(InputTransform::fill).collect();
@@ -85,8 +120,7 @@ pub fn build(pre: &Preprocessor, mlp: &Mlp, precision: Precision, metadata: &[(&
     let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
     let features = b.node_attr("Concat", &refs, "features", "axis", 1);
     let logit = dense_layers(&mut b, mlp, precision, features);
-    b.node("Sigmoid", &[&logit], OUTPUT);
-    model(b, f, metadata)
+    (b, logit)
 }
 
 /// Selection matrices that copy input columns into the encoded blocks' columns (one 1.0 per

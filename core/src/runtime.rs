@@ -43,9 +43,10 @@ pub trait Runtime: Send + Sync {
     }
 }
 
-/// A graph on the light runtime: a converted graph (ONNX-ML nodes) on
-/// [`crate::converted::ConvertedRuntime`], read up to `output` (default: its first probability
-/// output); else an advisor graph behind `pre` or a dense MLP on [`crate::dense::DenseRuntime`].
+/// A graph on the light runtime: an advisor blend behind `pre` on [`crate::dense::DenseRuntime`];
+/// a converted graph (ONNX-ML nodes) on [`crate::converted::ConvertedRuntime`], read up to
+/// `output` (default: its first probability output); else an advisor graph behind `pre` or a
+/// dense MLP on [`crate::dense::DenseRuntime`].
 /// [`Error::Unsupported`] when neither runs it.
 pub fn light(
     graph: &[u8],
@@ -55,6 +56,12 @@ pub fn light(
 ) -> Result<Box<dyn Runtime>> {
     use crate::converted::{is_ml_graph, ConvertedRuntime};
     let model = crate::onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
+    // An advisor blend has ONNX-ML nodes but runs on the dense runtime.
+    if let Some(pre) = pre.filter(|_| output.is_none_or(|o| o == crate::graph::OUTPUT)) {
+        if let Some(blend) = crate::dense::DenseRuntime::blend(&model, graph, n_inputs, pre)? {
+            return Ok(Box::new(blend));
+        }
+    }
     if let Some(g) = model.graph.as_ref().filter(|g| is_ml_graph(g)) {
         return Ok(Box::new(match output {
             Some(o) => ConvertedRuntime::from_graph(g, n_inputs, o)?,

@@ -219,17 +219,18 @@ struct FitArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
-    /// The model family: `mlp` (the network), `gbdt` (gradient-boosted trees) or `auto` (both;
-    /// the better validation AUC ships, and both candidates' figures go in the manifest).
+    /// The model family: `mlp` (the network), `gbdt` (gradient-boosted trees), `blend` (both, as
+    /// one graph whose logit is the mean of theirs) or `auto` (all three; the best validation AUC
+    /// ships, and every candidate's figures go in the manifest).
     #[arg(long = "model", value_enum, default_value_t = Model::Auto)]
     model: Model,
     #[command(flatten)]
     trees: TreeArgs,
 }
 
-/// The trees' settings (`--model gbdt` or `auto`); defaults from [`GbdtParams::default`].
+/// The trees' settings (`--model gbdt`, `blend` or `auto`); defaults from [`GbdtParams::default`].
 #[derive(clap::Args)]
-#[command(next_help_heading = "Trees (--model gbdt or auto)")]
+#[command(next_help_heading = "Trees (--model gbdt, blend or auto)")]
 struct TreeArgs {
     /// Most trees: training stops earlier once the validation log loss has not improved for
     /// `--tree-patience` trees, and the best number is kept.
@@ -272,6 +273,8 @@ struct TreeArgs {
 enum Model {
     Mlp,
     Gbdt,
+    /// Both families, shipped as one graph whose logit is the mean of theirs.
+    Blend,
     Auto,
 }
 
@@ -423,6 +426,7 @@ fn fit_options(a: FitArgs) -> FitOptions {
     opts.model = match a.model {
         Model::Mlp => ModelChoice::Only(Family::Mlp),
         Model::Gbdt => ModelChoice::Only(Family::Gbdt),
+        Model::Blend => ModelChoice::Only(Family::Blend),
         Model::Auto => ModelChoice::Auto,
     };
     let t = a.trees;
@@ -455,7 +459,7 @@ fn print_fit(r: &fit::FitReport) {
     if r.candidates.len() > 1 {
         for (c, seconds) in &r.candidates {
             println!(
-                "candidate {:<4}  validation AUC {:.4}  log loss {:.4}  ({} of {} run, {seconds:.1} s)",
+                "candidate {:<5}  validation AUC {:.4}  log loss {:.4}  ({} of {} run, {seconds:.1} s)",
                 c.family, c.validation_auc, c.validation_log_loss, c.chosen, c.run
             );
         }
@@ -469,6 +473,7 @@ fn print_fit(r: &fit::FitReport) {
             );
         }
         Family::Gbdt => println!("trees: {} chosen on validation; light vs tract max |Δp| {:.2e}", r.best_epoch, r.parity_max_abs_diff),
+        Family::Blend => println!("blend of the network and the trees; light vs tract max |Δp| {:.2e}", r.parity_max_abs_diff),
     }
     if !r.constant_columns.is_empty() {
         println!(

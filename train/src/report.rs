@@ -451,7 +451,9 @@ fn stability(r: &Page<'_>) -> Markup {
 
 /// "N trees, M leaves" from the trees' recorded settings.
 fn trees_summary(training: &TrainingRecord) -> String {
-    let n = |k: &str| training.network.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    // A blend records the trees' settings under `trees`, beside the network's.
+    let t = training.network.get("trees").filter(|v| v.is_object()).unwrap_or(&training.network);
+    let n = |k: &str| t.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
     format!("{} trees, {} leaves", n("trees"), n("leaves"))
 }
 
@@ -488,6 +490,10 @@ fn model_card(r: &Page<'_>) -> Markup {
                     ", run as shipped on the raw inputs; the probability of the positive class (the label's "
                     code { (positive) } ") is its output " code { (m.graph.output) } ". The figures here are on the file given to "
                     code { "import" } ": where the model was trained on some of its rows, they are optimistic."
+                } @else if shipped == "blend" {
+                    "A blend: the mean of the logits of a dense network" (ensemble) " on the preprocessed inputs and of gradient-boosted trees ("
+                    (trees_summary(training)) ") on the raw inputs, in one graph; probability of the positive class (the label's "
+                    code { (positive) } ")."
                 } @else if shipped == "gbdt" {
                     "Gradient-boosted trees (" (trees_summary(training)) ") on the raw inputs: each split learnt where missing values go, and "
                     "categories split as subsets" (monotone) "; probability of the positive class (the label's " code { (positive) } ")."

@@ -75,15 +75,32 @@ fn every_test_row_matches_the_native_score() {
     web_sys::console::log_1(&format!("parity: 200 rows, max |browser − native| = {worst:e}").into());
 }
 
+/// A fixture's bundle (`manifest`, `graph_hex`), loaded in the browser.
+fn fixture_advisor(c: &serde_json::Value, what: &str) -> Advisor {
+    let hex = c["graph_hex"].as_str().unwrap().as_bytes();
+    let graph: Vec<u8> = hex.chunks(2).map(|h| u8::from_str_radix(std::str::from_utf8(h).unwrap(), 16).unwrap()).collect();
+    Advisor::from_bytes(c["manifest"].as_str().unwrap().as_bytes(), &graph, None).unwrap_or_else(|_| panic!("the {what} bundle loads"))
+}
+
+/// A blend of the network and the trees (one graph) scores on the light runtime as it does
+/// natively on tract.
+#[wasm_bindgen_test]
+fn a_blend_bundle_matches_the_native_score() {
+    let f = fixture();
+    let adv = fixture_advisor(&f["blend"], "blend");
+    let rows = f["blend"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 200, "german_credit has 200 test rows");
+    let worst = matches_native(&adv, rows);
+    web_sys::console::log_1(&format!("parity (blend): 200 rows, max |browser − native| = {worst:e}").into());
+}
+
 /// A bundle with a cross (bank_marketing's month × day) and two networks as one scores as it
 /// does natively, kept and unseen pairs alike.
 #[wasm_bindgen_test]
 fn a_crossed_ensemble_bundle_matches_the_native_score() {
     let f = fixture();
     let c = &f["crossed"];
-    let hex = c["graph_hex"].as_str().unwrap().as_bytes();
-    let graph: Vec<u8> = hex.chunks(2).map(|h| u8::from_str_radix(std::str::from_utf8(h).unwrap(), 16).unwrap()).collect();
-    let adv = Advisor::from_bytes(c["manifest"].as_str().unwrap().as_bytes(), &graph, None).expect("the crossed bundle loads");
+    let adv = fixture_advisor(c, "crossed");
     let rows = c["rows"].as_array().unwrap();
     assert!(rows.len() > 200, "{} rows", rows.len());
     let worst = matches_native(&adv, rows);

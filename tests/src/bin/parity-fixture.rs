@@ -3,7 +3,9 @@
 //!   object, with its probability, score and band;
 //! - `crossed`: a bundle fitted here on bank_marketing (its spec's month × day cross, two
 //!   networks as one), its bytes, and test rows as applicants — a third of them moved to a
-//!   (month, day) pair the cross did not keep.
+//!   (month, day) pair the cross did not keep;
+//! - `blend`: a blend of the network and the trees fitted here on german_credit
+//!   (`--model blend`), its bytes, and its test rows as applicants.
 //!
 //! `cargo run -p advisor-tests --bin parity-fixture -- OUT.json` (scripts/test.sh runs it before
 //! the browser tests, which embed OUT.json at build time via `ADVISOR_PARITY_FIXTURE`).
@@ -57,10 +59,7 @@ fn crossed() -> Value {
     o.model = advisor_train::fit::ModelChoice::Only(advisor_train::fit::Family::Mlp);
     o.train.epochs = 1;
     o.members = 2;
-    fit(&o).expect("fit bank_marketing");
-    let (manifest, graph) = (std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), std::fs::read(dir.join(GRAPH_FILE)).unwrap());
-    std::fs::remove_dir_all(&dir).ok();
-    let bundle = Bundle::load_tract(&manifest, &graph).expect("loads on tract");
+    let (manifest, graph, bundle) = fitted(&o);
     let (spec, test) = test_rows(&bundle, "bank_marketing");
     let cross = &bundle.manifest().preprocessing.crosses[0];
     let [month, day] = cross.inputs;
@@ -72,17 +71,40 @@ fn crossed() -> Value {
         (row[month], row[day]) = (unseen[0], unseen[1]);
     }
     let rows = Matrix::new(values, cols).unwrap();
+    bundle_json(manifest, &graph, applicants(&bundle, &spec, &rows))
+}
+
+/// A fitted bundle in `dir` (removed after): its bytes, and the bundle on tract.
+fn fitted(o: &FitOptions) -> (Vec<u8>, Vec<u8>, Bundle) {
+    fit(o).expect("fit");
+    let (manifest, graph) = (std::fs::read(o.out.join(MANIFEST_FILE)).unwrap(), std::fs::read(o.out.join(GRAPH_FILE)).unwrap());
+    std::fs::remove_dir_all(&o.out).ok();
+    let bundle = Bundle::load_tract(&manifest, &graph).expect("loads on tract");
+    (manifest, graph, bundle)
+}
+
+fn bundle_json(manifest: Vec<u8>, graph: &[u8], rows: Vec<Value>) -> Value {
     let hex: String = graph.iter().map(|b| format!("{b:02x}")).collect();
-    json!({"manifest": String::from_utf8(manifest).unwrap(), "graph_hex": hex, "rows": applicants(&bundle, &spec, &rows)})
+    json!({"manifest": String::from_utf8(manifest).unwrap(), "graph_hex": hex, "rows": rows})
+}
+
+fn blend() -> Value {
+    let dir = std::env::temp_dir().join(format!("advisor-parity-blend-{}", std::process::id()));
+    let mut o = FitOptions::new(spec("german_credit"), data("german_credit"), &dir);
+    o.model = advisor_train::fit::ModelChoice::Only(advisor_train::fit::Family::Blend);
+    let (manifest, graph, bundle) = fitted(&o);
+    let (spec, test) = test_rows(&bundle, "german_credit");
+    bundle_json(manifest, &graph, applicants(&bundle, &spec, &test))
 }
 
 fn main() {
     let out = std::env::args().nth(1).expect("usage: parity-fixture OUT.json");
-    let fixture = json!({"german": german(), "crossed": crossed()});
+    let fixture = json!({"german": german(), "crossed": crossed(), "blend": blend()});
     std::fs::write(&out, serde_json::to_vec(&fixture).unwrap()).expect("write fixture");
     eprintln!(
-        "parity fixture: {} german_credit rows, {} crossed bank_marketing rows → {out}",
+        "parity fixture: {} german_credit rows, {} crossed bank_marketing rows, {} blend rows → {out}",
         fixture["german"].as_array().unwrap().len(),
-        fixture["crossed"]["rows"].as_array().unwrap().len()
+        fixture["crossed"]["rows"].as_array().unwrap().len(),
+        fixture["blend"]["rows"].as_array().unwrap().len()
     );
 }

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod blend;
 mod network;
 mod trees;
 
@@ -180,6 +181,8 @@ pub enum Family {
     Mlp,
     /// Gradient-boosted trees ([`crate::gbdt`]).
     Gbdt,
+    /// The mean of the network's and the trees' logits, in one graph ([`blend`]).
+    Blend,
 }
 
 impl Family {
@@ -187,6 +190,7 @@ impl Family {
         match self {
             Family::Mlp => "mlp",
             Family::Gbdt => "gbdt",
+            Family::Blend => "blend",
         }
     }
 }
@@ -194,8 +198,9 @@ impl Family {
 /// What `fit --model` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelChoice {
+    /// That family (a blend trains both families, and ships their blend).
     Only(Family),
-    /// Both families; the one with the better validation AUC ships.
+    /// Both families and their blend; the one with the best validation AUC ships.
     Auto,
 }
 
@@ -271,6 +276,25 @@ pub(crate) struct Candidate {
     pub member_chosen: Vec<usize>,
     pub rows_per_second: Vec<f64>,
     pub seconds: f64,
+    /// The model before calibration, for a blend (a network or trees).
+    pub part: Option<Part>,
+}
+
+/// A family's model before calibration, with the validation logits of the model selected
+/// there (`selected`) and of this model (`shipped`: after a refit, the validation rows were
+/// trained on): what a blend is made of.
+#[derive(Clone)]
+pub(crate) struct Part {
+    pub model: PartModel,
+    pub selected: Vec<f32>,
+    pub shipped: Vec<f32>,
+}
+
+/// The model of a [`Part`].
+#[derive(Clone)]
+pub(crate) enum PartModel {
+    Network(advisor_core::network::Mlp),
+    Trees(crate::gbdt::Booster),
 }
 
 impl Candidate {
@@ -295,8 +319,13 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let mut candidates = train_candidates(opts, &spec, &d, &pre, &metadata)?;
     let records: Vec<CandidateRecord> = candidates.iter().map(Candidate::record).collect();
     let seconds: Vec<f64> = candidates.iter().map(|c| c.seconds).collect();
-    // The better validation AUC ships (the first on a tie).
-    let best = (0..candidates.len()).fold(0, |b, i| if candidates[i].validation.auc > candidates[b].validation.auc { i } else { b });
+    // The best validation AUC ships (the first on a tie); `--model blend` ships the blend.
+    let best = match opts.model {
+        ModelChoice::Only(f) => candidates.iter().position(|c| c.family == f).unwrap_or(0),
+        ModelChoice::Auto => {
+            (0..candidates.len()).fold(0, |b, i| if candidates[i].validation.auc > candidates[b].validation.auc { i } else { b })
+        }
+    };
     let c = candidates.swap_remove(best);
     let m = |y: &[u8], p: &[f32]| Metrics::compute(y, p, opts.threshold);
     let report = FitReport {
@@ -320,6 +349,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
 /// fit the table is reported and leaves the choice to the other.
 fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocessor, metadata: &[(&str, &str)]) -> Result<Vec<Candidate>> {
     let families = match opts.model {
+        ModelChoice::Only(Family::Blend) => vec![Family::Mlp, Family::Gbdt],
         ModelChoice::Only(f) => vec![f],
         // A network cannot promise the spec's monotone features: only trees can be chosen then.
         ModelChoice::Auto if spec.features().any(|c| c.monotone.is_some()) => vec![Family::Gbdt],
@@ -329,7 +359,7 @@ fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocesso
     for f in families {
         let trained = match f {
             Family::Mlp => network::candidate(opts, d, pre, metadata),
-            Family::Gbdt => trees::candidate(opts, spec, d, metadata),
+            Family::Gbdt | Family::Blend => trees::candidate(opts, spec, d, metadata),
         };
         match trained {
             Ok(c) => candidates.push(c),
@@ -337,6 +367,14 @@ fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocesso
                 eprintln!("note: the {} candidate was not trained: {e}", f.name());
                 failed.get_or_insert(e);
             }
+            Err(e) => return Err(e),
+        }
+    }
+    if let [net, trees] = &candidates[..] {
+        let blended = blend::candidate(opts, d, pre, metadata, (net, trees));
+        match blended {
+            Ok(c) => candidates.push(c),
+            Err(e) if opts.model == ModelChoice::Auto => eprintln!("note: the blend candidate was not made: {e}"),
             Err(e) => return Err(e),
         }
     }
@@ -394,7 +432,8 @@ fn write_bundle(
 
 /// The settings that produced the model, for the manifest.
 fn training_record(opts: &FitOptions, c: &Candidate, rows: RowsRecord, model: ModelRecord) -> TrainingRecord {
-    let mlp = c.family == Family::Mlp;
+    // A blend's network is recorded as a network's.
+    let mlp = c.family != Family::Gbdt;
     TrainingRecord {
         preprocess: opts.preprocess.clone(),
         network: c.settings.clone(),
@@ -430,7 +469,7 @@ fn verify_written(out: &Path, family: Family, raw_test: &Matrix, p_test: &[f32])
     light.manifest().training()?;
     let light_test = light.predict(raw_test)?;
     let worst = light_test.iter().zip(p_test).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-    if family == Family::Gbdt && worst > 0.0 {
+    if family != Family::Mlp && worst > 0.0 {
         return Err(differs());
     }
     if worst > 1e-5 {
@@ -481,6 +520,9 @@ fn read_checked(opts: &FitOptions) -> Result<(Spec, Dataset)> {
     opts.train.clone().check()?;
     if opts.members == 0 || opts.members > MAX_MEMBERS {
         return Err(Error::Usage(format!("--members {} is not in 1..={MAX_MEMBERS}", opts.members)));
+    }
+    if opts.model == ModelChoice::Only(Family::Blend) && spec.features().any(|c| c.monotone.is_some()) {
+        return Err(Error::Usage("--model blend: a blend has a network, which cannot promise the spec's monotone features".into()));
     }
     if opts.members > 1 && opts.model == ModelChoice::Only(Family::Gbdt) {
         return Err(Error::Usage("--members averages networks; --model gbdt trains none (use --model mlp or auto)".into()));

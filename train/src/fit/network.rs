@@ -11,7 +11,7 @@ use advisor_core::onnx;
 use advisor_core::preprocess::Preprocessor;
 use advisor_core::runtime::{Runtime, TractRuntime};
 
-use super::{Candidate, Family, FitOptions, Parts};
+use super::{Candidate, Family, FitOptions, Part, PartModel, Parts};
 use crate::error::Result;
 use crate::net::{self, Progress};
 
@@ -21,7 +21,7 @@ pub(super) fn candidate(opts: &FitOptions, d: &Parts, pre: &Preprocessor, metada
     let (x_fit, x_val, x_test) = (pre.transform(&d.raw_fit), pre.transform(&d.raw_val), pre.transform(&d.raw_test));
     let x_train = if opts.refit { Some(pre.transform(&d.raw_train)) } else { None };
     let members = train_members(opts, (&x_fit, &d.y_fit), (&x_val, &d.y_val), x_train.as_ref().map(|x| (x, d.y_train.as_slice())))?;
-    let Shipped { mlp, validation, calibration, test_uncalibrated } = ship(opts, &members, (&x_val, &d.y_val), (&x_test, &d.y_test))?;
+    let Shipped { mlp, validation, calibration, test_uncalibrated, part } = ship(opts, &members, (&x_val, &d.y_val), (&x_test, &d.y_test))?;
     let seconds = t0.elapsed().as_secs_f64();
     let graph = onnx::encode(&graph::build(pre, &mlp, opts.weights, metadata));
     let runtime = TractRuntime::load(&graph, pre.inputs.len())?;
@@ -48,6 +48,7 @@ pub(super) fn candidate(opts: &FitOptions, d: &Parts, pre: &Preprocessor, metada
         member_chosen: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
         rows_per_second: first.history.iter().map(|h| h.rows_per_second).collect(),
         seconds,
+        part: Some(part),
     })
 }
 
@@ -66,6 +67,8 @@ struct Shipped {
     validation: Metrics,
     calibration: Option<Platt>,
     test_uncalibrated: Option<Metrics>,
+    /// The network before calibration, for a blend.
+    part: Part,
 }
 
 /// The members as one network, with Platt scaling fitted on the validation rows and folded in.
@@ -82,15 +85,17 @@ fn ship(
     let mut mlp = Mlp::mean_of(&members.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
     // Rounded to the precision the graph stores before it is calibrated or measured.
     mlp.round_weights(opts.weights)?;
-    if !opts.calibrate {
-        return Ok(Shipped { mlp, validation, calibration: None, test_uncalibrated: None });
-    }
+    let val_logits = net::logits(&selected, x_val);
     let uncalibrated = net::Net::from_mlp(&mlp, &net::device());
-    let platt = Platt::fit(&net::logits(&selected, x_val), y_val)?;
+    let part = Part { model: PartModel::Network(mlp.clone()), selected: val_logits.clone(), shipped: net::logits(&uncalibrated, x_val) };
+    if !opts.calibrate {
+        return Ok(Shipped { mlp, validation, calibration: None, test_uncalibrated: None, part });
+    }
+    let platt = Platt::fit(&val_logits, y_val)?;
     platt.fold_into(&mut mlp)?;
     check_calibration_ranking(&uncalibrated, &mlp, x_val, y_val)?;
     let test_uncalibrated = Some(Metrics::compute(y_test, &net::predict(&uncalibrated, x_test), opts.threshold));
-    Ok(Shipped { mlp, validation, calibration: Some(platt), test_uncalibrated })
+    Ok(Shipped { mlp, validation, calibration: Some(platt), test_uncalibrated, part })
 }
 
 /// Trains `opts.members` networks on the fit rows, each selected on the validation rows, and

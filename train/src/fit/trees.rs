@@ -13,7 +13,7 @@ use advisor_core::onnx;
 use advisor_core::runtime::{Runtime, TractRuntime};
 use advisor_core::schema::{Monotone, Spec};
 
-use super::{Candidate, Family, FitOptions, Parts};
+use super::{Candidate, Family, FitOptions, Part, PartModel, Parts};
 use crate::error::{Error, Result};
 use crate::gbdt::bins::{self, Binned};
 use crate::gbdt::{self, export, Booster, Rows};
@@ -45,11 +45,12 @@ pub(super) fn candidate(opts: &FitOptions, spec: &Spec, d: &Parts, metadata: &[(
     let n = spec.n_features();
     // Before calibration: the test metrics as the uncalibrated graph scores them, and the trees'
     // own validation logits (whose ranking the calibrated graph must keep).
-    let (mut calibration, mut test_uncalibrated, mut before) = (None, None, Vec::new());
+    let before: Vec<f32> = booster.logits(&b_val).iter().map(|&z| z as f32).collect();
+    let part = Part { model: PartModel::Trees(booster.clone()), selected: val_logits.clone(), shipped: before.clone() };
+    let (mut calibration, mut test_uncalibrated) = (None, None);
     if opts.calibrate {
         let uncalibrated = ConvertedRuntime::load(&onnx::encode(&export::model(&booster, n, metadata)), n, export::OUTPUT)?;
         test_uncalibrated = Some(Metrics::compute(&d.y_test, &uncalibrated.predict(&d.raw_test)?, opts.threshold));
-        before = booster.logits(&b_val).iter().map(|&z| z as f32).collect();
         calibration = Some(calibrate_booster(&mut booster, &val_logits, &d.y_val)?);
     }
     let graph = onnx::encode(&export::model(&booster, n, metadata));
@@ -66,7 +67,7 @@ pub(super) fn candidate(opts: &FitOptions, spec: &Spec, d: &Parts, metadata: &[(
         p_train: light.predict(&d.raw_train)?,
         parity: Parity {
             max_abs_diff_burn_vs_tract: None,
-            max_abs_diff_light_vs_tract: Some(tract_parity(&graph, n, &d.raw_test, &p_test)?),
+            max_abs_diff_light_vs_tract: Some(tract_parity(&graph, n, export::OUTPUT, &d.raw_test, &p_test)?),
         },
         p_test,
         graph,
@@ -79,6 +80,7 @@ pub(super) fn candidate(opts: &FitOptions, spec: &Spec, d: &Parts, metadata: &[(
         member_chosen: vec![],
         rows_per_second: vec![],
         seconds,
+        part: Some(part),
     })
 }
 
@@ -118,14 +120,14 @@ fn calibrate_booster(booster: &mut Booster, val_logits: &[f32], y_val: &[u8]) ->
     Ok(platt)
 }
 
-/// Largest |light − tract| over the first [`PARITY_ROWS`] test rows; tract refusing the graph
-/// is an error (every runtime the bundle names must run it).
-fn tract_parity(graph: &[u8], n: usize, raw_test: &Matrix, p_test: &[f32]) -> Result<f64> {
+/// Largest |light − tract| over the first [`PARITY_ROWS`] test rows of `output`; tract refusing
+/// the graph is an error (every runtime the bundle names must run it).
+pub(super) fn tract_parity(graph: &[u8], n: usize, output: &str, raw_test: &Matrix, p_test: &[f32]) -> Result<f64> {
     let rows: Vec<usize> = (0..raw_test.rows().min(PARITY_ROWS)).collect();
-    let tract = TractRuntime::load_output(graph, n, Some(export::OUTPUT))?.predict(&raw_test.select(&rows))?;
+    let tract = TractRuntime::load_output(graph, n, Some(output))?.predict(&raw_test.select(&rows))?;
     let worst = tract.iter().zip(p_test).map(|(a, b)| f64::from((a - b).abs())).fold(0.0, f64::max);
     if worst > 1e-5 {
-        return Err(Error::Usage(format!("the trees' graph scores differently on tract and the light runtime (up to {worst:e})")));
+        return Err(Error::Usage(format!("the graph scores differently on tract and the light runtime (up to {worst:e})")));
     }
     Ok(worst)
 }

@@ -110,8 +110,15 @@ fn floats(name: &str, v: Vec<f32>) -> AttributeProto {
     AttributeProto { name: name.into(), r#type: onnx::ATTR_FLOATS, floats: v, ..Default::default() }
 }
 
-/// The ensemble node.
-fn ensemble(b: &Booster, n_features: usize) -> NodeProto {
+/// The ensemble as a blend's tree node ([`advisor_core::graph::build_blend`]): `post_transform`
+/// NONE, so that column 1 of its scores is the margin (every weight is for one class: the
+/// runtimes give that score as column 1).
+pub fn margin_node(b: &Booster, n_features: usize) -> NodeProto {
+    ensemble(b, n_features, "NONE")
+}
+
+/// The ensemble node, its scores through `post_transform`.
+fn ensemble(b: &Booster, n_features: usize, post_transform: &str) -> NodeProto {
     let mut a = Arrays::default();
     for (t, tree) in b.trees.iter().enumerate() {
         a.tree(t as i64, tree, if t == 0 { b.base } else { 0.0 });
@@ -136,7 +143,12 @@ fn ensemble(b: &Booster, n_features: usize) -> NodeProto {
         ints("nodes_treeids", a.treeids),
         ints("nodes_truenodeids", a.trues),
         floats("nodes_values", a.values),
-        AttributeProto { name: "post_transform".into(), r#type: onnx::ATTR_STRING, s: b"LOGISTIC".to_vec(), ..Default::default() },
+        AttributeProto {
+            name: "post_transform".into(),
+            r#type: onnx::ATTR_STRING,
+            s: post_transform.as_bytes().to_vec(),
+            ..Default::default()
+        },
     ];
     NodeProto {
         input: vec![INPUT.into()],
@@ -162,7 +174,7 @@ pub fn model(b: &Booster, n_features: usize, metadata: &[(&str, &str)]) -> Model
         doc_string:
             "Credit risk, gradient-boosted trees: raw applicant values (NaN = missing, category codes) → [P(negative), P(positive)].".into(),
         graph: Some(GraphProto {
-            node: vec![ensemble(b, n_features)],
+            node: vec![ensemble(b, n_features, "LOGISTIC")],
             name: "advisor".into(),
             initializer: vec![],
             input: vec![ValueInfoProto::batch_floats(INPUT, n_features)],
