@@ -52,6 +52,9 @@ enum Command {
     /// Write which part of the bundle's train/validation/test split each row of its training
     /// file fell in (`line,part`), to compare other tools on the same rows.
     Split(TrainingFileArgs),
+    /// What the bundle reveals about its training rows: a membership-inference attack (loss
+    /// threshold) on its own split, its training rows against its test rows.
+    Audit(TrainingFile),
     /// Population stability index of a CSV file's scores against the bundle's training baseline.
     Psi {
         /// Bundle directory.
@@ -81,10 +84,9 @@ enum Command {
     },
 }
 
-/// A bundle, the labelled file it was trained on (its split is re-created from the manifest),
-/// and an output file.
+/// A bundle and the labelled file it was trained on (its split is re-created from the manifest).
 #[derive(clap::Args)]
-struct TrainingFileArgs {
+struct TrainingFile {
     /// Bundle directory.
     #[arg(long)]
     model: PathBuf,
@@ -94,6 +96,13 @@ struct TrainingFileArgs {
     /// The labelled training file.
     #[arg(long)]
     data: PathBuf,
+}
+
+/// A [`TrainingFile`] and an output file.
+#[derive(clap::Args)]
+struct TrainingFileArgs {
+    #[command(flatten)]
+    file: TrainingFile,
     /// Output file (HTML for `report`, CSV for `split`).
     #[arg(long)]
     out: PathBuf,
@@ -365,13 +374,20 @@ fn run(cli: Cli) -> Result<()> {
                 std::fs::write(&out, json).map_err(|e| advisor_train::Error::Io { path: out, source: e })?;
             }
         }
-        Command::Report(TrainingFileArgs { model, spec, data, out }) => {
+        Command::Report(TrainingFileArgs { file: TrainingFile { model, spec, data }, out }) => {
             let s = advisor_train::report::write(&model, &spec, &data, &out)?;
             println!("report written to {} (test AUC {:.4}, ECE {:.4})", out.display(), s.test.auc, s.test.ece);
         }
-        Command::Split(TrainingFileArgs { model, spec, data, out }) => {
+        Command::Split(TrainingFileArgs { file: TrainingFile { model, spec, data }, out }) => {
             let [f, v, t] = commands::split::write_parts(&model, &spec, &data, &out)?;
             println!("split written to {}: {f} fit, {v} validation, {t} test rows", out.display());
+        }
+        Command::Audit(TrainingFile { model, spec, data }) => {
+            let a = commands::audit::audit(&model, &spec, &data)?;
+            println!(
+                "membership inference (loss threshold): attack AUC {:.4}, advantage {:.4} ({} training rows against {} test rows; 0.5 and 0 learn nothing)",
+                a.auc, a.advantage, a.members, a.non_members
+            );
         }
         Command::Psi { model, data } => {
             let (psi, n) = commands::score::psi(&model, &data)?;

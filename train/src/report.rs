@@ -43,6 +43,8 @@ pub struct Summary {
     pub reasons: Vec<ReasonCount>,
     /// Per protected column: (column, group, rows, approval rate, AUC).
     pub fairness: Vec<Fairness>,
+    /// A membership-inference attack on the bundle's own split ([`crate::commands::audit`]).
+    pub membership: crate::commands::audit::Attack,
 }
 
 fn f4(v: f64) -> String {
@@ -109,6 +111,7 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
     let fairness = fairness(&spec, &ds, &parts.test, &decisions, &y_test, &p_test);
 
     let psi_test = m.stability.as_ref().map(|b| b.psi(&s_test));
+    let membership = crate::commands::audit::on_split(bundle, &probs, &ds.labels, &parts)?;
     let summary = Summary {
         train,
         validation,
@@ -119,6 +122,7 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
         psi_test,
         reasons,
         fairness,
+        membership,
     };
     let html = render(&adv, &summary, &ds.sha256, ds.raw.rows(), data)?;
     std::fs::write(out, html).map_err(Error::io(out))?;
@@ -210,7 +214,7 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         html lang="en" {
             head { meta charset="utf-8"; title { "Model report — " (name) } style { (PreEscaped(CSS)) } }
             body {
-                @for section in [title, metrics_table, curves, gains_table, scaling, reason_codes, fairness_table, stability, model_card] {
+                @for section in [title, metrics_table, curves, gains_table, scaling, reason_codes, fairness_table, privacy, stability, model_card] {
                     (section(&page))
                 }
             }
@@ -404,6 +408,24 @@ fn fairness_table(r: &Page<'_>) -> Markup {
             }
             @for c in cols { (fairness_column(s, c)) }
         }
+    }
+}
+
+/// What the model reveals about its training rows: the membership attack.
+fn privacy(r: &Page<'_>) -> Markup {
+    let a = r.s.membership;
+    html! {
+        h2 { "Privacy: membership inference" }
+        p {
+            "The model ships to every browser that opens the page, so anyone can query it. An attacker who holds a row and its label "
+            "guesses that the row was trained on when the model's loss on it is low (loss-threshold attack, Yeom et al. 2018), here on "
+            "the bundle's own split: " (a.members) " training rows against " (a.non_members) " test rows."
+        }
+        table {
+            (header_row(&["attack", "AUC", "advantage (max TPR − FPR)"]))
+            tr { td { "loss threshold" } td { (f4(a.auc)) } td { (f4(a.advantage)) } }
+        }
+        p { "An AUC of 0.5 and an advantage of 0 mean the attack learns nothing. This bundle was not trained with differential privacy, so no bound is claimed." }
     }
 }
 
