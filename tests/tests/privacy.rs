@@ -30,3 +30,34 @@ fn the_shipped_bundle_reveals_little_and_a_memorising_model_much() {
         "{memorised:?} against {shipped:?}"
     );
 }
+
+/// german_credit with a phone-number column, declared in the spec with `role`.
+fn with_phone_numbers(dir: &std::path::Path, role: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let csv = std::fs::read_to_string(data("german_credit")).unwrap();
+    let mut out = String::new();
+    for (i, line) in csv.lines().enumerate() {
+        let cell = if i == 0 { "phone".to_string() } else { format!("{}", 7_700_000_000u64 + 104_729 * i as u64) };
+        out += &format!("{line},{cell}\n");
+    }
+    let spec_text = std::fs::read_to_string(spec("german_credit")).unwrap()
+        + &format!("\n[[columns]]\nname = \"phone\"\ntype = \"numeric\"\nrole = \"{role}\"\ndisplay = {{ en = \"Phone\", \"zh-CN\" = \"电话\" }}\n");
+    let (d, s) = (dir.join(format!("{role}.csv")), dir.join(format!("{role}.toml")));
+    std::fs::write(&d, out).unwrap();
+    std::fs::write(&s, spec_text).unwrap();
+    (s, d)
+}
+
+#[test]
+fn fit_refuses_a_feature_that_looks_like_phone_numbers_unless_the_spec_marks_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (s, d) = with_phone_numbers(tmp.path(), "feature");
+    let mut o = FitOptions::new(&s, &d, tmp.path().join("refused"));
+    o.model = ModelChoice::Only(Family::Gbdt);
+    let e = fit(&o).err().expect("an identifier-like feature is refused").to_string();
+    assert!(e.contains("column `phone` looks like a direct identifier") && e.contains("phone, card or national-ID"), "{e}");
+    assert!(!tmp.path().join("refused").exists(), "nothing is written");
+    let (s, d) = with_phone_numbers(tmp.path(), "ignore");
+    let mut o = FitOptions::new(&s, &d, tmp.path().join("ignored"));
+    o.model = ModelChoice::Only(Family::Gbdt);
+    fit(&o).expect("marked `ignore`, it is not learnt from");
+}

@@ -512,6 +512,7 @@ fn read_checked(opts: &FitOptions) -> Result<(Spec, Dataset)> {
         eprintln!("dropped {} rows with a missing label", ds.dropped_missing_label);
     }
     check_labels(&ds)?;
+    crate::masking::check(&spec, &ds)?;
     for (name, share) in [("--test-size", opts.test_size), ("--validation-size", opts.validation_size), ("--threshold", opts.threshold)] {
         if !(share > 0.0 && share < 1.0) {
             return Err(Error::Usage(format!("{name} {share} is not in (0, 1)")));
