@@ -71,9 +71,10 @@ pub struct Parity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingRecord {
     pub preprocess: PreprocessParams,
-    /// The trainer's own settings of the shipped family (the network's, or `{"gbdt": …, "trees",
-    /// "leaves"}` for trees), as it wrote them: shown in the report, which takes the trees'
-    /// counts from it; nothing else reads them, and another trainer may write others.
+    /// The trainer's own settings of the shipped family (the network's; `{"gbdt": …, "trees",
+    /// "leaves"}` for trees; `{"network": …, "trees": …}` for a blend), as it wrote them: shown
+    /// in the report, which takes the trees' counts from it; nothing else reads them, and
+    /// another trainer may write others.
     pub network: serde_json::Value,
     pub test_size: f64,
     pub validation_size: f64,
