@@ -9,6 +9,8 @@ import { bytesOf, call, fetchBytes } from './advisor.js';
 
 let module = null;
 const encoder = new TextEncoder();
+/** Characters of a question passed on (UTF-16 units; core reads at most 500 characters). */
+const QUESTION_CHARS = 2000;
 
 /** Compiles the assistant's module (once) and opens a session for `advisor`. */
 export async function open(advisor, { wasm } = {}) {
@@ -75,6 +77,8 @@ class Session {
       context.whatIf = advisor.whatIf(applicant, { lang });
       if (catalogText) context.recommendations = advisor.recommend(applicant, answers, { lang });
     }
-    return JSON.parse(this.#run('ask', String(question ?? ''), JSON.stringify(context)));
+    // The module reads a question's first 500 characters: a huge paste is not copied in whole.
+    const text = String(question ?? '').slice(0, QUESTION_CHARS);
+    return JSON.parse(this.#run('ask', text, JSON.stringify(context)));
   }
 }
