@@ -481,21 +481,10 @@ fn trees_summary(training: &TrainingRecord) -> String {
 
 /// The model card.
 fn model_card(r: &Page<'_>) -> Markup {
-    let Page { m, training, data_sha, data_rows, data, bundle, .. } = r;
+    let Page { m, training, data_sha, data_rows, data, .. } = r;
     let file = data.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     let same = if m.data.sha256 == **data_sha { ", the same file" } else { "; this report uses other data" };
-    let crosses: Vec<String> =
-        m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
-    let members = training.members;
-    let ensemble = if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() };
-    let crosses = if crosses.is_empty() { String::new() } else { format!("; crosses: {}", crosses.join(", ")) };
-    let imported = m.imported().ok().flatten();
-    let positive = bundle.spec().label().positive.as_deref().unwrap_or("");
-    let shipped = training.model.as_ref().map_or("mlp", |c| c.shipped.as_str());
-    let monotone: Vec<String> =
-        bundle.spec().features().filter_map(|c| c.monotone.map(|d| format!("{} ({})", c.name, format!("{d:?}").to_lowercase()))).collect();
-    let monotone = if monotone.is_empty() { String::new() } else { format!("; held monotone: {}", monotone.join(", ")) };
-    let calibration = match (&m.calibration, &imported) {
+    let calibration = match (&m.calibration, m.imported().ok().flatten()) {
         (Some(_), _) => "Probabilities are calibrated on the validation part",
         (None, Some(_)) => "Probabilities are the imported model's own (the calibration section shows how well they match)",
         (None, None) => "Probabilities are not calibrated (the bundle was fitted without calibration)",
@@ -506,24 +495,7 @@ fn model_card(r: &Page<'_>) -> Markup {
             dt { "Data" }
             dd { (file) " — " (data_rows) " rows, sha256 " (data_sha) " (the bundle was trained on " (m.data.file) ", sha256 " (m.data.sha256) (same) ")" }
             dt { "Model" }
-            dd {
-                @if let Some(imported) = &imported {
-                    "Imported from " code { (imported.file) } " (" (imported.producer) "): " (imported.model)
-                    ", run as shipped on the raw inputs; the probability of the positive class (the label's "
-                    code { (positive) } ") is its output " code { (m.graph.output) } ". The figures here are on the file given to "
-                    code { "import" } ": where the model was trained on some of its rows, they are optimistic."
-                } @else if shipped == "blend" {
-                    "A blend: the mean of the logits of a dense network" (ensemble) " on the preprocessed inputs and of gradient-boosted trees ("
-                    (trees_summary(training)) ") on the raw inputs, in one graph; probability of the positive class (the label's "
-                    code { (positive) } ")."
-                } @else if shipped == "gbdt" {
-                    "Gradient-boosted trees (" (trees_summary(training)) ") on the raw inputs: each split learnt where missing values go, and "
-                    "categories split as subsets" (monotone) "; probability of the positive class (the label's " code { (positive) } ")."
-                } @else {
-                    "Dense network" (ensemble) " on the preprocessed inputs (" (format!("{:?}", m.preprocessing.encoding).to_lowercase()) " encoding"
-                    (crosses) "), probability of the positive class (the label's " code { (positive) } ")."
-                }
-            }
+            dd { (model_text(r)) }
             @if let Some(choice) = &training.model {
                 dt { "Model family" }
                 dd {
@@ -542,6 +514,39 @@ fn model_card(r: &Page<'_>) -> Markup {
             dd { "Pre-screening and self-assessment: an applicant checks, on their own device, how a lender using this model would likely see an application, why, and what would improve it. A lender's final decision needs its own review, data checks and the applicable adverse-action notices." }
             dt { "Limitations" }
             dd { "Trained on one historical dataset: it reflects that population, period and its labels, and may not transfer to others (watch the PSI). Protected attributes are excluded as inputs, but other inputs may correlate with them: check the fairness section on each new population. " (calibration) "; small groups and scores far from the training range are less reliable. Reason codes and what-if advice describe this model, not causes." }
+        }
+    }
+}
+
+/// What the model is, by how it was made: imported, a blend, trees or a network.
+fn model_text(r: &Page<'_>) -> Markup {
+    let Page { m, training, bundle, .. } = r;
+    let crosses: Vec<String> =
+        m.preprocessing.crosses.iter().map(|x| format!("{} × {} ({} pairs)", x.columns[0], x.columns[1], x.kept.len())).collect();
+    let members = training.members;
+    let ensemble = if members > 1 { format!(" (the mean logit of {members} networks)") } else { String::new() };
+    let crosses = if crosses.is_empty() { String::new() } else { format!("; crosses: {}", crosses.join(", ")) };
+    let positive = bundle.spec().label().positive.as_deref().unwrap_or("");
+    let shipped = training.model.as_ref().map_or("mlp", |c| c.shipped.as_str());
+    let monotone: Vec<String> =
+        bundle.spec().features().filter_map(|c| c.monotone.map(|d| format!("{} ({})", c.name, format!("{d:?}").to_lowercase()))).collect();
+    let monotone = if monotone.is_empty() { String::new() } else { format!("; held monotone: {}", monotone.join(", ")) };
+    html! {
+        @if let Some(imported) = m.imported().ok().flatten() {
+            "Imported from " code { (imported.file) } " (" (imported.producer) "): " (imported.model)
+            ", run as shipped on the raw inputs; the probability of the positive class (the label's "
+            code { (positive) } ") is its output " code { (m.graph.output) } ". The figures here are on the file given to "
+            code { "import" } ": where the model was trained on some of its rows, they are optimistic."
+        } @else if shipped == "blend" {
+            "A blend: the mean of the logits of a dense network" (ensemble) " on the preprocessed inputs and of gradient-boosted trees ("
+            (trees_summary(training)) ") on the raw inputs, in one graph; probability of the positive class (the label's "
+            code { (positive) } ")."
+        } @else if shipped == "gbdt" {
+            "Gradient-boosted trees (" (trees_summary(training)) ") on the raw inputs: each split learnt where missing values go, and "
+            "categories split as subsets" (monotone) "; probability of the positive class (the label's " code { (positive) } ")."
+        } @else {
+            "Dense network" (ensemble) " on the preprocessed inputs (" (format!("{:?}", m.preprocessing.encoding).to_lowercase()) " encoding"
+            (crosses) "), probability of the positive class (the label's " code { (positive) } ")."
         }
     }
 }

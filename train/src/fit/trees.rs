@@ -31,16 +31,8 @@ pub(super) fn candidate(opts: &FitOptions, spec: &Spec, d: &Parts, metadata: &[(
     let selected = select(opts, &p, (&cuts, &monotone), d, &b_val)?;
     let val_logits: Vec<f32> = selected.booster.logits(&b_val).iter().map(|&z| z as f32).collect();
     let validation = Metrics::compute(&d.y_val, &val_logits.iter().map(|&z| sigmoid(z)).collect::<Vec<_>>(), opts.threshold);
-    let mut booster = if opts.refit {
-        let q = gbdt::GbdtParams { rounds: selected.best_rounds, ..params.clone() }.check()?;
-        if !opts.progress {
-            eprintln!("trees: refit on the whole training part ({} rows) for {} trees", d.y_train.len(), selected.best_rounds);
-        }
-        let train = Rows { binned: &Binned::new(&cuts, &d.raw_train), labels: &d.y_train };
-        gbdt::train(&q, &cuts, &monotone, train, None, |_| {})?.booster
-    } else {
-        selected.booster.clone()
-    };
+    let mut booster =
+        if opts.refit { refit(opts, &params, selected.best_rounds, (&cuts, &monotone), d)? } else { selected.booster.clone() };
     let seconds = t0.elapsed().as_secs_f64();
     let n = spec.n_features();
     // Before calibration: the test metrics as the uncalibrated graph scores them, and the trees'
@@ -82,6 +74,22 @@ pub(super) fn candidate(opts: &FitOptions, spec: &Spec, d: &Parts, metadata: &[(
         seconds,
         part: Some(part),
     })
+}
+
+/// The trees boosted again on the whole training part, `rounds` of them.
+fn refit(
+    opts: &FitOptions,
+    params: &gbdt::GbdtParams,
+    rounds: usize,
+    (cuts, monotone): (&[bins::Cuts], &[i8]),
+    d: &Parts,
+) -> Result<Booster> {
+    let q = gbdt::GbdtParams { rounds, ..params.clone() }.check()?;
+    if !opts.progress {
+        eprintln!("trees: refit on the whole training part ({} rows) for {rounds} trees", d.y_train.len());
+    }
+    let train = Rows { binned: &Binned::new(cuts, &d.raw_train), labels: &d.y_train };
+    Ok(gbdt::train(&q, cuts, monotone, train, None, |_| {})?.booster)
 }
 
 /// Boosts on the fit rows, the number of trees chosen on the validation rows (`b_val`), with a
