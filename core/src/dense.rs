@@ -253,13 +253,7 @@ impl Runtime for DenseRuntime {
 /// The network of an advisor graph, if `model` is exactly what [`graph::build`] writes for
 /// `pre` and that network.
 fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Option<Mlp> {
-    // Nothing the decoder skipped (unknown fields) and nothing re-ordered.
-    if onnx::encode(model) != bytes {
-        return None;
-    }
-    let (mlp, precision) = network_of(model, pre)?;
-    let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
-    same(model, &graph::build(pre, &mlp, precision, &metadata)).then_some(mlp)
+    rebuilt_network(model, bytes, pre, |mlp, precision, metadata| graph::build(pre, mlp, precision, metadata))
 }
 
 /// The network and trees of an advisor blend, if `model` is exactly what
@@ -267,20 +261,27 @@ fn advisor_network(model: &ModelProto, bytes: &[u8], pre: &Preprocessor) -> Opti
 /// graph is a blend whose trees do not read.
 fn advisor_blend(model: &ModelProto, bytes: &[u8], pre: &Preprocessor, n_inputs: usize) -> Result<Option<(Mlp, TreeEnsemble)>> {
     let Some(node) = model.graph.as_ref().and_then(|g| g.node.iter().find(|n| n.name == graph::TREES)) else { return Ok(None) };
-    if onnx::encode(model) != bytes {
-        return Ok(None);
-    }
-    let Some((mlp, precision)) = network_of(model, pre) else { return Ok(None) };
-    let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
-    if !same(model, &graph::build_blend(pre, &mlp, precision, node, &metadata)) {
-        return Ok(None);
-    }
+    let build = |mlp: &Mlp, precision, metadata: &[(&str, &str)]| graph::build_blend(pre, mlp, precision, node, metadata);
+    let Some(mlp) = rebuilt_network(model, bytes, pre, build) else { return Ok(None) };
     Ok(Some((mlp, TreeEnsemble::from_node(node, n_inputs)?)))
 }
 
-/// Whether `model` is `rebuilt`, node for node.
-fn same(model: &ModelProto, rebuilt: &ModelProto) -> bool {
-    rebuilt.graph == model.graph && rebuilt.opset_import == model.opset_import && rebuilt.ir_version == model.ir_version
+/// The network of an advisor graph, if `model` (decoded from `bytes`: nothing the decoder
+/// skipped, nothing re-ordered) is what `build` writes for that network, its stored precision
+/// and the model's metadata, node for node.
+fn rebuilt_network(
+    model: &ModelProto,
+    bytes: &[u8],
+    pre: &Preprocessor,
+    build: impl Fn(&Mlp, Precision, &[(&str, &str)]) -> ModelProto,
+) -> Option<Mlp> {
+    if onnx::encode(model) != bytes {
+        return None;
+    }
+    let (mlp, precision) = network_of(model, pre)?;
+    let metadata: Vec<(&str, &str)> = model.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
+    let rebuilt = build(&mlp, precision, &metadata);
+    (rebuilt.graph == model.graph && rebuilt.opset_import == model.opset_import && rebuilt.ir_version == model.ir_version).then_some(mlp)
 }
 
 /// The network of an advisor graph's `dense{i}_weight` and `dense{i}_bias` initializers, and

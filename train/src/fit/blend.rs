@@ -35,7 +35,7 @@ pub(super) fn candidate(
     let mean_of = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| (x + y) / 2.0).collect::<Vec<f32>>();
     // Selected models: the validation figures and the calibration; shipped ones: the ranking check.
     let (mean, shipped) = (mean_of(&n_part.selected, &t_part.selected), mean_of(&n_part.shipped, &t_part.shipped));
-    let validation = Metrics::compute(&d.y_val, &mean.iter().map(|&z| sigmoid(z)).collect::<Vec<_>>(), opts.threshold);
+    let validation = Metrics::compute(&d.y_val, &mean.iter().map(|&z| trees::sigmoid(z)).collect::<Vec<_>>(), opts.threshold);
     let n = pre.inputs.len();
     let (calibration, test_uncalibrated) = if opts.calibrate {
         let uncalibrated = scored(opts, pre, metadata, (mlp, booster), Platt { scale: 1.0, shift: 0.0 })?;
@@ -98,8 +98,4 @@ fn scored(
 ) -> Result<Box<dyn Runtime>> {
     let graph = blend_graph(opts, pre, metadata, models, platt)?;
     Ok(runtime::light(&graph, pre.inputs.len(), Some(graph::OUTPUT), Some(pre))?)
-}
-
-fn sigmoid(z: f32) -> f32 {
-    1.0 / (1.0 + (-z).exp())
 }

@@ -359,6 +359,7 @@ fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocesso
     for f in families {
         let trained = match f {
             Family::Mlp => network::candidate(opts, d, pre, metadata),
+            // `families` holds the two trained families; a blend is made from them below.
             Family::Gbdt | Family::Blend => trees::candidate(opts, spec, d, metadata),
         };
         match trained {

@@ -117,7 +117,8 @@ fn select(
     Ok(selected)
 }
 
-fn sigmoid(z: f32) -> f32 {
+/// The probability of a logit, as the trees' and the blend's validation figures are computed.
+pub(super) fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
 }
 
