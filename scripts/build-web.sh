@@ -11,5 +11,5 @@ cd "$ROOT"
 esbuild="$ROOT/node_modules/.bin/esbuild"
 [ -x "$esbuild" ] || { echo "esbuild missing: run scripts/setup.sh" >&2; exit 1; }
 "$esbuild" web/credit-advisor.js web/page.js --bundle --format=esm --minify --target=es2022 --charset=utf8 \
-  --legal-comments=none --external:./advisor.js --external:./assistant-panel.js \
+  --legal-comments=none --external:./advisor-core.js --external:./assistant.js --external:./assistant-panel.js \
   --outdir=web --entry-names='[name].min' --log-level=warning

@@ -1,13 +1,15 @@
 // The assistant's JS side (docs/assistant.md): loaded by advisor.js on the first
-// `loadAssistant`, `setFaq` or `ask`, with its own wasm module, so the first score downloads
-// neither. The question and everything in its context stay on this device.
+// `loadAssistant`, `setFaq` or `ask` (and by <credit-advisor> after its first score), with its
+// own wasm module, so the first score downloads neither. The question and everything in its context stay on this device.
 //
 // The module (wasm/assist) has no wasm-bindgen glue: text goes in through a buffer from its
 // `alloc`, each call returns 0 or 1 (error), and its output (the answer, or `{code, message}`)
 // is read from `out_ptr`/`out_len`.
-import { bytesOf, call, fetchBytes } from './advisor.js';
+import { fetchBytes } from './advisor-core.js';
 
 let module = null;
+/** Set once the module trapped (a bug: inputs are checked first); its sessions then fail fast. */
+let broken = false;
 const encoder = new TextEncoder();
 /** Characters of a question passed on (UTF-16 units; core reads at most 500 characters). */
 const QUESTION_CHARS = 2000;
@@ -22,6 +24,15 @@ export async function open(advisor, { wasm } = {}) {
       throw e;
     });
   return new Session(advisor, await module);
+}
+
+const fail = (code, message) => Object.assign(new Error(message), { code, field: null });
+
+/** The FAQ as text: JSON text, or its UTF-8 bytes. */
+function textOf(json) {
+  if (typeof json === 'string') return json;
+  if (json instanceof ArrayBuffer || ArrayBuffer.isView(json)) return new TextDecoder().decode(json);
+  throw fail('BAD_INPUT', `faq must be JSON text or bytes, got ${json === null ? 'null' : typeof json}`);
 }
 
 // Frees a session's assistant in the module once the session is collected.
@@ -42,8 +53,23 @@ class Session {
   }
 
   // Calls `fn` of the module with the assistant and each text as (pointer, length); returns the
-  // output text, or throws its error.
+  // output text, or throws its error. A trap stops this module, not the scoring one.
   #run(fn, ...texts) {
+    if (broken) throw fail('INTERNAL', 'assistant: the module stopped after an internal error; reload the page');
+    let failed, out;
+    try {
+      ({ failed, out } = this.#call(fn, texts));
+    } catch (e) {
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      broken = true;
+      throw fail('INTERNAL', `assistant: internal error (${e.message}); reload the page`);
+    }
+    if (!failed) return out;
+    const { code, message } = JSON.parse(out);
+    throw fail(code, message);
+  }
+
+  #call(fn, texts) {
     const x = this.#x;
     const args = texts.flatMap((t) => {
       const b = encoder.encode(t);
@@ -51,15 +77,13 @@ class Session {
       new Uint8Array(x.memory.buffer, p, b.length).set(b);
       return [p, b.length];
     });
-    const failed = call(() => x[fn](this.#inner, ...args));
+    const failed = x[fn](this.#inner, ...args);
     const out = new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.out_ptr(), x.out_len()));
-    if (!failed) return out;
-    const { code, message } = JSON.parse(out);
-    throw Object.assign(new Error(message), { code, field: null });
+    return { failed, out };
   }
 
   setFaq(json) {
-    this.#run('set_faq', new TextDecoder().decode(bytesOf(json, 'faq')));
+    this.#run('set_faq', textOf(json));
   }
 
   // `catalogText`: the advisor's current catalog (already checked against the model by the main

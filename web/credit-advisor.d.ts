@@ -1,5 +1,5 @@
 // Types for credit-advisor.js: the <credit-advisor> custom element.
-import type { Advisor, Report, WhatIf, Applicant, Info, ErrorCode } from './advisor.js';
+import type { Advisor, Report, WhatIf, Applicant, Info, ErrorCode } from './advisor-core.js';
 
 export interface AdvisorScoreDetail { report: Report; whatIf: WhatIf; applicant: Applicant }
 export interface AdvisorErrorDetail { code: ErrorCode; field: string | null; message: string }

@@ -14,7 +14,7 @@
 // Theming: CSS custom properties (--advisor-*) and ::part(). See web/examples/README.md.
 // Paths that depend on where this file is (the API, the CSS, the assistant's panel) are all
 // here, so that the bundle built from it (credit-advisor.min.js, beside it) finds them too.
-import { downloadBundle, fetchBytes, load } from './advisor.js';
+import { downloadBundle, fetchBytes, load } from './advisor-core.js';
 import { h, emit } from './widget/dom.js';
 import { UI, pickLang } from './widget/strings.js';
 import { shellView } from './widget/shell.js';
@@ -114,7 +114,7 @@ export class CreditAdvisor extends HTMLElement {
       this.#render();
       performance.mark?.('advisor-interactive');
       emit(this, 'advisor-ready', advisor.info());
-      this.#prepareAssistant(advisor);
+      this.#prepareAssistant(advisor, catalog);
     } catch (e) {
       if (this.#loading === loading) this.#fail(e);
     } finally {
@@ -122,10 +122,11 @@ export class CreditAdvisor extends HTMLElement {
     }
   }
 
-  #prepareAssistant(advisor) {
+  #prepareAssistant(advisor, catalog) {
     this.#chat = [];
     if (this.getAttribute('assistant') === 'off') return (this.#assistant = null);
-    this.#assistant = loadAssistant(this, advisor, API, () => import('./assistant-panel.js'), {
+    const modules = { importPanel: () => import('./assistant-panel.js'), importAssistant: () => import('./assistant.js') };
+    this.#assistant = loadAssistant(this, advisor, catalog, API, modules, {
       loaded: () => { if (this.#advisor === advisor && this.#s.stage === 'result') this.#render(); },
       failed: (e) => { if (this.#advisor === advisor) this.#emitError(e); },
     });
@@ -134,7 +135,7 @@ export class CreditAdvisor extends HTMLElement {
   #assistantEl() {
     const { result } = this.#s;
     if (!result) return null;
-    const ask = (q) => this.#advisor.ask(q, { lang: this.#lang, applicant: result.applicant, answers: this.#s.answersObject(this.#lang) });
+    const ask = (q) => this.#assistant.ask(q, { lang: this.#lang, applicant: result.applicant, answers: this.#s.answersObject(this.#lang) });
     return this.#assistant?.view({ h, lang: this.#lang, uid: this.#uid, log: this.#chat, ask }) ?? null;
   }
 

@@ -9,7 +9,7 @@ const pkg = q.get('pkg') ?? 'pkg';
 const model = q.get('model') ?? '/models/german_credit/manifest.json';
 const shipped = model === '/models/german_credit/manifest.json';
 
-const { load } = await import(`/web/advisor.js`);
+const { load } = await import(`/web/advisor-core.js`);
 const advisor = await load(model, { wasm: `/web/${pkg}/advisor_bg.wasm` });
 const T_READY = performance.now();
 const schema = advisor.schema();

@@ -53,6 +53,10 @@ async function open(url, { audit = false, block } = {}) {
     window.__csp = [];
     window.__events = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    // What the page had downloaded when the widget became ready (the first score's files).
+    document.addEventListener('advisor-ready', () => {
+      window.__beforeReady = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+    }, { once: true });
     for (const type of ['advisor-score', 'advisor-error', 'advisor-ready']) {
       document.addEventListener(type, (e) => window.__events.push({ type, code: e.detail?.code, score: e.detail?.report?.score }));
     }
@@ -463,6 +467,15 @@ test('the page requests each file once and logs no console error', async () => {
   await context.close();
 });
 
+test('the first score downloads no assistant code: the widget is ready before any of it is fetched', async () => {
+  const { page, context } = await open('index.html');
+  const before = await page.evaluate(() => window.__beforeReady);
+  assert.ok(before.includes('/advisor-core.js') && before.includes('/pkg/advisor_bg.wasm'), JSON.stringify(before));
+  const assistant = before.filter((p) => /^\/(advisor|assistant|assistant-panel)\.js$|^\/pkg-assist\//.test(p));
+  assert.deepEqual(assistant, [], 'assistant files before the widget was ready');
+  await context.close();
+});
+
 /** Asks the widget's assistant a question (typed, then Enter) and returns the last answer's text. */
 async function askWidget(page, question) {
   const answers = page.locator('credit-advisor [part="chat"] li.a');
@@ -525,7 +538,10 @@ for (const audit of [false, true]) test(`the assistant answers from the applican
 test('ask() timing in Chromium: the example catalog and a 50-entry FAQ', async () => {
   const { page, context } = await open('index.html');
   const timing = await page.evaluate(async (applicant) => {
-    const advisor = document.querySelector('credit-advisor').advisor;
+    // The JS API with the assistant (advisor.js), on the page's model and catalog.
+    const el = document.querySelector('credit-advisor');
+    const advisor = await (await import(new URL('advisor.js', document.baseURI))).load(el.model);
+    advisor.setCatalog(new Uint8Array(await (await fetch(el.catalog)).arrayBuffer()));
     const faq = { entries: Array.from({ length: 50 }, (_, i) => ({
       id: `entry-${i}`,
       questions: { en: [`How does service number ${i} work for customers?`, `Question ${i} about fees and terms`], 'zh-CN': [`第 ${i} 项服务怎么用？`] },
@@ -631,7 +647,9 @@ for (const [width, scheme, textZoom] of [[320, 'light', 1], [375, 'dark', 1], [7
 test('the assistant module: errors carry their code and name the entry; hostile questions get answers', async () => {
   const { page, context } = await open('index.html');
   const out = await page.evaluate(async (applicant) => {
-    const advisor = document.querySelector('credit-advisor').advisor;
+    const el = document.querySelector('credit-advisor');
+    const advisor = await (await import(new URL('advisor.js', document.baseURI))).load(el.model);
+    advisor.setCatalog(new Uint8Array(await (await fetch(el.catalog)).arrayBuffer()));
     const errors = [];
     for (const bad of ['{"entries": [{"id": "a b", "questions": {"en": ["q"]}, "answer": {"en": "a", "zh-CN": "a"}}]}', '{"entries": [', '\u00ff']) {
       try {
@@ -648,7 +666,8 @@ test('the assistant module: errors carry their code and name the entry; hostile 
       answers.push({ intent: a.intent, ok: typeof a.answer === 'string' && a.answer.length > 0, suggestions: a.suggestions.length });
     }
     const after = await advisor.ask('why was I declined?', { lang: 'en', applicant });
-    return { errors, answers, after: after.intent };
+    const product = await advisor.ask("why can't I get the premium card?", { lang: 'en', applicant });
+    return { errors, answers, after: after.intent, product: [product.intent, product.product] };
   }, Object.fromEntries(Object.entries(APPLICANT)));
   assert.equal(out.errors[0].code, 'SPEC');
   assert.match(out.errors[0].message, /entry 1 \(`a b`\): the id must be/);
@@ -656,5 +675,6 @@ test('the assistant module: errors carry their code and name the entry; hostile 
   assert.equal(out.errors[2].code, 'SPEC');
   for (const a of out.answers) assert.ok(a.ok && a.suggestions >= 2 && a.suggestions <= 4, JSON.stringify(a));
   assert.equal(out.after, 'reasons', 'the module still answers after bad input');
+  assert.deepEqual(out.product, ['not_eligible', 'premium-card'], 'advisor.js passes the catalog it was given');
   await context.close();
 });

@@ -2,6 +2,7 @@
 // line, and each `@ts-expect-error` line must be an error (so the types cannot silently become
 // `any`). Type-checked only, never run.
 import { load, downloadBundle, type Advisor, type Applicant, type Report, type Lang, type AssistantAnswer } from '../../web/advisor.js';
+import { load as loadCore } from '../../web/advisor-core.js';
 import type { CreditAdvisor, AdvisorScoreDetail, AdvisorErrorDetail } from '../../web/credit-advisor.js';
 
 export async function api(): Promise<number> {
@@ -28,6 +29,15 @@ export async function api(): Promise<number> {
   const d: 'yes' = report.decision;
   return first.length + (target ?? '').length + problems.length + batch.length + names.length + answer.suggestions.length
     + (zh ?? '').length + bundle.graph.length + p.length + d.length + report.score;
+}
+
+// The first score's module: the same scoring API, no assistant.
+export async function core(): Promise<number> {
+  const advisor = await loadCore('models/german_credit/manifest.json');
+  const report = advisor.score({ duration: 24 });
+  // @ts-expect-error: the assistant is in advisor.js
+  await advisor.ask('Why is my score low?');
+  return report.score;
 }
 
 export function element(): void {

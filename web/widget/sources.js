@@ -34,16 +34,21 @@ export async function useCatalog(advisor, { bytes, propensity }, { attached, fai
   }).then(attached, failed);
 }
 
-/** Loads the assistant in the background: its panel module (`importPanel()`), its wasm module
- * and the FAQ. The first score never waits for it. `ready` resolves once it is (or failed:
- * `failed(error)`); `view(...)` is its panel, or null until then. */
-export function loadAssistant(el, advisor, api, importPanel, { loaded, failed }) {
-  const state = { panel: null, ready: null, view: (args) => state.panel?.assistantPanel(args) ?? null };
-  state.ready = Promise.all([importPanel(), fetchAttribute(el, 'faq', api)])
-    .then(async ([panel, faqBytes]) => {
-      await advisor.loadAssistant();
-      if (faqBytes) await advisor.setFaq(faqBytes);
-      state.panel = panel;
+/** Loads the assistant in the background: its panel module (`importPanel()`), its session
+ * (`importAssistant()`: assistant.js, which fetches its wasm module), the FAQ and the catalog's
+ * text (`catalog` from `fetchCatalog`, or null). The first score never waits for it. `ready`
+ * resolves once it is (or failed: `failed(error)`); `view(...)` is its panel, or null until
+ * then; `ask(question, options)` answers once ready. */
+export function loadAssistant(el, advisor, catalog, api, { importPanel, importAssistant }, { loaded, failed }) {
+  const state = { panel: null, session: null, catalogText: null, ready: null };
+  state.view = (args) => state.panel?.assistantPanel(args) ?? null;
+  state.ask = async (question, options) => state.session.ask(question, options, state.catalogText);
+  state.ready = Promise.all([importPanel(), importAssistant(), fetchAttribute(el, 'faq', api), catalog?.bytes])
+    .then(async ([panel, assistant, faqBytes, catalogBytes]) => {
+      const session = await assistant.open(advisor);
+      if (faqBytes) session.setFaq(faqBytes);
+      if (catalogBytes) state.catalogText = new TextDecoder().decode(catalogBytes);
+      Object.assign(state, { panel, session });
       loaded();
     })
     .catch(failed);

@@ -1,0 +1,191 @@
+// advisor's browser API: an ES module, no globals. Everything runs on this device.
+//
+//   import { load } from './advisor-core.js';
+//   const advisor = await load('models/german_credit/manifest.json');
+//   const report = advisor.score({ duration: 24, checking_status: 'A11', ... });
+//
+// Types: advisor.d.ts. Errors are `Error`s with a stable `code` and the `field` path.
+import init, { Advisor as RawAdvisor, Model as RawModel } from './pkg/advisor.js';
+
+const DEFAULT_GRAPH = 'model.onnx';
+let booting = null;
+let broken = false;
+
+/** Compiles and instantiates the wasm module once (`wasmUrl` overrides where it is fetched). */
+export function ready(wasmUrl) {
+  booting ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  return booting.then(() => undefined);
+}
+
+function fail(code, message, field = null) {
+  const e = new Error(message);
+  e.code = code;
+  e.field = field;
+  return e;
+}
+
+// Runs a call into wasm. Errors thrown by the module already carry `code`; a trap (a bug: inputs
+// are checked before anything can panic) leaves the module unusable, so later calls fail fast.
+function call(fn) {
+  if (broken) throw fail('INTERNAL', 'advisor: the module stopped after an internal error; reload the page');
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      broken = true;
+      throw fail('INTERNAL', `advisor: internal error (${e.message}); reload the page`);
+    }
+    throw e;
+  }
+}
+
+function bytesOf(v, what) {
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (typeof v === 'string') return new TextEncoder().encode(v);
+  throw fail('BAD_INPUT', `${what} must be bytes (Uint8Array or ArrayBuffer), got ${v === null ? 'null' : typeof v}`);
+}
+
+/** The bytes at `url`; a failure is a `FETCH_FAILED` error naming the URL (and `field`). */
+export async function fetchBytes(url, fetchFn = globalThis.fetch.bind(globalThis), field = null) {
+  let res;
+  try {
+    res = await fetchFn(url);
+  } catch (e) {
+    throw fail('FETCH_FAILED', `could not fetch ${url}: ${e.message}`, field);
+  }
+  if (!res.ok) throw fail('FETCH_FAILED', `could not fetch ${url}: HTTP ${res.status}`, field);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Fetches a bundle's manifest and its graph (from beside it): `[manifest, graph]` bytes. */
+async function fetchBundle(source, fetchFn) {
+  const manifestUrl = new URL(source, globalThis.location?.href);
+  // The graph is almost always `model.onnx` beside the manifest: fetch it at the same time
+  // (used only if the manifest names that file).
+  const early = fetchBytes(new URL(DEFAULT_GRAPH, manifestUrl), fetchFn).catch((e) => e);
+  const manifest = await fetchBytes(manifestUrl, fetchFn);
+  let file;
+  try {
+    file = JSON.parse(new TextDecoder().decode(manifest))?.graph?.file;
+  } catch {
+    throw fail('BAD_BUNDLE', `bundle: ${manifestUrl} is not JSON`);
+  }
+  if (typeof file !== 'string' || !/^[\w.-]+$/.test(file) || file.startsWith('.')) {
+    throw fail('BAD_BUNDLE', 'bundle: graph.file must be a plain file name beside the manifest');
+  }
+  let graph;
+  if (file === DEFAULT_GRAPH) {
+    graph = await early;
+    if (graph instanceof Error) throw graph;
+  } else {
+    graph = await fetchBytes(new URL(file, manifestUrl), fetchFn);
+  }
+  return [manifest, graph];
+}
+
+/**
+ * Downloads a bundle — its `manifest.json` at `source` and the graph beside it — without
+ * loading it: `{ manifest, graph }` bytes for `load()` or `setPropensityModel()`, so that the
+ * download can start before the module is ready. Option: `fetch`.
+ */
+export async function downloadBundle(source, { fetch: fetchFn = globalThis.fetch.bind(globalThis) } = {}) {
+  const [manifest, graph] = await fetchBundle(source, fetchFn);
+  return { manifest, graph };
+}
+
+/**
+ * Loads and verifies a bundle. `source` is the URL of its `manifest.json` (the graph is fetched
+ * from beside it), or `{ manifest, graph }` bytes. Options: `integrity` (sha256 hex the manifest
+ * bytes must have), `wasm` (URL of advisor_bg.wasm), `fetch`.
+ */
+export async function load(source, options = {}) {
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  let manifest, graph;
+  if (typeof source === 'string' || source instanceof URL) {
+    [manifest, graph] = await Promise.all([fetchBundle(source, fetchFn), ready(options.wasm)]).then(([b]) => b);
+  } else if (source && typeof source === 'object') {
+    manifest = bytesOf(source.manifest, 'manifest');
+    graph = bytesOf(source.graph, 'graph');
+    await ready(options.wasm);
+  } else {
+    throw fail('BAD_INPUT', 'load() takes a manifest URL or { manifest, graph } bytes');
+  }
+  const raw = call(() => RawAdvisor.fromBytes(manifest, graph, options.integrity ?? undefined));
+  return new Advisor(raw);
+}
+
+/** A verified bundle. Methods are synchronous once loaded. */
+export class Advisor {
+  #raw;
+  /** @internal use load() */
+  constructor(raw) {
+    this.#raw = raw;
+  }
+  /** Model name, runtime (`light`/`tract`), inputs, producer, test metrics. */
+  info() {
+    return call(() => this.#raw.info());
+  }
+  /** Fields, types, ranges, categories and display names in `lang` (`en`, `zh-CN`). */
+  schema(lang = 'en') {
+    return call(() => this.#raw.schema(lang));
+  }
+  /** `{ probability, score, band, decision, reasons, warnings }` for one applicant. */
+  score(applicant, { lang = 'en' } = {}) {
+    return call(() => this.#raw.score(applicant, lang));
+  }
+  /** Every problem in an applicant, at most one per field: `[{ code, field, message }]`. */
+  validate(applicant) {
+    return call(() => this.#raw.validate(applicant));
+  }
+  /** The smallest single changes to actionable fields that reach the next better band. */
+  whatIf(applicant, { lang = 'en' } = {}) {
+    return call(() => this.#raw.whatIf(applicant, lang));
+  }
+  /** `[{ probability, score, band, decision }]` for many applicants. */
+  scoreBatch(rows) {
+    return call(() => this.#raw.scoreBatch(rows));
+  }
+  /** Probabilities for raw rows (Float32Array, fields in schema order, categories as indices). */
+  predictRaw(rows) {
+    return call(() => this.#raw.predictRaw(rows));
+  }
+  /** Loads a product catalog (JSON text or bytes), checked against this model's fields. */
+  setCatalog(json) {
+    call(() => this.#raw.setCatalog(bytesOf(json, 'catalog')));
+  }
+  /**
+   * Attaches a propensity model to catalog product `productId` (which declares
+   * `propensity_model`): a manifest URL or `{ manifest, graph }` bytes. Hashes are checked.
+   */
+  async setPropensityModel(productId, source, { fetch: fetchFn = globalThis.fetch.bind(globalThis) } = {}) {
+    const [manifest, graph] = typeof source === 'string' || source instanceof URL
+      ? await fetchBundle(source, fetchFn)
+      : [bytesOf(source.manifest, 'manifest'), bytesOf(source.graph, 'graph')];
+    return call(() => this.#raw.setPropensityModel(productId, manifest, graph));
+  }
+  /** The suitability questionnaire: `[{ key, question, options }]`. */
+  questionnaire(lang = 'en') {
+    return call(() => this.#raw.questionnaire(lang));
+  }
+  /** Ranked eligible products with reasons, and the excluded ones with the rule that excluded each. */
+  recommend(applicant, answers = null, { lang = 'en' } = {}) {
+    return call(() => this.#raw.recommend(applicant, answers, lang));
+  }
+  /** Frees the wasm memory held by this bundle. */
+  free() {
+    this.#raw.free();
+  }
+}
+
+/** A bare ONNX model (dense MLP on the light build; any graph on the tract build). */
+export async function loadModel(bytes, nInputs, options = {}) {
+  await ready(options.wasm);
+  const raw = call(() => RawModel.fromOnnx(bytesOf(bytes, 'model'), nInputs));
+  return {
+    runtime: raw.runtime,
+    predict: (rows) => call(() => raw.predict(rows)),
+    free: () => raw.free(),
+  };
+}
