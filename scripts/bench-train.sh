@@ -4,7 +4,7 @@
 # markdown table (the one in BENCHMARKS.md) and each dataset's mean test AUC. With REF_PYTHON
 # set (a Python with lightgbm, scikit-learn, onnx, onnxruntime, numpy), each row also gets
 # LightGBM tuned + early stopping on the same rows (benches/reference/lightgbm_same_rows.py).
-# Run on an idle machine for speed figures.
+# Run on an idle machine for speed figures. ONLY=name[,name] runs those datasets only.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 flags=("$@")
@@ -20,6 +20,7 @@ for ds in "german_credit $D/german_credit/german_credit.csv" \
           "give_me_some_credit $D/give_me_some_credit/cs-training.csv.gz" \
           "bank_marketing $D/bank_marketing/bank-full.csv"; do
   set -- $ds
+  [ -z "${ONLY:-}" ] || [[ ",$ONLY," == *",$1,"* ]] || continue
   for seed in 42 1 2; do
     start=$EPOCHREALTIME
     "$TRAIN_BIN" fit --spec "specs/$1.toml" --data "$2" --out "$out/$1" --seed "$seed" --quiet "${flags[@]}" >/dev/null 2>&1 \

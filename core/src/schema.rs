@@ -149,6 +149,26 @@ pub struct ColumnSpec {
     /// Whether an applicant must give a value (no missing allowed when scoring).
     #[serde(default)]
     pub required: bool,
+    /// What a data file's value that `categories` does not list means (categorical features
+    /// and protected columns): an error (the default), or a missing value.
+    #[serde(default, skip_serializing_if = "Unlisted::is_error")]
+    pub unlisted: Unlisted,
+}
+
+/// What an unlisted category value in a data file means (see [`ColumnSpec::unlisted`]). Only
+/// data files: an applicant's unlisted value is always an error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unlisted {
+    #[default]
+    Error,
+    Missing,
+}
+
+impl Unlisted {
+    fn is_error(&self) -> bool {
+        *self == Unlisted::Error
+    }
 }
 
 /// Reads `"months"` (same in every language) or `{ en = "months", "zh-CN" = "个月" }`, keeping
@@ -332,6 +352,9 @@ impl ColumnSpec {
                 return Err(("max", format!("min {lo} > max {hi}")));
             }
         }
+        if self.unlisted == Unlisted::Missing && (self.kind != ColumnType::Categorical || self.role == Role::Label) {
+            return Err(("unlisted", "only a categorical column that is not the label can read unlisted values as missing".into()));
+        }
         if self.positive.is_some() && self.role != Role::Label {
             return Err(("positive", "only the label has `positive`".into()));
         }
@@ -452,7 +475,11 @@ impl ColumnSpec {
             return Ok(f32::NAN);
         }
         if self.is_categorical() {
-            return self.category_code(cell).map(|c| c as f32).ok_or_else(|| self.unknown_category(cell));
+            return match self.category_code(cell) {
+                Some(c) => Ok(c as f32),
+                None if self.unlisted == Unlisted::Missing => Ok(f32::NAN),
+                None => Err(self.unknown_category(cell)),
+            };
         }
         let v: f64 = cell.trim().parse().map_err(|_| Error::WrongType {
             field: self.name.clone(),
@@ -510,6 +537,7 @@ pub(crate) mod tests {
             positive: None,
             missing: default_missing(),
             required: false,
+            unlisted: Unlisted::Error,
         }
     }
 
@@ -623,5 +651,23 @@ pub(crate) mod tests {
         let colour = &s.columns()[1];
         assert_eq!(colour.parse_cell("blue").unwrap(), 1.0);
         assert!(matches!(colour.parse_cell("green"), Err(Error::UnknownCategory { .. })));
+    }
+
+    #[test]
+    fn unlisted_values_read_as_missing_only_where_asked() {
+        let mut colour = col("colour", ColumnType::Categorical, Role::Feature);
+        colour.categories = cats(&["red", "blue"]);
+        assert!(matches!(colour.parse_cell("green"), Err(Error::UnknownCategory { .. })));
+        colour.unlisted = Unlisted::Missing;
+        assert!(colour.parse_cell("green").unwrap().is_nan());
+        assert_eq!(colour.parse_cell("blue").unwrap(), 1.0);
+        assert!(colour.check().is_ok());
+        let mut amount = col("amount", ColumnType::Numeric, Role::Feature);
+        amount.unlisted = Unlisted::Missing;
+        assert_eq!(amount.check().unwrap_err().0, "unlisted");
+        let mut label = col("y", ColumnType::Categorical, Role::Label);
+        label.categories = cats(&["no", "yes", "maybe"]);
+        label.unlisted = Unlisted::Missing;
+        assert_eq!(label.check().unwrap_err().0, "unlisted");
     }
 }

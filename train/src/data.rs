@@ -108,7 +108,26 @@ fn data_err(path: &Path, line: u64, column: Option<&str>, msg: String) -> Error 
     Error::Data { path: path.into(), line, column: column.map(str::to_string), msg }
 }
 
-fn csv_err(path: &Path, e: &csv::Error) -> Error {
+/// A CSV reader with a header row. Records end at '\n' only, so that line numbers are the
+/// file's lines whatever the line endings (csv's default also ends a record at a lone '\r',
+/// which misnumbered the rows of CRLF files and split a line at a stray '\r'); a '\r' before
+/// the '\n' stays on the last field for the caller to drop. Flexible: field counts are the
+/// caller's to check, after blank lines are skipped.
+pub fn csv_reader<R: Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
+        .from_reader(reader)
+}
+
+/// A header cell as the spec names it: no byte-order mark, no '\r' of a CRLF line end.
+pub fn header_text(h: &str) -> String {
+    h.trim_start_matches('\u{feff}').trim_end_matches('\r').to_string()
+}
+
+pub(crate) fn csv_err(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let msg = match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 (field {}, byte {})", err.field() + 1, err.valid_up_to()),
@@ -122,22 +141,8 @@ impl<R: Read> Rows<R> {
     /// Reads and checks the header. `path` names the source in errors.
     pub fn new(reader: R, path: &Path, spec: &Spec, missing_label: MissingLabel) -> Result<Self> {
         let delim = spec.params().delimiter;
-        // Records end at '\n' only, so that line numbers are the file's lines whatever the
-        // line endings (csv's default also ends a record at a lone '\r', which misnumbered
-        // the rows of CRLF files and split a line at a stray '\r'); a '\r' before the '\n'
-        // is dropped from the last field.
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(delim as u8)
-            .has_headers(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .flexible(true) // field counts are checked in `next_row`, after blank lines are skipped
-            .from_reader(reader);
-        let header: Vec<String> = rdr
-            .headers()
-            .map_err(|e| csv_err(path, &e))?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim_end_matches('\r').to_string())
-            .collect();
+        let mut rdr = csv_reader(reader, delim as u8);
+        let header: Vec<String> = rdr.headers().map_err(|e| csv_err(path, &e))?.iter().map(header_text).collect();
         if header.iter().any(|h| h.contains('\r')) {
             return Err(data_err(
                 path,
@@ -253,13 +258,20 @@ impl<R: Read> Rows<R> {
 /// Opens a data file for streaming (gzip is recognised by its magic bytes); the returned handle
 /// gives the sha256 of the bytes as stored once the file has been read to the end.
 pub fn open(path: &Path, spec: &Spec, missing_label: MissingLabel) -> Result<(Rows<Box<dyn Read>>, FileHash)> {
+    let (reader, hash) = open_bytes(path)?;
+    Ok((Rows::new(reader, path, spec, missing_label)?, hash))
+}
+
+/// The text of a data file, plain or gzip (recognised by its magic bytes), and the sha256 of
+/// its bytes as stored (complete once read to the end).
+pub fn open_bytes(path: &Path) -> Result<(Box<dyn Read>, FileHash)> {
     use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(Error::io(path))?;
     let hasher = std::rc::Rc::new(std::cell::RefCell::new(<sha2::Sha256 as sha2::Digest>::new()));
     let mut buffered = std::io::BufReader::with_capacity(1 << 16, Hashing { inner: file, hasher: hasher.clone() });
     let gzip = buffered.fill_buf().map_err(Error::io(path))?.starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read> = if gzip { Box::new(GzipErrors(flate2::read::MultiGzDecoder::new(buffered))) } else { Box::new(buffered) };
-    Ok((Rows::new(reader, path, spec, missing_label)?, FileHash(hasher)))
+    Ok((reader, FileHash(hasher)))
 }
 
 /// Turns a gzip decoding failure into a clear message.

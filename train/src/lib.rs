@@ -11,6 +11,7 @@ pub mod fit;
 pub mod gbdt;
 #[cfg(feature = "fit")]
 pub mod import;
+pub mod init;
 pub mod masking;
 #[cfg(feature = "fit")]
 pub mod net;

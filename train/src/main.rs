@@ -22,6 +22,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Draft a dataset spec from a CSV file (plain or .gz): delimiter, header, column types,
+    /// categories, bounds, missing markers, label, identifiers and protected columns. Check its
+    /// TODO comments, then `fit` with it. No value seen on only one row is written.
+    Init {
+        /// CSV file, plain or .gz, with a header line.
+        #[arg(long)]
+        data: PathBuf,
+        /// The label column's header (guessed from names such as label, target, class, y).
+        #[arg(long)]
+        label: Option<String>,
+        /// The spec's name (default: the file's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Where to write the spec (TOML); an existing file is not overwritten.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Fit a model on a CSV file and write its bundle (manifest.json, model.onnx, metrics.json).
     Fit(FitArgs),
     /// Wrap a binary classifier trained elsewhere (ONNX from onnxmltools or skl2onnx: LightGBM,
@@ -344,6 +361,7 @@ impl From<Weights> for Precision {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Init { data, label, name, out } => init(&data, label, name, &out)?,
         Command::Fit(a) => {
             let out = a.out.clone();
             print_fit(&fit::fit(&fit_options(a))?);
@@ -464,6 +482,19 @@ fn fit_options(a: FitArgs) -> FitOptions {
 }
 
 /// What `fit` prints: the metrics table, calibration, training speed and notes.
+/// `init`: drafts the spec and writes it to `out` (never over an existing file).
+fn init(data: &std::path::Path, label: Option<String>, name: Option<String>, out: &std::path::Path) -> Result<()> {
+    use advisor_train::init::{self, InitParams};
+    if out.exists() {
+        return Err(advisor_train::Error::Usage(format!("--out {}: the file exists; remove it or choose another name", out.display())));
+    }
+    let draft = init::init(data, &InitParams { label, name })?;
+    std::fs::write(out, &draft.toml).map_err(|source| advisor_train::Error::Io { path: out.into(), source })?;
+    println!("{}: {}", out.display(), init::summary(&draft));
+    println!("check its TODO comments, then: advisor-train fit --spec {} --data {} --out <bundle dir>", out.display(), data.display());
+    Ok(())
+}
+
 fn print_fit(r: &fit::FitReport) {
     print!("{}", commands::evaluate::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
     if let Some(u) = &r.test_uncalibrated {

@@ -43,32 +43,77 @@ pub fn check(spec: &Spec, ds: &Dataset) -> Result<()> {
 }
 
 /// Digits of a whole number (`None` for a fraction).
-fn digits(v: f32) -> Option<usize> {
-    (v.fract() == 0.0).then(|| (v.abs() as f64).max(1.0).log10().floor() as usize + 1)
+fn digits(v: f64) -> Option<usize> {
+    (v.fract() == 0.0).then(|| v.abs().max(1.0).log10().floor() as usize + 1)
+}
+
+/// What the identifier rules read of a numeric column's values (built from all of them, or one
+/// value at a time by `advisor-train init`, with the distinct count kept apart).
+#[derive(Debug, Clone)]
+pub struct NumberSummary {
+    pub n: usize,
+    /// Whole numbers of 9 to 19 digits.
+    pub long: usize,
+    /// Whole numbers.
+    pub whole: usize,
+    pub lo: f64,
+    pub hi: f64,
+    /// The digits of the first whole number, and whether every whole number has as many.
+    pub width: Option<(usize, bool)>,
+}
+
+impl Default for NumberSummary {
+    fn default() -> Self {
+        NumberSummary { n: 0, long: 0, whole: 0, lo: f64::INFINITY, hi: f64::NEG_INFINITY, width: None }
+    }
+}
+
+impl NumberSummary {
+    pub fn add(&mut self, v: f64) {
+        self.n += 1;
+        (self.lo, self.hi) = (self.lo.min(v), self.hi.max(v));
+        let Some(d) = digits(v) else { return };
+        self.whole += 1;
+        self.long += usize::from((9..=19).contains(&d));
+        self.width = Some(match self.width {
+            None => (d, true),
+            Some((w, same)) => (w, same && w == d),
+        });
+    }
 }
 
 fn numeric(values: &[f32]) -> Option<String> {
-    let n = values.len();
-    let long = values.iter().filter(|&&v| digits(v).is_some_and(|d| (9..=19).contains(&d))).count();
-    if n > 0 && long as f64 >= LONG_NUMBER_SHARE * n as f64 {
+    let mut s = NumberSummary::default();
+    values.iter().for_each(|&v| s.add(v.into()));
+    numeric_identifier(&s, distinct(values))
+}
+
+/// Why a numeric column with `distinct` distinct values looks like an identifier, if it does.
+pub fn numeric_identifier(s: &NumberSummary, distinct: usize) -> Option<String> {
+    let n = s.n;
+    if n > 0 && s.long as f64 >= LONG_NUMBER_SHARE * n as f64 {
+        let long = s.long;
         return Some(format!("{long} of its {n} values are whole numbers of 9 to 19 digits, like phone, card or national-ID numbers"));
     }
-    let widths: Vec<usize> = values.iter().filter_map(|&v| digits(v)).collect();
-    if n < MIN_ROWS || widths.len() < n || (distinct(values) as f64) < DISTINCT_SHARE * n as f64 {
+    if n < MIN_ROWS || s.whole < n || (distinct as f64) < DISTINCT_SHARE * n as f64 {
         return None;
     }
-    let (lo, hi) = values.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
-    let counts_up = f64::from(hi - lo) < 1.1 * n as f64;
-    let fixed_width = widths[0] >= 6 && widths.iter().all(|&w| w == widths[0]);
+    let counts_up = s.hi - s.lo < 1.1 * n as f64;
+    let fixed_width = s.width.is_some_and(|(w, same)| w >= 6 && same);
     (counts_up || fixed_width).then(|| "a distinct whole number on nearly every row, like a row, customer or account number".into())
 }
 
-fn categorical<'a>(codes: &[f32], mut categories: impl Iterator<Item = &'a str>) -> Option<String> {
+fn categorical<'a>(codes: &[f32], categories: impl Iterator<Item = &'a str>) -> Option<String> {
+    categorical_identifier(codes.len(), distinct(codes), categories)
+}
+
+/// Why a categorical column of `n` values, `distinct` of them different, looks like an
+/// identifier, if it does.
+pub fn categorical_identifier<'a>(n: usize, distinct: usize, mut categories: impl Iterator<Item = &'a str>) -> Option<String> {
     if categories.any(|v| v.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))) {
         return Some("its categories include e-mail addresses".into());
     }
-    let n = codes.len();
-    (n >= MIN_ROWS && distinct(codes) as f64 >= DISTINCT_SHARE * n as f64)
+    (n >= MIN_ROWS && distinct as f64 >= DISTINCT_SHARE * n as f64)
         .then(|| "a distinct category on nearly every row, like names or free text".into())
 }
 

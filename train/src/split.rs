@@ -4,11 +4,15 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 /// Splits row indices into (kept, held out) with `held_out` share of each class held out,
-/// shuffled with `seed`. Both parts are returned in ascending row order.
+/// shuffled with `seed`. Both parts are returned in ascending row order. The larger class is
+/// drawn first, so the rows do not depend on which value a spec calls positive (but for two
+/// classes of one size).
 pub fn stratified(labels: &[u8], held_out: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let (mut keep, mut out) = (Vec::new(), Vec::new());
-    for class in [0u8, 1] {
+    let ones = labels.iter().filter(|&&y| y == 1).count();
+    let first = u8::from(2 * ones > labels.len());
+    for class in [first, 1 - first] {
         let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
         idx.shuffle(&mut rng);
         let n_out = (idx.len() as f64 * held_out).round() as usize;
@@ -23,6 +27,13 @@ pub fn stratified(labels: &[u8], held_out: f64, seed: u64) -> (Vec<usize>, Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rows_do_not_depend_on_which_class_is_positive() {
+        let labels: Vec<u8> = (0..300).map(|i| u8::from(i % 7 < 3)).collect();
+        let flipped: Vec<u8> = labels.iter().map(|y| 1 - y).collect();
+        assert_eq!(stratified(&labels, 0.2, 42), stratified(&flipped, 0.2, 42));
+    }
 
     #[test]
     fn keeps_class_shares_and_is_seeded() {

@@ -1,0 +1,245 @@
+//! The drafted spec's columns, decided from the profile: type, role, categories, bounds,
+//! missing markers, and the notes a person must check. No value seen on only one row is ever
+//! kept: such a category is left out (`unlisted = "missing"` reads it as missing) and a bound
+//! that would be one is widened.
+
+use advisor_core::schema::{ColumnType, Role, MAX_CATEGORIES};
+
+use crate::masking::{categorical_identifier, numeric_identifier};
+
+use super::names;
+use super::profile::{ColumnProfile, MISSING_MARKERS};
+
+/// Share of a column's present cells that must be numbers for its few texts to be read as
+/// missing markers.
+const NUMBER_SHARE: f64 = 0.95;
+/// At most this many distinct texts in a numeric column are read as missing markers.
+const MAX_TEXT_MARKERS: usize = 5;
+/// An opaque integer column with at most this many values may hold codes (a note).
+const FEW_CODES: usize = 20;
+/// Share of rows a `-1` must hold, below every other value, to be read as "no value".
+const SENTINEL_SHARE: f64 = 0.01;
+
+/// One drafted column.
+#[derive(Debug, Clone)]
+pub struct ColumnDraft {
+    pub name: String,
+    /// The header text, when it is not the name (an empty header).
+    pub header: Option<String>,
+    pub kind: ColumnType,
+    pub role: Role,
+    /// Categories in order of frequency (binary: in their natural order).
+    pub categories: Vec<String>,
+    pub positive: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub integer: bool,
+    /// Cell texts read as missing (written only when more than the empty cell).
+    pub missing: Vec<String>,
+    pub unlisted_missing: bool,
+    pub display: String,
+    /// What a person must check (written as `# TODO` comments).
+    pub notes: Vec<String>,
+}
+
+/// The draft of column `j` (`label`: whether it is the label).
+pub fn column(c: &ColumnProfile, j: usize, label: bool) -> ColumnDraft {
+    let name = if c.header.trim().is_empty() { format!("column_{}", j + 1) } else { c.header.clone() };
+    let mut d = ColumnDraft {
+        header: (name != c.header).then(|| c.header.clone()),
+        display: names::display(&name),
+        name,
+        kind: ColumnType::Numeric,
+        role: Role::Feature,
+        categories: vec![],
+        positive: None,
+        min: None,
+        max: None,
+        integer: false,
+        missing: MISSING_MARKERS.iter().zip(c.markers).filter(|(_, n)| *n > 0).map(|(m, _)| m.to_string()).collect(),
+        unlisted_missing: false,
+        notes: vec![],
+    };
+    if label {
+        label_column(c, &mut d);
+    } else if c.present() == 0 {
+        d.role = Role::Ignore;
+        d.notes.push("every cell is empty or a missing marker".into());
+    } else if numbers_with_markers(c, &mut d) {
+        numeric_or_binary(c, &mut d);
+    } else {
+        categorical(c, &mut d);
+    }
+    if d.role == Role::Feature && names::is_protected(&d.name) {
+        d.role = Role::Protected;
+        d.notes.push("marked protected from its name: never a model input, used for fairness reports only".into());
+    }
+    if names::is_opaque(&d.name) {
+        d.notes.push("give the field a display text customers understand".into());
+        if d.kind == ColumnType::Numeric && d.integer && c.distinct_numbers() <= FEW_CODES {
+            d.notes.push(format!("{} whole values: if they are codes rather than amounts, make it `categorical`", c.distinct_numbers()));
+        }
+    }
+    d
+}
+
+/// Whether the column is numbers (all of them, or nearly all with a few texts, each on several
+/// rows, then read as missing markers).
+fn numbers_with_markers(c: &ColumnProfile, d: &mut ColumnDraft) -> bool {
+    if c.texts_not_numbers == 0 {
+        return c.numbers.n > 0;
+    }
+    let mostly = c.numbers.n as f64 >= NUMBER_SHARE * c.present() as f64;
+    let texts: Vec<(&String, &u64)> = c.texts.iter().filter(|(t, _)| t.trim().parse::<f64>().is_err()).collect();
+    if !mostly || c.too_many_texts || texts.len() > MAX_TEXT_MARKERS || texts.iter().any(|(_, &n)| n < 2) {
+        return false;
+    }
+    let mut markers: Vec<String> = texts.into_iter().map(|(t, _)| t.clone()).collect();
+    markers.sort();
+    d.notes.push(format!("{} read as missing: check they mean no value", markers.join(", ")));
+    d.missing.extend(markers);
+    true
+}
+
+fn numeric_or_binary(c: &ColumnProfile, d: &mut ColumnDraft) {
+    let mut two: Vec<(&String, &u64)> = c.texts.iter().filter(|(t, _)| !d.missing.contains(t)).collect();
+    if !c.too_many_texts && two.len() == 2 && two.iter().all(|(_, &n)| n >= 2) {
+        two.sort_by(|a, b| a.0.trim().parse::<f64>().unwrap_or(0.0).total_cmp(&b.0.trim().parse::<f64>().unwrap_or(0.0)));
+        d.kind = ColumnType::Binary;
+        d.categories = two.into_iter().map(|(t, _)| t.clone()).collect();
+        return;
+    }
+    d.integer = c.numbers.whole == c.numbers.n;
+    if let Some(why) = numeric_identifier(&c.numbers, c.distinct_numbers()) {
+        d.role = Role::Id;
+        d.notes.push(format!("marked id: {why}"));
+        return;
+    }
+    let (mut lo, mut lo_count) = (c.numbers.lo, c.lo_count);
+    let sentinel = c.count("-1");
+    if d.integer && lo == -1.0 && sentinel == lo_count && sentinel as f64 >= SENTINEL_SHARE * c.present() as f64 && c.numbers.hi > 0.0 {
+        d.missing.push("-1".into());
+        d.notes.push("-1 (below every other value, on many rows) read as missing: check it means no value".into());
+        (lo, lo_count) = (0.0, 2); // whole numbers above -1; a bound of 0 is no row's own value
+    }
+    d.min = Some(lower_bound(lo, lo_count));
+    d.max = Some(-lower_bound(-c.numbers.hi, c.hi_count));
+}
+
+/// A round bound at or below `lo` (its first digit, rounded down: 19 → 10, 250 → 200,
+/// -3.5 → -4), moved further when it would be `lo` itself and `lo` is on one row only.
+pub fn lower_bound(lo: f64, lo_count: u64) -> f64 {
+    let b = round_down(lo);
+    if b != lo || lo_count >= 2 {
+        return b;
+    }
+    if b == 0.0 {
+        return -1.0;
+    }
+    round_down(b - 10f64.powf(b.abs().log10().floor()))
+}
+
+fn round_down(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let unit = 10f64.powf(x.abs().log10().floor());
+    let r = (x / unit).floor() * unit;
+    // Keep decimal bounds short (0.30000000000000004 → 0.3); never above `x`.
+    let short: f64 = format!("{r:.12}").parse().unwrap_or(r);
+    if short <= x {
+        short
+    } else {
+        r
+    }
+}
+
+/// A text column: its categories (on two rows or more) in order of frequency.
+fn categorical(c: &ColumnProfile, d: &mut ColumnDraft) {
+    d.kind = ColumnType::Categorical;
+    if c.too_many_texts {
+        d.role = Role::Ignore;
+        d.notes.push(format!("more than {} distinct values: free text or an identifier; ignored", c.texts.len()));
+        return;
+    }
+    let mut cats: Vec<(&String, &u64)> = c.texts.iter().collect();
+    cats.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let n = c.present() as usize;
+    if let Some(why) = categorical_identifier(n, cats.len(), cats.iter().map(|(t, _)| t.as_str())) {
+        d.role = Role::Id;
+        d.notes.push(format!("marked id: {why}"));
+        return;
+    }
+    let once = cats.iter().filter(|(_, &k)| k < 2).count();
+    d.categories = cats.into_iter().filter(|(_, &k)| k >= 2).map(|(t, _)| t.clone()).collect();
+    if d.categories.is_empty() || d.categories.len() > MAX_CATEGORIES {
+        d.role = Role::Ignore;
+        d.notes.push(format!("{} categories on two rows or more: ignored", d.categories.len()));
+        d.categories.clear();
+        return;
+    }
+    if once > 0 {
+        d.unlisted_missing = true;
+        d.notes.push(format!("{once} value(s) seen on one row only are not listed (read as missing)"));
+    } else if d.categories.len() == 2 {
+        d.kind = ColumnType::Binary;
+    }
+    d.notes.push("display texts for the categories (en, zh-CN); list ordered balances from lowest to highest".into());
+}
+
+/// AUC (alone) from which a numeric feature that stands far above every other is flagged.
+const LEAK_AUC: f64 = 0.75;
+/// How far above the next feature's AUC it must stand.
+const LEAK_GAP: f64 = 0.15;
+
+/// Adds a note to the numeric feature that alone separates the label far better than any other
+/// (a value recorded after the outcome, such as a call's duration, leaks the label). A note
+/// only: a strong feature that is known in time (a bureau score) must stay.
+pub fn flag_leaks(profiles: &[ColumnProfile], columns: &mut [ColumnDraft]) {
+    let mut aucs: Vec<(f64, usize)> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.role == Role::Feature && c.kind == ColumnType::Numeric)
+        .filter_map(|(j, _)| profiles[j].label_auc().map(|a| (a, j)))
+        .collect();
+    aucs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    if let [(top, j), (next, _), ..] = aucs[..] {
+        if top >= LEAK_AUC && top - next >= LEAK_GAP {
+            columns[j].notes.push(format!(
+                "alone this column separates the label far better than any other (AUC {top:.2}, the next {next:.2}): check it is known before the decision; a value recorded after the outcome leaks the label (then role = \"ignore\")"
+            ));
+        }
+    }
+}
+
+/// The label: binary, its two values and the positive one.
+fn label_column(c: &ColumnProfile, d: &mut ColumnDraft) {
+    d.role = Role::Label;
+    d.kind = ColumnType::Binary;
+    let mut two: Vec<(&String, &u64)> = c.texts.iter().collect();
+    two.sort_by(|a, b| a.0.cmp(b.0));
+    let values = [two[0].0.as_str(), two[1].0.as_str()];
+    let p = names::positive(values, [*two[0].1, *two[1].1]);
+    d.positive = Some(values[p].to_string());
+    d.categories = values.iter().map(|v| v.to_string()).collect();
+    d.notes.push("check `positive`: the value counted as the event (bad, default, subscribed)".into());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_are_round_and_never_one_rows_value() {
+        assert_eq!(lower_bound(19.0, 1), 10.0);
+        assert_eq!(lower_bound(250.0, 3), 200.0);
+        assert_eq!(lower_bound(200.0, 1), 100.0);
+        assert_eq!(lower_bound(0.0, 5), 0.0);
+        assert_eq!(lower_bound(0.0, 1), -1.0);
+        assert_eq!(lower_bound(0.34, 1), 0.3);
+        assert_eq!(-lower_bound(-18424.0, 1), 20000.0);
+        assert_eq!(-lower_bound(-75.0, 1), 80.0);
+        assert_eq!(-lower_bound(-80.0, 1), 90.0);
+        assert_eq!(lower_bound(-3.5, 1), -4.0);
+    }
+}

@@ -1,0 +1,117 @@
+//! `advisor-train init`: a dataset spec drafted from a CSV file, to check and then `fit`.
+//!
+//! One streamed pass counts what each column holds ([`profile`]): the delimiter and the header
+//! from the first lines ([`sniff`]), then types (numeric, integer, binary, categorical with its
+//! categories by frequency), missing markers (`""`, `NA`, `?`, a `-1` below every other value),
+//! bounds, identifiers and protected attributes by name ([`draft`], [`names`]). The draft fits
+//! as it is; its `# TODO` comments say what a person must decide. It never writes a value that
+//! only one row has: such a category is left out and read as missing, a bound is widened.
+
+mod draft;
+mod names;
+mod profile;
+mod sniff;
+mod write;
+
+use std::path::Path;
+
+use advisor_core::schema::Role;
+
+use crate::error::{Error, Result};
+use crate::spec_file::parse_spec;
+
+pub use draft::ColumnDraft;
+
+/// What `init` needs besides the file.
+#[derive(Debug, Clone, Default)]
+pub struct InitParams {
+    /// The label column's header; guessed from the names when absent.
+    pub label: Option<String>,
+    /// The spec's name (default: the file's name without its extensions).
+    pub name: Option<String>,
+}
+
+/// A drafted spec: its TOML text and its columns.
+#[derive(Debug)]
+pub struct Draft {
+    pub toml: String,
+    pub columns: Vec<ColumnDraft>,
+    pub rows: u64,
+}
+
+/// Drafts a spec for the CSV file (plain or gzip) at `path`; the draft is checked as `fit`
+/// reads specs before it is returned.
+pub fn init(path: &Path, params: &InitParams) -> Result<Draft> {
+    let p = profile::profile(path, |header| label_column(path, header, params.label.as_deref()))?;
+    check_label(path, &p)?;
+    let mut columns: Vec<ColumnDraft> = p.columns.iter().enumerate().map(|(j, c)| draft::column(c, j, j == p.label)).collect();
+    if let Some(c) = columns.iter().find(|c| c.header.is_some() && columns.iter().filter(|d| d.name == c.name).count() > 1) {
+        return Err(Error::File {
+            path: path.into(),
+            msg: format!("column `{}` is in the header, and an unnamed column would take its name", c.name),
+        });
+    }
+    draft::flag_leaks(&p.columns, &mut columns);
+    let name = params.name.clone().unwrap_or_else(|| spec_name(path));
+    let source = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let toml = write::spec(&name, &source, p.rows, p.delimiter, &columns);
+    parse_spec(Path::new("(drafted spec)"), &toml)?;
+    Ok(Draft { toml, columns, rows: p.rows })
+}
+
+/// The label's position in the header: the column `named` (its header), or the first of
+/// [`names::LABEL_NAMES`] that is a header.
+fn label_column(path: &Path, header: &[String], named: Option<&str>) -> Result<usize> {
+    match named {
+        Some(n) => {
+            header.iter().position(|h| h == n).ok_or_else(|| Error::Usage(format!("--label {n:?}: no such column in {}", path.display())))
+        }
+        None => names::LABEL_NAMES
+            .iter()
+            .find_map(|l| header.iter().position(|h| h.to_lowercase() == *l))
+            .ok_or_else(|| Error::Usage(format!("could not tell the label column of {}: name it with --label COLUMN", path.display()))),
+    }
+}
+
+/// The label holds two values, each on two rows or more.
+fn check_label(path: &Path, p: &profile::Profile) -> Result<()> {
+    let c = &p.columns[p.label];
+    if !c.too_many_texts && c.texts.len() == 2 && c.texts.values().all(|&n| n >= 2) {
+        return Ok(());
+    }
+    let values = if c.too_many_texts { "many".to_string() } else { c.texts.len().to_string() };
+    Err(Error::File {
+        path: path.into(),
+        msg: format!(
+            "the label column `{}` must hold two values (each on two rows or more); it holds {values} (name another with --label)",
+            c.header
+        ),
+    })
+}
+
+/// The file's name without `.gz` and `.csv`, as a spec name.
+fn spec_name(path: &Path) -> String {
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file.trim_end_matches(".gz").trim_end_matches(".csv").trim_end_matches(".tsv").trim_end_matches(".txt");
+    let name: String = stem.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    if name.is_empty() {
+        "dataset".into()
+    } else {
+        name
+    }
+}
+
+/// A one-line account of each column, for the terminal.
+pub fn summary(d: &Draft) -> String {
+    let count = |r: Role| d.columns.iter().filter(|c| c.role == r).count();
+    let todo: usize = d.columns.iter().map(|c| c.notes.len()).sum();
+    format!(
+        "{} rows, {} columns: {} features, 1 label, {} protected, {} id, {} ignored; {todo} TODO notes to check",
+        d.rows,
+        d.columns.len(),
+        count(Role::Feature),
+        count(Role::Protected),
+        count(Role::Id),
+        count(Role::Ignore)
+    )
+}

@@ -1,0 +1,126 @@
+//! What a column's name says: a display text, whether it names a protected attribute, whether
+//! it is a label.
+
+/// Name tokens of protected attributes (en), compared with whole tokens of the column's name.
+const PROTECTED: [&str; 13] = [
+    "sex",
+    "gender",
+    "marital",
+    "nationality",
+    "national",
+    "citizenship",
+    "race",
+    "racial",
+    "ethnicity",
+    "ethnic",
+    "religion",
+    "religious",
+    "foreign",
+];
+/// Protected attributes in Chinese, found anywhere in the name.
+const PROTECTED_ZH: [&str; 7] = ["性别", "婚姻", "民族", "国籍", "宗教", "种族", "籍贯"];
+/// Words after `age` that make it an age band.
+const AGE_BAND: [&str; 5] = ["band", "group", "bracket", "range", "category"];
+/// Label names, most likely first.
+pub const LABEL_NAMES: [&str; 9] = ["label", "target", "class", "y", "outcome", "response", "bad", "defaulted", "default"];
+
+/// The lower-case words of a name: split at anything not a letter or digit, and where a
+/// lower-case letter meets an upper-case one (`NumberOfTimes90DaysLate` → number, of, times,
+/// 90, days, late).
+pub fn words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    let mut prev: Option<char> = None;
+    for ch in name.chars() {
+        let starts = match prev {
+            None => true,
+            Some(p) => !p.is_alphanumeric() || (p.is_lowercase() && ch.is_uppercase()) || (p.is_ascii_digit() != ch.is_ascii_digit()),
+        };
+        if ch.is_alphanumeric() {
+            if starts || out.is_empty() {
+                out.push(String::new());
+            }
+            out.last_mut().expect("pushed").extend(ch.to_lowercase());
+        }
+        prev = Some(ch);
+    }
+    out
+}
+
+/// An English display text from a column name: its words, the first capitalised
+/// (`credit_amount` → "Credit amount"); a name that is not made of words is kept as it is.
+pub fn display(name: &str) -> String {
+    let w = words(name);
+    if w.is_empty() || !name.is_ascii() {
+        return name.to_string();
+    }
+    let mut text = w.join(" ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    text
+}
+
+/// Whether a name tells a customer nothing: a letter or two and digits (`A4`, `x12`), or none.
+pub fn is_opaque(name: &str) -> bool {
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    letters <= 2 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether a column name names a protected attribute (sex, marital status, nationality, race,
+/// religion, an age band; in English or Chinese).
+pub fn is_protected(name: &str) -> bool {
+    let w = words(name);
+    let has = |t: &str| w.iter().any(|x| x == t);
+    PROTECTED.iter().any(|t| has(t))
+        || (has("personal") && has("status"))
+        || (has("age") && AGE_BAND.iter().any(|t| has(t)))
+        || PROTECTED_ZH.iter().any(|t| name.contains(t))
+}
+
+/// The label's positive value among its two: the larger number, a word meaning the event
+/// (yes, true, bad, default), or else the rarer value. `counts` are the rows of each.
+pub fn positive(values: [&str; 2], counts: [u64; 2]) -> usize {
+    if let (Ok(a), Ok(b)) = (values[0].trim().parse::<f64>(), values[1].trim().parse::<f64>()) {
+        return usize::from(b > a);
+    }
+    const EVENT: [&str; 6] = ["yes", "y", "true", "bad", "default", "defaulted"];
+    if let Some(i) = values.iter().position(|v| EVENT.contains(&v.trim().to_lowercase().as_str())) {
+        return i;
+    }
+    usize::from(counts[1] < counts[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_as_words() {
+        assert_eq!(
+            words("NumberOfTime30-59DaysPastDueNotWorse"),
+            ["number", "of", "time", "30", "59", "days", "past", "due", "not", "worse"]
+        );
+        assert_eq!(display("credit_amount"), "Credit amount");
+        assert_eq!(display("MonthlyIncome"), "Monthly income");
+        assert_eq!(display("月收入"), "月收入");
+        assert!(is_opaque("A14") && is_opaque("x3") && !is_opaque("age"));
+    }
+
+    #[test]
+    fn protected_attributes_are_recognised_by_name() {
+        for p in ["sex", "Gender", "personal_status", "marital", "foreign_worker", "AgeBand", "age_group", "ethnicity", "申请人性别"] {
+            assert!(is_protected(p), "{p}");
+        }
+        for p in ["age", "average_balance", "message", "races_won_count"] {
+            assert!(!is_protected(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn the_positive_value_is_the_event() {
+        assert_eq!(positive(["1", "2"], [700, 300]), 1);
+        assert_eq!(positive(["1", "0"], [10, 90]), 0);
+        assert_eq!(positive(["no", "yes"], [90, 10]), 1);
+        assert_eq!(positive(["good", "poor"], [60, 40]), 1);
+    }
+}

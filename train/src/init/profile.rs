@@ -1,0 +1,198 @@
+//! One pass over a data file, streamed: what each column holds, as counts (no row is kept, so a
+//! file of any size fits).
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use crate::data::{csv_err, csv_reader, open_bytes};
+use crate::error::{Error, Result};
+use crate::masking::NumberSummary;
+
+use super::sniff;
+
+/// Cell texts read as "missing" wherever they occur (a fixed list: they say nothing of a row).
+pub const MISSING_MARKERS: [&str; 9] = ["", "NA", "N/A", "na", "n/a", "?", "null", "NULL", "NaN"];
+/// Distinct texts counted per column; a column with more is not categorical.
+const MAX_TEXTS: usize = 10_000;
+/// Distinct numbers counted per column; past it, the share of distinct values so far stands in.
+const MAX_NUMBERS: usize = 1_000_000;
+/// Bytes read to tell the delimiter and the header.
+const SAMPLE_BYTES: usize = 1 << 16;
+
+/// What one column holds.
+#[derive(Debug, Default)]
+pub struct ColumnProfile {
+    pub header: String,
+    /// Cells equal to each of [`MISSING_MARKERS`].
+    pub markers: [u64; MISSING_MARKERS.len()],
+    /// The cells that are finite numbers.
+    pub numbers: NumberSummary,
+    /// How many rows hold the smallest and the largest number.
+    pub lo_count: u64,
+    pub hi_count: u64,
+    /// Cells that are neither a marker nor a finite number.
+    pub texts_not_numbers: u64,
+    /// Count of each distinct cell text other than the markers, until [`MAX_TEXTS`] texts.
+    pub texts: HashMap<String, u64>,
+    /// Whether the column had more distinct texts than [`MAX_TEXTS`].
+    pub too_many_texts: bool,
+    /// Rows of each distinct number by label slot (see [`Profile::label`]), until
+    /// [`MAX_NUMBERS`] numbers.
+    by_number: HashMap<u64, [u64; 2]>,
+    /// (distinct, numbers) when [`MAX_NUMBERS`] was reached.
+    numbers_at_cap: Option<(usize, usize)>,
+}
+
+/// The file's delimiter, rows and columns.
+#[derive(Debug)]
+pub struct Profile {
+    pub delimiter: u8,
+    pub rows: u64,
+    pub columns: Vec<ColumnProfile>,
+    /// The label's column (its first two values are slots 0 and 1 of the counts by label).
+    pub label: usize,
+}
+
+impl ColumnProfile {
+    /// Cells that are not missing markers.
+    pub fn present(&self) -> u64 {
+        self.numbers.n as u64 + self.texts_not_numbers
+    }
+    /// Distinct numbers (estimated from the share at the cap past [`MAX_NUMBERS`]).
+    pub fn distinct_numbers(&self) -> usize {
+        match self.numbers_at_cap {
+            Some((d, n)) => (d as f64 / n as f64 * self.numbers.n as f64).round() as usize,
+            None => self.by_number.len(),
+        }
+    }
+    /// How well the column's numbers alone separate the label's two values: the AUC of ranking
+    /// by the number, either way round (0.5 to 1); `None` past [`MAX_NUMBERS`] or without both.
+    pub fn label_auc(&self) -> Option<f64> {
+        if self.numbers_at_cap.is_some() {
+            return None;
+        }
+        let mut values: Vec<(f64, [u64; 2])> = self.by_number.iter().map(|(&b, &n)| (f64::from_bits(b), n)).collect();
+        values.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (mut below, mut pairs) = (0u64, 0.0);
+        for (_, [zero, one]) in &values {
+            pairs += *one as f64 * (below as f64 + *zero as f64 / 2.0);
+            below += zero;
+        }
+        let ones: u64 = values.iter().map(|(_, n)| n[1]).sum();
+        let auc = pairs / (below as f64 * ones as f64);
+        auc.is_finite().then_some(auc.max(1.0 - auc))
+    }
+    /// How many rows hold `text` (0 when not counted).
+    pub fn count(&self, text: &str) -> u64 {
+        self.texts.get(text).copied().unwrap_or(0)
+    }
+
+    /// Counts `cell`, on a row whose label is in `slot` (`None`: missing or a third value).
+    fn add(&mut self, cell: &str, slot: Option<usize>) {
+        if let Some(i) = MISSING_MARKERS.iter().position(|m| *m == cell) {
+            self.markers[i] += 1;
+            return;
+        }
+        match cell.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() => self.add_number(v, slot),
+            _ => self.texts_not_numbers += 1,
+        }
+        if let Some(n) = self.texts.get_mut(cell) {
+            *n += 1;
+        } else if self.texts.len() < MAX_TEXTS {
+            self.texts.insert(cell.to_string(), 1);
+        } else {
+            self.too_many_texts = true;
+        }
+    }
+
+    fn add_number(&mut self, v: f64, slot: Option<usize>) {
+        let s = &self.numbers;
+        self.lo_count = if s.n == 0 || v < s.lo { 1 } else { self.lo_count + u64::from(v == s.lo) };
+        self.hi_count = if s.n == 0 || v > s.hi { 1 } else { self.hi_count + u64::from(v == s.hi) };
+        self.numbers.add(v);
+        if self.numbers_at_cap.is_none() {
+            let counts = self.by_number.entry((v + 0.0).to_bits()).or_default(); // -0 and 0 alike
+            if let Some(k) = slot {
+                counts[k] += 1;
+            }
+            if self.by_number.len() >= MAX_NUMBERS {
+                self.numbers_at_cap = Some((self.by_number.len(), self.numbers.n));
+                self.by_number = HashMap::new();
+            }
+        }
+    }
+}
+
+/// Reads the whole file at `path` (plain or gzip) once; `label` finds the label's column in the
+/// header.
+pub fn profile(path: &Path, label: impl FnOnce(&[String]) -> Result<usize>) -> Result<Profile> {
+    let (mut reader, _) = open_bytes(path)?;
+    let mut sample = Vec::with_capacity(SAMPLE_BYTES);
+    (&mut reader).take(SAMPLE_BYTES as u64).read_to_end(&mut sample).map_err(Error::io(path))?;
+    let delimiter = sniff::delimiter(path, &sample)?;
+    let header = sniff::check_header(path, &sample, delimiter)?;
+    let label = label(&header)?;
+    let mut label_values: Vec<String> = vec![];
+    let mut columns: Vec<ColumnProfile> = header.into_iter().map(|header| ColumnProfile { header, ..Default::default() }).collect();
+    let mut rdr = csv_reader(std::io::Cursor::new(sample).chain(reader), delimiter);
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0;
+    while rdr.read_record(&mut record).map_err(|e| csv_err(path, &e))? {
+        if record.len() == 1 && record[0].trim_end_matches('\r').is_empty() {
+            continue; // a blank line
+        }
+        if record.len() != columns.len() {
+            let line = record.position().map_or(0, |p| p.line());
+            let msg = format!("{} fields where the header has {}", record.len(), columns.len());
+            return Err(Error::Data { path: path.into(), line, column: None, msg });
+        }
+        let last = record.len() - 1;
+        let cell = |j: usize| if j == last { record[j].trim_end_matches('\r') } else { &record[j] };
+        let slot = label_slot(&mut label_values, cell(label));
+        for (j, column) in columns.iter_mut().enumerate() {
+            column.add(cell(j), slot);
+        }
+        rows += 1;
+    }
+    if rows == 0 {
+        return Err(Error::Data { path: path.into(), line: 2, column: None, msg: "the file has a header but no data rows".into() });
+    }
+    Ok(Profile { delimiter, rows, columns, label })
+}
+
+/// The slot of a label value: its place among the first two values seen (`None` for a missing
+/// marker or a third value).
+fn label_slot(values: &mut Vec<String>, cell: &str) -> Option<usize> {
+    if MISSING_MARKERS.contains(&cell) {
+        return None;
+    }
+    match values.iter().position(|v| v == cell) {
+        Some(k) => Some(k),
+        None if values.len() < 2 => {
+            values.push(cell.to_string());
+            Some(values.len() - 1)
+        }
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_is_counted_not_kept() {
+        let mut c = ColumnProfile::default();
+        for (cell, slot) in [("3", 0), ("1", 0), ("NA", 1), ("1", 0), ("x", 1), ("7", 1), ("7", 1), ("", 0)] {
+            c.add(cell, Some(slot));
+        }
+        assert_eq!((c.numbers.n, c.texts_not_numbers, c.present()), (5, 1, 6));
+        assert_eq!((c.numbers.lo, c.lo_count, c.numbers.hi, c.hi_count), (1.0, 2, 7.0, 2));
+        assert_eq!((c.markers[0], c.markers[1]), (1, 1));
+        assert_eq!((c.count("7"), c.count("3"), c.count("NA"), c.distinct_numbers()), (2, 1, 0, 3));
+        // Numbers 1, 1, 3 on label 0 and 7, 7 on label 1: ranked apart.
+        assert_eq!(c.label_auc(), Some(1.0));
+    }
+}
