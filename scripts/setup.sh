@@ -4,7 +4,8 @@
 #   - the wasm32 Rust target
 #   - Debian's chromium + chromium-driver (browser tests; needs root or sudo)
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, wasm-pack, cargo-fuzz
-#   - npm dev tools (package-lock.json): binaryen's wasm-opt, esbuild, typescript (tsc), playwright-core
+#   - npm dev tools (package-lock.json): binaryen's wasm-opt, esbuild, typescript (tsc), playwright-core,
+#     vite and webpack (the bundler examples' tests)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
