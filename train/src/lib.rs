@@ -1,6 +1,7 @@
 //! advisor-train: reads CSV files against a spec, trains the network with burn, evaluates it
 //! and exports a model bundle (ONNX graph + manifest) that `advisor-core` runs.
 
+pub mod accountant;
 pub mod bundle_dir;
 #[cfg(feature = "fit")]
 pub mod commands;
