@@ -96,6 +96,32 @@ pub struct TrainingRecord {
     /// in bundles from before the trainer had trees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelRecord>,
+    /// The differential privacy the network was trained with (`fit --dp-epsilon`), and what
+    /// its guarantee covers; absent when it was trained without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<PrivacyRecord>,
+}
+
+/// DP-SGD's guarantee as `fit` recorded it: (ε, δ) from the accountant for the noise, clipping
+/// norm, sampling rate and steps used, and exactly what it covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrivacyRecord {
+    /// ε reached with the noise used (at or below the one asked).
+    pub epsilon: f64,
+    pub epsilon_asked: f64,
+    pub delta: f64,
+    pub accountant: String,
+    pub noise_multiplier: f64,
+    /// The L2 norm each example's gradient was clipped to.
+    pub clip: f64,
+    /// Each row's probability of being in a step's batch (Poisson sampling).
+    pub sampling_rate: f64,
+    pub steps: u64,
+    pub epochs: usize,
+    /// Rows trained on.
+    pub rows: usize,
+    pub covers: String,
+    pub not_covered: Vec<String>,
 }
 
 /// Which model family `fit` shipped, as asked (`mlp`, `gbdt` or `auto`), and every candidate's

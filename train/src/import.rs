@@ -177,6 +177,7 @@ fn training_record(opts: &ImportOptions, preprocess: PreprocessParams, parts: &s
             dropped_missing_label: dropped,
         },
         model: None,
+        privacy: None,
     }
 }
 

@@ -6,6 +6,8 @@ pub mod bundle_dir;
 #[cfg(feature = "fit")]
 pub mod commands;
 pub mod data;
+#[cfg(feature = "fit")]
+pub mod dp_sgd;
 pub mod error;
 #[cfg(feature = "fit")]
 pub mod fit;

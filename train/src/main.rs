@@ -7,6 +7,7 @@ use advisor_core::lang::Lang;
 use advisor_core::network::Precision;
 use advisor_core::preprocess::{NumericEncoding, PreprocessParams};
 use advisor_train::commands;
+use advisor_train::dp_sgd::DpParams;
 use advisor_train::fit::{self, Family, FitOptions, ModelChoice};
 use advisor_train::gbdt::GbdtParams;
 use advisor_train::net::TrainParams;
@@ -40,7 +41,7 @@ enum Command {
         out: PathBuf,
     },
     /// Fit a model on a CSV file and write its bundle (manifest.json, model.onnx, metrics.json).
-    Fit(FitArgs),
+    Fit(Box<FitArgs>),
     /// Wrap a binary classifier trained elsewhere (ONNX from onnxmltools or skl2onnx: LightGBM,
     /// XGBoost, scikit-learn trees) into a bundle, with scaling, bands, baseline and metrics
     /// computed on a labelled file.
@@ -252,9 +253,55 @@ struct FitArgs {
     model: Model,
     #[command(flatten)]
     trees: TreeArgs,
+    #[command(flatten)]
+    dp: DpArgs,
 }
 
 /// The trees' settings (`--model gbdt`, `blend` or `auto`); defaults from [`GbdtParams::default`].
+/// Differential privacy: DP-SGD for the network (`--dp-epsilon`); defaults from
+/// [`DpParams::default`].
+#[derive(clap::Args)]
+#[command(next_help_heading = "Differential privacy (the network only; docs/privacy.md)")]
+struct DpArgs {
+    /// Train the network with DP-SGD to this ε (the accountant sets the noise); the network
+    /// only, no trees, no selection on the validation part. The manifest and the report say
+    /// what the guarantee covers.
+    #[arg(long)]
+    dp_epsilon: Option<f64>,
+    /// δ of the guarantee [default: 1/(10 n) for the n rows trained on].
+    #[arg(long)]
+    dp_delta: Option<f64>,
+    /// Each example's gradient is clipped to this L2 norm [default: 1].
+    #[arg(long)]
+    dp_clip: Option<f64>,
+    /// Epochs of DP-SGD (all run: no early stopping) [default: 15].
+    #[arg(long)]
+    dp_epochs: Option<usize>,
+    /// Expected batch size (Poisson sampling) [default: n/20 within 16..=512].
+    #[arg(long)]
+    dp_batch: Option<usize>,
+}
+
+impl DpArgs {
+    /// The DP settings, or none; a `--dp-*` setting without `--dp-epsilon` is an error.
+    fn params(self) -> Result<Option<DpParams>> {
+        let d = DpParams::default();
+        let Some(epsilon) = self.dp_epsilon else {
+            if self.dp_delta.is_some() || self.dp_clip.is_some() || self.dp_epochs.is_some() || self.dp_batch.is_some() {
+                return Err(advisor_train::Error::Usage("--dp-delta, --dp-clip, --dp-epochs and --dp-batch need --dp-epsilon".into()));
+            }
+            return Ok(None);
+        };
+        Ok(Some(DpParams {
+            epsilon,
+            delta: self.dp_delta,
+            clip: self.dp_clip.unwrap_or(d.clip),
+            epochs: self.dp_epochs.unwrap_or(d.epochs),
+            batch: self.dp_batch,
+        }))
+    }
+}
+
 #[derive(clap::Args)]
 #[command(next_help_heading = "Trees (--model gbdt, blend or auto)")]
 struct TreeArgs {
@@ -364,7 +411,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Init { data, label, name, out } => init(&data, label, name, &out)?,
         Command::Fit(a) => {
             let out = a.out.clone();
-            print_fit(&fit::fit(&fit_options(a))?);
+            print_fit(&fit::fit(&fit_options(*a)?)?);
             println!("bundle written to {}", out.display());
         }
         Command::Import(a) => {
@@ -420,7 +467,7 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 /// `fit`'s flags as the trainer's options (each checked there, once).
-fn fit_options(a: FitArgs) -> FitOptions {
+fn fit_options(a: FitArgs) -> Result<FitOptions> {
     let (pos_weight, balance_classes) = match a.pos_weight {
         PosWeight::Balanced => (1.0, true),
         PosWeight::Weight(w) => (w, false),
@@ -464,6 +511,7 @@ fn fit_options(a: FitArgs) -> FitOptions {
         Model::Auto => ModelChoice::Auto,
     };
     let t = a.trees;
+    opts.dp = a.dp.params()?;
     opts.gbdt = GbdtParams {
         rounds: t.rounds,
         learning_rate: t.shrinkage,
@@ -478,10 +526,9 @@ fn fit_options(a: FitArgs) -> FitOptions {
         patience: t.tree_patience,
         ..GbdtParams::default()
     };
-    opts
+    Ok(opts)
 }
 
-/// What `fit` prints: the metrics table, calibration, training speed and notes.
 /// `init`: drafts the spec and writes it to `out` (never over an existing file).
 fn init(data: &std::path::Path, label: Option<String>, name: Option<String>, out: &std::path::Path) -> Result<()> {
     use advisor_train::init::{self, InitParams};
@@ -495,6 +542,7 @@ fn init(data: &std::path::Path, label: Option<String>, name: Option<String>, out
     Ok(())
 }
 
+/// What `fit` prints: the metrics table, calibration, training speed and notes.
 fn print_fit(r: &fit::FitReport) {
     print!("{}", commands::evaluate::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
     if let Some(u) = &r.test_uncalibrated {
@@ -560,7 +608,7 @@ mod tests {
         else {
             panic!("fit")
         };
-        let (opts, defaults) = (fit_options(a), FitOptions::new("s", "d", "o"));
+        let (opts, defaults) = (fit_options(*a).unwrap(), FitOptions::new("s", "d", "o"));
         assert_eq!((opts.model, &opts.gbdt), (defaults.model, &defaults.gbdt));
         assert_eq!(opts.train, defaults.train);
     }

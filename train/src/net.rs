@@ -218,6 +218,11 @@ fn init_net(inputs: usize, hidden: &[usize], rng: &mut impl Rng, device: &Device
     Net { layers }
 }
 
+/// A freshly initialised network's weights (as [`train`] starts from them).
+pub fn init_mlp(inputs: usize, hidden: &[usize], rng: &mut impl Rng) -> Mlp {
+    init_net(inputs, hidden, rng, &device()).to_mlp()
+}
+
 /// An exponential moving average of the weights, started at zero and bias-corrected
 /// (as Adam corrects its moments), so that short runs are not pulled toward zero.
 struct Ema {

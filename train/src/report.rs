@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use advisor_core::advisor::Advisor;
-use advisor_core::bundle::{Bundle, Manifest, MetricsRecord, TrainingRecord};
+use advisor_core::bundle::{Bundle, Manifest, MetricsRecord, PrivacyRecord, TrainingRecord};
 use advisor_core::lang::Lang;
 use advisor_core::metrics::{self, Metrics};
 use advisor_core::score::Decision;
@@ -425,7 +425,25 @@ fn privacy(r: &Page<'_>) -> Markup {
             (header_row(&["attack", "AUC", "advantage (max TPR − FPR)"]))
             tr { td { "loss threshold" } td { (f4(a.auc)) } td { (f4(a.advantage)) } }
         }
-        p { "An AUC of 0.5 and an advantage of 0 mean the attack learns nothing. This bundle was not trained with differential privacy, so no bound is claimed." }
+        p { "An AUC of 0.5 and an advantage of 0 mean the attack learns nothing." }
+        (dp_text(r.training.privacy.as_ref()))
+    }
+}
+
+/// The differential privacy the network was trained with, and what it covers; or that none is
+/// claimed.
+fn dp_text(dp: Option<&PrivacyRecord>) -> Markup {
+    let Some(dp) = dp else {
+        return html! { p { "This bundle was not trained with differential privacy, so no bound is claimed." } };
+    };
+    html! {
+        p {
+            "The network was trained with DP-SGD: (ε = " (format!("{:.3}", dp.epsilon)) ", δ = " (format!("{:.1e}", dp.delta)) ")-differential privacy by "
+            (dp.accountant) "; each example's gradient clipped to norm " (dp.clip) ", Gaussian noise of multiplier " (format!("{:.3}", dp.noise_multiplier))
+            ", Poisson sampling at rate " (format!("{:.5}", dp.sampling_rate)) ", " (dp.steps) " steps (" (dp.epochs) " epochs) over " (dp.rows) " rows."
+        }
+        p { "It covers " (dp.covers) ". It does not cover:" }
+        ul { @for x in &dp.not_covered { li { (x) } } }
     }
 }
 
@@ -547,6 +565,9 @@ fn model_text(r: &Page<'_>) -> Markup {
         } @else {
             "Dense network" (ensemble) " on the preprocessed inputs (" (format!("{:?}", m.preprocessing.encoding).to_lowercase()) " encoding"
             (crosses) "), probability of the positive class (the label's " code { (positive) } ")."
+            @if let Some(dp) = &training.privacy {
+                " Trained with DP-SGD to ε = " (format!("{:.3}", dp.epsilon)) ", δ = " (format!("{:.1e}", dp.delta)) " (what that covers: Privacy, below)."
+            }
         }
     }
 }

@@ -69,6 +69,7 @@ pub(super) fn candidate(
         rows_per_second: net.rows_per_second.clone(),
         seconds: net.seconds + tree.seconds,
         part: None,
+        privacy: None,
     })
 }
 

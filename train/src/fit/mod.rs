@@ -8,8 +8,8 @@ mod network;
 mod trees;
 
 use advisor_core::bundle::{
-    Bundle, CandidateRecord, DataInfo, GraphInfo, Manifest, MetricsRecord, ModelRecord, Parity, Record, RowsRecord, TrainingRecord, FORMAT,
-    GRAPH_FILE,
+    Bundle, CandidateRecord, DataInfo, GraphInfo, Manifest, MetricsRecord, ModelRecord, Parity, PrivacyRecord, Record, RowsRecord,
+    TrainingRecord, FORMAT, GRAPH_FILE,
 };
 use advisor_core::calibrate::Platt;
 use advisor_core::matrix::Matrix;
@@ -21,6 +21,7 @@ use advisor_core::score::{Band, Cutoffs, Scaling};
 use advisor_core::stability::Baseline;
 
 use crate::data::{self, Dataset, MissingLabel};
+use crate::dp_sgd::DpParams;
 use crate::error::{Error, Result};
 use crate::gbdt::GbdtParams;
 use crate::net::TrainParams;
@@ -63,6 +64,9 @@ pub struct FitOptions {
     pub model: ModelChoice,
     /// The trees' settings (`--model gbdt` or `auto`); their seed is `train.seed`.
     pub gbdt: GbdtParams,
+    /// Train the network with DP-SGD (`--dp-epsilon`): the network only, no selection on the
+    /// validation part; checked against the rows trained on.
+    pub dp: Option<DpParams>,
 }
 
 /// Most members an ensemble may have.
@@ -90,6 +94,7 @@ impl FitOptions {
             progress: false,
             model: ModelChoice::Auto,
             gbdt: GbdtParams::default(),
+            dp: None,
         }
     }
 }
@@ -278,6 +283,8 @@ pub(crate) struct Candidate {
     pub seconds: f64,
     /// The model before calibration, for a blend (a network or trees).
     pub part: Option<Part>,
+    /// DP-SGD's guarantee, for a network trained with it.
+    pub privacy: Option<PrivacyRecord>,
 }
 
 /// A family's model before calibration, with the validation logits of the model selected
@@ -345,10 +352,26 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     Ok(report)
 }
 
+/// DP-SGD trains one network: not trees, not a blend, not several members, and not a spec whose
+/// monotone features only trees can hold.
+fn check_dp(opts: &FitOptions, spec: &Spec) -> Result<()> {
+    let why = if !matches!(opts.model, ModelChoice::Auto | ModelChoice::Only(Family::Mlp)) {
+        "trains the network only (use --model mlp or auto)"
+    } else if opts.members > 1 {
+        "trains one network (--members 1)"
+    } else if spec.features().any(|c| c.monotone.is_some()) {
+        "trains a network, which cannot promise the spec's monotone features"
+    } else {
+        return Ok(());
+    };
+    Err(Error::Usage(format!("--dp-epsilon {why}")))
+}
+
 /// Trains a candidate of each family `opts.model` asks for. With `auto`, a family that cannot
 /// fit the table is reported and leaves the choice to the other.
 fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocessor, metadata: &[(&str, &str)]) -> Result<Vec<Candidate>> {
     let families = match opts.model {
+        _ if opts.dp.is_some() => vec![Family::Mlp],
         ModelChoice::Only(Family::Blend) => vec![Family::Mlp, Family::Gbdt],
         ModelChoice::Only(f) => vec![f],
         // A network cannot promise the spec's monotone features: only trees can be chosen then.
@@ -444,13 +467,15 @@ fn training_record(opts: &FitOptions, c: &Candidate, rows: RowsRecord, model: Mo
         split_seed: opts.train.seed,
         best_epoch: if mlp { c.chosen } else { 0 },
         epochs_run: if mlp { c.run } else { 0 },
-        refit: opts.refit,
+        // DP-SGD trains on the fit rows only (what `audit` takes as the rows trained on).
+        refit: opts.refit && c.privacy.is_none(),
         calibrate: opts.calibrate,
         members: if mlp { opts.members } else { 1 },
         weights: if mlp { opts.weights } else { Precision::F32 },
         member_best_epochs: c.member_chosen.clone(),
         rows,
         model: Some(model),
+        privacy: c.privacy.clone(),
     }
 }
 /// Reads back the bundle just written, exactly as a user of it would: its records read with
@@ -529,7 +554,9 @@ fn read_checked(opts: &FitOptions) -> Result<(Spec, Dataset)> {
     if opts.members > 1 && opts.model == ModelChoice::Only(Family::Gbdt) {
         return Err(Error::Usage("--members averages networks; --model gbdt trains none (use --model mlp or auto)".into()));
     }
-    if opts.model != ModelChoice::Only(Family::Mlp) {
+    if opts.dp.is_some() {
+        check_dp(opts, &spec)?;
+    } else if opts.model != ModelChoice::Only(Family::Mlp) {
         GbdtParams { seed: opts.train.seed, ..opts.gbdt.clone() }.check()?;
     }
     Ok((spec, ds))

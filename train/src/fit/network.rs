@@ -11,7 +11,10 @@ use advisor_core::onnx;
 use advisor_core::preprocess::Preprocessor;
 use advisor_core::runtime::{Runtime, TractRuntime};
 
+use advisor_core::bundle::PrivacyRecord;
+
 use super::{Candidate, Family, FitOptions, Part, PartModel, Parts};
+use crate::dp_sgd::{self, DpParams};
 use crate::error::Result;
 use crate::net::{self, Progress};
 
@@ -19,8 +22,16 @@ use crate::net::{self, Progress};
 pub(super) fn candidate(opts: &FitOptions, d: &Parts, pre: &Preprocessor, metadata: &[(&str, &str)]) -> Result<Candidate> {
     let t0 = std::time::Instant::now();
     let (x_fit, x_val, x_test) = (pre.transform(&d.raw_fit), pre.transform(&d.raw_val), pre.transform(&d.raw_test));
-    let x_train = if opts.refit { Some(pre.transform(&d.raw_train)) } else { None };
-    let members = train_members(opts, (&x_fit, &d.y_fit), (&x_val, &d.y_val), x_train.as_ref().map(|x| (x, d.y_train.as_slice())))?;
+    let (members, privacy) = match &opts.dp {
+        Some(dp) => {
+            let (member, record) = train_private(opts, dp, &x_fit, &d.y_fit)?;
+            (vec![member], Some(record))
+        }
+        None => {
+            let x_train = if opts.refit { Some(pre.transform(&d.raw_train)) } else { None };
+            (train_members(opts, (&x_fit, &d.y_fit), (&x_val, &d.y_val), x_train.as_ref().map(|x| (x, d.y_train.as_slice())))?, None)
+        }
+    };
     let Shipped { mlp, validation, calibration, test_uncalibrated, part } = ship(opts, &members, (&x_val, &d.y_val), (&x_test, &d.y_test))?;
     let seconds = t0.elapsed().as_secs_f64();
     let graph = onnx::encode(&graph::build(pre, &mlp, opts.weights, metadata));
@@ -44,12 +55,48 @@ pub(super) fn candidate(opts: &FitOptions, d: &Parts, pre: &Preprocessor, metada
         parity: advisor_core::bundle::Parity { max_abs_diff_burn_vs_tract: Some(parity), max_abs_diff_light_vs_tract: None },
         settings: serde_json::to_value(&opts.train).expect("serialisable"),
         chosen: first.best_epoch,
-        run: first.history.len(),
+        // DP-SGD runs its planned epochs as one.
+        run: if privacy.is_some() { first.best_epoch } else { first.history.len() },
         member_chosen: if members.len() > 1 { members.iter().map(|(t, _)| t.best_epoch).collect() } else { vec![] },
         rows_per_second: first.history.iter().map(|h| h.rows_per_second).collect(),
         seconds,
         part: Some(part),
+        privacy,
     })
+}
+
+/// The network trained with DP-SGD on the fit rows for the planned steps (no refit: the
+/// validation rows are not trained on, and choose nothing).
+fn train_private(opts: &FitOptions, dp: &DpParams, x_fit: &Matrix, y_fit: &[u8]) -> Result<((net::Trained, Mlp), PrivacyRecord)> {
+    let mut record = dp.clone().check(x_fit.rows())?.plan()?;
+    if !opts.calibrate {
+        record.not_covered.retain(|x| !x.starts_with("the calibration"));
+    }
+    if !opts.progress {
+        eprintln!(
+            "DP-SGD: ε {:.3} (asked {}), δ {:.1e}, noise multiplier {:.3}, clip {}, sampling rate {:.5}, {} steps over {} rows",
+            record.epsilon,
+            record.epsilon_asked,
+            record.delta,
+            record.noise_multiplier,
+            record.clip,
+            record.sampling_rate,
+            record.steps,
+            record.rows
+        );
+    }
+    let t0 = std::time::Instant::now();
+    let mlp = dp_sgd::train(&opts.train, &record, x_fit, y_fit)?;
+    let seconds = t0.elapsed().as_secs_f64();
+    let stats = net::EpochStats {
+        epoch: record.epochs,
+        loss: f64::NAN,
+        val_auc: f64::NAN,
+        seconds,
+        rows_per_second: (record.epochs * x_fit.rows()) as f64 / seconds,
+    };
+    let trained = net::Trained { net: net::Net::from_mlp(&mlp, &net::device()), history: vec![stats], best_epoch: record.epochs };
+    Ok(((trained, mlp), record))
 }
 
 /// Calibration must not change the ranking of the network it calibrates: the shipped

@@ -73,6 +73,7 @@ pub(super) fn candidate(opts: &FitOptions, spec: &Spec, d: &Parts, metadata: &[(
         rows_per_second: vec![],
         seconds,
         part: Some(part),
+        privacy: None,
     })
 }
 
