@@ -202,7 +202,7 @@ impl ValidPreprocessParams {
                 let mut present: Vec<f32> = values.filter(|v| !v.is_nan()).collect();
                 let missing_indicator = present.len() < raw.rows();
                 present.sort_by(|a, b| a.total_cmp(b));
-                let impute = if present.is_empty() { 0.0 } else { quantile(&present, 0.5) };
+                let impute = if present.is_empty() { 0.0 } else { shared(&present, quantile(&present, 0.5)) };
                 let pieces = match p.numeric {
                     NumericEncoding::Ple => ple_pieces(&present, p.bins),
                     NumericEncoding::Standard => standard_piece(&present, p.clip_quantile),
@@ -234,6 +234,26 @@ impl ValidPreprocessParams {
     }
 }
 
+/// `v`, or, when exactly one of the sorted values is `v`, the midpoint between it and the next
+/// distinct value (the previous one at the top): the bundle ships every fitted statistic to
+/// every browser, and none may be a value only one training row has.
+pub fn shared(sorted: &[f32], v: f32) -> f32 {
+    let (lo, hi) = (sorted.partition_point(|&x| x < v), sorted.partition_point(|&x| x <= v));
+    if hi - lo != 1 {
+        return v;
+    }
+    let neighbour = if hi < sorted.len() {
+        sorted[hi]
+    } else if lo > 0 {
+        sorted[lo - 1]
+    } else {
+        return if v == 0.0 { 1.0 } else { 0.0 }; // the only value
+    };
+    let mid = ((v as f64 + neighbour as f64) / 2.0) as f32;
+    // Adjacent floats have no midpoint: the neighbour is then the nearest value that is not v's.
+    if mid == v { neighbour } else { mid }
+}
+
 /// The `q` quantile of sorted values, linear between order statistics.
 pub fn quantile(sorted: &[f32], q: f64) -> f32 {
     let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
@@ -248,7 +268,8 @@ fn ple_pieces(sorted: &[f32], bins: usize) -> Vec<Piece> {
     if sorted.is_empty() {
         return vec![];
     }
-    let mut edges: Vec<f32> = (0..=bins).map(|b| quantile(sorted, b as f64 / bins as f64)).collect();
+    let mut edges: Vec<f32> = (0..=bins).map(|b| shared(sorted, quantile(sorted, b as f64 / bins as f64))).collect();
+    edges.sort_by(f32::total_cmp);
     edges.dedup();
     edges.windows(2).map(|w| Piece { shift: w[0], scale: 1.0 / (w[1] - w[0]), lo: 0.0, hi: 1.0 }).filter(|p| p.scale.is_finite()).collect()
 }
@@ -257,7 +278,7 @@ fn standard_piece(sorted: &[f32], clip: f32) -> Vec<Piece> {
     if sorted.is_empty() {
         return vec![];
     }
-    let (lo, hi) = (quantile(sorted, clip as f64), quantile(sorted, 1.0 - clip as f64));
+    let (lo, hi) = (shared(sorted, quantile(sorted, clip as f64)), shared(sorted, quantile(sorted, 1.0 - clip as f64)));
     let clipped = sorted.iter().map(|&v| v.clamp(lo, hi) as f64);
     let n = sorted.len() as f64;
     let mean = clipped.clone().sum::<f64>() / n;
@@ -419,6 +440,24 @@ mod tests {
     fn raw() -> Matrix {
         let rows = [[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [f32::NAN, 1.0], [5.0, f32::NAN]];
         Matrix::new(rows.concat(), 2).unwrap()
+    }
+
+    #[test]
+    fn no_fitted_statistic_is_a_value_only_one_row_has() {
+        let v = [1.0f32, 2.0, 2.0, 5.0, 9.0];
+        assert_eq!((shared(&v, 2.0), shared(&v, 1.0), shared(&v, 5.0), shared(&v, 9.0), shared(&v, 3.0)), (2.0, 1.5, 7.0, 7.0, 3.0));
+        assert_eq!((shared(&[4.0], 4.0), shared(&[0.0], 0.0)), (0.0, 1.0));
+        let mut sorted: Vec<f32> = (0..200).map(|i| (i * i) as f32).collect(); // every value on one row
+        sorted.sort_by(f32::total_cmp);
+        let std = standard_piece(&sorted, 0.01)[0];
+        // The clip bounds as the piece stores them, scaled: recovered, they are no row's value.
+        let bounds = [std.lo / std.scale + std.shift, std.hi / std.scale + std.shift];
+        let edges = ple_pieces(&sorted, 16).into_iter().flat_map(|p| [p.shift, p.shift + 1.0 / p.scale]);
+        let stats: Vec<f32> = edges.chain(bounds).chain([shared(&sorted, quantile(&sorted, 0.5))]).collect();
+        for s in stats {
+            let nearest = sorted.iter().map(|x| (x - s).abs()).fold(f32::INFINITY, f32::min);
+            assert!(nearest > 0.01, "{s} is (within float error) a row's value");
+        }
     }
 
     #[test]

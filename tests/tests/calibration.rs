@@ -15,7 +15,10 @@ fn an_overfit_network_keeps_its_ranking_after_calibration() {
     o.train.patience = None;
     let r = fit(&o).unwrap();
     let u = r.test_uncalibrated.expect("calibrated by default");
-    assert!((r.test.auc - u.auc).abs() <= 1e-4, "calibrated {} vs uncalibrated {}", r.test.auc, u.auc);
+    // At most one of the test part's 60 × 140 positive–negative pairs may tie differently: both
+    // are float32 probabilities, and the overconfident ones saturate (Platt itself is monotone).
+    let one_pair = 1.0 / (60.0 * 140.0);
+    assert!((r.test.auc - u.auc).abs() <= one_pair + 1e-9, "calibrated {} vs uncalibrated {}", r.test.auc, u.auc);
     assert!(r.test.auc > 0.75, "test AUC {}", r.test.auc);
     // The calibration shrinks the overconfident logits (the scale is small and positive).
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(tmp.path().join("g/manifest.json")).unwrap()).unwrap();
