@@ -251,7 +251,11 @@ pub fn shared(sorted: &[f32], v: f32) -> f32 {
     };
     let mid = ((v as f64 + neighbour as f64) / 2.0) as f32;
     // Adjacent floats have no midpoint: the neighbour is then the nearest value that is not v's.
-    if mid == v { neighbour } else { mid }
+    if mid == v {
+        neighbour
+    } else {
+        mid
+    }
 }
 
 /// The `q` quantile of sorted values, linear between order statistics.

@@ -113,6 +113,9 @@ fn dp_refuses_what_it_cannot_cover() {
     o.members = 3;
     assert!(fit_error(&o).contains("--members 1"));
     o.members = 1;
+    o.train.balance_classes = true;
+    assert!(fit_error(&o).contains("unweighted"));
+    o.train.balance_classes = false;
     o.dp = Some(advisor_train::dp_sgd::DpParams { epsilon: -1.0, ..Default::default() });
     assert!(fit_error(&o).contains("--dp-epsilon"));
 }
@@ -190,7 +193,9 @@ fn f16_to_f32(h: u16) -> f32 {
 /// the model's scores, not from feature values, and would match feature values by chance.
 #[test]
 fn no_shipped_bundle_holds_a_value_only_one_training_row_has() {
-    for (bundle, dataset) in [("german_credit", "german_credit"), ("german_credit_lightgbm", "german_credit"), ("bank_deposit", "bank_marketing")] {
+    for (bundle, dataset) in
+        [("german_credit", "german_credit"), ("german_credit_lightgbm", "german_credit"), ("bank_deposit", "bank_marketing")]
+    {
         let single = single_row_values(&data(dataset));
         assert!(single.len() > 50, "{dataset}: the scan has values to look for");
         let dir = repo().join("models").join(bundle);

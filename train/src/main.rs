@@ -265,7 +265,10 @@ struct FitArgs {
 struct DpArgs {
     /// Train the network with DP-SGD to this ε (the accountant sets the noise); the network
     /// only, no trees, no selection on the validation part. The manifest and the report say
-    /// what the guarantee covers.
+    /// what the guarantee covers. `--hidden`, `--lr`, `--seed` (initial weights) and
+    /// `--weights` apply; `--epochs`, `--batch-size`, `--patience`, `--min-delta`, `--ema`,
+    /// `--weight-decay` and the refit do not (see `--dp-epochs`, `--dp-batch`); `--members`
+    /// and `--pos-weight` are refused.
     #[arg(long)]
     dp_epsilon: Option<f64>,
     /// δ of the guarantee [default: 1/(10 n) for the n rows trained on].

@@ -359,6 +359,8 @@ fn check_dp(opts: &FitOptions, spec: &Spec) -> Result<()> {
         "trains the network only (use --model mlp or auto)"
     } else if opts.members > 1 {
         "trains one network (--members 1)"
+    } else if opts.train.pos_weight != 1.0 || opts.train.balance_classes {
+        "trains on the unweighted loss (no --pos-weight)"
     } else if spec.features().any(|c| c.monotone.is_some()) {
         "trains a network, which cannot promise the spec's monotone features"
     } else {
