@@ -47,7 +47,7 @@ pub fn column(c: &ColumnProfile, j: usize, label: bool) -> ColumnDraft {
     let name = if c.header.trim().is_empty() { format!("column_{}", j + 1) } else { c.header.clone() };
     let mut d = ColumnDraft {
         header: (name != c.header).then(|| c.header.clone()),
-        display: names::display(&name),
+        display: if names::is_opaque(&name) { name.clone() } else { names::display(&name) },
         name,
         kind: ColumnType::Numeric,
         role: Role::Feature,
