@@ -47,17 +47,36 @@ pub fn words(name: &str) -> Vec<String> {
 }
 
 /// An English display text from a column name: its words, the first capitalised
-/// (`credit_amount` → "Credit amount"); a name that is not made of words is kept as it is.
+/// (`credit_amount` → "Credit amount"), a range of numbers kept as one (`30-59`); a name that is
+/// not made of words is kept as it is.
 pub fn display(name: &str) -> String {
     let w = words(name);
     if w.is_empty() || !name.is_ascii() {
         return name.to_string();
     }
     let mut text = w.join(" ");
+    for range in ranges(name) {
+        text = text.replace(&range.replace('-', " "), &range);
+    }
     if let Some(first) = text.get(..1) {
         text = first.to_uppercase() + &text[1..];
     }
     text
+}
+
+/// The `12-34` number ranges in a name.
+fn ranges(name: &str) -> Vec<String> {
+    let b = name.as_bytes();
+    let mut out = vec![];
+    for (i, &c) in b.iter().enumerate() {
+        if c != b'-' || i == 0 || !b[i - 1].is_ascii_digit() || !b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            continue;
+        }
+        let start = b[..i].iter().rposition(|d| !d.is_ascii_digit()).map_or(0, |p| p + 1);
+        let end = b[i + 1..].iter().position(|d| !d.is_ascii_digit()).map_or(b.len(), |p| i + 1 + p);
+        out.push(name[start..end].to_string());
+    }
+    out
 }
 
 /// Whether a name tells a customer nothing: a letter or two and digits (`A4`, `x12`), or none.
@@ -102,6 +121,7 @@ mod tests {
         );
         assert_eq!(display("credit_amount"), "Credit amount");
         assert_eq!(display("MonthlyIncome"), "Monthly income");
+        assert_eq!(display("NumberOfTime30-59DaysPastDueNotWorse"), "Number of time 30-59 days past due not worse");
         assert_eq!(display("月收入"), "月收入");
         assert!(is_opaque("A14") && is_opaque("x3") && !is_opaque("age"));
     }
