@@ -72,19 +72,18 @@ fn train_private(opts: &FitOptions, dp: &DpParams, x_fit: &Matrix, y_fit: &[u8])
     if !opts.calibrate {
         record.not_covered.retain(|x| !x.starts_with("the calibration"));
     }
-    if !opts.progress {
-        eprintln!(
-            "DP-SGD: ε {:.3} (asked {}), δ {:.1e}, noise multiplier {:.3}, clip {}, sampling rate {:.5}, {} steps over {} rows",
-            record.epsilon,
-            record.epsilon_asked,
-            record.delta,
-            record.noise_multiplier,
-            record.clip,
-            record.sampling_rate,
-            record.steps,
-            record.rows
-        );
-    }
+    // Always said (DP-SGD draws no progress bar): the guarantee, before the wait.
+    eprintln!(
+        "DP-SGD: ε {:.3} (asked {}), δ {:.1e}, noise multiplier {:.3}, clip {}, sampling rate {:.5}, {} steps over {} rows",
+        record.epsilon,
+        record.epsilon_asked,
+        record.delta,
+        record.noise_multiplier,
+        record.clip,
+        record.sampling_rate,
+        record.steps,
+        record.rows
+    );
     let t0 = std::time::Instant::now();
     let mlp = dp_sgd::train(&opts.train, &record, x_fit, y_fit)?;
     let seconds = t0.elapsed().as_secs_f64();
