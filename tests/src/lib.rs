@@ -39,3 +39,19 @@ pub fn data(name: &str) -> PathBuf {
         other => panic!("no data file known for {other}"),
     }
 }
+
+/// Every cell text of every column of a data file (plain or gzip), by header, with its count:
+/// read with the trainer's CSV reader, apart from what the code under test computes.
+pub fn cell_counts(path: &std::path::Path, delimiter: u8) -> std::collections::HashMap<String, std::collections::HashMap<String, u64>> {
+    use advisor_train::data::{csv_reader, header_text, open_bytes};
+    let (reader, _) = open_bytes(path).unwrap();
+    let mut rdr = csv_reader(reader, delimiter);
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(header_text).collect();
+    let mut counts: Vec<std::collections::HashMap<String, u64>> = vec![Default::default(); header.len()];
+    for record in rdr.records() {
+        for (j, cell) in record.unwrap().iter().enumerate() {
+            *counts[j].entry(cell.trim_end_matches('\r').to_string()).or_default() += 1;
+        }
+    }
+    header.into_iter().zip(counts).collect()
+}

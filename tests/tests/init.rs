@@ -7,24 +7,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use advisor_core::schema::{ColumnType, Role, Spec};
-use advisor_tests::data;
-use advisor_train::data::{csv_reader, header_text, open_bytes, read_csv, MissingLabel};
-use advisor_train::init::{init, InitParams};
+use advisor_tests::{cell_counts, data};
+use advisor_train::data::{read_csv, MissingLabel};
+use advisor_train::init::{init, InitParams, MISSING_MARKERS};
 use advisor_train::spec_file::parse_spec;
-
-/// Every cell text of every column of the file, with its count (read apart from `init`).
-fn cell_counts(path: &Path, delimiter: u8) -> HashMap<String, HashMap<String, u64>> {
-    let (reader, _) = open_bytes(path).unwrap();
-    let mut rdr = csv_reader(reader, delimiter);
-    let header: Vec<String> = rdr.headers().unwrap().iter().map(header_text).collect();
-    let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); header.len()];
-    for record in rdr.records() {
-        for (j, cell) in record.unwrap().iter().enumerate() {
-            *counts[j].entry(cell.trim_end_matches('\r').to_string()).or_default() += 1;
-        }
-    }
-    header.into_iter().zip(counts).collect()
-}
 
 /// Rows whose cell in the column is the number `v`.
 fn rows_with_number(cells: &HashMap<String, u64>, v: f64) -> u64 {
@@ -42,7 +28,7 @@ fn no_single_row_value(spec: &Spec, counts: &HashMap<String, HashMap<String, u64
             assert_ne!(rows_with_number(cells, bound), 1, "`{}`: bound {bound}", c.name);
         }
         for m in &c.missing {
-            let fixed = ["", "NA", "N/A", "na", "n/a", "?", "null", "NULL", "NaN"].contains(&m.as_str());
+            let fixed = MISSING_MARKERS.contains(&m.as_str());
             assert!(fixed || cells.get(m).copied().unwrap_or(0) != 1, "`{}`: missing marker {m:?}", c.name);
         }
     }

@@ -120,23 +120,13 @@ fn dp_refuses_what_it_cannot_cover() {
     assert!(fit_error(&o).contains("--dp-epsilon"));
 }
 
-/// Each feature column's values that only one row of the file has, as f32 (what a graph holds).
-fn single_row_values(data: &std::path::Path) -> std::collections::HashMap<u32, String> {
-    use advisor_train::data::{csv_reader, header_text, open_bytes};
-    let (reader, _) = open_bytes(data).unwrap();
-    let delimiter = if std::fs::read_to_string(data).is_ok_and(|t| t.lines().next().unwrap_or("").contains(';')) { b';' } else { b',' };
-    let mut rdr = csv_reader(reader, delimiter);
-    let header: Vec<String> = rdr.headers().unwrap().iter().map(header_text).collect();
-    let mut counts: Vec<std::collections::HashMap<String, u32>> = vec![Default::default(); header.len()];
-    for r in rdr.records() {
-        for (j, cell) in r.unwrap().iter().enumerate() {
-            *counts[j].entry(cell.trim_end_matches('\r').trim_matches('"').to_string()).or_default() += 1;
-        }
-    }
+/// Each column's values that only one row of `dataset`'s file has, as f32 (what a graph holds).
+fn single_row_values(dataset: &str) -> std::collections::HashMap<u32, String> {
+    let delimiter = advisor_train::spec_file::read_spec(&spec(dataset)).unwrap().params().delimiter as u8;
     let mut single = std::collections::HashMap::new();
-    for (h, c) in header.iter().zip(counts) {
-        for (v, _) in c.into_iter().filter(|(_, n)| *n == 1) {
-            if let Ok(x) = v.trim().parse::<f64>() {
+    for (h, cells) in advisor_tests::cell_counts(&data(dataset), delimiter) {
+        for (v, _) in cells.into_iter().filter(|(_, n)| *n == 1) {
+            if let Ok(x) = v.trim().trim_matches('"').parse::<f64>() {
                 single.insert((x as f32).to_bits(), format!("{h} = {v}"));
             }
         }
@@ -164,26 +154,9 @@ fn json_numbers(v: &serde_json::Value, path: &str, out: &mut Vec<(f32, String)>)
 /// Every float a graph's initializers hold (f32, or f16 widened), with the initializer's name.
 fn graph_floats(graph: &[u8]) -> Vec<(f32, String)> {
     let model = advisor_core::onnx::decode(graph).unwrap();
-    let mut out = vec![];
-    for t in model.graph.unwrap().initializer {
-        let values: Vec<f32> = match t.data_type {
-            1 if !t.raw_data.is_empty() => t.raw_data.chunks(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect(),
-            1 => t.float_data.clone(),
-            10 => t.raw_data.chunks(2).map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect(),
-            _ => continue,
-        };
-        out.extend(values.into_iter().map(|v| (v, t.name.clone())));
-    }
-    out
-}
-
-fn f16_to_f32(h: u16) -> f32 {
-    let (sign, exp, frac) = (if h >> 15 == 1 { -1.0 } else { 1.0 }, ((h >> 10) & 0x1f) as i32, (h & 0x3ff) as f32);
-    sign * match exp {
-        0 => frac * 2f32.powi(-24),
-        31 => f32::INFINITY,
-        e => (1.0 + frac / 1024.0) * 2f32.powi(e - 15),
-    }
+    let initializers = model.graph.unwrap().initializer;
+    let floats = |t: &advisor_core::onnx::TensorProto| t.to_f32().or_else(|| t.half_values()).unwrap_or_default();
+    initializers.iter().flat_map(|t| floats(t).into_iter().map(|v| (v, t.name.clone()))).collect()
 }
 
 /// The shipped bundles hold no value that only one row of their training file has. Scanned:
@@ -196,7 +169,7 @@ fn no_shipped_bundle_holds_a_value_only_one_training_row_has() {
     for (bundle, dataset) in
         [("german_credit", "german_credit"), ("german_credit_lightgbm", "german_credit"), ("bank_deposit", "bank_marketing")]
     {
-        let single = single_row_values(&data(dataset));
+        let single = single_row_values(dataset);
         assert!(single.len() > 50, "{dataset}: the scan has values to look for");
         let dir = repo().join("models").join(bundle);
         let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();

@@ -108,6 +108,10 @@ fn data_err(path: &Path, line: u64, column: Option<&str>, msg: String) -> Error 
     Error::Data { path: path.into(), line, column: column.map(str::to_string), msg }
 }
 
+/// The delimiters a data file may use (a spec's `delimiter`, what `init` tries, in that order on
+/// a tie).
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
 /// A CSV reader with a header row. Records end at '\n' only, so that line numbers are the
 /// file's lines whatever the line endings (csv's default also ends a record at a lone '\r',
 /// which misnumbered the rows of CRLF files and split a line at a stray '\r'); a '\r' before
@@ -155,7 +159,7 @@ impl<R: Read> Rows<R> {
             return Err(data_err(path, 1, None, "the file is empty".into()));
         }
         if header.len() == 1 && spec.columns().len() > 1 {
-            let guess = [',', ';', '\t', '|'].into_iter().find(|&d| d != delim && header[0].contains(d));
+            let guess = DELIMITERS.into_iter().map(char::from).find(|&d| d != delim && header[0].contains(d));
             let hint = guess.map(|d| format!(" — it looks {d:?}-separated; set `delimiter` in the spec")).unwrap_or_default();
             return Err(data_err(path, 1, None, format!("the header has one column with delimiter {delim:?}{hint}")));
         }

@@ -151,15 +151,16 @@ fn tensor(v: Vec<f32>, shape: [usize; 2], device: &burn::tensor::Device) -> Tens
     Tensor::<2>::from_data(TensorData::new(v, shape), device)
 }
 
-fn floats(t: Tensor<2>) -> Vec<f32> {
-    t.into_data().as_slice::<f32>().expect("float tensor").to_vec()
+/// Zeros shaped as the network's parameters, flattened: per layer, weights then bias.
+fn zeros_like(mlp: &Mlp) -> Vec<Vec<f32>> {
+    mlp.layers.iter().flat_map(|l| [vec![0.0; l.weight.len()], vec![0.0; l.bias.len()]]).collect()
 }
 
 /// The sum over `rows` of each example's gradient of the log loss, clipped to norm `clip`:
 /// per layer, the weight gradient then the bias gradient, flattened as the network stores them.
 fn clipped_sum(mlp: &Mlp, x: &Matrix, y: &[u8], rows: &[usize], clip: f32, device: &burn::tensor::Device) -> Vec<Vec<f32>> {
     if rows.is_empty() {
-        return mlp.layers.iter().flat_map(|l| [vec![0.0; l.weight.len()], vec![0.0; l.bias.len()]]).collect();
+        return zeros_like(mlp);
     }
     let b = rows.len();
     let xb: Vec<f32> = rows.iter().flat_map(|&i| x.row(i).iter().copied()).collect();
@@ -192,7 +193,7 @@ fn clipped_sum(mlp: &Mlp, x: &Matrix, y: &[u8], rows: &[usize], clip: f32, devic
         .zip(errors)
         .flat_map(|(a, d)| {
             let scaled = d * factor.clone();
-            [floats(a.transpose().matmul(scaled.clone())), floats(scaled.sum_dim(0))]
+            [net::floats(a.transpose().matmul(scaled.clone()).into_data()), net::floats(scaled.sum_dim(0).into_data())]
         })
         .collect()
 }
@@ -211,8 +212,7 @@ impl Adam {
     const EPS: f32 = 1e-8;
 
     fn new(mlp: &Mlp, lr: f32) -> Adam {
-        let zeros: Vec<Vec<f32>> = mlp.layers.iter().flat_map(|l| [vec![0.0; l.weight.len()], vec![0.0; l.bias.len()]]).collect();
-        Adam { lr, t: 0, m: zeros.clone(), v: zeros }
+        Adam { lr, t: 0, m: zeros_like(mlp), v: zeros_like(mlp) }
     }
 
     fn step(&mut self, mlp: &mut Mlp, grads: &[Vec<f32>]) {

@@ -73,7 +73,7 @@ impl Net {
     }
 }
 
-fn floats(d: TensorData) -> Vec<f32> {
+pub(crate) fn floats(d: TensorData) -> Vec<f32> {
     d.as_slice::<f32>().expect("float tensor").to_vec()
 }
 

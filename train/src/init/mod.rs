@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::spec_file::parse_spec;
 
 pub use draft::ColumnDraft;
+pub use profile::MISSING_MARKERS;
 
 /// What `init` needs besides the file.
 #[derive(Debug, Clone, Default)]

@@ -3,11 +3,9 @@
 
 use std::path::Path;
 
-use crate::data::{csv_err, csv_reader, header_text};
+use crate::data::{csv_err, csv_reader, header_text, DELIMITERS};
 use crate::error::{Error, Result};
 
-/// Delimiters tried, in order of preference on a tie.
-pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// Lines of the sample read.
 const SAMPLE_LINES: usize = 200;
 
