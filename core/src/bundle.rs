@@ -120,6 +120,17 @@ pub struct PrivacyRecord {
     pub epochs: usize,
     /// Rows trained on.
     pub rows: usize,
+    /// Standard deviation (in rows) of the Gaussian noise on each count the bundle's other
+    /// statistics come from (preprocessing, calibration, cutoffs, baseline, metrics), and how
+    /// many such counts any one row is in (both 0 in bundles that predate them).
+    #[serde(default)]
+    pub count_noise: f64,
+    #[serde(default)]
+    pub count_releases: usize,
+    /// The noise on the test part's score counts: a test row is in that release only, so
+    /// its noise is the least that keeps that one release within (ε, δ).
+    #[serde(default)]
+    pub test_count_noise: f64,
     pub covers: String,
     pub not_covered: Vec<String>,
 }

@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::counts::ScoreCounts;
 use crate::error::{Error, Result};
-use crate::metrics;
+use crate::metrics::{self, Metrics};
 use crate::network::{sigmoid, Activation, Mlp};
 
 /// `p = sigmoid(scale · logit + shift)`.
@@ -18,37 +19,41 @@ pub struct Platt {
 /// Newton iterations at most (each with its line search); the fit usually ends in under 10.
 const MAX_ITERATIONS: usize = 100;
 
-/// Each held-out row as `(logit, target)`, with Platt's smoothed targets: `(n₊ + 1)/(n₊ + 2)`
-/// for positives, `1/(n₋ + 2)` for negatives.
-fn smoothed_targets(logits: &[f32], labels: &[u8]) -> Vec<(f64, f64)> {
+/// Platt's smoothed targets for `pos` positive and `neg` negative rows: `(n₊ + 1)/(n₊ + 2)` for
+/// positives, `1/(n₋ + 2)` for negatives.
+fn targets(pos: f64, neg: f64) -> (f64, f64) {
+    ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0))
+}
+
+/// Each held-out row as `(logit, target, weight 1)`.
+fn smoothed_targets(logits: &[f32], labels: &[u8]) -> Vec<(f64, f64, f64)> {
     let pos = labels.iter().filter(|&&y| y == 1).count() as f64;
-    let neg = labels.len() as f64 - pos;
-    let (t1, t0) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
-    logits.iter().zip(labels).map(|(&z, &y)| (z as f64, if y == 1 { t1 } else { t0 })).collect()
+    let (t1, t0) = targets(pos, labels.len() as f64 - pos);
+    logits.iter().zip(labels).map(|(&z, &y)| (z as f64, if y == 1 { t1 } else { t0 }, 1.0)).collect()
 }
 
 /// The log loss of `sigmoid(a·z + b)` against the targets, computed without overflow.
-fn platt_loss(rows: &[(f64, f64)], (a, b): (f64, f64)) -> f64 {
+fn platt_loss(rows: &[(f64, f64, f64)], (a, b): (f64, f64)) -> f64 {
     rows.iter()
-        .map(|&(z, t)| {
+        .map(|&(z, t, w)| {
             let f = a * z + b;
             // −t·ln σ(f) − (1−t)·ln(1−σ(f)) = ln(1 + e^f) − t·f, with ln(1 + e^f) stable.
-            f.max(0.0) + (-f.abs()).exp().ln_1p() - t * f
+            w * (f.max(0.0) + (-f.abs()).exp().ln_1p() - t * f)
         })
         .sum()
 }
 
 /// The loss's gradient (∂a, ∂b) and Hessian (aa, ab, bb), with a tiny ridge on the diagonal
 /// so that the Newton system is never singular.
-fn gradient_hessian(rows: &[(f64, f64)], (a, b): (f64, f64)) -> ((f64, f64), (f64, f64, f64)) {
+fn gradient_hessian(rows: &[(f64, f64, f64)], (a, b): (f64, f64)) -> ((f64, f64), (f64, f64, f64)) {
     let (mut g, mut h) = ((0.0, 0.0), (1e-12, 0.0, 1e-12));
-    for &(z, t) in rows {
+    for &(z, t, weight) in rows {
         let f = a * z + b;
         // σ(f) and σ(f)(1 − σ(f)) from e^{−|f|}, so neither overflows.
         let e = (-f.abs()).exp();
         let p = if f >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
-        let w = e / ((1.0 + e) * (1.0 + e));
-        let d = p - t;
+        let w = weight * e / ((1.0 + e) * (1.0 + e));
+        let d = weight * (p - t);
         g = (g.0 + d * z, g.1 + d);
         h = (h.0 + w * z * z, h.1 + w * z, h.2 + w);
     }
@@ -83,12 +88,36 @@ impl Platt {
             )));
         }
         let rows = smoothed_targets(logits, labels);
+        Self::newton(&rows, (pos, neg))?.increasing(|| metrics::auc(labels, logits))
+    }
+
+    /// [`Platt::fit`] on score counts (a DP bundle's, [`crate::counts`]): each bin's rows at the
+    /// bin's middle logit.
+    pub fn fit_counts(counts: &ScoreCounts) -> Result<Platt> {
+        let (pos, neg) = counts.totals();
+        if pos < 1.0 || neg < 1.0 {
+            return Err(Error::Data("calibration needs held-out rows of both classes".into()));
+        }
+        let (t1, t0) = targets(pos, neg);
+        let rows: Vec<(f64, f64, f64)> = counts.points().flat_map(|(z, wp, wn)| [(z, t1, wp), (z, t0, wn)]).collect();
+        if rows.iter().all(|r| r.0 == rows[0].0) {
+            return Err(Error::Data(
+                "the held-out rows' logits all fall in one bin: nothing to calibrate (fit with --no-calibrate)".into(),
+            ));
+        }
+        Self::newton(&rows, (pos, neg))?.increasing(|| Metrics::from_counts(counts, 0.5).auc)
+    }
+
+    /// Newton's method with a backtracking line search on weighted `(logit, target, weight)`
+    /// rows of `pos` positive and `neg` negative weight.
+    fn newton(rows: &[(f64, f64, f64)], (pos, neg): (f64, f64)) -> Result<Platt> {
+        let size = rows.iter().map(|r| r.2).sum::<f64>();
         // Start from the smoothed base rate (a = 0): every step from there lowers the loss.
         let mut ab = (0.0f64, ((pos + 1.0) / (neg + 1.0)).ln());
-        let mut loss = platt_loss(&rows, ab);
+        let mut loss = platt_loss(rows, ab);
         for _ in 0..MAX_ITERATIONS {
-            let (g, h) = gradient_hessian(&rows, ab);
-            if g.0.abs() < 1e-9 * rows.len() as f64 && g.1.abs() < 1e-9 * rows.len() as f64 {
+            let (g, h) = gradient_hessian(rows, ab);
+            if g.0.abs() < 1e-9 * size && g.1.abs() < 1e-9 * size {
                 break;
             }
             let det = h.0 * h.2 - h.1 * h.1;
@@ -96,7 +125,7 @@ impl Platt {
             let mut t = 1.0;
             while t >= 1e-10 {
                 let next = (ab.0 - t * step.0, ab.1 - t * step.1);
-                let l = platt_loss(&rows, next);
+                let l = platt_loss(rows, next);
                 // Armijo: the loss falls by at least a small share of what the step promises.
                 if l <= loss - 1e-4 * t * (g.0 * step.0 + g.1 * step.1) {
                     (ab, loss) = (next, l);
@@ -112,15 +141,21 @@ impl Platt {
         if !(a.is_finite() && b.is_finite()) {
             return Err(Error::Data("calibration did not converge".into()));
         }
-        if a <= 0.0 {
+        Ok(Platt { scale: a, shift: b })
+    }
+
+    /// This scaling, if strictly increasing; `auc` is the held-out logits' AUC, for the error.
+    fn increasing(self, auc: impl Fn() -> f64) -> Result<Platt> {
+        if self.scale <= 0.0 {
             return Err(Error::Data(format!(
-                "calibration fitted a scale of {a:.3e} ≤ 0 on the held-out rows (AUC of their logits {:.4}): no increasing \
+                "calibration fitted a scale of {:.3e} ≤ 0 on the held-out rows (AUC of their logits {:.4}): no increasing \
                  calibration fits them, so the network ranks them no better than chance or its most confident logits are \
                  wrong; train differently, or fit with --no-calibrate",
-                metrics::auc(labels, logits)
+                self.scale,
+                auc()
             )));
         }
-        Ok(Platt { scale: a, shift: b })
+        Ok(self)
     }
 
     /// The calibrated probability of a logit, in `f32` as the folded graph computes it.
@@ -166,6 +201,20 @@ pub fn check_same_ranking(labels: &[u8], logits: &[f32], calibrated: &[f32]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_on_counts_is_fit_on_the_rows_at_bin_middles() {
+        use crate::counts::{ScoreCounts, LOGIT_BINS};
+        let bins = (0..400usize).map(|i| 12 + (i * 31) % 16);
+        let logits: Vec<f32> = bins.clone().map(|b| ScoreCounts::logit(b) as f32).collect();
+        let labels: Vec<u8> = bins.enumerate().map(|(i, b)| ((i * 17) % 10 < (b - 10) / 2) as u8).collect();
+        let probs: Vec<f32> = logits.iter().map(|&z| sigmoid(z)).collect();
+        let (pos, neg) = ScoreCounts::count(&probs, &labels);
+        let rows = Platt::fit(&logits, &labels).unwrap();
+        let counts = Platt::fit_counts(&ScoreCounts::new(&pos, &neg).unwrap()).unwrap();
+        assert!((rows.scale - counts.scale).abs() < 1e-6 && (rows.shift - counts.shift).abs() < 1e-6, "{rows:?} {counts:?}");
+        assert!(Platt::fit_counts(&ScoreCounts::new(&pos, &vec![0.0; LOGIT_BINS]).unwrap()).is_err());
+    }
 
     #[test]
     fn platt_recovers_a_known_scaling() {

@@ -7,6 +7,7 @@ pub mod assist;
 pub mod bundle;
 pub mod calibrate;
 pub mod converted;
+pub mod counts;
 pub mod dense;
 pub mod error;
 pub mod explain;

@@ -1,6 +1,7 @@
 //! Binary-classification metrics: AUC, KS, Gini, Brier, log loss, accuracy, expected
 //! calibration error; and the curves a model report draws (ROC, reliability).
 
+use crate::counts::ScoreCounts;
 use serde::{Deserialize, Serialize};
 
 /// The metrics reported for one data part.
@@ -124,6 +125,47 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    /// Every metric from score counts (a DP bundle's: [`crate::counts`]), each bin's rows
+    /// taken at the bin's middle: ties within a bin count half in the AUC, as equal scores do.
+    /// Where noise has left a class no weight, no ranking is measured: AUC 0.5 and KS 0.
+    pub fn from_counts(counts: &ScoreCounts, threshold: f64) -> Metrics {
+        let (pos, neg) = counts.totals();
+        let n = (pos + neg).max(f64::MIN_POSITIVE);
+        let (mut below_neg, mut auc, mut cp, mut cn, mut ks) = (0.0, 0.0, 0.0, 0.0, 0.0f64);
+        let (mut brier, mut ll, mut correct) = (0.0, 0.0, 0.0);
+        let mut calib = vec![(0.0f64, 0.0f64, 0.0f64); ECE_BINS];
+        for (z, wp, wn) in counts.points() {
+            let p = crate::network::sigmoid(z as f32) as f64;
+            auc += wp * (below_neg + wn / 2.0);
+            below_neg += wn;
+            (cp, cn) = (cp + wp, cn + wn);
+            ks = ks.max((cn / neg - cp / pos).abs());
+            brier += wp * (1.0 - p).powi(2) + wn * p * p;
+            let pc = p.clamp(1e-15, 1.0 - 1e-15);
+            ll -= wp * pc.ln() + wn * (1.0 - pc).ln();
+            correct += if p >= threshold { wp } else { wn };
+            let b = &mut calib[((p * ECE_BINS as f64) as usize).min(ECE_BINS - 1)];
+            *b = (b.0 + wp + wn, b.1 + p * (wp + wn), b.2 + wp);
+        }
+        let ranked = pos > 0.0 && neg > 0.0;
+        let auc = if ranked { auc / (pos * neg) } else { 0.5 };
+        let ece = calib.iter().filter(|b| b.0 > 0.0).map(|b| b.0 / n * (b.2 / b.0 - b.1 / b.0).abs()).sum();
+        Metrics {
+            rows: (pos + neg).round() as usize,
+            positives: pos.round() as usize,
+            auc,
+            ks: if ranked { ks } else { 0.0 },
+            gini: 2.0 * auc - 1.0,
+            brier: brier / n,
+            log_loss: ll / n,
+            accuracy: correct / n,
+            threshold,
+            ece,
+        }
+    }
+}
+
 /// Indices sorted by probability, ascending (NaN last, which no caller should pass).
 fn order(probs: &[f32]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..probs.len()).collect();
@@ -179,6 +221,28 @@ pub fn ks(labels: &[u8], probs: &[f32]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metrics_from_counts_match_the_rows_when_rows_sit_at_bin_middles() {
+        use crate::counts::ScoreCounts;
+        let bins = (0..300usize).map(|i| 10 + (i * 37) % 20);
+        let probs: Vec<f32> = bins.clone().map(|b| crate::network::sigmoid(ScoreCounts::logit(b) as f32)).collect();
+        let labels: Vec<u8> = bins.enumerate().map(|(i, b)| ((i * 13) % 7 < 2 + b / 12) as u8).collect();
+        let (pos, neg) = ScoreCounts::count(&probs, &labels);
+        let exact = Metrics::compute(&labels, &probs, 0.4);
+        let binned = Metrics::from_counts(&ScoreCounts::new(&pos, &neg).unwrap(), 0.4);
+        assert_eq!((binned.rows, binned.positives), (exact.rows, exact.positives));
+        for (a, b) in [
+            (binned.auc, exact.auc),
+            (binned.ks, exact.ks),
+            (binned.brier, exact.brier),
+            (binned.log_loss, exact.log_loss),
+            (binned.accuracy, exact.accuracy),
+            (binned.ece, exact.ece),
+        ] {
+            assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+        }
+    }
 
     #[test]
     fn auc_and_ks_on_hand_computed_cases() {

@@ -33,6 +33,22 @@ impl Baseline {
         Ok(Baseline { edges, shares })
     }
 
+    /// Deciles of weighted scores (a DP bundle's, from [`crate::counts`]), sorted ascending.
+    pub fn fit_weighted(sorted: &[(f64, f64)]) -> Result<Baseline> {
+        let total: f64 = sorted.iter().map(|p| p.1).sum();
+        let valid = sorted.iter().all(|p| p.0.is_finite() && p.1.is_finite() && p.1 >= 0.0);
+        if !valid || total <= 0.0 || !sorted.windows(2).all(|w| w[0].0 <= w[1].0) {
+            return Err(Error::Data("a stability baseline needs finite, sorted scores of positive total weight".into()));
+        }
+        let mut edges: Vec<f64> = (1..BINS).map(|b| crate::counts::weighted_quantile(sorted, b as f64 / BINS as f64)).collect();
+        edges.dedup();
+        let mut shares = vec![0.0; edges.len() + 1];
+        for &(s, w) in sorted {
+            shares[edges.partition_point(|&e| e <= s)] += w / total;
+        }
+        Ok(Baseline { edges, shares })
+    }
+
     fn shares_of(edges: &[f64], scores: &[f64]) -> Vec<f64> {
         let mut counts = vec![0usize; edges.len() + 1];
         for &s in scores {
@@ -78,6 +94,17 @@ pub fn psi_band(psi: f64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weighted_baseline_is_the_baseline_of_the_repeated_scores() {
+        let scores: Vec<f64> = (0..100).map(|i| (i / 4) as f64).collect();
+        let weighted: Vec<(f64, f64)> = (0..25).map(|i| (i as f64, 4.0)).collect();
+        let (a, b) = (Baseline::fit(&scores).unwrap(), Baseline::fit_weighted(&weighted).unwrap());
+        assert_eq!(a.edges, b.edges);
+        assert!(a.shares.iter().zip(&b.shares).all(|(x, y)| (x - y).abs() < 1e-12));
+        b.check().unwrap();
+        assert!(Baseline::fit_weighted(&[(1.0, 0.0)]).is_err());
+    }
 
     #[test]
     fn psi_on_hand_computed_cases() {

@@ -84,8 +84,16 @@ fn a_dp_network_records_its_guarantee_and_the_attack_finds_little() {
     let dp = training.privacy.as_ref().expect("the manifest records DP");
     assert!(dp.epsilon <= 1.0 && dp.epsilon > 0.95 && dp.delta < 1.0 / 640.0, "{dp:?}");
     assert_eq!((dp.rows, dp.steps, training.refit), (640, 150 * 10, false));
-    // Uncalibrated: the preprocessing is not covered, and there is no calibration to cover.
-    assert!(dp.not_covered.iter().any(|x| x.contains("preprocessing")) && !dp.not_covered.iter().any(|x| x.contains("calibration")));
+    // Everything else in the bundle comes from noisy counts, composed into the same ε: one per
+    // feature (18, no crosses) and two of the model's scores.
+    assert!(dp.covers.contains("preprocessing") && dp.covers.contains("metrics"), "{dp:?}");
+    assert!(!dp.not_covered.iter().any(|x| x.contains("preprocessing") || x.contains("metrics")), "{dp:?}");
+    assert_eq!(dp.count_releases, 20);
+    assert!(dp.count_noise > 10.0, "{dp:?}");
+    // A test row is in one release only: its noise keeps that release alone within ε.
+    assert!(dp.test_count_noise > 1.0 && dp.test_count_noise < dp.count_noise / 4.0, "{dp:?}");
+    let metrics = bundle.manifest().metrics().unwrap();
+    assert!(metrics.test_uncalibrated.is_none(), "no figure is shipped that was not counted with noise");
     let a = audit(&out, &spec("german_credit"), &data("german_credit")).unwrap();
     assert_eq!(a.members, 640, "DP-SGD trains on the fit rows only");
     // The same network without DP memorises (attack AUC 0.685, advantage 0.51, above); the bounds
@@ -118,6 +126,49 @@ fn dp_refuses_what_it_cannot_cover() {
     o.train.balance_classes = false;
     o.dp = Some(advisor_train::dp_sgd::DpParams { epsilon: -1.0, ..Default::default() });
     assert!(fit_error(&o).contains("--dp-epsilon"));
+    // A numeric feature is binned between bounds the spec declares; australian_credit's A2 has none.
+    let mut o = FitOptions::new(spec("australian_credit"), data("australian_credit"), tmp.path().join("y"));
+    o.dp = Some(advisor_train::dp_sgd::DpParams::default());
+    let e = fit_error(&o);
+    assert!(e.contains("`A2` needs `min` and `max`"), "{e}");
+    assert!(!tmp.path().join("y").exists(), "nothing is written");
+}
+
+/// A private fit's preprocessing comes from noisy counts over the spec's bounds: with noise of
+/// zero rows it would be the exact counts' (here, the shipped bundle's quantile edges, which
+/// are exact, are not what a private fit of the same rows finds).
+#[test]
+fn a_private_fit_does_not_ship_the_exact_quantiles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dp");
+    let mut o = FitOptions::new(spec("german_credit"), data("german_credit"), &out);
+    (o.progress, o.calibrate) = (false, false);
+    o.dp = Some(advisor_train::dp_sgd::DpParams { epsilon: 8.0, epochs: 2, ..Default::default() });
+    fit(&o).unwrap();
+    let load = |dir: &std::path::Path| {
+        advisor_core::bundle::Bundle::load(
+            &std::fs::read(dir.join("manifest.json")).unwrap(),
+            &std::fs::read(dir.join("model.onnx")).unwrap(),
+        )
+        .unwrap()
+    };
+    let (private, exact) = (load(&out), load(&repo().join("models/german_credit")));
+    let edges = |b: &advisor_core::bundle::Bundle| -> Vec<f32> {
+        b.manifest()
+            .preprocessing
+            .inputs
+            .iter()
+            .filter(|t| t.name() == "credit_amount")
+            .flat_map(|t| match t {
+                advisor_core::preprocess::InputTransform::Numeric { pieces, .. } => pieces.iter().map(|p| p.shift).collect(),
+                _ => vec![],
+            })
+            .collect()
+    };
+    let (p, e) = (edges(&private), edges(&exact));
+    assert!(!p.is_empty() && !e.is_empty());
+    let shared = p.iter().filter(|x| e.contains(x)).count();
+    assert!(shared <= 1, "{shared} of the private fit's edges are the exact fit's: {p:?} / {e:?}");
 }
 
 /// Each column's values that only one row of `dataset`'s file has, as f32 (what a graph holds).

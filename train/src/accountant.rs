@@ -62,16 +62,25 @@ impl Sgm {
 
     /// The smallest ε over [`orders`] for which the mechanism is (ε, δ)-DP, and its order.
     pub fn epsilon(&self, delta: f64) -> Result<(f64, f64)> {
-        if !(delta > 0.0 && delta < 1.0) {
-            return Err(Error::Usage(format!("DP delta {delta} must be in (0, 1)")));
-        }
-        let best =
-            orders()
-                .into_iter()
-                .map(|a| (epsilon_at(a, self.rdp(a), delta), a))
-                .fold((f64::INFINITY, 0.0), |b, x| if x.0 < b.0 { x } else { b });
-        Ok((best.0.max(0.0), best.1))
+        epsilon_of(|a| self.rdp(a), delta)
     }
+}
+
+/// RDP at `alpha` of `releases` Gaussian mechanisms, each of L2 sensitivity 1 and noise
+/// standard deviation `sigma` (counts of rows, each row in one count of each release).
+pub fn gaussian_rdp(sigma: f64, releases: usize, alpha: f64) -> f64 {
+    releases as f64 * alpha / (2.0 * sigma * sigma)
+}
+
+/// The smallest ε over [`orders`] for which mechanisms of composed RDP `rdp` are (ε, δ)-DP,
+/// and its order.
+pub fn epsilon_of(rdp: impl Fn(f64) -> f64, delta: f64) -> Result<(f64, f64)> {
+    if !(delta > 0.0 && delta < 1.0) {
+        return Err(Error::Usage(format!("DP delta {delta} must be in (0, 1)")));
+    }
+    let best =
+        orders().into_iter().map(|a| (epsilon_at(a, rdp(a), delta), a)).fold((f64::INFINITY, 0.0), |b, x| if x.0 < b.0 { x } else { b });
+    Ok((best.0.max(0.0), best.1))
 }
 
 /// ε from RDP `r` at order `a` (Balle et al. 2020, Prop. 12), as `dp-accounting` computes it.
@@ -85,18 +94,32 @@ fn epsilon_at(a: f64, r: f64, delta: f64) -> f64 {
     }
 }
 
-/// The smallest noise multiplier (to 0.1 %) that keeps `steps` steps at sampling rate `q` within
-/// (`epsilon`, `delta`); an error when even σ = 10,000 does not.
-pub fn noise_for(epsilon: f64, delta: f64, q: f64, steps: u64) -> Result<f64> {
+/// The smallest noise multiplier (to 0.1 %) that keeps `steps` steps at sampling rate `q`,
+/// composed with the mechanisms of RDP `other`, within (`epsilon`, `delta`); an error when
+/// even σ = 10,000 does not.
+pub fn noise_for(epsilon: f64, delta: f64, (q, steps): (f64, u64), other: impl Fn(f64) -> f64) -> Result<f64> {
+    let eps = |sigma: f64| Sgm::new(q, sigma, steps).and_then(|m| epsilon_of(|a| m.rdp(a) + other(a), delta)).map(|e| e.0);
+    smallest_noise(epsilon, eps).map_err(|_| {
+        Error::Usage(format!("ε = {epsilon} is out of reach: {steps} steps at sampling rate {q} need more noise than σ = 10,000"))
+    })
+}
+
+/// The smallest noise (to 0.1 %) for `releases` Gaussian count releases alone within
+/// (`epsilon`, `delta`).
+pub fn count_noise_for(epsilon: f64, delta: f64, releases: usize) -> Result<f64> {
+    smallest_noise(epsilon, |sigma| epsilon_of(|a| gaussian_rdp(sigma, releases, a), delta).map(|e| e.0))
+        .map_err(|_| Error::Usage(format!("ε = {epsilon} is out of reach for {releases} noisy counts")))
+}
+
+/// Bisection (in log scale, to 0.1 %) for the smallest σ in [10⁻³, 10⁴] whose ε is within
+/// `epsilon`; an error when even 10⁴ is not.
+fn smallest_noise(epsilon: f64, eps: impl Fn(f64) -> Result<f64>) -> Result<f64> {
     if !(epsilon > 0.0 && epsilon.is_finite()) {
         return Err(Error::Usage(format!("DP epsilon {epsilon} must be positive and finite")));
     }
-    let eps = |sigma: f64| Sgm::new(q, sigma, steps).and_then(|m| m.epsilon(delta)).map(|e| e.0);
     let (mut lo, mut hi) = (1e-3, 1e4);
     if eps(hi)? > epsilon {
-        return Err(Error::Usage(format!(
-            "ε = {epsilon} is out of reach: {steps} steps at sampling rate {q} need more noise than σ = 10,000"
-        )));
+        return Err(Error::Usage("out of reach".into()));
     }
     if eps(lo)? <= epsilon {
         return Ok(lo);
@@ -189,9 +212,23 @@ mod tests {
     fn more_noise_less_epsilon_and_the_search_finds_it() {
         let e = |s: f64| Sgm::new(0.01, s, 1000).unwrap().epsilon(1e-5).unwrap().0;
         assert!(e(0.8) > e(1.0) && e(1.0) > e(2.0));
-        let sigma = noise_for(3.0, 1e-6, 0.01, 1000).unwrap();
+        let sigma = noise_for(3.0, 1e-6, (0.01, 1000), |_| 0.0).unwrap();
         let at = Sgm::new(0.01, sigma, 1000).unwrap().epsilon(1e-6).unwrap().0;
         assert!(at <= 3.0 && at > 2.98, "σ {sigma} gives ε {at}");
+    }
+
+    #[test]
+    fn count_releases_compose_with_the_steps() {
+        // Gaussian releases alone: k releases at σ√k cost what one does at σ.
+        let (one, four) = (count_noise_for(1.0, 1e-6, 1).unwrap(), count_noise_for(1.0, 1e-6, 4).unwrap());
+        assert!((four / one - 2.0).abs() < 0.005, "{one} {four}");
+        // Adding them to the steps asks more noise of the steps for the same ε.
+        let alone = noise_for(3.0, 1e-6, (0.01, 1000), |_| 0.0).unwrap();
+        let with = noise_for(3.0, 1e-6, (0.01, 1000), |a| gaussian_rdp(20.0, 12, a)).unwrap();
+        assert!(with > alone);
+        let m = Sgm::new(0.01, with, 1000).unwrap();
+        let total = epsilon_of(|a| m.rdp(a) + gaussian_rdp(20.0, 12, a), 1e-6).unwrap().0;
+        assert!(total <= 3.0 && total > 2.98, "{total}");
     }
 
     #[test]
@@ -200,6 +237,7 @@ mod tests {
         assert!(Sgm::new(0.1, 0.0, 1).is_err());
         assert!(Sgm::new(0.1, 1.0, 0).is_err());
         assert!(Sgm::new(0.1, 1.0, 1).unwrap().epsilon(0.0).is_err());
-        assert!(noise_for(-1.0, 1e-5, 0.1, 10).is_err());
+        assert!(noise_for(-1.0, 1e-5, (0.1, 10), |_| 0.0).is_err());
+        assert!(count_noise_for(0.0, 1e-5, 3).is_err());
     }
 }

@@ -16,7 +16,7 @@ use advisor_core::network::Mlp;
 use burn::tensor::{activation, Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 
-use crate::accountant::{noise_for, Sgm};
+use crate::accountant::{count_noise_for, epsilon_of, gaussian_rdp, noise_for, Sgm};
 use crate::error::{Error, Result};
 use crate::net::{self, TrainParams};
 
@@ -78,25 +78,39 @@ impl DpParams {
     }
 }
 
+/// The share of ε the noisy counts alone would cost (their noise is set from it); DP-SGD's
+/// noise is then the least that keeps the two composed within the ε asked.
+pub const COUNT_SHARE: f64 = 0.25;
+
 impl ValidDpParams {
-    /// The sampling rate, steps and noise multiplier the accountant allows.
-    pub fn plan(&self) -> Result<PrivacyRecord> {
+    /// The sampling rate, steps and noise multiplier the accountant allows, composed with
+    /// `releases` noisy counts that each row is in ([`crate::dp_counts`]).
+    pub fn plan(&self, releases: usize) -> Result<PrivacyRecord> {
         let batch = self.p.batch.expect("resolved by check");
         let q = batch as f64 / self.rows as f64;
         let steps = (self.p.epochs as u64 * self.rows.div_ceil(batch) as u64).max(1);
-        let sigma = noise_for(self.p.epsilon, self.delta, q, steps)?;
-        let (epsilon, order) = Sgm::new(q, sigma, steps)?.epsilon(self.delta)?;
+        let count_noise = count_noise_for(COUNT_SHARE * self.p.epsilon, self.delta, releases)?;
+        let counts = |a: f64| gaussian_rdp(count_noise, releases, a);
+        let sigma = noise_for(self.p.epsilon, self.delta, (q, steps), counts)?;
+        let sgm = Sgm::new(q, sigma, steps)?;
+        let (epsilon, order) = epsilon_of(|a| sgm.rdp(a) + counts(a), self.delta)?;
         Ok(PrivacyRecord {
             epsilon,
             epsilon_asked: self.p.epsilon,
             delta: self.delta,
-            accountant: format!("RDP, Poisson-subsampled Gaussian (Mironov et al. 2019), best order {order}; ε by Balle et al. 2020"),
+            accountant: format!(
+                "RDP: the Poisson-subsampled Gaussian (Mironov et al. 2019) composed with {releases} Gaussian count releases, \
+                 best order {order}; ε by Balle et al. 2020"
+            ),
             noise_multiplier: sigma,
             clip: self.p.clip,
             sampling_rate: q,
             steps,
             epochs: self.p.epochs,
             rows: self.rows,
+            count_noise,
+            count_releases: releases,
+            test_count_noise: count_noise_for(self.p.epsilon, self.delta, 1)?,
             covers: COVERS.into(),
             not_covered: NOT_COVERED.iter().map(|s| s.to_string()).collect(),
         })
@@ -104,14 +118,16 @@ impl ValidDpParams {
 }
 
 /// What the guarantee covers.
-const COVERS: &str = "the network's weights, with respect to the rows it was trained on (the fit part), given the preprocessing";
-/// What it does not: everything else in the bundle derived from the training rows.
-const NOT_COVERED: [&str; 5] = [
-    "the preprocessing (medians, quantile edges, category and cross-pair lists: fitted on the training part)",
-    "the calibration (Platt scaling fitted on the validation part)",
-    "the score scaling's cutoffs, the stability baseline and the metrics shipped in the manifest",
-    "the validation and test rows",
-    "the spec (its categories and bounds, if drafted from the data)",
+const COVERS: &str = "every value in the bundle computed from the data file, for any one row of it given the split \
+     into parts: the network's weights (DP-SGD on the fit rows); the preprocessing (noisy counts over the spec's declared \
+     bounds, categories and cross pairs, on the training part); the calibration, the bands and cutoffs, the stability \
+     baseline and the metrics (noisy counts of the model's scores on each part)";
+/// What it does not.
+const NOT_COVERED: [&str; 3] = [
+    "the spec, taken as public: its bounds and categories must not come from the rows (a spec `init` drafted from them \
+     is not public until reviewed)",
+    "the number of rows in the file and in each part, and the file's sha256 (in the manifest)",
+    "the parity figure: the largest float difference between two runtimes on the test rows",
 ];
 
 /// Trains the network of `train`'s shape with DP-SGD on encoded rows; `record` is its plan.
@@ -130,7 +146,7 @@ pub fn train(train: &TrainParams, record: &PrivacyRecord, x: &Matrix, y: &[u8]) 
         let rows: Vec<usize> = (0..x.rows()).filter(|_| rng.random::<f64>() < record.sampling_rate).collect();
         let mut grads = clipped_sum(&mlp, x, y, &rows, record.clip as f32, &device);
         for g in grads.iter_mut().flatten() {
-            *g = (*g + noise_sd * gaussian(&mut rng)) / expected;
+            *g = (*g + noise_sd * gaussian(&mut rng) as f32) / expected;
         }
         adam.step(&mut mlp, &grads);
     }
@@ -141,10 +157,10 @@ pub fn train(train: &TrainParams, record: &PrivacyRecord, x: &Matrix, y: &[u8]) 
 }
 
 /// A standard normal draw (Box–Muller).
-fn gaussian(rng: &mut impl Rng) -> f32 {
+pub(crate) fn gaussian(rng: &mut impl Rng) -> f64 {
     let u1: f64 = 1.0 - rng.random::<f64>();
     let u2: f64 = rng.random();
-    ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 fn tensor(v: Vec<f32>, shape: [usize; 2], device: &burn::tensor::Device) -> Tensor<2> {
@@ -288,8 +304,12 @@ mod tests {
         assert!(DpParams { delta: Some(0.01), ..Default::default() }.check(1000).is_err());
         assert!(DpParams { batch: Some(2000), ..Default::default() }.check(1000).is_err());
         let v = DpParams::default().check(100_000).unwrap();
-        let plan = v.plan().unwrap();
+        let plan = v.plan(12).unwrap();
         assert!(plan.epsilon <= 3.0 && plan.epsilon > 2.9, "{plan:?}");
+        // The counts alone would cost a quarter of ε; the steps get more noise than without them.
+        let alone = crate::accountant::epsilon_of(|a| crate::accountant::gaussian_rdp(plan.count_noise, 12, a), 1e-6).unwrap().0;
+        assert!((alone - 0.75).abs() < 0.01, "{alone}");
+        assert!(plan.noise_multiplier > v.plan(0).unwrap().noise_multiplier);
         assert_eq!((plan.delta, plan.steps, plan.sampling_rate), (1e-6, 15 * 196, 512.0 / 100_000.0));
         assert_eq!((default_batch(640), default_batch(100), default_batch(10)), (32, 16, 10));
     }

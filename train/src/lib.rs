@@ -7,6 +7,7 @@ pub mod bundle_dir;
 pub mod commands;
 pub mod data;
 #[cfg(feature = "fit")]
+pub mod dp_counts;
 pub mod dp_sgd;
 pub mod error;
 #[cfg(feature = "fit")]

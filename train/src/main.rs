@@ -258,14 +258,15 @@ struct FitArgs {
 }
 
 /// The trees' settings (`--model gbdt`, `blend` or `auto`); defaults from [`GbdtParams::default`].
-/// Differential privacy: DP-SGD for the network (`--dp-epsilon`); defaults from
-/// [`DpParams::default`].
+/// Differential privacy: DP-SGD for the network and noisy counts for the rest of the bundle
+/// (`--dp-epsilon`); defaults from [`DpParams::default`].
 #[derive(clap::Args)]
-#[command(next_help_heading = "Differential privacy (the network only; docs/privacy.md)")]
+#[command(next_help_heading = "Differential privacy (docs/privacy.md)")]
 struct DpArgs {
-    /// Train the network with DP-SGD to this ε (the accountant sets the noise); the network
-    /// only, no trees, no selection on the validation part. The manifest and the report say
-    /// what the guarantee covers. `--hidden`, `--lr`, `--seed` (initial weights) and
+    /// Make the whole bundle (ε, δ)-differentially private: the network by DP-SGD, everything
+    /// else from noisy counts (numeric features need `min` and `max` in the spec), in one
+    /// budget the accountant splits; the network only, no trees, no selection on the validation
+    /// part. The manifest and the report say what the guarantee covers. `--hidden`, `--lr`, `--seed` (initial weights) and
     /// `--weights` apply; `--epochs`, `--batch-size`, `--patience`, `--min-delta`, `--ema`,
     /// `--weight-decay` and the refit do not (see `--dp-epochs`, `--dp-batch`); `--members`
     /// and `--pos-weight` are refused.

@@ -441,6 +441,11 @@ fn dp_text(dp: Option<&PrivacyRecord>) -> Markup {
             "The network was trained with DP-SGD: (ε = " (format!("{:.3}", dp.epsilon)) ", δ = " (format!("{:.1e}", dp.delta)) ")-differential privacy by "
             (dp.accountant) "; each example's gradient clipped to norm " (dp.clip) ", Gaussian noise of multiplier " (format!("{:.3}", dp.noise_multiplier))
             ", Poisson sampling at rate " (format!("{:.5}", dp.sampling_rate)) ", " (dp.steps) " steps (" (dp.epochs) " epochs) over " (dp.rows) " rows."
+            @if dp.count_releases > 0 {
+                " The same budget covers " (dp.count_releases) " noisy counts per row of the training part (Gaussian noise of "
+                (format!("{:.1}", dp.count_noise)) " rows each) and one per test row (noise of " (format!("{:.1}", dp.test_count_noise))
+                " rows), from which everything else in the bundle is computed; its metrics are therefore noisy too."
+            }
         }
         p { "It covers " (dp.covers) ". It does not cover:" }
         ul { @for x in &dp.not_covered { li { (x) } } }

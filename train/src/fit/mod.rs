@@ -12,6 +12,7 @@ use advisor_core::bundle::{
     TrainingRecord, FORMAT, GRAPH_FILE,
 };
 use advisor_core::calibrate::Platt;
+use advisor_core::counts::{weighted_quantile, ScoreCounts, LOGIT_BINS};
 use advisor_core::matrix::Matrix;
 use advisor_core::metrics::Metrics;
 use advisor_core::network::Precision;
@@ -21,6 +22,7 @@ use advisor_core::score::{Band, Cutoffs, Scaling};
 use advisor_core::stability::Baseline;
 
 use crate::data::{self, Dataset, MissingLabel};
+use crate::dp_counts::{Noise, Private};
 use crate::dp_sgd::DpParams;
 use crate::error::{Error, Result};
 use crate::gbdt::GbdtParams;
@@ -141,26 +143,72 @@ pub(crate) fn cutoffs_and_baseline(scaling: &Scaling, threshold: f64, p_train: &
     let mut train_scores: Vec<f64> = p_train.iter().map(|&p| scaling.score(p as f64)).collect();
     let stability = Baseline::fit(&train_scores)?;
     let base_rate = y_train.iter().map(|&y| y as f64).sum::<f64>() / y_train.len() as f64;
-    // Approve below the base rate, decline at the threshold, refer between (empty when the
-    // threshold is below the base rate).
-    let refer_min_score = scaling.score(threshold);
-    let approve_min_score = scaling.score(base_rate).max(refer_min_score);
-    Ok((Cutoffs { bands: bands(&mut train_scores), approve_min_score, refer_min_score }, stability))
+    train_scores.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| train_scores[((train_scores.len() - 1) as f64 * q).round() as usize];
+    Ok((cutoffs(scaling, threshold, base_rate, at), stability))
 }
 
-/// Five bands at the training scores' quintiles, best first.
-fn bands(scores: &mut [f64]) -> Vec<Band> {
-    scores.sort_by(|a, b| a.total_cmp(b));
-    let mut out: Vec<Band> = Vec::new();
+/// [`cutoffs_and_baseline`] from score counts (a private fit's).
+fn cutoffs_and_baseline_from_counts(scaling: &Scaling, threshold: f64, counts: &ScoreCounts) -> Result<(Cutoffs, Baseline)> {
+    let (pos, neg) = counts.totals();
+    let mut points: Vec<(f64, f64)> =
+        counts.points().map(|(z, wp, wn)| (scaling.score(advisor_core::network::sigmoid(z as f32) as f64), wp + wn)).collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let stability = Baseline::fit_weighted(&points)?;
+    let at = |q: f64| weighted_quantile(&points, q);
+    Ok((cutoffs(scaling, threshold, pos / (pos + neg).max(1.0), at), stability))
+}
+
+/// The cutoffs for a base rate, with five bands at the training scores' quintiles (`at(q)` is
+/// their `q` quantile), best first. Approve below the base rate, decline at the threshold,
+/// refer between (empty when the threshold is below the base rate).
+fn cutoffs(scaling: &Scaling, threshold: f64, base_rate: f64, at: impl Fn(f64) -> f64) -> Cutoffs {
+    let refer_min_score = scaling.score(threshold);
+    let approve_min_score = scaling.score(base_rate).max(refer_min_score);
+    let mut bands: Vec<Band> = Vec::new();
     for (i, (name, text)) in advisor_core::lang::messages::BANDS.iter().enumerate() {
-        let q = 1.0 - (i + 1) as f64 / 5.0;
-        let min_score = if i == 4 { f64::MIN } else { scores[((scores.len() - 1) as f64 * q).round() as usize].round() };
+        let min_score = if i == 4 { f64::MIN } else { at(1.0 - (i + 1) as f64 / 5.0).round() };
         // Keep strictly decreasing cutoffs even when quintiles coincide.
-        if out.last().is_none_or(|l| min_score < l.min_score) {
-            out.push(Band { name: name.to_string(), display: text.text(), min_score });
+        if bands.last().is_none_or(|l| min_score < l.min_score) {
+            bands.push(Band { name: name.to_string(), display: text.text(), min_score });
         }
     }
-    out
+    Cutoffs { bands, approve_min_score, refer_min_score }
+}
+
+/// A private fit's cutoffs, baseline and metrics: from noisy counts of the shipped model's
+/// scores on the fit and validation rows (`noise`) and the test rows (`test_noise`); the
+/// validation metrics are the candidate's, from its own noisy counts.
+fn private_statistics(
+    opts: &FitOptions,
+    d: &Parts,
+    c: &Candidate,
+    (noise, test_noise): (&mut Noise, &mut Noise),
+) -> Result<(Cutoffs, Baseline, MetricsRecord)> {
+    let pick = |idx: &[usize]| idx.iter().map(|&i| c.p_train[i]).collect::<Vec<f32>>();
+    let fit = noise.scores(&pick(&d.fit_in_train), &d.y_fit)?;
+    let val = noise.scores(&pick(&d.val_in_train), &d.y_val)?;
+    let test = test_noise.scores(&c.p_test, &d.y_test)?;
+    let (cutoffs, stability) = cutoffs_and_baseline_from_counts(&opts.scaling, opts.threshold, &fit.merged(&val))?;
+    let (class_noise, positives) = (test_noise.sigma() * (LOGIT_BINS as f64).sqrt(), d.y_test.iter().filter(|&&y| y == 1).count());
+    let smaller = positives.min(d.y_test.len() - positives);
+    if class_noise > 0.1 * smaller as f64 {
+        eprintln!(
+            "note: the bundle's test metrics come from noisy counts: each class's total has noise of about {class_noise:.0} \
+             rows, and the test part's smaller class has {smaller}, so they say little (the figures above are exact, and \
+             stay here)"
+        );
+    }
+    let m = |counts: &ScoreCounts| Metrics::from_counts(counts, opts.threshold);
+    let metrics = MetricsRecord {
+        test: m(&test),
+        validation: c.validation,
+        train: m(&fit),
+        test_uncalibrated: None,
+        parity: c.parity,
+        threshold: opts.threshold,
+    };
+    Ok((cutoffs, stability, metrics))
 }
 
 pub(crate) fn file_name(path: &Path) -> String {
@@ -229,8 +277,9 @@ pub(crate) struct Parts {
     pub y_fit: Vec<u8>,
     pub y_val: Vec<u8>,
     pub y_test: Vec<u8>,
-    /// Positions of the fit rows within the training part.
+    /// Positions of the fit and validation rows within the training part.
     pub fit_in_train: Vec<usize>,
+    pub val_in_train: Vec<usize>,
     pub rows: RowsRecord,
 }
 
@@ -254,6 +303,7 @@ impl Parts {
             y_val: labels(&p.validation),
             y_test: labels(&p.test),
             fit_in_train: p.fit_in_train,
+            val_in_train: p.validation_in_train,
             rows,
         }
     }
@@ -321,9 +371,18 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let (spec, ds) = read_checked(opts)?;
     // The protocol: stratified 80/20 train/test; validation comes out of the training part.
     let d = Parts::new(&ds, opts);
-    let pre = opts.preprocess.clone().check()?.fit(&spec, &d.raw_train)?;
+    let params = opts.preprocess.clone().check()?;
+    // A private fit plans its noise first: the preprocessing comes from noisy counts.
+    let mut private = opts.dp.as_ref().map(|dp| Private::plan(dp, &spec, d.y_fit.len())).transpose()?;
+    let pre = match &mut private {
+        Some(p) => params.fit_summary(&spec, &p.noise.summary(&spec, &d.raw_train)?)?,
+        None => params.fit(&spec, &d.raw_train)?,
+    };
     let metadata = [("advisor.spec", spec.name()), ("advisor.data_sha256", ds.sha256.as_str())];
-    let mut candidates = train_candidates(opts, &spec, &d, &pre, &metadata)?;
+    let mut candidates = match &mut private {
+        Some(p) => vec![network::candidate(opts, &d, &pre, &metadata, Some(p))?],
+        None => train_candidates(opts, &spec, &d, &pre, &metadata)?,
+    };
     let records: Vec<CandidateRecord> = candidates.iter().map(Candidate::record).collect();
     let seconds: Vec<f64> = candidates.iter().map(|c| c.seconds).collect();
     // The best validation AUC ships (the first on a tie); `--model blend` ships the blend.
@@ -348,7 +407,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         candidates: records.iter().cloned().zip(seconds).collect(),
     };
     let model = ModelRecord { asked: opts.model.name().into(), shipped: c.family.name().into(), candidates: records };
-    write_bundle(opts, (&spec, &ds, &d), pre, &c, (&report, model))?;
+    write_bundle(opts, (&spec, &ds, &d), pre, (&c, private.as_mut()), (&report, model))?;
     Ok(report)
 }
 
@@ -373,7 +432,6 @@ fn check_dp(opts: &FitOptions, spec: &Spec) -> Result<()> {
 /// fit the table is reported and leaves the choice to the other.
 fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocessor, metadata: &[(&str, &str)]) -> Result<Vec<Candidate>> {
     let families = match opts.model {
-        _ if opts.dp.is_some() => vec![Family::Mlp],
         ModelChoice::Only(Family::Blend) => vec![Family::Mlp, Family::Gbdt],
         ModelChoice::Only(f) => vec![f],
         // A network cannot promise the spec's monotone features: only trees can be chosen then.
@@ -383,7 +441,7 @@ fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocesso
     let (mut candidates, mut failed) = (Vec::new(), None);
     for f in families {
         let trained = match f {
-            Family::Mlp => network::candidate(opts, d, pre, metadata),
+            Family::Mlp => network::candidate(opts, d, pre, metadata, None),
             // `families` holds the two trained families; a blend is made from them below.
             Family::Gbdt | Family::Blend => trees::candidate(opts, spec, d, metadata),
         };
@@ -415,17 +473,23 @@ fn write_bundle(
     opts: &FitOptions,
     (spec, ds, d): (&Spec, &Dataset, &Parts),
     pre: Preprocessor,
-    c: &Candidate,
+    (c, private): (&Candidate, Option<&mut Private>),
     (report, model): (&FitReport, ModelRecord),
 ) -> Result<()> {
-    let (cutoffs, stability) = cutoffs_and_baseline(&opts.scaling, opts.threshold, &c.p_train, &d.y_train)?;
-    let metrics = MetricsRecord {
-        test: report.test,
-        validation: report.validation,
-        train: report.train,
-        test_uncalibrated: report.test_uncalibrated,
-        parity: c.parity,
-        threshold: opts.threshold,
+    let (cutoffs, stability, metrics) = match private {
+        Some(p) => private_statistics(opts, d, c, (&mut p.noise, &mut p.test_noise))?,
+        None => {
+            let (cutoffs, stability) = cutoffs_and_baseline(&opts.scaling, opts.threshold, &c.p_train, &d.y_train)?;
+            let metrics = MetricsRecord {
+                test: report.test,
+                validation: report.validation,
+                train: report.train,
+                test_uncalibrated: report.test_uncalibrated,
+                parity: c.parity,
+                threshold: opts.threshold,
+            };
+            (cutoffs, stability, metrics)
+        }
     };
     let record = training_record(opts, c, d.rows, model);
     let graph = GraphInfo {

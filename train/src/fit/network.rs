@@ -14,25 +14,32 @@ use advisor_core::runtime::{Runtime, TractRuntime};
 use advisor_core::bundle::PrivacyRecord;
 
 use super::{Candidate, Family, FitOptions, Part, PartModel, Parts};
-use crate::dp_sgd::{self, DpParams};
+use crate::dp_counts::{Noise, Private};
+use crate::dp_sgd;
 use crate::error::Result;
 use crate::net::{self, Progress};
 
 /// Trains, calibrates and exports the network; its probabilities come from tract on the graph.
-pub(super) fn candidate(opts: &FitOptions, d: &Parts, pre: &Preprocessor, metadata: &[(&str, &str)]) -> Result<Candidate> {
+/// A private fit (`private`) trains with DP-SGD, and calibrates from noisy counts.
+pub(super) fn candidate(
+    opts: &FitOptions,
+    d: &Parts,
+    pre: &Preprocessor,
+    metadata: &[(&str, &str)],
+    mut private: Option<&mut Private>,
+) -> Result<Candidate> {
     let t0 = std::time::Instant::now();
     let (x_fit, x_val, x_test) = (pre.transform(&d.raw_fit), pre.transform(&d.raw_val), pre.transform(&d.raw_test));
-    let (members, privacy) = match &opts.dp {
-        Some(dp) => {
-            let (member, record) = train_private(opts, dp, &x_fit, &d.y_fit)?;
-            (vec![member], Some(record))
-        }
+    let (members, privacy) = match &mut private {
+        Some(p) => (vec![train_private(opts, &mut p.record, &x_fit, &d.y_fit)?], Some(p.record.clone())),
         None => {
             let x_train = if opts.refit { Some(pre.transform(&d.raw_train)) } else { None };
             (train_members(opts, (&x_fit, &d.y_fit), (&x_val, &d.y_val), x_train.as_ref().map(|x| (x, d.y_train.as_slice())))?, None)
         }
     };
-    let Shipped { mlp, validation, calibration, test_uncalibrated, part } = ship(opts, &members, (&x_val, &d.y_val), (&x_test, &d.y_test))?;
+    let noise = private.map(|p| &mut p.noise);
+    let Shipped { mlp, validation, calibration, test_uncalibrated, part } =
+        ship(opts, &members, (&x_val, &d.y_val), (&x_test, &d.y_test), noise)?;
     let seconds = t0.elapsed().as_secs_f64();
     let graph = onnx::encode(&graph::build(pre, &mlp, opts.weights, metadata));
     let runtime = TractRuntime::load(&graph, pre.inputs.len())?;
@@ -67,14 +74,11 @@ pub(super) fn candidate(opts: &FitOptions, d: &Parts, pre: &Preprocessor, metada
 
 /// The network trained with DP-SGD on the fit rows for the planned steps (no refit: the
 /// validation rows are not trained on, and choose nothing).
-fn train_private(opts: &FitOptions, dp: &DpParams, x_fit: &Matrix, y_fit: &[u8]) -> Result<((net::Trained, Mlp), PrivacyRecord)> {
-    let mut record = dp.clone().check(x_fit.rows())?.plan()?;
-    if !opts.calibrate {
-        record.not_covered.retain(|x| !x.starts_with("the calibration"));
-    }
+fn train_private(opts: &FitOptions, record: &mut PrivacyRecord, x_fit: &Matrix, y_fit: &[u8]) -> Result<(net::Trained, Mlp)> {
     // Always said (DP-SGD draws no progress bar): the guarantee, before the wait.
     eprintln!(
-        "DP-SGD: ε {:.3} (asked {}), δ {:.1e}, noise multiplier {:.3}, clip {}, sampling rate {:.5}, {} steps over {} rows",
+        "DP-SGD: ε {:.3} (asked {}), δ {:.1e}, noise multiplier {:.3}, clip {}, sampling rate {:.5}, {} steps over {} rows; \
+         {} noisy counts per row, noise σ {:.1} rows",
         record.epsilon,
         record.epsilon_asked,
         record.delta,
@@ -82,10 +86,12 @@ fn train_private(opts: &FitOptions, dp: &DpParams, x_fit: &Matrix, y_fit: &[u8])
         record.clip,
         record.sampling_rate,
         record.steps,
-        record.rows
+        record.rows,
+        record.count_releases,
+        record.count_noise
     );
     let t0 = std::time::Instant::now();
-    let mlp = dp_sgd::train(&opts.train, &record, x_fit, y_fit)?;
+    let mlp = dp_sgd::train(&opts.train, record, x_fit, y_fit)?;
     let seconds = t0.elapsed().as_secs_f64();
     let stats = net::EpochStats {
         epoch: record.epochs,
@@ -95,7 +101,7 @@ fn train_private(opts: &FitOptions, dp: &DpParams, x_fit: &Matrix, y_fit: &[u8])
         rows_per_second: (record.epochs * x_fit.rows()) as f64 / seconds,
     };
     let trained = net::Trained { net: net::Net::from_mlp(&mlp, &net::device()), history: vec![stats], best_epoch: record.epochs };
-    Ok(((trained, mlp), record))
+    Ok((trained, mlp))
 }
 
 /// Calibration must not change the ranking of the network it calibrates: the shipped
@@ -117,17 +123,24 @@ struct Shipped {
     part: Part,
 }
 
-/// The members as one network, with Platt scaling fitted on the validation rows and folded in.
+/// The members as one network, with Platt scaling fitted on the validation rows and folded in
+/// (a private fit's: validation metrics and calibration from noisy counts of them, `noise`).
 fn ship(
     opts: &FitOptions,
     members: &[(net::Trained, Mlp)],
     (x_val, y_val): (&Matrix, &[u8]),
     (x_test, y_test): (&Matrix, &[u8]),
+    noise: Option<&mut Noise>,
 ) -> Result<Shipped> {
     // The selected networks (before any refit) as one: validation metrics and calibration come
     // from them (after a refit, the validation rows are training rows).
     let selected = net::Net::from_mlp(&Mlp::mean_of(&members.iter().map(|(t, _)| t.net.to_mlp()).collect::<Vec<_>>())?, &net::device());
-    let validation = Metrics::compute(y_val, &net::predict(&selected, x_val), opts.threshold);
+    let p_val = net::predict(&selected, x_val);
+    let counts = noise.map(|n| n.scores(&p_val, y_val)).transpose()?;
+    let validation = match &counts {
+        Some(c) => Metrics::from_counts(c, opts.threshold),
+        None => Metrics::compute(y_val, &p_val, opts.threshold),
+    };
     let mut mlp = Mlp::mean_of(&members.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
     // Rounded to the precision the graph stores before it is calibrated or measured.
     mlp.round_weights(opts.weights)?;
@@ -137,10 +150,14 @@ fn ship(
     if !opts.calibrate {
         return Ok(Shipped { mlp, validation, calibration: None, test_uncalibrated: None, part });
     }
-    let platt = Platt::fit(&val_logits, y_val)?;
+    let platt = match &counts {
+        Some(c) => Platt::fit_counts(c)?,
+        None => Platt::fit(&val_logits, y_val)?,
+    };
     platt.fold_into(&mut mlp)?;
     check_calibration_ranking(&uncalibrated, &mlp, x_val, y_val)?;
-    let test_uncalibrated = Some(Metrics::compute(y_test, &net::predict(&uncalibrated, x_test), opts.threshold));
+    // A private fit ships no figure it has not counted with noise.
+    let test_uncalibrated = counts.is_none().then(|| Metrics::compute(y_test, &net::predict(&uncalibrated, x_test), opts.threshold));
     Ok(Shipped { mlp, validation, calibration: Some(platt), test_uncalibrated, part })
 }
 

@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::schema::Spec;
 
+mod summary;
+pub use summary::{ColumnSummary, NumericSummary, Summary};
+
 /// How numeric inputs are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -176,55 +179,45 @@ impl Layout {
 impl ValidPreprocessParams {
     /// Fits on `raw` (the training part only): rows of the spec's features in order.
     pub fn fit(&self, spec: &Spec, raw: &Matrix) -> Result<Preprocessor> {
+        self.fit_summary(spec, &Summary::of(spec, raw)?)
+    }
+
+    /// Fits on a summary of the training part (exact, or counts over bins: [`Summary`]).
+    pub fn fit_summary(&self, spec: &Spec, summary: &Summary) -> Result<Preprocessor> {
         let p = &self.0;
-        if raw.cols() != spec.n_features() {
-            return Err(Error::Data(format!("{} columns given, the spec has {} features", raw.cols(), spec.n_features())));
+        if summary.columns.len() != spec.n_features() || summary.crosses.len() != spec.crosses().len() {
+            return Err(Error::Data(format!(
+                "a summary of {} columns, the spec has {} features",
+                summary.columns.len(),
+                spec.n_features()
+            )));
         }
-        if raw.rows() == 0 {
-            return Err(Error::Data("no training rows".into()));
-        }
-        let mut inputs = Vec::new();
-        for (j, col) in spec.features().enumerate() {
-            let values = raw.iter_rows().map(|r| r[j]);
-            if col.is_categorical() {
-                let n_codes = col.categories.len();
-                let mut counts = vec![0usize; n_codes];
-                for v in values.filter(|v| !v.is_nan()) {
-                    let code = (v >= 0.0 && v.fract() == 0.0).then_some(v as usize).filter(|&c| c < n_codes);
-                    let Some(code) = code else {
-                        return Err(Error::Data(format!("`{}`: {v} is not a category code (0..{n_codes})", col.name)));
-                    };
-                    counts[code] += 1;
+        let inputs: Vec<InputTransform> = spec
+            .features()
+            .zip(&summary.columns)
+            .map(|(col, s)| match s {
+                ColumnSummary::Categorical(counts) => {
+                    let kept = (0..counts.len() as u32).filter(|&c| counts[c as usize] >= p.min_category_count.max(1) as f64).collect();
+                    InputTransform::Categorical { name: col.name.clone(), n_codes: counts.len() as u32, kept }
                 }
-                let kept = (0..n_codes as u32).filter(|&c| counts[c as usize] >= p.min_category_count.max(1)).collect();
-                inputs.push(InputTransform::Categorical { name: col.name.clone(), n_codes: n_codes as u32, kept });
-            } else {
-                let mut present: Vec<f32> = values.filter(|v| !v.is_nan()).collect();
-                let missing_indicator = present.len() < raw.rows();
-                present.sort_by(|a, b| a.total_cmp(b));
-                let impute = if present.is_empty() { 0.0 } else { shared(&present, quantile(&present, 0.5)) };
-                let pieces = match p.numeric {
-                    NumericEncoding::Ple => ple_pieces(&present, p.bins),
-                    NumericEncoding::Standard => standard_piece(&present, p.clip_quantile),
-                    NumericEncoding::Hybrid => [standard_piece(&present, p.clip_quantile), ple_pieces(&present, p.bins)].concat(),
-                };
-                inputs.push(InputTransform::Numeric { name: col.name.clone(), impute, missing_indicator, pieces });
-            }
-        }
+                ColumnSummary::Numeric(s) => {
+                    let impute = if s.is_empty() { 0.0 } else { s.quantile(0.5) };
+                    let pieces = match p.numeric {
+                        NumericEncoding::Ple => ple_pieces(s, p.bins),
+                        NumericEncoding::Standard => standard_piece(s, p.clip_quantile),
+                        NumericEncoding::Hybrid => [standard_piece(s, p.clip_quantile), ple_pieces(s, p.bins)].concat(),
+                    };
+                    InputTransform::Numeric { name: col.name.clone(), impute, missing_indicator: s.has_missing(), pieces }
+                }
+            })
+            .collect();
         let crosses = spec
             .crosses()
             .into_iter()
-            .map(|[a, b]| {
-                let mut counts: std::collections::BTreeMap<[u32; 2], usize> = Default::default();
-                for r in raw.iter_rows().filter(|r| !r[a].is_nan() && !r[b].is_nan()) {
-                    // `+ 0.0` turns -0 into 0: the two compare equal and must share one output.
-                    *counts.entry([(r[a] + 0.0).to_bits(), (r[b] + 0.0).to_bits()]).or_default() += 1;
-                }
-                let mut kept: Vec<[f32; 2]> = counts
-                    .into_iter()
-                    .filter(|&(_, n)| n >= p.min_cross_count.max(1))
-                    .map(|(k, _)| [f32::from_bits(k[0]), f32::from_bits(k[1])])
-                    .collect();
+            .zip(&summary.crosses)
+            .map(|([a, b], counts)| {
+                let mut kept: Vec<[f32; 2]> =
+                    counts.iter().filter(|&&(_, n)| n >= p.min_cross_count.max(1) as f64).map(|&(k, _)| k).collect();
                 kept.sort_by(|x, y| x[0].total_cmp(&y[0]).then(x[1].total_cmp(&y[1])));
                 let name = |j: usize| inputs[j].name().to_string();
                 Cross { columns: [name(a), name(b)], inputs: [a, b], kept }
@@ -268,26 +261,23 @@ pub fn quantile(sorted: &[f32], q: f64) -> f32 {
     (sorted[i] as f64 * (1.0 - frac) + sorted[i + 1] as f64 * frac) as f32
 }
 
-fn ple_pieces(sorted: &[f32], bins: usize) -> Vec<Piece> {
-    if sorted.is_empty() {
+fn ple_pieces(s: &NumericSummary, bins: usize) -> Vec<Piece> {
+    if s.is_empty() {
         return vec![];
     }
-    let mut edges: Vec<f32> = (0..=bins).map(|b| shared(sorted, quantile(sorted, b as f64 / bins as f64))).collect();
+    let mut edges: Vec<f32> = (0..=bins).map(|b| s.quantile(b as f64 / bins as f64)).collect();
     edges.sort_by(f32::total_cmp);
     edges.dedup();
     edges.windows(2).map(|w| Piece { shift: w[0], scale: 1.0 / (w[1] - w[0]), lo: 0.0, hi: 1.0 }).filter(|p| p.scale.is_finite()).collect()
 }
 
-fn standard_piece(sorted: &[f32], clip: f32) -> Vec<Piece> {
-    if sorted.is_empty() {
+fn standard_piece(s: &NumericSummary, clip: f32) -> Vec<Piece> {
+    if s.is_empty() {
         return vec![];
     }
-    let (lo, hi) = (shared(sorted, quantile(sorted, clip as f64)), shared(sorted, quantile(sorted, 1.0 - clip as f64)));
-    let clipped = sorted.iter().map(|&v| v.clamp(lo, hi) as f64);
-    let n = sorted.len() as f64;
-    let mean = clipped.clone().sum::<f64>() / n;
-    let var = clipped.map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-    if var <= 0.0 {
+    let (lo, hi) = (s.quantile(clip as f64), s.quantile(1.0 - clip as f64));
+    let (mean, var) = s.clipped_mean_var(lo, hi);
+    if var <= 0.0 || !var.is_finite() {
         return vec![];
     }
     let scale = (1.0 / var.sqrt()) as f32;
@@ -453,10 +443,11 @@ mod tests {
         assert_eq!((shared(&[4.0], 4.0), shared(&[0.0], 0.0)), (0.0, 1.0));
         let mut sorted: Vec<f32> = (0..200).map(|i| (i * i) as f32).collect(); // every value on one row
         sorted.sort_by(f32::total_cmp);
-        let std = standard_piece(&sorted, 0.01)[0];
+        let summary = NumericSummary::Sorted { values: sorted.clone(), missing: 0 };
+        let std = standard_piece(&summary, 0.01)[0];
         // The clip bounds as the piece stores them, scaled: recovered, they are no row's value.
         let bounds = [std.lo / std.scale + std.shift, std.hi / std.scale + std.shift];
-        let edges = ple_pieces(&sorted, 16).into_iter().flat_map(|p| [p.shift, p.shift + 1.0 / p.scale]);
+        let edges = ple_pieces(&summary, 16).into_iter().flat_map(|p| [p.shift, p.shift + 1.0 / p.scale]);
         let stats: Vec<f32> = edges.chain(bounds).chain([shared(&sorted, quantile(&sorted, 0.5))]).collect();
         for s in stats {
             let nearest = sorted.iter().map(|x| (x - s).abs()).fold(f32::INFINITY, f32::min);
