@@ -8,6 +8,7 @@ pub mod commands;
 pub mod data;
 #[cfg(feature = "fit")]
 pub mod dp_counts;
+#[cfg(feature = "fit")]
 pub mod dp_sgd;
 pub mod error;
 #[cfg(feature = "fit")]
