@@ -113,12 +113,27 @@ export async function load(source, options = {}) {
     throw fail('BAD_INPUT', 'load() takes a manifest URL or { manifest, graph } bytes');
   }
   const raw = call(() => RawAdvisor.fromBytes(manifest, graph, options.integrity ?? undefined));
+  batchModule();
   return new Advisor(raw);
+}
+
+// scoreBatch's encoder (batch.js) starts loading once a bundle has loaded, off the first
+// score's path; until it has arrived, rows are read field by field (same results, same
+// errors, slower).
+// Decisions by the position scoreEncoded returns (`Decision::ALL` in core/src/score.rs).
+const DECISIONS = ['approve', 'refer', 'decline'];
+let batch = null;
+let batchLoading = null;
+function batchModule() {
+  batchLoading ??= import('./batch.js').then((m) => { batch = m; }, () => { batchLoading = null; });
+  return batch;
 }
 
 /** A verified bundle. Methods are synchronous once loaded. */
 export class Advisor {
   #raw;
+  #schema = null;
+  #plan = null;
   /** @internal use load() */
   constructor(raw) {
     this.#raw = raw;
@@ -145,7 +160,21 @@ export class Advisor {
   }
   /** `[{ probability, score, band, decision }]` for many applicants. */
   scoreBatch(rows) {
-    return call(() => this.#raw.scoreBatch(rows));
+    return call(() => {
+      const schema = (this.#schema ??= this.#raw.schema('en'));
+      // What is not an array of at most maxBatch rows goes as it is: the module says what is wrong.
+      const ok = Array.isArray(rows) && rows.length <= RawAdvisor.maxBatch();
+      const fast = ok ? batchModule() : null;
+      const { values, slowIndex } = fast
+        ? fast.encodeRows((this.#plan ??= fast.planner(schema)), rows)
+        : { values: new Float64Array(0), slowIndex: Uint32Array.from({ length: ok ? rows.length : 0 }, (_, i) => i) };
+      const packed = this.#raw.scoreEncoded(rows, values, slowIndex);
+      const out = new Array(packed.length / 4);
+      for (let r = 0, i = 0; r < out.length; r++, i += 4) {
+        out[r] = { probability: packed[i], score: packed[i + 1], band: schema.bands[packed[i + 2]].name, decision: DECISIONS[packed[i + 3]] };
+      }
+      return out;
+    });
   }
   /** Probabilities for raw rows (Float32Array, fields in schema order, categories as indices). */
   predictRaw(rows) {

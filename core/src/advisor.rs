@@ -43,15 +43,6 @@ pub struct Report {
     pub warnings: Vec<Warning>,
 }
 
-/// Score, band and decision without reasons (batch scoring).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Quick {
-    pub probability: f64,
-    pub score: f64,
-    pub band: String,
-    pub decision: Decision,
-}
-
 /// One category as a form shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoryView {
@@ -190,13 +181,16 @@ impl Advisor {
         whatif::what_if(&self.bundle, &self.explainer, raw, score, lang)
     }
 
-    /// Score, band and decision for many raw rows at once.
-    pub fn quick(&self, raw: &Matrix) -> Result<Vec<Quick>> {
+    /// Score, band and decision for many raw rows at once (batch scoring), packed as numbers,
+    /// four per row: probability, score, the band's position in the cutoffs' bands, the
+    /// decision's in [`crate::score::Decision::ALL`].
+    pub fn quick_packed(&self, raw: &Matrix) -> Result<Vec<f64>> {
+        let (scaling, cutoffs) = (&self.bundle.manifest().scaling, &self.bundle.manifest().cutoffs);
         let p = self.bundle.predict(raw)?;
         Ok(p.iter()
-            .map(|&p| {
-                let a = self.bundle.assess(p as f64);
-                Quick { probability: a.probability, score: a.score, band: a.band.name, decision: a.decision }
+            .flat_map(|&p| {
+                let score = scaling.score(p as f64);
+                [p as f64, score, cutoffs.band_index(score) as f64, cutoffs.decision(score).index() as f64]
             })
             .collect())
     }

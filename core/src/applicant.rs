@@ -85,6 +85,26 @@ fn number(col: &ColumnSpec, v: f64) -> Result<f32> {
     Ok(x)
 }
 
+/// Checks a row already encoded by position (a batch's fast path: the features in order,
+/// numbers as given, a category as its code, NaN = not given) with [`read_field`]'s rules — a
+/// code as the category's own text would be — and returns the model's raw row.
+pub fn encoded_row(spec: &Spec, values: &[f64]) -> Result<Vec<f32>> {
+    if values.len() != spec.n_features() {
+        return Err(Error::Input(format!("{} values; the model takes {}", values.len(), spec.n_features())));
+    }
+    spec.features()
+        .zip(values)
+        .map(|(col, &v)| match v {
+            v if v.is_nan() => read_field(col, &Value::Null),
+            v if col.is_categorical() => match (v >= 0.0 && v.fract() == 0.0).then_some(v as usize).and_then(|c| col.categories.get(c)) {
+                Some(c) => read_field(col, &Value::Text(c.value.clone())),
+                None => Err(Error::Input(format!("`{}`: {v} is not a category code (0..{})", col.name, col.categories.len()))),
+            },
+            v => read_field(col, &Value::Number(v)),
+        })
+        .collect()
+}
+
 /// Checks a record (field name → value) and returns the model's raw row, in feature order.
 /// The error is the first problem found (see [`problems`] for all of them).
 pub fn raw_row<'a>(spec: &Spec, fields: impl IntoIterator<Item = (&'a str, Value)>) -> Result<Vec<f32>> {

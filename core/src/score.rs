@@ -79,6 +79,14 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// Every decision, best first (the order of [`Decision::index`]).
+    pub const ALL: [Decision; 3] = [Decision::Approve, Decision::Refer, Decision::Decline];
+
+    /// The decision's position in [`Decision::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The decision's id, as serialised (`approve`, `refer`, `decline`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -109,7 +117,11 @@ impl Cutoffs {
     }
     /// The band a score falls in (the lowest band catches everything below).
     pub fn band(&self, score: f64) -> &Band {
-        self.bands.iter().find(|b| score >= b.min_score).unwrap_or_else(|| self.bands.last().expect("checked"))
+        &self.bands[self.band_index(score)]
+    }
+    /// The position in `bands` of the band a score falls in.
+    pub fn band_index(&self, score: f64) -> usize {
+        self.bands.iter().position(|b| score >= b.min_score).unwrap_or(self.bands.len() - 1)
     }
     pub fn decision(&self, score: f64) -> Decision {
         if score >= self.approve_min_score {

@@ -678,3 +678,44 @@ test('the assistant module: errors carry their code and name the entry; hostile 
   assert.deepEqual(out.product, ['not_eligible', 'premium-card'], 'advisor.js passes the catalog it was given');
   await context.close();
 });
+
+test('scoreBatch: rows the encoder takes score as score() does; every other row, and every bad one, as before', async () => {
+  const { page, context } = await open('index.html');
+  const out = await page.evaluate(async (applicant) => {
+    const el = document.querySelector('credit-advisor');
+    const core = await import(new URL('advisor-core.js', document.baseURI));
+    const advisor = await core.load(el.model);
+    const batch = await import(new URL('batch.js', document.baseURI));
+    await new Promise((r) => setTimeout(r, 0)); // the API's own import of batch.js has settled
+    const schema = advisor.schema();
+    // The fixture's texts as a program would send them: numbers as numbers.
+    const base = Object.fromEntries(schema.fields.map((f) => [f.name, f.categories.length ? applicant[f.name] : Number(applicant[f.name])]));
+    // An inherited property is not the applicant's (score() reads own fields only).
+    const fast = [base, { ...base, credit_amount: null, duration: 6 }, Object.assign(Object.create({ extra: 1 }), base)];
+    for (const f of schema.fields) for (const c of f.categories) fast.push({ ...base, [f.name]: c.value });
+    const slow = [applicant, { ...base, class: 'good' }, { ...base, credit_amount: '6000' }];
+    const rows = [...fast, ...slow];
+    const encoded = batch.encodeRows(batch.planner(schema), rows);
+    const same = (q, r) => q.probability === r.probability && q.score === r.score && q.band === r.band.name && q.decision === r.decision;
+    const got = advisor.scoreBatch(rows);
+    const mismatched = got.map((q, i) => (same(q, advisor.score(rows[i])) ? null : i)).filter((i) => i !== null);
+    const errorOf = (f) => { try { f(); return null; } catch (e) { return { code: e.code, field: e.field }; } };
+    const bad = [{ ...base, age: 300 }, { ...base, duration: 12.5 }, { ...base, age: null }, { ...base, purpose: 'A499' },
+      { ...base, credit_amount: NaN }, { ...base, credit_amount: Infinity }, { ...base, age: 'abc' }, { ...base, colour: 'green' },
+      { ...base, purpose: 7 }, (({ age, ...rest }) => rest)(base), Object.assign(Object.create({ age: 23 }), (({ age, ...rest }) => rest)(base)),
+      [], null, 42];
+    const errors = bad.map((b) => ({ one: errorOf(() => advisor.score(b)), batch: errorOf(() => advisor.scoreBatch([base, b])) }));
+    return { n: rows.length, fastRows: fast.length, slowIndex: Array.from(encoded.slowIndex), mismatched, errors,
+      notArray: errorOf(() => advisor.scoreBatch(42)), empty: advisor.scoreBatch([]).length };
+  }, APPLICANT);
+  assert.deepEqual(out.slowIndex, Array.from({ length: out.n - out.fastRows }, (_, i) => out.fastRows + i), 'the encoder takes exactly the plain rows');
+  assert.deepEqual(out.mismatched, [], 'every row scores as score() scores it');
+  for (const { one, batch } of out.errors) {
+    assert.ok(one && batch, JSON.stringify({ one, batch }));
+    assert.equal(batch.code, one.code);
+    assert.equal(batch.field, one.field ? `[1].${one.field}` : '[1]');
+  }
+  assert.equal(out.notArray.code, 'BAD_INPUT');
+  assert.equal(out.empty, 0);
+  await context.close();
+});

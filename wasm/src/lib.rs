@@ -21,7 +21,7 @@ use wasm_bindgen::JsCast;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests;
 
-/// Rows accepted by one `scoreBatch` call.
+/// Rows accepted by one `scoreBatch` (`scoreEncoded`) call.
 const MAX_BATCH: u32 = 1_000_000;
 
 /// A JS `Error` carrying `code` and `field` (`field` is prefixed with `[row].` for batches).
@@ -251,22 +251,44 @@ impl Advisor {
         to_js(&r)
     }
 
-    /// `[{probability, score, band, decision}]` for an array of applicants, in one pass.
-    /// The first bad row stops the batch; the error names it (`row`, `field: "[i].name"`).
-    #[wasm_bindgen(js_name = scoreBatch)]
-    pub fn score_batch(&self, rows: JsValue) -> Result<JsValue, JsValue> {
+    /// The most rows one `scoreEncoded` call takes.
+    #[wasm_bindgen(js_name = maxBatch)]
+    pub fn max_batch() -> u32 {
+        MAX_BATCH
+    }
+
+    /// Scores an array of applicants (`rows`), four numbers per row: probability, score, the
+    /// band's position in `schema().bands` and the decision's in approve, refer, decline.
+    /// `web/batch.js` encodes what it can into `values` (row `r` at `r·k..(r+1)·k`: the features
+    /// in order, numbers, category codes, NaN = not given); the rows in `slow_index` (ascending)
+    /// are read from their objects field by field, as `score` reads one. The first bad row stops
+    /// the batch; the error names it (`row`, `field: "[i].name"`).
+    #[wasm_bindgen(js_name = scoreEncoded)]
+    pub fn score_encoded(&self, rows: JsValue, values: &[f64], slow_index: &[u32]) -> Result<Vec<f64>, JsValue> {
         let rows: Array = rows.dyn_into().map_err(|v| input_error(format!("scoreBatch takes an array, got {}", kind(&v))))?;
-        if rows.length() > MAX_BATCH {
-            return Err(input_error(format!("{} rows is more than the {MAX_BATCH} one call takes", rows.length())));
+        let n = rows.length();
+        if n > MAX_BATCH {
+            return Err(input_error(format!("{n} rows is more than the {MAX_BATCH} one call takes")));
         }
-        let n = self.core.bundle().spec().n_features();
-        let mut m = Matrix::with_capacity(rows.length() as usize, n);
-        for (i, row) in rows.iter().enumerate() {
-            let raw = read_applicant(&self.core, &row).map_err(|e| js_error(&e, Some(i as u32)))?;
-            m.push_row(&raw);
+        if !slow_index.windows(2).all(|w| w[0] < w[1]) {
+            return Err(input_error("scoreEncoded: the slow rows' positions must ascend"));
         }
-        let out = self.core.quick(&m).map_err(|e| js_error(&e, None))?;
-        to_js(&out)
+        let spec = self.core.bundle().spec();
+        let k = spec.n_features();
+        let mut m = Matrix::with_capacity(n as usize, k);
+        let mut slow = slow_index.iter().peekable();
+        for r in 0..n {
+            let raw = if slow.next_if(|&&i| i == r).is_some() {
+                read_applicant(&self.core, &rows.get(r))
+            } else {
+                match values.get(r as usize * k..(r as usize + 1) * k) {
+                    Some(v) => advisor_core::applicant::encoded_row(spec, v),
+                    None => Err(Error::Input(format!("{} encoded values for {n} rows of {k}", values.len()))),
+                }
+            };
+            m.push_row(&raw.map_err(|e| js_error(&e, Some(r)))?);
+        }
+        self.core.quick_packed(&m).map_err(|e| js_error(&e, None))
     }
 
     /// Probabilities for raw rows (row-major: the schema's fields in order, numbers as given,

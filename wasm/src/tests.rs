@@ -120,8 +120,10 @@ fn a_report_has_reasons_and_advice() {
     assert!(get(&w, "band").is_string());
     let schema = adv.schema(None).unwrap();
     assert_eq!(Array::from(&get(&schema, "fields")).length(), 18);
-    let batch = adv.score_batch(Array::of2(&good(), &good()).into()).unwrap();
-    assert_eq!(Array::from(&batch).length(), 2);
+    // Both rows read field by field: four numbers each, the first the probability score() gives.
+    let batch = adv.score_encoded(Array::of2(&good(), &good()).into(), &[], &[0, 1]).unwrap();
+    assert_eq!(batch.len(), 8);
+    assert_eq!(batch[0], get(&adv.score(good(), None).unwrap(), "probability").as_f64().unwrap());
 }
 
 #[wasm_bindgen_test]
@@ -160,7 +162,8 @@ fn each_bad_input_has_its_own_error() {
         // The same input through whatIf and in a batch gives the same error (with the row).
         let (c2, ..) = parts(adv.what_if(input.clone(), None).map(|_| ()).unwrap_err());
         assert_eq!(c2, code, "{what} via whatIf");
-        let (c3, f3, _) = parts(adv.score_batch(Array::of2(&good(), &input).into()).map(|_| ()).unwrap_err());
+        let rows: JsValue = Array::of2(&good(), &input).into();
+        let (c3, f3, _) = parts(adv.score_encoded(rows, &[], &[0, 1]).map(|_| ()).unwrap_err());
         assert_eq!(c3, code, "{what} via scoreBatch");
         assert_eq!(
             f3,
