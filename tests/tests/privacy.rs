@@ -132,6 +132,14 @@ fn dp_refuses_what_it_cannot_cover() {
     let e = fit_error(&o);
     assert!(e.contains("`A2` needs `min` and `max`"), "{e}");
     assert!(!tmp.path().join("y").exists(), "nothing is written");
+    // A spec `init` drafted from the rows is not public until a person has reviewed it.
+    let drafted = tmp.path().join("drafted.toml");
+    let params = advisor_train::init::InitParams { label: None, name: Some("german_credit".into()) };
+    std::fs::write(&drafted, advisor_train::init::init(&data("german_credit"), &params).unwrap().toml).unwrap();
+    let mut o = FitOptions::new(&drafted, data("german_credit"), tmp.path().join("z"));
+    o.dp = Some(advisor_train::dp_sgd::DpParams::default());
+    let e = fit_error(&o);
+    assert!(e.contains("drafted from the data by `advisor-train init`") && e.contains("delete that line"), "{e}");
 }
 
 /// A private fit's preprocessing comes from noisy counts over the spec's bounds: with noise of

@@ -13,6 +13,17 @@ use toml::Spanned;
 use crate::error::{Error, Result};
 
 /// Reads a spec file (TOML) and checks it.
+/// How a spec that `advisor-train init` drafted from a data file begins; a person who has
+/// reviewed it deletes the line.
+pub const DRAFTED: &str = "# Drafted by `advisor-train init`";
+
+/// Whether the spec file at `path` still has the line [`DRAFTED`] (its bounds and categories
+/// then come from the rows).
+pub fn is_drafted(path: &Path) -> Result<bool> {
+    let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
+    Ok(text.lines().any(|l| l.starts_with(DRAFTED)))
+}
+
 pub fn read_spec(path: &Path) -> Result<Spec> {
     let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
     parse_spec(path, &text)

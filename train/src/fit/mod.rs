@@ -622,6 +622,14 @@ fn read_checked(opts: &FitOptions) -> Result<(Spec, Dataset)> {
     }
     if opts.dp.is_some() {
         check_dp(opts, &spec)?;
+        if crate::spec_file::is_drafted(&opts.spec)? {
+            return Err(Error::Usage(format!(
+                "--dp-epsilon: {} was drafted from the data by `advisor-train init` (its first line says so): its bounds and \
+                 categories come from the rows, which a private fit takes as public. Review them (bounds and categories \
+                 anyone could know), then delete that line",
+                opts.spec.display()
+            )));
+        }
     } else if opts.model != ModelChoice::Only(Family::Mlp) {
         GbdtParams { seed: opts.train.seed, ..opts.gbdt.clone() }.check()?;
     }

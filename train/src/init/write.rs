@@ -41,8 +41,9 @@ fn role(r: Role) -> &'static str {
 /// The whole spec: a header comment naming `source`, then every column.
 pub fn spec(name: &str, source: &str, rows: u64, delimiter: u8, columns: &[ColumnDraft]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Drafted by `advisor-train init` from {source} ({rows} rows). Format: docs/spec-format.md.");
+    let _ = writeln!(out, "{} from {source} ({rows} rows). Format: docs/spec-format.md.", crate::spec_file::DRAFTED);
     let _ = writeln!(out, "# Check every TODO; add zh-CN texts, `actionable` and `direction` for what-if advice, and `group`s.");
+    let _ = writeln!(out, "# Delete the first line once reviewed: a private fit (--dp-epsilon) refuses a spec drafted from the rows.");
     let _ = writeln!(out, "name = {}", q(name));
     let _ = writeln!(out, "# TODO: what the data is, and what the label's positive value means.");
     let _ = writeln!(out, "description = \"\"");
