@@ -296,13 +296,20 @@ fn network_of(model: &ModelProto, pre: &Preprocessor) -> Option<(Mlp, Precision)
     {
         let [k, n] = w.dims[..] else { return None };
         let (k, n) = (usize::try_from(k).ok()?, usize::try_from(n).ok()?);
-        // Weights as written: f32, or f16 (the hidden layers alike, else the rebuilt graph differs).
-        let weight = match w.half_values() {
-            Some(v) => {
-                precision = Precision::F16;
-                v
+        // Weights as written: f32, f16, or int8 steps with a scale per column (the hidden layers
+        // alike, else the rebuilt graph differs).
+        let weight = if let Some(v) = w.half_values() {
+            precision = Precision::F16;
+            v
+        } else if let Some(steps) = w.int8_values() {
+            precision = Precision::Int8;
+            let scales = inits.get(format!("dense{}_scale", layers.len()).as_str())?.to_f32()?;
+            if scales.len() != n || n == 0 {
+                return None;
             }
-            None => w.to_f32()?,
+            steps.iter().enumerate().map(|(k, &q)| q as f32 * scales[k % n]).collect()
+        } else {
+            w.to_f32()?
         };
         let bias = b.to_f32()?;
         if weight.len() != k.checked_mul(n)? || bias.len() != n {

@@ -261,6 +261,14 @@ fn dense_layers(b: &mut Builder, mlp: &Mlp, precision: Precision, mut h: String)
                 b.inits.push(TensorProto::halves(&name, &dims, &layer.weight));
                 b.node_attr("Cast", &[&name], &format!("{name}_f32"), "to", onnx::FLOAT as i64)
             }
+            // int8 steps, cast to float and scaled per column: exactly the rounded weights.
+            Precision::Int8 if i < mlp.stored_in_precision() => {
+                let (steps, scales) = crate::network::int8_steps(&layer.weight, layer.outputs);
+                b.inits.push(TensorProto::int8s(&name, &dims, &steps));
+                let scale = b.init(&format!("dense{i}_scale"), &[layer.outputs], &scales);
+                let cast = b.node_attr("Cast", &[&name], &format!("{name}_f32"), "to", onnx::FLOAT as i64);
+                b.node("Mul", &[&cast, &scale], &format!("{name}_scaled"))
+            }
             _ => b.init(&name, &dims, &layer.weight),
         };
         let bias = b.init(&format!("dense{i}_bias"), &[layer.outputs], &layer.bias);

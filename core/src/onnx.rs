@@ -154,6 +154,8 @@ pub enum DimValue {
 pub const FLOAT: i32 = 1;
 /// `TensorProto.DataType.FLOAT16`.
 pub const FLOAT16: i32 = 10;
+/// `TensorProto.DataType.INT8`.
+pub const INT8: i32 = 3;
 /// `TensorProto.DataType.INT64`.
 pub const INT64: i32 = 7;
 /// ONNX attribute type FLOAT.
@@ -188,6 +190,16 @@ impl TensorProto {
             return None;
         }
         Some(self.raw_data.chunks_exact(2).map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32()).collect())
+    }
+
+    /// An int8 tensor stored as raw bytes.
+    pub fn int8s(name: &str, dims: &[usize], values: &[i8]) -> Self {
+        Self::raw(name, dims, INT8, values.len(), values.iter().map(|&v| v as u8).collect())
+    }
+
+    /// The values of an int8 tensor stored as raw bytes (as [`TensorProto::int8s`] writes it).
+    pub fn int8_values(&self) -> Option<Vec<i8>> {
+        (self.data_type == INT8).then(|| self.raw_data.iter().map(|&b| b as i8).collect())
     }
 
     /// An int64 tensor (e.g. `Gather` indices) stored as little-endian raw bytes.

@@ -60,7 +60,7 @@ fn fit_one_epoch_with(dataset: &str, members: usize, weights: Precision) -> (Bun
     (light, Bundle::load_tract(&m, &g).unwrap(), g)
 }
 
-/// The weights are stored as asked: f16 (the default) is the f32 network rounded, in half the
+/// The weights are stored as asked: f16 is the f32 network rounded, in half the
 /// bytes, and every runtime scores exactly what is stored; the manifest records which.
 #[test]
 fn f16_weights_are_the_f32_network_rounded_and_every_runtime_agrees() {
@@ -90,6 +90,36 @@ fn f16_weights_are_the_f32_network_rounded_and_every_runtime_agrees() {
     let d = max_diff(&light16.predict(&raw).unwrap(), &light32.predict(&raw).unwrap());
     eprintln!("german_credit, one epoch: max |p(f16) − p(f32)| = {d:e}");
     assert!(d > 0.0 && d < 1e-2, "rounding moves probabilities a little: {d}");
+}
+
+/// int8 weights: steps with a power-of-two scale per column, the f32 network rounded per column
+/// (every weight within half a step of it), a quarter of the bytes, and every runtime scores
+/// exactly what is stored.
+#[test]
+fn int8_weights_are_the_f32_network_rounded_per_column_and_every_runtime_agrees() {
+    let (light8, tract8, g8) = fit_one_epoch_with("german_credit", 1, Precision::Int8);
+    let (_, _, g32) = fit_one_epoch_with("german_credit", 1, Precision::F32);
+    let inits = |g: &[u8]| onnx::decode(g).unwrap().graph.unwrap().initializer;
+    let (i8s, i32s) = (inits(&g8), inits(&g32));
+    let find = |v: &[onnx::TensorProto], n: &str| v.iter().find(|t| t.name == n).cloned().unwrap();
+    for layer in 0..2 {
+        let (steps, f32w) = (find(&i8s, &format!("dense{layer}_weight")), find(&i32s, &format!("dense{layer}_weight")));
+        assert_eq!(steps.data_type, onnx::INT8);
+        let (q, scales, w) =
+            (steps.int8_values().unwrap(), find(&i8s, &format!("dense{layer}_scale")).to_f32().unwrap(), f32w.to_f32().unwrap());
+        let n = scales.len();
+        assert!(scales.iter().all(|s| s.log2().fract() == 0.0), "power-of-two scales");
+        for (k, (&q, &w)) in q.iter().zip(&w).enumerate() {
+            assert!((q as f32 * scales[k % n] - w).abs() <= scales[k % n] / 2.0 + 1e-12, "layer {layer} weight {k}");
+        }
+    }
+    assert_eq!(find(&i8s, "dense2_weight").data_type, onnx::FLOAT, "the last layer stays f32");
+    assert!(g8.len() * 10 < g32.len() * 4, "int8 graph {} B vs f32 {} B", g8.len(), g32.len());
+    assert_eq!(light8.runtime().name(), "light", "the light runtime reads its own int8 graphs");
+    assert_eq!(light8.manifest().training().unwrap().weights, Precision::Int8);
+    let raw = rows("german_credit");
+    let d = max_diff(&light8.predict(&raw).unwrap(), &tract8.predict(&raw).unwrap());
+    assert!(d <= 1e-6, "int8: max |light − tract| = {d}");
 }
 
 /// give_me_some_credit has missing values: the NaN paths (impute, indicators) agree too.

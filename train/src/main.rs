@@ -239,9 +239,10 @@ struct FitArgs {
     /// logit as one network (a wider MLP, so larger and slower to score).
     #[arg(long, default_value_t = 1)]
     members: usize,
-    /// How the model file stores the network's weights: `f16` (half the bytes; the network is
-    /// rounded to it before it is measured, so the metrics are the shipped model's) or `f32`.
-    #[arg(long, value_enum, default_value_t = Weights::F16)]
+    /// How the model file stores the network's hidden weights: `int8` (a quarter of f32's
+    /// bytes, with a power-of-two scale per column), `f16` (half) or `f32`. The network is
+    /// rounded to it before it is calibrated and measured, so the metrics are the shipped model's.
+    #[arg(long, value_enum, default_value_t = Weights::Int8)]
     weights: Weights,
     /// No progress bar.
     #[arg(long)]
@@ -399,6 +400,7 @@ impl From<Numeric> for NumericEncoding {
 enum Weights {
     F16,
     F32,
+    Int8,
 }
 
 impl From<Weights> for Precision {
@@ -406,6 +408,7 @@ impl From<Weights> for Precision {
         match w {
             Weights::F16 => Precision::F16,
             Weights::F32 => Precision::F32,
+            Weights::Int8 => Precision::Int8,
         }
     }
 }
