@@ -184,9 +184,20 @@ impl ScoreCounts {
         ScoreCounts { pos: add(&self.pos, &other.pos), neg: add(&self.neg, &other.neg) }
     }
 
+    /// The logits bin `i` spans (the end bins also hold every logit beyond them).
+    pub fn span(i: usize) -> (f64, f64) {
+        let half = LOGIT_RANGE / LOGIT_BINS as f64;
+        (Self::logit(i) - half, Self::logit(i) + half)
+    }
+
+    /// Every bin with weight: `(bin, positive weight, negative weight)`, by ascending logit.
+    pub fn bins(&self) -> impl Iterator<Item = (usize, f64, f64)> + '_ {
+        (0..LOGIT_BINS).map(|i| (i, self.pos[i], self.neg[i])).filter(|&(_, p, n)| p + n > 0.0)
+    }
+
     /// Every bin with weight: `(logit, positive weight, negative weight)`, by ascending logit.
     pub fn points(&self) -> impl Iterator<Item = (f64, f64, f64)> + '_ {
-        (0..LOGIT_BINS).map(|i| (Self::logit(i), self.pos[i], self.neg[i])).filter(|&(_, p, n)| p + n > 0.0)
+        self.bins().map(|(i, p, n)| (Self::logit(i), p, n))
     }
 
     /// Total positive and negative weight.
@@ -241,5 +252,6 @@ mod tests {
         assert_eq!(ScoreCounts::bin_of_probability(0.0), 0);
         let z = ScoreCounts::logit(ScoreCounts::bin(1.234));
         assert!((z - 1.25).abs() < 1e-12, "{z}");
+        assert_eq!(ScoreCounts::span(ScoreCounts::bin(1.234)), (1.0, 1.5));
     }
 }

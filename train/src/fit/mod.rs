@@ -149,10 +149,17 @@ pub(crate) fn cutoffs_and_baseline(scaling: &Scaling, threshold: f64, p_train: &
 }
 
 /// [`cutoffs_and_baseline`] from score counts (a private fit's).
+/// Each bin's rows sit at its lowest score (the score of one end of its logit span), so that a
+/// baseline edge at that score has the whole bin on one side, as the rows scored later will:
+/// at the bin's middle, a stable population would read as a shift.
 fn cutoffs_and_baseline_from_counts(scaling: &Scaling, threshold: f64, counts: &ScoreCounts) -> Result<(Cutoffs, Baseline)> {
     let (pos, neg) = counts.totals();
-    let mut points: Vec<(f64, f64)> =
-        counts.points().map(|(z, wp, wn)| (scaling.score(advisor_core::network::sigmoid(z as f32) as f64), wp + wn)).collect();
+    let score = |z: f64| scaling.score(advisor_core::network::sigmoid(z as f32) as f64);
+    let lowest = |i: usize| {
+        let (a, b) = ScoreCounts::span(i);
+        score(a).min(score(b))
+    };
+    let mut points: Vec<(f64, f64)> = counts.bins().map(|(i, wp, wn)| (lowest(i), wp + wn)).collect();
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     let stability = Baseline::fit_weighted(&points)?;
     let at = |q: f64| weighted_quantile(&points, q);
@@ -634,4 +641,27 @@ fn read_checked(opts: &FitOptions) -> Result<(Spec, Dataset)> {
         GbdtParams { seed: opts.train.seed, ..opts.gbdt.clone() }.check()?;
     }
     Ok((spec, ds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A private fit's baseline, from counts without noise, reads its own rows as stable: each
+    /// bin's rows on one side of every edge (at the bins' middles they read as a shift).
+    #[test]
+    fn a_baseline_from_counts_finds_no_shift_in_its_own_rows() {
+        let probs: Vec<f32> =
+            (0..20_000).map(|i| advisor_core::network::sigmoid(-6.0 + 8.0 * ((i * 7919) % 20_000) as f32 / 20_000.0)).collect();
+        let labels: Vec<u8> = (0..probs.len()).map(|i| (i % 9 == 0) as u8).collect();
+        let (pos, neg) = ScoreCounts::count(&probs, &labels);
+        let scaling = Scaling::default();
+        let (cutoffs, baseline) = cutoffs_and_baseline_from_counts(&scaling, 0.5, &ScoreCounts::new(&pos, &neg).unwrap()).unwrap();
+        baseline.check().unwrap();
+        assert!(baseline.edges.len() >= 8, "{baseline:?}");
+        let scores: Vec<f64> = probs.iter().map(|&p| scaling.score(p as f64)).collect();
+        let psi = baseline.psi(&scores);
+        assert!(psi < 1e-4, "PSI {psi} of the rows the baseline was counted from");
+        assert!(cutoffs.bands.len() == 5 && cutoffs.check().is_ok(), "{cutoffs:?}");
+    }
 }
