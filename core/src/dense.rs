@@ -307,7 +307,7 @@ fn network_of(model: &ModelProto, pre: &Preprocessor) -> Option<(Mlp, Precision)
             if scales.len() != n || n == 0 {
                 return None;
             }
-            steps.iter().enumerate().map(|(k, &q)| q as f32 * scales[k % n]).collect()
+            crate::network::int8_weights(&steps, &scales)
         } else {
             w.to_f32()?
         };

@@ -74,6 +74,12 @@ pub fn int8_steps(weight: &[f32], outputs: usize) -> (Vec<i8>, Vec<f32>) {
     (steps, scales)
 }
 
+/// The weights int8 `steps` and per-column `scales` stand for (`steps[k] · scales[k mod n]`),
+/// exactly as a graph's `Cast` then `Mul` computes them.
+pub fn int8_weights(steps: &[i8], scales: &[f32]) -> Vec<f32> {
+    steps.iter().enumerate().map(|(k, &q)| q as f32 * scales[k % scales.len()]).collect()
+}
+
 /// One dense layer: `act(x · W + b)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dense {
@@ -127,7 +133,7 @@ impl Mlp {
         for l in &mut self.layers[..hidden] {
             if precision == Precision::Int8 {
                 let (steps, scales) = int8_steps(&l.weight, l.outputs);
-                l.weight = steps.iter().enumerate().map(|(k, &q)| q as f32 * scales[k % l.outputs]).collect();
+                l.weight = int8_weights(&steps, &scales);
             } else {
                 l.weight.iter_mut().for_each(|w| *w = precision.round(*w));
             }

@@ -79,10 +79,16 @@ impl Noise {
     pub fn summary(&mut self, spec: &Spec, raw: &Matrix) -> Result<Summary> {
         let exact = Summary::of(spec, raw)?; // also checks every category code
         let mut columns = Vec::with_capacity(spec.n_features());
-        for ((j, col), s) in spec.features().enumerate().zip(&exact.columns) {
+        for (col, s) in spec.features().zip(&exact.columns) {
             columns.push(match s {
                 ColumnSummary::Categorical(counts) => ColumnSummary::Categorical(counts.iter().map(|&c| self.add_or_zero(c)).collect()),
-                ColumnSummary::Numeric(_) => ColumnSummary::Numeric(self.numeric(col, raw.iter_rows().map(|r| r[j]))?),
+                ColumnSummary::Numeric(NumericSummary::Sorted { values, missing }) => {
+                    ColumnSummary::Numeric(self.numeric(col, values, *missing)?)
+                }
+                // Summary::of sorts every numeric column; counts here would already be released.
+                ColumnSummary::Numeric(NumericSummary::Binned(_)) => {
+                    return Err(Error::Usage(format!("`{}`: a private fit bins the rows' own values", col.name)))
+                }
             });
         }
         let mut crosses = Vec::new();
@@ -102,21 +108,17 @@ impl Noise {
         Ok(Summary { columns, crosses })
     }
 
-    /// Noisy counts of a numeric feature over its [`grid`], and of its missing values.
-    fn numeric(&mut self, col: &ColumnSpec, values: impl Iterator<Item = f32>) -> Result<NumericSummary> {
+    /// Noisy counts of a numeric feature's present `values` over its [`grid`], and of its
+    /// `missing` ones.
+    fn numeric(&mut self, col: &ColumnSpec, values: &[f32], missing: usize) -> Result<NumericSummary> {
         let (edges, discrete) = grid(col)?;
         let bins = edges.len() - 1;
         let mut counts = vec![0.0; bins];
-        let mut missing = 0.0;
-        for v in values {
-            if v.is_nan() {
-                missing += 1.0;
-            } else {
-                counts[edges.partition_point(|&e| e <= v as f64).clamp(1, bins) - 1] += 1.0;
-            }
+        for &v in values {
+            counts[edges.partition_point(|&e| e <= v as f64).clamp(1, bins) - 1] += 1.0;
         }
         let noisy: Vec<f64> = counts.iter().map(|&c| self.add(c)).collect();
-        let binned = Binned::new(edges, &noisy, self.add_or_zero(missing))?;
+        let binned = Binned::new(edges, &noisy, self.add_or_zero(missing as f64))?;
         Ok(NumericSummary::Binned(if discrete { binned.discrete() } else { binned }))
     }
 
