@@ -27,7 +27,7 @@ pub const MAX_GRAPH_BYTES: usize = 64 << 20;
 pub const MAX_TENSOR_ELEMENTS: i64 = 1 << 24;
 
 /// Where the graph is and how to check it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GraphInfo {
     pub file: String,
     pub sha256: String,
@@ -36,7 +36,7 @@ pub struct GraphInfo {
 }
 
 /// What the model was trained on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataInfo {
     pub file: String,
     pub sha256: String,
@@ -196,7 +196,7 @@ impl<T: Serialize + serde::de::DeserializeOwned> Record<T> {
 }
 
 /// Everything about a model except its graph.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub format: u32,
@@ -220,6 +220,77 @@ pub struct Manifest {
     /// (absent for the trainer's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported: Option<Record<ImportRecord>>,
+}
+
+/// Reading a manifest ([`crate::json`], numbers exact): one small parser and one reader per
+/// type instead of serde's derived visitors, which were a fifth of the browser module
+/// (BENCHMARKS.md, "Manifest without serde_json").
+mod from_json {
+    use super::*;
+    use crate::json::{Fields, FromJson, Json, JsonResult};
+
+    impl FromJson for GraphInfo {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            Ok(GraphInfo { file: f.req("file")?, sha256: f.req("sha256")?, input: f.req("input")?, output: f.req("output")? })
+        }
+    }
+
+    impl FromJson for DataInfo {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            Ok(DataInfo { file: f.req("file")?, sha256: f.req("sha256")?, rows: f.req("rows")? })
+        }
+    }
+
+    /// The JSON as serde_json holds it (whole numbers as integers, the rest as f64), so that
+    /// written again it is the same text.
+    fn serde_value(v: &Json) -> serde_json::Value {
+        use serde_json::Value as V;
+        match v {
+            Json::Null => V::Null,
+            Json::Bool(b) => V::Bool(*b),
+            Json::Int(i) => {
+                u64::try_from(*i).map(V::from).or_else(|_| i64::try_from(*i).map(V::from)).unwrap_or_else(|_| V::from(*i as f64))
+            }
+            Json::Num(n) => serde_json::Number::from_f64(*n).map_or(V::Null, V::Number),
+            Json::Str(s) => V::String(s.clone()),
+            Json::Arr(a) => V::Array(a.iter().map(serde_value).collect()),
+            Json::Obj(o) => V::Object(o.iter().map(|(k, v)| (k.clone(), serde_value(v))).collect()),
+        }
+    }
+
+    impl<T> FromJson for Record<T> {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            match v {
+                Json::Obj(_) => Ok(Record { value: serde_value(v), kind: std::marker::PhantomData }),
+                _ => crate::json::expected(at, "an object"),
+            }
+        }
+    }
+
+    impl FromJson for Manifest {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            let m = Manifest {
+                format: f.req("format")?,
+                producer: f.req("producer")?,
+                spec: f.req("spec")?,
+                preprocessing: f.req("preprocessing")?,
+                scaling: f.req("scaling")?,
+                cutoffs: f.req("cutoffs")?,
+                graph: f.req("graph")?,
+                data: f.req("data")?,
+                metrics: f.req("metrics")?,
+                training: f.req("training")?,
+                calibration: f.opt("calibration")?,
+                stability: f.opt("stability")?,
+                imported: f.opt("imported")?,
+            };
+            f.deny_unknown()?;
+            Ok(m)
+        }
+    }
 }
 
 /// A model trained elsewhere and imported (the manifest's `imported`).
@@ -280,7 +351,7 @@ impl Manifest {
         if bytes.len() > MAX_MANIFEST_BYTES {
             return Err(Error::Bundle(format!("manifest is {} bytes, more than {MAX_MANIFEST_BYTES}", bytes.len())));
         }
-        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Bundle(format!("{MANIFEST_FILE}: {e}")))?;
+        let m: Manifest = crate::json::read_exact(bytes).map_err(|e| Error::Bundle(format!("{MANIFEST_FILE}: {e}")))?;
         if m.format != FORMAT {
             return Err(Error::Bundle(format!("manifest format {} is not {FORMAT}", m.format)));
         }

@@ -2,7 +2,7 @@
 //! folded into the last layer, so the graph (and every runtime) returns calibrated
 //! probabilities with no extra op.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::counts::ScoreCounts;
 use crate::error::{Error, Result};
@@ -10,7 +10,7 @@ use crate::metrics::{self, Metrics};
 use crate::network::{sigmoid, Activation, Mlp};
 
 /// `p = sigmoid(scale · logit + shift)`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Platt {
     pub scale: f64,
     pub shift: f64,
@@ -196,6 +196,14 @@ pub fn check_same_ranking(labels: &[u8], logits: &[f32], calibrated: &[f32]) -> 
         )));
     }
     Ok(())
+}
+
+/// Read from a bundle's manifest ([`crate::json`]).
+impl crate::json::FromJson for Platt {
+    fn from_json(v: &crate::json::Json, at: &str) -> crate::json::JsonResult<Self> {
+        let mut f = crate::json::Fields::of(v, at)?;
+        Ok(Platt { scale: f.req("scale")?, shift: f.req("shift")? })
+    }
 }
 
 #[cfg(test)]

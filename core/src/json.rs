@@ -12,7 +12,11 @@
 pub enum Json {
     Null,
     Bool(bool),
+    /// A number written with a fraction or an exponent (or too long for an `Int`).
     Num(f64),
+    /// A number written as a whole one, within ±u64::MAX (`-0` is the float `Num(-0.0)`, as
+    /// serde_json reads it; longer ones are `Num`).
+    Int(i128),
     Str(String),
     Arr(Vec<Json>),
     Obj(Vec<(String, Json)>),
@@ -24,10 +28,20 @@ pub type JsonResult<T> = std::result::Result<T, String>;
 /// Deepest nesting read (deeper text is refused, not a stack overflow).
 const MAX_DEPTH: usize = 64;
 
-/// Parses `text` and reads it as `T`.
+/// Parses `text` and reads it as `T`, numbers as [`parse`] reads them.
 pub fn read<T: FromJson>(text: &[u8]) -> JsonResult<T> {
-    let text = std::str::from_utf8(text).map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to()))?;
-    T::from_json(&parse(text)?, "")
+    T::from_json(&parse(utf8(text)?)?, "")
+}
+
+/// Parses `text` and reads it as `T`, every number correctly rounded (core's float parser, as
+/// serde_json with `float_roundtrip` reads them): for files a model's figures are read from
+/// (bundle manifests), where the last digit of a 17-digit cutoff matters.
+pub fn read_exact<T: FromJson>(text: &[u8]) -> JsonResult<T> {
+    T::from_json(&Parser::<true> { text: utf8(text)?, at: 0 }.all()?, "")
+}
+
+fn utf8(text: &[u8]) -> JsonResult<&str> {
+    std::str::from_utf8(text).map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to()))
 }
 
 /// Appends `s` to `out` as a JSON string (quoted; quotes, backslashes and control characters
@@ -51,23 +65,29 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Parses JSON text (RFC 8259) to a tree.
+/// Parses JSON text (RFC 8259) to a tree. Numbers are read by [`Decimal`] (exact up to 15
+/// significant digits), which keeps core's float parser out of the modules that read only
+/// texts people write; [`read_exact`] reads every number exactly.
 pub fn parse(text: &str) -> JsonResult<Json> {
-    let mut p = Parser { text, at: 0 };
-    let v = p.value(0)?;
-    p.space();
-    if p.at < text.len() {
-        return p.fail("text after the value");
-    }
-    Ok(v)
+    Parser::<false> { text, at: 0 }.all()
 }
 
-struct Parser<'a> {
+/// `EXACT`: numbers by core's float parser instead of [`Decimal`].
+struct Parser<'a, const EXACT: bool> {
     text: &'a str,
     at: usize,
 }
 
-impl Parser<'_> {
+impl<const EXACT: bool> Parser<'_, EXACT> {
+    fn all(&mut self) -> JsonResult<Json> {
+        let v = self.value(0)?;
+        self.space();
+        if self.at < self.text.len() {
+            return self.fail("text after the value");
+        }
+        Ok(v)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
@@ -261,8 +281,19 @@ impl Parser<'_> {
             let e = self.text.get(from..self.at).unwrap_or_default().bytes().fold(0i64, |e, b| (e * 10 + i64::from(b - b'0')).min(1 << 20));
             decimal.exponent += sign * e;
         }
-        match decimal.value() {
-            Some(v) if ok => Ok(Json::Num(if negative { -v } else { v })),
+        // A whole number up to ±u64::MAX, read digit by digit (no 128-bit arithmetic: bytes).
+        let digits = self.text.get(whole_at..self.at).filter(|_| ok && self.at == whole_at + whole).unwrap_or_default();
+        let magnitude = digits.bytes().try_fold(0u64, |m, b| m.checked_mul(10)?.checked_add(u64::from(b - b'0')));
+        if let Some(m) = magnitude.filter(|&m| !digits.is_empty() && (m != 0 || !negative)) {
+            return Ok(Json::Int(if negative { -i128::from(m) } else { i128::from(m) }));
+        }
+        let value = if EXACT {
+            self.text.get(start..self.at).and_then(|t| t.parse::<f64>().ok()).filter(|v| v.is_finite())
+        } else {
+            decimal.value().map(|v| if negative { -v } else { v })
+        };
+        match value {
+            Some(v) if ok => Ok(Json::Num(v)),
             _ => {
                 self.at = start;
                 self.fail("a malformed or out-of-range number")
@@ -357,6 +388,9 @@ impl FromJson for f64 {
     fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
         match v {
             Json::Num(n) => Ok(*n),
+            // Whole numbers read are within ±u64::MAX: converted through u64 (no 128-bit code).
+            Json::Int(i) if *i < 0 => Ok(-(i.unsigned_abs() as u64 as f64)),
+            Json::Int(i) => Ok(*i as u64 as f64),
             _ => expected(at, "a number"),
         }
     }
@@ -364,9 +398,79 @@ impl FromJson for f64 {
 
 impl FromJson for u8 {
     fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        whole(v, at, 255).map(|n| n as u8)
+    }
+}
+
+/// A value kept as it was written (read on, by its reader, later).
+impl FromJson for Json {
+    fn from_json(v: &Json, _: &str) -> JsonResult<Self> {
+        Ok(v.clone())
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
         match v {
-            Json::Num(n) if n.fract() == 0.0 && (0.0..=255.0).contains(n) => Ok(*n as u8),
-            _ => expected(at, "a whole number from 0 to 255"),
+            Json::Bool(b) => Ok(*b),
+            _ => expected(at, "true or false"),
+        }
+    }
+}
+
+/// Rounded from the f64 read, as serde_json reads an f32.
+impl FromJson for f32 {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        f64::from_json(v, at).map(|x| x as f32)
+    }
+}
+
+/// A whole number from 0 to `max` (written as one, or as a float with no fraction).
+fn whole(v: &Json, at: &str, max: u64) -> JsonResult<u64> {
+    match v {
+        Json::Int(i) if (0..=i128::from(max)).contains(i) => Ok(*i as u64),
+        Json::Num(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= max as f64 && *n < 18_446_744_073_709_551_616.0 => Ok(*n as u64),
+        _ => expected(at, &format!("a whole number from 0 to {max}")),
+    }
+}
+
+impl FromJson for u32 {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        whole(v, at, u64::from(u32::MAX)).map(|n| n as u32)
+    }
+}
+
+impl FromJson for u64 {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        whole(v, at, u64::MAX)
+    }
+}
+
+impl FromJson for usize {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        whole(v, at, usize::MAX as u64).map(|n| n as usize)
+    }
+}
+
+impl FromJson for char {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        let s = String::from_json(v, at)?;
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => expected(at, "a single character"),
+        }
+    }
+}
+
+/// One of a unit enum's variants by the name it is written as (`names`: every variant).
+pub fn variant<T: Copy>(v: &Json, at: &str, names: &[(&str, T)]) -> JsonResult<T> {
+    let s = String::from_json(v, at)?;
+    match names.iter().find(|(n, _)| *n == s) {
+        Some((_, t)) => Ok(*t),
+        None => {
+            let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+            expected(at, &format!("one of {}, got `{s}`", all.join(", ")))
         }
     }
 }
@@ -380,12 +484,9 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-impl FromJson for [f64; 2] {
+impl<T: FromJson> FromJson for [T; 2] {
     fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
-        match Vec::<f64>::from_json(v, at)?[..] {
-            [a, b] => Ok([a, b]),
-            _ => expected(at, "a list of two numbers"),
-        }
+        <[T; 2]>::try_from(Vec::<T>::from_json(v, at)?).or_else(|_| expected(at, "a list of two values"))
     }
 }
 
@@ -499,7 +600,11 @@ mod tests {
         match v {
             V::Null => Json::Null,
             V::Bool(b) => Json::Bool(*b),
-            V::Number(n) => Json::Num(n.as_f64().unwrap()),
+            V::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Json::Int(i.into()),
+                (None, Some(u)) => Json::Int(u.into()),
+                _ => Json::Num(n.as_f64().unwrap()),
+            },
             V::String(s) => Json::Str(s.clone()),
             V::Array(a) => Json::Arr(a.iter().map(from_serde).collect()),
             V::Object(o) => Json::Obj(o.iter().map(|(k, v)| (k.clone(), from_serde(v))).collect()),
@@ -516,7 +621,7 @@ mod tests {
             let mantissa = (seed >> 8) % 10u64.pow(digits as u32);
             let exp = ((seed >> 40) % 45) as i32 - 22;
             let text = if i % 2 == 0 { format!("{mantissa}e{exp}") } else { format!("0.{mantissa:0>digits$}") };
-            let Json::Num(ours) = parse(&text).unwrap() else { panic!("{text}") };
+            let ours = f64::from_json(&parse(&text).unwrap(), "").unwrap();
             assert_eq!(ours, text.parse::<f64>().unwrap(), "{text}");
         }
         for text in [
@@ -527,11 +632,32 @@ mod tests {
             "2.2250738585072014e-308",
             "0.1e-20",
         ] {
-            let Json::Num(ours) = parse(text).unwrap() else { panic!("{text}") };
+            let ours = f64::from_json(&parse(text).unwrap(), "").unwrap();
             assert!(ulps(ours, text.parse().unwrap()) <= 4, "{text}: {ours}");
         }
         assert_eq!(parse("-0.0e-5000").unwrap(), Json::Num(0.0));
+        assert_eq!((parse("-0").unwrap(), parse("-12").unwrap(), parse("1.0").unwrap()), (Json::Num(-0.0), Json::Int(-12), Json::Num(1.0)));
+        assert_eq!(read_exact::<u64>(b"18446744073709551615").unwrap(), u64::MAX);
         assert_eq!(parse("00000").ok(), None);
+    }
+
+    #[test]
+    fn read_exact_reads_every_number_as_core_does() {
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let x = f64::from_bits(seed >> 2);
+            if !x.is_finite() {
+                continue;
+            }
+            let text = serde_json::to_string(&x).unwrap();
+            assert_eq!(read_exact::<f64>(text.as_bytes()).unwrap().to_bits(), x.to_bits(), "{text}");
+        }
+        assert!(read_exact::<f64>(b"1e999").unwrap_err().contains("out-of-range"));
+        assert!(read_exact::<f64>(b"01").unwrap_err().contains("malformed"));
+        assert_eq!(read_exact::<[u32; 2]>(b"[3, 4]").unwrap(), [3, 4]);
+        assert!(read_exact::<u32>(b"2.5").unwrap_err().contains("expected a whole number"));
+        assert!(read_exact::<char>(b"\"ab\"").unwrap_err().contains("a single character"));
     }
 
     #[test]

@@ -59,12 +59,6 @@ impl Serialize for Kind {
     }
 }
 
-impl<'de> Deserialize<'de> for Kind {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Kind::from_id(&String::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
-
 impl FromJson for Kind {
     fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
         Kind::from_id(&String::from_json(v, at)?).map_err(|e| crate::json::at_error(at, &e))
@@ -73,7 +67,7 @@ impl FromJson for Kind {
 
 /// One eligibility rule: over an applicant field (`field`) or over the credit result
 /// (`result` = `score` or `probability`), with bounds and/or allowed category values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +84,7 @@ pub struct Rule {
 }
 
 /// One product as the catalog declares it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     pub id: String,
@@ -165,10 +159,48 @@ fn one() -> f64 {
 }
 
 /// A product catalog as written; check it against a spec with [`CatalogParams::check`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogParams {
     pub products: Vec<Product>,
+}
+
+/// Read from the catalog's JSON ([`crate::json`]): the fields and defaults above.
+impl FromJson for Rule {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        let mut f = crate::json::Fields::of(v, at)?;
+        let r = Rule { field: f.opt("field")?, result: f.opt("result")?, min: f.opt("min")?, max: f.opt("max")?, allowed: f.opt("in")? };
+        f.deny_unknown()?;
+        Ok(r)
+    }
+}
+
+impl FromJson for Product {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        let mut f = crate::json::Fields::of(v, at)?;
+        let p = Product {
+            id: f.req("id")?,
+            kind: f.req("kind")?,
+            name: f.req("name")?,
+            summary: f.or_default("summary")?,
+            risk_class: f.opt("risk_class")?,
+            priority: f.opt("priority")?.unwrap_or_else(one),
+            propensity: f.opt("propensity")?,
+            propensity_model: f.opt("propensity_model")?,
+            rules: f.or_default("rules")?,
+        };
+        f.deny_unknown()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for CatalogParams {
+    fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+        let mut f = crate::json::Fields::of(v, at)?;
+        let c = CatalogParams { products: f.req("products")? };
+        f.deny_unknown()?;
+        Ok(c)
+    }
 }
 
 /// A checked catalog.
@@ -187,7 +219,7 @@ impl CatalogParams {
         if json.len() > 4 << 20 {
             return Err(Error::Spec("catalog: more than 4 MiB".into()));
         }
-        let p: CatalogParams = serde_json::from_slice(json).map_err(|e| Error::Spec(format!("catalog: {e}")))?;
+        let p: CatalogParams = crate::json::read_exact(json).map_err(|e| Error::Spec(format!("catalog: {e}")))?;
         p.check(spec)
     }
 

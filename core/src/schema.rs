@@ -512,6 +512,122 @@ impl ColumnSpec {
     }
 }
 
+/// Reading a spec from a bundle's manifest ([`crate::json`]): the same fields, defaults and
+/// names as the serde reading of spec files (TOML) above; `tests/tests/bundle.rs` reads every
+/// shipped spec both ways.
+mod from_json {
+    use super::*;
+    use crate::json::{variant, Fields, FromJson, Json, JsonResult};
+
+    impl FromJson for ColumnType {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            variant(v, at, &[("numeric", Self::Numeric), ("categorical", Self::Categorical), ("binary", Self::Binary)])
+        }
+    }
+
+    impl FromJson for Role {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let names = [
+                ("feature", Self::Feature),
+                ("label", Self::Label),
+                ("id", Self::Id),
+                ("ignore", Self::Ignore),
+                ("protected", Self::Protected),
+            ];
+            variant(v, at, &names)
+        }
+    }
+
+    impl FromJson for Direction {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            variant(v, at, &[("increase", Self::Increase), ("decrease", Self::Decrease), ("any", Self::Any)])
+        }
+    }
+
+    impl FromJson for Monotone {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            variant(v, at, &[("increasing", Self::Increasing), ("decreasing", Self::Decreasing)])
+        }
+    }
+
+    impl FromJson for Unlisted {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            variant(v, at, &[("error", Self::Error), ("missing", Self::Missing)])
+        }
+    }
+
+    impl FromJson for Category {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            let c = Category { value: f.req("value")?, display: f.or_default("display")?, advice: f.opt("advice")?.unwrap_or_else(yes) };
+            f.deny_unknown()?;
+            Ok(c)
+        }
+    }
+
+    /// A unit: `"months"` (every language) or `{"en": "months", "zh-CN": "个月"}`.
+    fn unit(f: &mut Fields, key: &str) -> JsonResult<Option<Text>> {
+        match f.opt::<Json>(key)? {
+            Some(Json::Str(s)) => Ok(Some(Text::same(&s))),
+            Some(t) => Text::from_json(&t, &f.path(key)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    impl FromJson for ColumnSpec {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            let c = ColumnSpec {
+                name: f.req("name")?,
+                header: f.opt("header")?,
+                kind: f.req("type")?,
+                role: f.req("role")?,
+                display: f.or_default("display")?,
+                hint: f.opt("hint")?,
+                group: f.opt("group")?,
+                actionable: f.or_default("actionable")?,
+                direction: f.opt("direction")?,
+                monotone: f.opt("monotone")?,
+                min: f.opt("min")?,
+                max: f.opt("max")?,
+                integer: f.or_default("integer")?,
+                unit: unit(&mut f, "unit")?,
+                categories: f.or_default("categories")?,
+                positive: f.opt("positive")?,
+                missing: f.opt("missing")?.unwrap_or_else(default_missing),
+                required: f.or_default("required")?,
+                unlisted: f.opt("unlisted")?.unwrap_or_default(),
+            };
+            f.deny_unknown()?;
+            Ok(c)
+        }
+    }
+
+    impl FromJson for CrossSpec {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            let c = CrossSpec { columns: f.req("columns")? };
+            f.deny_unknown()?;
+            Ok(c)
+        }
+    }
+
+    impl FromJson for SpecParams {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            let p = SpecParams {
+                name: f.req("name")?,
+                description: f.or_default("description")?,
+                delimiter: f.opt("delimiter")?.unwrap_or_else(default_delimiter),
+                columns: f.req("columns")?,
+                crosses: f.or_default("crosses")?,
+            };
+            f.deny_unknown()?;
+            Ok(p)
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use crate::schema::Text;
 
 /// Points-to-double-odds scaling: `score = offset + factor · ln(good:bad odds)`, with
 /// `base_points` at `base_odds` and `pdo` more points each time the odds double.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scaling {
     pub base_points: f64,
     pub base_odds: f64,
@@ -62,7 +62,7 @@ impl Scaling {
 }
 
 /// A risk band: applicants scoring at least `min_score` (and less than the band above).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Band {
     pub name: String,
     pub display: Text,
@@ -98,7 +98,7 @@ impl Decision {
 }
 
 /// Bands (best first) and decision cutoffs, in score points.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cutoffs {
     pub bands: Vec<Band>,
     /// Scores at or above this are approved.
@@ -130,6 +130,43 @@ impl Cutoffs {
             Decision::Refer
         } else {
             Decision::Decline
+        }
+    }
+}
+
+/// Reading scaling and cutoffs from a bundle's manifest ([`crate::json`]).
+mod from_json {
+    use super::*;
+    use crate::json::{Fields, FromJson, Json, JsonResult};
+
+    impl FromJson for Scaling {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            Ok(Scaling {
+                base_points: f.req("base_points")?,
+                base_odds: f.req("base_odds")?,
+                pdo: f.req("pdo")?,
+                min: f.req("min")?,
+                max: f.req("max")?,
+            })
+        }
+    }
+
+    impl FromJson for Band {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            Ok(Band { name: f.req("name")?, display: f.req("display")?, min_score: f.req("min_score")? })
+        }
+    }
+
+    impl FromJson for Cutoffs {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            Ok(Cutoffs {
+                bands: f.req("bands")?,
+                approve_min_score: f.req("approve_min_score")?,
+                refer_min_score: f.req("refer_min_score")?,
+            })
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Population stability: the training score distribution stored in the bundle as a baseline,
 //! and the population stability index (PSI) of a later sample against it.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{Error, Result};
 
 /// Score bins (edges between them) and the training part's share in each.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Baseline {
     /// Interior edges, ascending: bin `i` holds scores in `[edges[i-1], edges[i])`.
     pub edges: Vec<f64>,
@@ -88,6 +88,14 @@ pub fn psi_band(psi: f64) -> &'static str {
         "some shift (0.10–0.25): investigate"
     } else {
         "major shift (≥ 0.25): the model may no longer fit this population"
+    }
+}
+
+/// Read from a bundle's manifest ([`crate::json`]).
+impl crate::json::FromJson for Baseline {
+    fn from_json(v: &crate::json::Json, at: &str) -> crate::json::JsonResult<Self> {
+        let mut f = crate::json::Fields::of(v, at)?;
+        Ok(Baseline { edges: f.req("edges")?, shares: f.req("shares")? })
     }
 }
 

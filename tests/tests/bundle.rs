@@ -130,3 +130,94 @@ fn the_written_split_is_the_bundles_own() {
     let auc = advisor_core::metrics::auc(&labels, &probs);
     assert!((auc - manifest.metrics().unwrap().test.auc).abs() < 1e-9, "{auc}");
 }
+
+/// The manifest's reader (`crate::json`, not serde) reads back every field of every shipped
+/// bundle exactly as the trainer wrote it with serde: written again, the same bytes.
+#[test]
+fn every_shipped_manifest_reads_back_what_was_written() {
+    for name in ["german_credit", "german_credit_lightgbm", "bank_deposit"] {
+        let bytes = std::fs::read(repo().join("models").join(name).join(MANIFEST_FILE)).unwrap();
+        let (m, _) = Manifest::parse(&bytes).unwrap();
+        if serde_json::to_vec_pretty(&m).unwrap() != bytes {
+            let out = std::env::temp_dir().join(format!("{name}-roundtrip.json"));
+            std::fs::write(&out, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+            panic!("models/{name}: parse → write differs from the shipped manifest; see {}", out.display());
+        }
+    }
+}
+
+/// A spec reads the same from its TOML file (serde) as from a manifest (`crate::json`): the
+/// shipped specs, and one with every optional field set the other way.
+#[test]
+fn specs_read_the_same_from_toml_and_from_a_manifest() {
+    use advisor_core::schema::SpecParams;
+    let mut texts: Vec<String> = ["german_credit", "give_me_some_credit", "bank_marketing", "australian_credit"]
+        .iter()
+        .map(|s| std::fs::read_to_string(repo().join("specs").join(format!("{s}.toml"))).unwrap())
+        .collect();
+    texts.push(
+        r#"name = "every"
+description = "all set"
+delimiter = ";"
+crosses = [{ columns = ["a", "b"] }]
+[[columns]]
+name = "a"
+header = "A col"
+type = "numeric"
+role = "feature"
+display = { en = "A", "zh-CN" = "甲" }
+hint = { en = "help" }
+group = "g"
+actionable = true
+direction = "decrease"
+monotone = "increasing"
+min = -1.5
+max = 1e6
+integer = true
+unit = "months"
+missing = ["", "NA"]
+required = true
+[[columns]]
+name = "b"
+type = "categorical"
+role = "protected"
+unit = { en = "x", "zh-CN" = "个" }
+unlisted = "missing"
+categories = [{ value = "u", advice = false, display = { en = "U" } }, { value = "v" }]
+[[columns]]
+name = "y"
+type = "binary"
+role = "label"
+positive = "1"
+categories = [{ value = "0" }, { value = "1" }]
+"#
+        .into(),
+    );
+    for text in texts {
+        let from_toml: SpecParams = toml::from_str(&text).unwrap();
+        let from_json: SpecParams = advisor_core::json::read_exact(&serde_json::to_vec(&from_toml).unwrap()).unwrap();
+        assert_eq!(from_json, from_toml, "{}", from_toml.name);
+    }
+}
+
+/// A manifest the reader refuses says where: the path of the field.
+#[test]
+fn a_wrong_manifest_field_is_named_by_its_path() {
+    let (manifest, graph) = shipped();
+    let m: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    for (path, value, needle) in [
+        ("/spec/columns/1/type", serde_json::json!("text"), "spec.columns[1].type: expected one of numeric, categorical, binary"),
+        ("/cutoffs/bands/0/min_score", serde_json::json!("high"), "cutoffs.bands[0].min_score: expected a number"),
+        ("/data/rows", serde_json::json!(-3), "data.rows: expected a whole number"),
+        ("/preprocessing/inputs/0/kind", serde_json::json!("text"), "preprocessing.inputs[0].kind: expected one of numeric, categorical"),
+    ] {
+        let mut bad = m.clone();
+        *bad.pointer_mut(path).unwrap() = value;
+        let e = Bundle::load(&serde_json::to_vec(&bad).unwrap(), &graph).unwrap_err();
+        assert!(matches!(&e, Error::Bundle(msg) if msg.contains(needle)), "{path}: {e}");
+    }
+    let mut extra = m.clone();
+    extra["spec"]["colour"] = serde_json::json!(1);
+    let e = Bundle::load(&serde_json::to_vec(&extra).unwrap(), &graph).unwrap_err();
+    assert!(e.to_string().contains("manifest.json: spec: unknown field `colour`"), "{e}");
+}

@@ -77,7 +77,7 @@ impl PreprocessParams {
 }
 
 /// One encoded output of a numeric input: `clamp((x - shift) * scale, lo, hi)`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Piece {
     pub shift: f32,
     pub scale: f32,
@@ -94,7 +94,7 @@ impl Piece {
 }
 
 /// The fitted transform of one model input.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum InputTransform {
     Numeric {
@@ -132,7 +132,7 @@ impl InputTransform {
 /// A fitted cross of two inputs (a spec's `[[crosses]]`): one output per value pair seen at
 /// least `min_cross_count` times in training, then an unknown bucket for every other pair and
 /// for a missing value on either side. Values are compared raw, as the graph's `Equal` does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cross {
     /// The two feature names, as in the spec.
     pub columns: [String; 2],
@@ -150,7 +150,7 @@ pub const MAX_WIDTH: usize = 1 << 16;
 /// Output layout, in six blocks: every numeric piece (inputs in order), the missing
 /// indicators, the kept category one-hots, one unknown bucket per categorical input, the kept
 /// pairs of every cross, then one unknown bucket per cross.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Preprocessor {
     pub encoding: NumericEncoding,
     pub inputs: Vec<InputTransform>,
@@ -412,6 +412,56 @@ impl Preprocessor {
             self.transform_row(r, o);
         }
         Matrix::new(out, w).expect("width > 0")
+    }
+}
+
+/// Reading a fitted preprocessing from a bundle's manifest ([`crate::json`]).
+mod from_json {
+    use super::*;
+    use crate::json::{variant, Fields, FromJson, Json, JsonResult};
+
+    impl FromJson for NumericEncoding {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            variant(v, at, &[("ple", Self::Ple), ("standard", Self::Standard), ("hybrid", Self::Hybrid)])
+        }
+    }
+
+    impl FromJson for Piece {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            Ok(Piece { shift: f.req("shift")?, scale: f.req("scale")?, lo: f.req("lo")?, hi: f.req("hi")? })
+        }
+    }
+
+    impl FromJson for InputTransform {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            let kind = variant(&f.req::<Json>("kind")?, &f.path("kind"), &[("numeric", true), ("categorical", false)])?;
+            Ok(if kind {
+                InputTransform::Numeric {
+                    name: f.req("name")?,
+                    impute: f.req("impute")?,
+                    missing_indicator: f.req("missing_indicator")?,
+                    pieces: f.req("pieces")?,
+                }
+            } else {
+                InputTransform::Categorical { name: f.req("name")?, n_codes: f.req("n_codes")?, kept: f.req("kept")? }
+            })
+        }
+    }
+
+    impl FromJson for Cross {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            Ok(Cross { columns: f.req("columns")?, inputs: f.req("inputs")?, kept: f.req("kept")? })
+        }
+    }
+
+    impl FromJson for Preprocessor {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            let mut f = Fields::of(v, at)?;
+            Ok(Preprocessor { encoding: f.req("encoding")?, inputs: f.req("inputs")?, crosses: f.or_default("crosses")? })
+        }
     }
 }
 
