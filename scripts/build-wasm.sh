@@ -13,13 +13,21 @@ case "$variant" in
   tract) out=web/pkg-tract; features=(--features tract) ;;
   *) echo "usage: build-wasm.sh [light|tract]" >&2; exit 2 ;;
 esac
-wasm-pack --quiet build wasm --target web --out-dir "../$out" --out-name advisor --profile wasm --no-pack "${features[@]}"
 wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
 [ -x "$wasm_opt" ] || { echo "wasm-opt missing: run scripts/setup.sh" >&2; exit 1; }
-"$wasm_opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/advisor_bg.wasm" -o "$out/advisor_bg.wasm"
-rm -f "$out/.gitignore"
+# One wasm-bindgen module into $1 (cargo options after it), optimised in place.
+module() {
+  local dir="$1"; shift
+  wasm-pack --quiet build wasm --target web --out-dir "../$dir" --out-name advisor --profile wasm --no-pack "$@"
+  "$wasm_opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$dir/advisor_bg.wasm" -o "$dir/advisor_bg.wasm"
+  rm -f "$dir/.gitignore"
+}
+module "$out" "${features[@]}"
+# The scorer: the same crate without its `full` feature (load, info, schema, validate, score,
+# predictRaw), for `load(…, { progressive: true })`'s first score (web/advisor-core.js).
+[ "$variant" = light ] && module web/pkg-score --no-default-features
 # The assistant: its own module (web/pkg-assist/assist.wasm), loaded when a customer first opens
 # it. No wasm-bindgen glue (web/assistant.js talks to its exports), so plain cargo builds it.
 if [ "$variant" = light ]; then
@@ -35,6 +43,6 @@ fi
 # term-deposit propensity model from beside it (catalog paths stay at or below the catalog).
 rm -rf web/models web/catalogs/bank_deposit && mkdir -p web/models && cp -r models/german_credit models/german_credit_lightgbm web/models/
 cp -r models/bank_deposit web/catalogs/
-ls -l "$out"/advisor_bg.wasm "$out"/advisor.js | awk '{print $5, $9}'
+ls -l "$out"/advisor_bg.wasm "$out"/advisor.js $([ "$variant" = light ] && echo web/pkg-score/advisor_bg.wasm) | awk '{print $5, $9}'
 # The widget and the page script, bundled (web/*.min.js).
 bash "$ROOT/scripts/build-web.sh"

@@ -19,6 +19,8 @@ run() { set +e; "$@" 2>&1 | tee -a "$log"; local s=${PIPESTATUS[0]}; set -e; [ "
 # Habits: one format, no clippy warning (the wasm crates too).
 run cargo fmt --all -- --check
 run cargo clippy --release --workspace --all-targets -q -- -D warnings
+# The scorer: the browser module without its `full` feature (web/pkg-score/).
+run cargo clippy --release -p advisor-wasm --no-default-features -q -- -D warnings
 # A report, not a gate: the functions of core/src and train/src longer than 60 lines.
 ! command -v node >/dev/null || node scripts/long-functions.mjs --top 0 --over 60
 # A third (pseudo) language through the whole API: core built with its test language.

@@ -4,7 +4,9 @@
 export type ErrorCode =
   | 'MISSING_FIELD' | 'UNKNOWN_FIELD' | 'WRONG_TYPE' | 'NOT_FINITE' | 'OUT_OF_RANGE'
   | 'UNKNOWN_CATEGORY' | 'TOO_LONG' | 'BAD_INPUT' | 'BAD_BUNDLE' | 'UNSUPPORTED_GRAPH'
-  | 'RUNTIME' | 'FETCH_FAILED' | 'INTERNAL' | 'SPEC' | 'PARAM' | 'BAD_DATA';
+  | 'RUNTIME' | 'FETCH_FAILED' | 'INTERNAL' | 'SPEC' | 'PARAM' | 'BAD_DATA'
+  /** A method of the full module called on a `progressive` load before `complete` resolved. */
+  | 'NOT_READY';
 
 /** Every error the API throws. */
 export interface AdvisorError extends Error {
@@ -130,6 +132,13 @@ export interface LoadOptions {
   /** URL of advisor_bg.wasm, if not beside pkg/advisor.js. */
   wasm?: string | URL;
   fetch?: typeof fetch;
+  /** Score first with the scorer module (pkg-score/, about 60 KB gzip less than the full one):
+   * `info`, `schema`, `validate`, `score` and `predictRaw` work as soon as `load` resolves; the
+   * other methods throw `NOT_READY` until `advisor.complete` resolves (the full module loads in
+   * the background). A bundle the scorer does not run (trees, imported graphs) loads in full. */
+  progressive?: boolean;
+  /** URL of the scorer's advisor_bg.wasm, if not beside pkg-score/advisor.js. */
+  scoreWasm?: string | URL;
 }
 
 /** Compiles the wasm module (load() does this too). */
@@ -152,6 +161,9 @@ export function load(
 export class Advisor {
   /** @internal use load() */
   protected constructor();
+  /** Resolves once every method works: at once, or (`progressive`) once the full module has
+   * loaded; rejects with the error that stopped it (then those methods throw it too). */
+  readonly complete: Promise<void>;
   info(): Info;
   schema(lang?: Lang): Schema;
   score(applicant: Applicant, options?: { lang?: Lang }): Report;

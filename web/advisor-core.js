@@ -5,16 +5,28 @@
 //   const report = advisor.score({ duration: 24, checking_status: 'A11', ... });
 //
 // Types: advisor.d.ts. Errors are `Error`s with a stable `code` and the `field` path.
-import init, { Advisor as RawAdvisor, Model as RawModel } from './pkg/advisor.js';
 
 const DEFAULT_GRAPH = 'model.onnx';
-let booting = null;
+// The module's two builds: `full` (every method; pkg/) and `score` (load, info, schema,
+// validate, score, predictRaw for the trainer's own networks; pkg-score/), which `load`'s
+// `progressive` option scores with first while the full one loads.
+const MODULES = { full: () => import('./pkg/advisor.js'), score: () => import('./pkg-score/advisor.js') };
+const booting = {};
+let full = null; // the full build's exports, once instantiated
 let broken = false;
 
-/** Compiles and instantiates the wasm module once (`wasmUrl` overrides where it is fetched). */
+function boot(kind, wasmUrl) {
+  booting[kind] ??= MODULES[kind]().then(async (m) => {
+    await m.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    if (kind === 'full') full = m;
+    return m;
+  });
+  return booting[kind];
+}
+
+/** Compiles and instantiates the (full) wasm module once (`wasmUrl` overrides where it is fetched). */
 export function ready(wasmUrl) {
-  booting ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
-  return booting.then(() => undefined);
+  return boot('full', wasmUrl).then(() => undefined);
 }
 
 function fail(code, message, field = null) {
@@ -98,23 +110,38 @@ export async function downloadBundle(source, { fetch: fetchFn = globalThis.fetch
 /**
  * Loads and verifies a bundle. `source` is the URL of its `manifest.json` (the graph is fetched
  * from beside it), or `{ manifest, graph }` bytes. Options: `integrity` (sha256 hex the manifest
- * bytes must have), `wasm` (URL of advisor_bg.wasm), `fetch`.
+ * bytes must have), `wasm` (URL of advisor_bg.wasm), `fetch`, `progressive` (score first with
+ * the smaller scorer module, `scoreWasm` its URL: `info`, `schema`, `validate`, `score` and
+ * `predictRaw` work at once, the rest once `advisor.complete` has resolved).
  */
 export async function load(source, options = {}) {
-  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
-  let manifest, graph;
-  if (typeof source === 'string' || source instanceof URL) {
-    [manifest, graph] = await Promise.all([fetchBundle(source, fetchFn), ready(options.wasm)]).then(([b]) => b);
-  } else if (source && typeof source === 'object') {
-    manifest = bytesOf(source.manifest, 'manifest');
-    graph = bytesOf(source.graph, 'graph');
-    await ready(options.wasm);
-  } else {
-    throw fail('BAD_INPUT', 'load() takes a manifest URL or { manifest, graph } bytes');
+  const kind = options.progressive ? 'score' : 'full';
+  const [[manifest, graph], module] = await Promise.all([bundleOf(source, options), boot(kind, options[kind === 'full' ? 'wasm' : 'scoreWasm'])]);
+  const open = (m) => call(() => m.Advisor.fromBytes(manifest, graph, options.integrity ?? undefined));
+  if (kind === 'full') {
+    const raw = open(module);
+    batchModule();
+    return new Advisor(raw);
   }
-  const raw = call(() => RawAdvisor.fromBytes(manifest, graph, options.integrity ?? undefined));
-  batchModule();
-  return new Advisor(raw);
+  let first;
+  try {
+    first = open(module);
+  } catch (e) {
+    // The scorer runs the trainer's own networks; any other bundle loads in full.
+    if (e.code === 'UNSUPPORTED_GRAPH') return load({ manifest, graph }, { ...options, progressive: false });
+    throw e;
+  }
+  return new Advisor(first, boot('full', options.wasm).then((m) => {
+    batchModule();
+    return open(m);
+  }));
+}
+
+/** `[manifest, graph]` bytes of `source` (a manifest URL or `{ manifest, graph }` bytes). */
+async function bundleOf(source, options) {
+  if (typeof source === 'string' || source instanceof URL) return fetchBundle(source, options.fetch ?? globalThis.fetch.bind(globalThis));
+  if (source && typeof source === 'object') return [bytesOf(source.manifest, 'manifest'), bytesOf(source.graph, 'graph')];
+  throw fail('BAD_INPUT', 'load() takes a manifest URL or { manifest, graph } bytes');
 }
 
 // scoreBatch's encoder (batch.js) starts loading once a bundle has loaded, off the first
@@ -132,11 +159,36 @@ function batchModule() {
 /** A verified bundle. Methods are synchronous once loaded. */
 export class Advisor {
   #raw;
+  #rest = null; // loading the full module (progressive loads), then null
+  #restError = null;
+  #freed = false;
   #schema = null;
   #plan = null;
-  /** @internal use load() */
-  constructor(raw) {
+  /** Resolves once every method works: at once, or (`progressive`) once the full module has
+   * loaded; rejects with the error that stopped it. */
+  complete;
+  /** @internal use load(). `rest`: the full module's advisor, still loading. */
+  constructor(raw, rest = null) {
     this.#raw = raw;
+    this.#rest = rest;
+    this.complete = rest
+      ? rest.then((raw) => {
+        if (this.#freed) return raw.free();
+        this.#raw.free();
+        this.#raw = raw;
+        this.#rest = null;
+      }, (e) => {
+        this.#restError = e;
+        throw e;
+      })
+      : Promise.resolve();
+    this.complete.catch(() => {}); // thrown again by the methods that need it
+  }
+  // What-if, batches, the catalog and recommendations run in the full module only.
+  #full(method) {
+    if (this.#restError) throw this.#restError;
+    if (this.#rest) throw fail('NOT_READY', `advisor: ${method}() needs the full module, still loading: await advisor.complete first`);
+    return this.#raw;
   }
   /** Model name, runtime (`light`/`tract`), inputs, producer, test metrics. */
   info() {
@@ -156,19 +208,20 @@ export class Advisor {
   }
   /** The smallest single changes to actionable fields that reach the next better band. */
   whatIf(applicant, { lang = 'en' } = {}) {
-    return call(() => this.#raw.whatIf(applicant, lang));
+    return call(() => this.#full('whatIf').whatIf(applicant, lang));
   }
   /** `[{ probability, score, band, decision }]` for many applicants. */
   scoreBatch(rows) {
     return call(() => {
       const schema = (this.#schema ??= this.#raw.schema('en'));
       // What is not an array of at most maxBatch rows goes as it is: the module says what is wrong.
-      const ok = Array.isArray(rows) && rows.length <= RawAdvisor.maxBatch();
+      const raw = this.#full('scoreBatch');
+      const ok = Array.isArray(rows) && rows.length <= full.Advisor.maxBatch();
       const fast = ok ? batchModule() : null;
       const { values, slowIndex } = fast
         ? fast.encodeRows((this.#plan ??= fast.planner(schema)), rows)
         : { values: new Float64Array(0), slowIndex: Uint32Array.from({ length: ok ? rows.length : 0 }, (_, i) => i) };
-      const packed = this.#raw.scoreEncoded(rows, values, slowIndex);
+      const packed = raw.scoreEncoded(rows, values, slowIndex);
       const out = new Array(packed.length / 4);
       for (let r = 0, i = 0; r < out.length; r++, i += 4) {
         out[r] = { probability: packed[i], score: packed[i + 1], band: schema.bands[packed[i + 2]].name, decision: DECISIONS[packed[i + 3]] };
@@ -182,7 +235,7 @@ export class Advisor {
   }
   /** Loads a product catalog (JSON text or bytes), checked against this model's fields. */
   setCatalog(json) {
-    call(() => this.#raw.setCatalog(bytesOf(json, 'catalog')));
+    call(() => this.#full('setCatalog').setCatalog(bytesOf(json, 'catalog')));
   }
   /**
    * Attaches a propensity model to catalog product `productId` (which declares
@@ -192,26 +245,27 @@ export class Advisor {
     const [manifest, graph] = typeof source === 'string' || source instanceof URL
       ? await fetchBundle(source, fetchFn)
       : [bytesOf(source.manifest, 'manifest'), bytesOf(source.graph, 'graph')];
-    return call(() => this.#raw.setPropensityModel(productId, manifest, graph));
+    return call(() => this.#full('setPropensityModel').setPropensityModel(productId, manifest, graph));
   }
   /** The suitability questionnaire: `[{ key, question, options }]`. */
   questionnaire(lang = 'en') {
-    return call(() => this.#raw.questionnaire(lang));
+    return call(() => this.#full('questionnaire').questionnaire(lang));
   }
   /** Ranked eligible products with reasons, and the excluded ones with the rule that excluded each. */
   recommend(applicant, answers = null, { lang = 'en' } = {}) {
-    return call(() => this.#raw.recommend(applicant, answers, lang));
+    return call(() => this.#full('recommend').recommend(applicant, answers, lang));
   }
   /** Frees the wasm memory held by this bundle. */
   free() {
+    this.#freed = true;
     this.#raw.free();
   }
 }
 
 /** A bare ONNX model (dense MLP on the light build; any graph on the tract build). */
 export async function loadModel(bytes, nInputs, options = {}) {
-  await ready(options.wasm);
-  const raw = call(() => RawModel.fromOnnx(bytesOf(bytes, 'model'), nInputs));
+  const { Model } = await boot('full', options.wasm);
+  const raw = call(() => Model.fromOnnx(bytesOf(bytes, 'model'), nInputs));
   return {
     runtime: raw.runtime,
     predict: (rows) => call(() => raw.predict(rows)),

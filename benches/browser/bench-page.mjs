@@ -1,5 +1,5 @@
 // Drives page.html in fresh headless Chromium runs and prints medians.
-// Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract] [--model /PATH/manifest.json]
+// Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract] [--model /PATH/manifest.json] [--progressive]
 // (scripts/bench-page.sh serves the repo and runs this).
 import { chromium } from 'playwright-core';
 
@@ -9,6 +9,8 @@ const runs = Number(opt('runs', 5));
 const base = opt('base', 'http://127.0.0.1:8099');
 const pkg = opt('pkg', 'pkg');
 const model = opt('model', '/models/german_credit/manifest.json');
+// --progressive: the first score from the scorer module (load's `progressive` option).
+const progressive = args.includes('--progressive') ? '1' : '0';
 const launch = () => chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -27,7 +29,7 @@ for (let r = 0; r < runs; r++) {
   });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/benches/browser/page.html?pkg=${pkg}&model=${encodeURIComponent(model)}`);
+  await page.goto(`${base}/benches/browser/${progressive === '1' ? 'page-progressive' : 'page'}.html?pkg=${pkg}&progressive=${progressive}&model=${encodeURIComponent(model)}`);
   await page.waitForFunction(() => window.__RESULT, null, { timeout: 120000 });
   const res = await page.evaluate(() => window.__RESULT);
   res.fetched = Object.fromEntries(bytes);
@@ -67,6 +69,7 @@ const summary = {
   page_form_fields: interactive[0].fields,
   per_run_ready_ms: results.map((r) => Math.round(r.ready_ms)),
   per_run_first_score_ms: results.map((r) => Math.round(r.first_score_ms)),
+  first_score_files: results[0].first_score_files,
   fetched_bytes: results[0].fetched,
   errors: results.flatMap((r) => r.errors ?? []),
 };

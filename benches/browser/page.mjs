@@ -9,8 +9,11 @@ const pkg = q.get('pkg') ?? 'pkg';
 const model = q.get('model') ?? '/models/german_credit/manifest.json';
 const shipped = model === '/models/german_credit/manifest.json';
 
+// `progressive=1`: the first score from the scorer module (pkg-score/), the rest after
+// `advisor.complete` (load's `progressive` option).
+const progressive = q.get('progressive') === '1';
 const { load } = await import(`/web/advisor-core.js`);
-const advisor = await load(model, { wasm: `/web/${pkg}/advisor_bg.wasm` });
+const advisor = await load(model, { wasm: `/web/${pkg}/advisor_bg.wasm`, progressive });
 const T_READY = performance.now();
 const schema = advisor.schema();
 let seed = 42;
@@ -31,6 +34,9 @@ const first = applicant();
 const t0 = performance.now();
 const firstReport = advisor.score(first);
 const T_FIRST = performance.now();
+// What the page had downloaded for its first score.
+const FIRST_FILES = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => !p.startsWith('/benches/'));
+await advisor.complete;
 
 const pool = Array.from({ length: 256 }, applicant);
 const median = (a) => { const s = Float64Array.from(a).sort(); return s[Math.floor(s.length / 2)]; };
@@ -52,6 +58,7 @@ const R = {
   ready_ms: T_READY,
   first_score_ms: T_FIRST,
   first_score_call_ms: T_FIRST - t0,
+  first_score_files: FIRST_FILES,
   first_report: { score: firstReport.score, band: firstReport.band.name, reasons: firstReport.reasons.length },
   score_with_reasons: timeCalls((a) => advisor.score(a), ITERS),
   what_if: timeCalls((a) => advisor.whatIf(a), Math.min(ITERS, 300)),

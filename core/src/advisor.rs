@@ -101,6 +101,11 @@ impl Advisor {
     pub fn load(manifest: &[u8], graph: &[u8]) -> Result<Self> {
         Self::new(Bundle::load(manifest, graph)?)
     }
+    /// [`Self::load`] of a bundle whose graph is the trainer's own network
+    /// ([`Bundle::load_network`]).
+    pub fn load_network(manifest: &[u8], graph: &[u8]) -> Result<Self> {
+        Self::new(Bundle::load_network(manifest, graph)?)
+    }
     pub fn bundle(&self) -> &Bundle {
         &self.bundle
     }

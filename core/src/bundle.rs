@@ -422,6 +422,12 @@ impl Bundle {
         })
     }
 
+    /// Verifies and loads a bundle whose graph is the trainer's own network
+    /// ([`crate::dense::DenseRuntime::network`]); [`Error::Unsupported`] for any other.
+    pub fn load_network(manifest: &[u8], graph: &[u8]) -> Result<Bundle> {
+        Self::load_with(manifest, graph, |g, n, m| Ok(Box::new(crate::dense::DenseRuntime::network(g, n, &m.preprocessing)?)))
+    }
+
     /// Verifies and loads a bundle on tract, whatever the graph.
     #[cfg(feature = "tract")]
     pub fn load_tract(manifest: &[u8], graph: &[u8]) -> Result<Bundle> {

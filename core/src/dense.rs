@@ -58,6 +58,17 @@ impl DenseRuntime {
         Self::from_model(&model, graph, n_inputs, pre)
     }
 
+    /// The trainer's own network for `pre` alone (what [`graph::build`] writes; no blend, no
+    /// plain MLP): the scorer module's runtime, which leaves the tree and converted-graph
+    /// readers out of its bytes. [`Error::Unsupported`] for any other graph.
+    pub fn network(graph: &[u8], n_inputs: usize, pre: &Preprocessor) -> Result<Self> {
+        let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
+        match advisor_network(&model, graph, pre) {
+            Some(mlp) => Self::new(Some(pre.clone()), mlp, n_inputs),
+            None => Err(Error::Unsupported("the scorer runs the trainer's own networks; load this bundle in full".into())),
+        }
+    }
+
     /// [`Self::load`] of a model already decoded from `graph`.
     pub fn from_model(model: &ModelProto, graph: &[u8], n_inputs: usize, pre: Option<&Preprocessor>) -> Result<(Self, GraphKind)> {
         let g = model.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;

@@ -679,6 +679,52 @@ test('the assistant module: errors carry their code and name the entry; hostile 
   await context.close();
 });
 
+test('progressive load: the scorer gives the first score before the full module is fetched; the full one takes over', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // The full module's wasm is held back until the test releases it: NOT_READY is deterministic.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/pkg/advisor_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(`${BASE}/favicon.svg`); // a document of the site with no widget on it
+  await page.evaluate(async (applicant) => {
+    const core = await import(new URL('/advisor-core.js', location.href));
+    const advisor = await core.load('/models/german_credit/manifest.json', { progressive: true });
+    const errorOf = (f) => { try { f(); return null; } catch (e) { return e.code; } };
+    window.__progressive = {
+      core, advisor, applicant,
+      first: advisor.score(applicant),
+      fetched: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
+      early: ['whatIf', 'questionnaire', 'scoreBatch', 'recommend', 'setCatalog'].map((m) => errorOf(() => advisor[m](m === 'scoreBatch' ? [applicant] : applicant))),
+      validated: advisor.validate(applicant).length,
+    };
+  }, APPLICANT);
+  const early = await page.evaluate(() => ({ fetched: window.__progressive.fetched, early: window.__progressive.early, validated: window.__progressive.validated }));
+  assert.ok(early.fetched.includes('/pkg-score/advisor_bg.wasm'), JSON.stringify(early.fetched));
+  assert.ok(!early.fetched.some((p) => p.startsWith('/pkg/')), `the full module before the first score: ${early.fetched}`);
+  assert.deepEqual(early.early, ['NOT_READY', 'NOT_READY', 'NOT_READY', 'NOT_READY', 'NOT_READY']);
+  assert.equal(early.validated, 0);
+  release();
+  const out = await page.evaluate(async () => {
+    const { core, advisor, applicant, first } = window.__progressive;
+    await advisor.complete;
+    const full = await core.load('/models/german_credit/manifest.json');
+    const lgbm = await core.load('/models/german_credit_lightgbm/manifest.json', { progressive: true });
+    const lgbmRow = Object.fromEntries(lgbm.schema().fields.map((f) => [f.name, applicant[f.name] ?? null]));
+    return {
+      sameFirst: JSON.stringify(first) === JSON.stringify(full.score(applicant)),
+      sameAfter: JSON.stringify(advisor.score(applicant)) === JSON.stringify(full.score(applicant)),
+      sameWhatIf: JSON.stringify(advisor.whatIf(applicant)) === JSON.stringify(full.whatIf(applicant)),
+      batch: advisor.scoreBatch([applicant])[0].score === first.score,
+      // A bundle the scorer does not run (imported trees) loads in full: everything at once.
+      lgbmWhatIf: Array.isArray(lgbm.whatIf(lgbmRow).changes),
+      badIntegrity: await core.load('/models/german_credit/manifest.json', { progressive: true, integrity: '00'.repeat(32) }).then(() => null, (e) => e.code),
+    };
+  });
+  assert.deepEqual(out, { sameFirst: true, sameAfter: true, sameWhatIf: true, batch: true, lgbmWhatIf: true, badIntegrity: 'BAD_BUNDLE' });
+  await context.close();
+});
+
 test('scoreBatch: rows the encoder takes score as score() does; every other row, and every bad one, as before', async () => {
   const { page, context } = await open('index.html');
   const out = await page.evaluate(async (applicant) => {

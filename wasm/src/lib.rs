@@ -9,7 +9,9 @@ use advisor_core::advisor::Advisor as Core;
 use advisor_core::applicant::{Value, MAX_FIELDS};
 use advisor_core::bundle::sha256_hex;
 use advisor_core::lang::Lang;
+#[cfg(feature = "full")]
 use advisor_core::matrix::Matrix;
+#[cfg(feature = "full")]
 use advisor_core::recommend::{questionnaire, Answers, Catalog, CatalogParams, Propensities};
 use advisor_core::runtime::Runtime;
 use advisor_core::Error;
@@ -22,6 +24,7 @@ use wasm_bindgen::JsCast;
 mod tests;
 
 /// Rows accepted by one `scoreBatch` (`scoreEncoded`) call.
+#[cfg(feature = "full")]
 const MAX_BATCH: u32 = 1_000_000;
 
 /// A JS `Error` carrying `code` and `field` (`field` is prefixed with `[row].` for batches).
@@ -44,6 +47,7 @@ fn js_error(e: &Error, row: Option<u32>) -> JsValue {
     err.into()
 }
 
+#[cfg(feature = "full")]
 fn input_error(msg: impl Into<String>) -> JsValue {
     js_error(&Error::Input(msg.into()), None)
 }
@@ -118,10 +122,13 @@ fn kind(v: &JsValue) -> &'static str {
 #[wasm_bindgen]
 pub struct Advisor {
     core: Core,
+    #[cfg(feature = "full")]
     catalog: Option<Catalog>,
+    #[cfg(feature = "full")]
     propensities: Propensities,
 }
 
+#[cfg(feature = "full")]
 /// Reads questionnaire answers (an object with each of [`Answers::KEYS`], each an option index
 /// 0–4); `null`/`undefined` means not answered.
 fn read_answers(v: &JsValue) -> Result<Option<Answers>, Error> {
@@ -160,8 +167,20 @@ impl Advisor {
                 return Err(js_error(&Error::Bundle(format!("manifest sha256 {got} does not match the expected {want}")), None));
             }
         }
-        let core = Core::load(manifest, graph).map_err(|e| js_error(&e, None))?;
-        Ok(Advisor { core, catalog: None, propensities: Propensities::default() })
+        // The scorer (no `full`) runs only the trainer's own networks: fewer bytes; the JS
+        // API loads any other bundle in the full module.
+        #[cfg(feature = "full")]
+        let core = Core::load(manifest, graph);
+        #[cfg(not(feature = "full"))]
+        let core = Core::load_network(manifest, graph);
+        let core = core.map_err(|e| js_error(&e, None))?;
+        Ok(Advisor {
+            core,
+            #[cfg(feature = "full")]
+            catalog: None,
+            #[cfg(feature = "full")]
+            propensities: Propensities::default(),
+        })
     }
 
     /// Model name, runtime, inputs, producer and test metrics.
@@ -202,6 +221,7 @@ impl Advisor {
         to_js(&list)
     }
 
+    #[cfg(feature = "full")]
     /// For actionable fields, the smallest single changes that reach the next better band.
     #[wasm_bindgen(js_name = whatIf)]
     pub fn what_if(&self, applicant: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
@@ -210,6 +230,7 @@ impl Advisor {
         to_js(&advice)
     }
 
+    #[cfg(feature = "full")]
     /// Loads a product catalog (JSON), checked against this model's fields.
     #[wasm_bindgen(js_name = setCatalog)]
     pub fn set_catalog(&mut self, json: &[u8]) -> Result<(), JsValue> {
@@ -219,6 +240,7 @@ impl Advisor {
         Ok(())
     }
 
+    #[cfg(feature = "full")]
     /// Attaches a propensity model (a bundle whose fields are fields of this model) to the
     /// catalog product `productId`, which must declare `propensity_model`. Hashes are checked.
     #[wasm_bindgen(js_name = setPropensityModel)]
@@ -228,6 +250,7 @@ impl Advisor {
         self.propensities.attach(catalog, product_id, bundle, self.core.bundle().spec()).map_err(|e| js_error(&e, None))
     }
 
+    #[cfg(feature = "full")]
     /// The suitability questionnaire: `[{key, question, options}]` in `lang`.
     pub fn questionnaire(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
         let lang = Lang::pick(lang.as_deref());
@@ -238,6 +261,7 @@ impl Advisor {
         to_js(&q)
     }
 
+    #[cfg(feature = "full")]
     /// `{client_risk_class, eligible: [{id, kind, name, summary, rank_score, reasons}],
     /// ineligible: [{id, name, reason}]}` for one applicant and (optional) questionnaire answers.
     pub fn recommend(&self, applicant: JsValue, answers: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
@@ -251,12 +275,14 @@ impl Advisor {
         to_js(&r)
     }
 
+    #[cfg(feature = "full")]
     /// The most rows one `scoreEncoded` call takes.
     #[wasm_bindgen(js_name = maxBatch)]
     pub fn max_batch() -> u32 {
         MAX_BATCH
     }
 
+    #[cfg(feature = "full")]
     /// Scores an array of applicants (`rows`), four numbers per row: probability, score, the
     /// band's position in `schema().bands` and the decision's in approve, refer, decline.
     /// `web/batch.js` encodes what it can into `values` (row `r` at `r·k..(r+1)·k`: the features
@@ -304,6 +330,7 @@ fn predict(rt: &dyn Runtime, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
     rt.predict_flat(rows).map_err(|e| js_error(&e, None))
 }
 
+#[cfg(feature = "full")]
 /// A bare ONNX model (no bundle, no preprocessing): a dense MLP or a converted tree ensemble
 /// (its first probability output) on the light runtime, or any graph in the general (tract) build.
 #[wasm_bindgen]
@@ -311,6 +338,7 @@ pub struct Model {
     runtime: Box<dyn Runtime>,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Model {
     /// Reads an ONNX graph taking `[batch, nInputs]` floats and returning one probability per
