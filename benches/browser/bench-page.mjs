@@ -54,6 +54,7 @@ for (let r = 0; r < runs; r++) {
 }
 const summary = {
   runs, pkg, runtime: results[0].info.runtime, crossOriginIsolated: results[0].crossOriginIsolated,
+  module_start_ms: med((r) => r.module_start_ms),
   ready_ms: med((r) => r.ready_ms),
   first_score_ms: med((r) => r.first_score_ms),
   score_with_reasons_p50_us: med((r) => r.score_with_reasons.p50_us),
