@@ -29,7 +29,7 @@ for (let r = 0; r < runs; r++) {
   });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/benches/browser/${progressive === '1' ? 'page-progressive' : 'page'}.html?pkg=${pkg}&progressive=${progressive}&model=${encodeURIComponent(model)}`);
+  await page.goto(`${base}/benches/browser/page.html?pkg=${pkg}&progressive=${progressive}&model=${encodeURIComponent(model)}`);
   await page.waitForFunction(() => window.__RESULT, null, { timeout: 120000 });
   const res = await page.evaluate(() => window.__RESULT);
   res.fetched = Object.fromEntries(bytes);
