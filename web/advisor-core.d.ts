@@ -133,7 +133,7 @@ export interface LoadOptions {
   wasm?: string | URL;
   fetch?: typeof fetch;
   /** Score first with the scorer module (pkg-score/, about 60 KB gzip less than the full one):
-   * `info`, `schema`, `validate`, `score` and `predictRaw` work as soon as `load` resolves; the
+   * `info`, `schema`, `validate`, `score`, `questionnaire` and `predictRaw` work as soon as `load` resolves; the
    * other methods throw `NOT_READY` until `advisor.complete` resolves (the full module loads in
    * the background). A bundle the scorer does not run (trees, imported graphs) loads in full. */
   progressive?: boolean;

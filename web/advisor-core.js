@@ -8,7 +8,7 @@
 
 const DEFAULT_GRAPH = 'model.onnx';
 // The module's two builds: `full` (every method; pkg/) and `score` (load, info, schema,
-// validate, score, predictRaw for the trainer's own networks; pkg-score/), which `load`'s
+// validate, score, questionnaire, predictRaw for the trainer's own networks; pkg-score/), which `load`'s
 // `progressive` option scores with first while the full one loads.
 const MODULES = { full: () => import('./pkg/advisor.js'), score: () => import('./pkg-score/advisor.js') };
 const booting = {};
@@ -111,8 +111,8 @@ export async function downloadBundle(source, { fetch: fetchFn = globalThis.fetch
  * Loads and verifies a bundle. `source` is the URL of its `manifest.json` (the graph is fetched
  * from beside it), or `{ manifest, graph }` bytes. Options: `integrity` (sha256 hex the manifest
  * bytes must have), `wasm` (URL of advisor_bg.wasm), `fetch`, `progressive` (score first with
- * the smaller scorer module, `scoreWasm` its URL: `info`, `schema`, `validate`, `score` and
- * `predictRaw` work at once, the rest once `advisor.complete` has resolved).
+ * the smaller scorer module, `scoreWasm` its URL: `info`, `schema`, `validate`, `score`,
+ * `questionnaire` and `predictRaw` work at once, the rest once `advisor.complete` has resolved).
  */
 export async function load(source, options = {}) {
   const kind = options.progressive ? 'score' : 'full';
@@ -249,7 +249,7 @@ export class Advisor {
   }
   /** The suitability questionnaire: `[{ key, question, options }]`. */
   questionnaire(lang = 'en') {
-    return call(() => this.#full('questionnaire').questionnaire(lang));
+    return call(() => this.#raw.questionnaire(lang));
   }
   /** Ranked eligible products with reasons, and the excluded ones with the rule that excluded each. */
   recommend(applicant, answers = null, { lang = 'en' } = {}) {

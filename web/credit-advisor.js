@@ -38,6 +38,10 @@ export class CreditAdvisor extends HTMLElement {
   #view = this.#root.appendChild(document.createElement('div'));
   #uid = `ca${nextId++}`;
   #advisor = null;
+  /** Whether the full module has taken over (`advisor-ready`); the form works before it. */
+  #ready = false;
+  /** The catalog, `advisor-ready` and the assistant, once the full module is in. */
+  #completing = null;
   #loading = null;
   #loadQueued = false;
   /** The applicant's session with the loaded advisor (null before it loads). */
@@ -62,7 +66,7 @@ export class CreditAdvisor extends HTMLElement {
   }
   /** The loaded advisor (see advisor.d.ts), or null before `advisor-ready`. */
   get advisor() {
-    return this.#advisor;
+    return this.#ready ? this.#advisor : null;
   }
   /** Resolves once the assistant (module, catalog, FAQ) is ready in the background, or is off. */
   get assistantReady() {
@@ -93,33 +97,46 @@ export class CreditAdvisor extends HTMLElement {
     });
   }
 
+  // The form comes up on the scorer (load's `progressive`: schema, validate, the
+  // questionnaire) while the full module loads; the catalog, `advisor-ready`, the result (what-if,
+  // products) and the assistant wait for it.
   async #load() {
     const url = this.getAttribute('model');
     this.#advisor = null;
+    this.#ready = false;
     this.#renderStatus(this.#t.loading, true);
     if (!url) return this.#fail({ code: 'BAD_INPUT', message: 'credit-advisor: the `model` attribute is missing', field: 'model' });
-    const loading = (this.#loading = load(url, { integrity: this.getAttribute('integrity') || undefined }));
+    const loading = (this.#loading = load(url, { integrity: this.getAttribute('integrity') || undefined, progressive: true }));
     const catalog = fetchCatalog(this, API); // downloads while the model loads
     try {
       const advisor = await loading;
       if (this.#loading !== loading) return; // superseded by a newer `model`
-      if (catalog) {
-        await useCatalog(advisor, catalog, {
-          attached: () => { if (this.#advisor === advisor && this.#s.stage === 'result' && this.#score()) this.#render(); },
-          failed: (e) => { if (this.#advisor === advisor) this.#emitError(e); },
-        });
-      }
       this.#advisor = advisor;
       this.#s = new Session(advisor, !!catalog, this.#s?.answers);
       this.#render();
       performance.mark?.('advisor-interactive');
-      emit(this, 'advisor-ready', advisor.info());
-      this.#prepareAssistant(advisor, catalog);
+      await (this.#completing = this.#complete(advisor, catalog, loading));
     } catch (e) {
       if (this.#loading === loading) this.#fail(e);
     } finally {
       if (this.#loading === loading) this.#loading = null;
     }
+  }
+
+  /** Once the full module is in: the catalog (checked against the model), `advisor-ready`,
+   * then the assistant. A failure fails the load, as it did before the form. */
+  async #complete(advisor, catalog, loading) {
+    await advisor.complete;
+    if (this.#loading !== loading) return;
+    if (catalog) {
+      await useCatalog(advisor, catalog, {
+        attached: () => { if (this.#advisor === advisor && this.#s.stage === 'result' && this.#score()) this.#render(); },
+        failed: (e) => { if (this.#advisor === advisor) this.#emitError(e); },
+      });
+    }
+    this.#ready = true;
+    emit(this, 'advisor-ready', advisor.info());
+    this.#prepareAssistant(advisor, catalog);
   }
 
   #prepareAssistant(advisor, catalog) {
@@ -209,7 +226,13 @@ export class CreditAdvisor extends HTMLElement {
     this.#focus('input, select');
   }
 
-  #toResult() {
+  async #toResult() {
+    // The result needs the full module (what-if, products); it is usually in long before.
+    if (!this.#ready) {
+      const s = this.#s;
+      await this.#completing?.catch(() => {});
+      if (!this.#ready || this.#s !== s) return;
+    }
     if (!this.#s.validate(this.#lang) || !this.#score()) return this.#toForm();
     this.#s.stage = 'result';
     this.#render();

@@ -167,6 +167,37 @@ test('a person fills the form, reviews, sees the result, edits live and switches
   await context.close();
 });
 
+test('the form is up on the scorer before the full module arrives; the result waits for it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/pkg/advisor_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.addInitScript(() => {
+    window.__ready = false;
+    document.addEventListener('advisor-ready', () => { window.__ready = true; }, { once: true });
+  });
+  await page.goto(`${BASE}/index.html`);
+  await page.locator('credit-advisor [part="form"] select').first().waitFor();
+  const early = await page.evaluate(() => ({
+    ready: window.__ready,
+    advisor: document.querySelector('credit-advisor').advisor,
+    questions: document.querySelector('credit-advisor').shadowRoot.querySelectorAll('fieldset.questionnaire select').length,
+    full: performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === '/pkg/advisor_bg.wasm' && e.responseEnd > 0),
+  }));
+  assert.deepEqual({ ready: early.ready, advisor: early.advisor, full: early.full }, { ready: false, advisor: null, full: false });
+  assert.ok(early.questions > 0, 'the questionnaire is in the form already');
+  await fill(page, APPLICANT);
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
+  await page.waitForTimeout(200);
+  assert.equal(await page.locator('credit-advisor [part="result"]').count(), 0, 'no result before the full module');
+  release();
+  await page.locator('credit-advisor [part="result"] .score').waitFor();
+  assert.ok(await page.evaluate(() => window.__ready && !!document.querySelector('credit-advisor').advisor));
+  await context.close();
+});
+
 test('custom-elements.json describes the element as it is: attributes, properties, events, parts', async () => {
   const manifest = JSON.parse(readFileSync(path.join(ROOT, 'web/custom-elements.json'), 'utf8'));
   const decl = manifest.modules[0].declarations[0];
@@ -695,15 +726,17 @@ test('progressive load: the scorer gives the first score before the full module 
       core, advisor, applicant,
       first: advisor.score(applicant),
       fetched: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
-      early: ['whatIf', 'questionnaire', 'scoreBatch', 'recommend', 'setCatalog'].map((m) => errorOf(() => advisor[m](m === 'scoreBatch' ? [applicant] : applicant))),
+      early: ['whatIf', 'scoreBatch', 'recommend', 'setCatalog'].map((m) => errorOf(() => advisor[m](m === 'scoreBatch' ? [applicant] : applicant))),
+      questions: advisor.questionnaire('zh-CN').length,
       validated: advisor.validate(applicant).length,
     };
   }, APPLICANT);
-  const early = await page.evaluate(() => ({ fetched: window.__progressive.fetched, early: window.__progressive.early, validated: window.__progressive.validated }));
+  const early = await page.evaluate(() => ({ fetched: window.__progressive.fetched, early: window.__progressive.early, validated: window.__progressive.validated, questions: window.__progressive.questions }));
   assert.ok(early.fetched.includes('/pkg-score/advisor_bg.wasm'), JSON.stringify(early.fetched));
   assert.ok(!early.fetched.some((p) => p.startsWith('/pkg/')), `the full module before the first score: ${early.fetched}`);
-  assert.deepEqual(early.early, ['NOT_READY', 'NOT_READY', 'NOT_READY', 'NOT_READY', 'NOT_READY']);
+  assert.deepEqual(early.early, ['NOT_READY', 'NOT_READY', 'NOT_READY', 'NOT_READY']);
   assert.equal(early.validated, 0);
+  assert.equal(early.questions, 5, 'the questionnaire is in the scorer (the widget\'s form asks it)');
   release();
   const out = await page.evaluate(async () => {
     const { core, advisor, applicant, first } = window.__progressive;

@@ -11,8 +11,9 @@ use advisor_core::bundle::sha256_hex;
 use advisor_core::lang::Lang;
 #[cfg(feature = "full")]
 use advisor_core::matrix::Matrix;
+use advisor_core::recommend::questionnaire;
 #[cfg(feature = "full")]
-use advisor_core::recommend::{questionnaire, Answers, Catalog, CatalogParams, Propensities};
+use advisor_core::recommend::{Answers, Catalog, CatalogParams, Propensities};
 use advisor_core::runtime::Runtime;
 use advisor_core::Error;
 use js_sys::{Array, JsString, Object, Reflect};
@@ -250,7 +251,6 @@ impl Advisor {
         self.propensities.attach(catalog, product_id, bundle, self.core.bundle().spec()).map_err(|e| js_error(&e, None))
     }
 
-    #[cfg(feature = "full")]
     /// The suitability questionnaire: `[{key, question, options}]` in `lang`.
     pub fn questionnaire(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
         let lang = Lang::pick(lang.as_deref());
