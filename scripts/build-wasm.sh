@@ -15,19 +15,22 @@ case "$variant" in
 esac
 wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
 [ -x "$wasm_opt" ] || { echo "wasm-opt missing: run scripts/setup.sh" >&2; exit 1; }
-# One wasm-bindgen module into $1 (cargo options after it), optimised in place.
+# One wasm-bindgen module into $1 as $2.js and $2_bg.wasm (cargo options after them), optimised
+# in place.
 module() {
-  local dir="$1"; shift
-  wasm-pack --quiet build wasm --target web --out-dir "../$dir" --out-name advisor --profile wasm --no-pack "$@"
+  local dir="$1" name="$2"; shift 2
+  wasm-pack --quiet build wasm --target web --out-dir "../$dir" --out-name "$name" --profile wasm --no-pack "$@"
   "$wasm_opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$dir/advisor_bg.wasm" -o "$dir/advisor_bg.wasm"
+    "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
   rm -f "$dir/.gitignore"
 }
-module "$out" "${features[@]}"
+module "$out" advisor "${features[@]}"
 # The scorer: the same crate without its `full` feature (load, info, schema, validate, score,
-# predictRaw), for `load(…, { progressive: true })`'s first score (web/advisor-core.js).
-[ "$variant" = light ] && module web/pkg-score --no-default-features
+# questionnaire, predictRaw), for `load(…, { progressive: true })` and the widget's form
+# (web/advisor-core.js). Its own file names: a bundler that puts both modules' files in one
+# folder (esbuild) must not mix them up.
+[ "$variant" = light ] && module web/pkg-score advisor-score --no-default-features
 # The assistant: its own module (web/pkg-assist/assist.wasm), loaded when a customer first opens
 # it. No wasm-bindgen glue (web/assistant.js talks to its exports), so plain cargo builds it.
 if [ "$variant" = light ]; then
@@ -43,6 +46,6 @@ fi
 # term-deposit propensity model from beside it (catalog paths stay at or below the catalog).
 rm -rf web/models web/catalogs/bank_deposit && mkdir -p web/models && cp -r models/german_credit models/german_credit_lightgbm web/models/
 cp -r models/bank_deposit web/catalogs/
-ls -l "$out"/advisor_bg.wasm "$out"/advisor.js $([ "$variant" = light ] && echo web/pkg-score/advisor_bg.wasm) | awk '{print $5, $9}'
+ls -l "$out"/advisor_bg.wasm "$out"/advisor.js $([ "$variant" = light ] && echo web/pkg-score/advisor-score_bg.wasm) | awk '{print $5, $9}'
 # The widget and the page script, bundled (web/*.min.js).
 bash "$ROOT/scripts/build-web.sh"

@@ -137,7 +137,7 @@ export interface LoadOptions {
    * other methods throw `NOT_READY` until `advisor.complete` resolves (the full module loads in
    * the background). A bundle the scorer does not run (trees, imported graphs) loads in full. */
   progressive?: boolean;
-  /** URL of the scorer's advisor_bg.wasm, if not beside pkg-score/advisor.js. */
+  /** URL of the scorer's advisor-score_bg.wasm, if not beside pkg-score/advisor-score.js. */
   scoreWasm?: string | URL;
 }
 

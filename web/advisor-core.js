@@ -10,7 +10,7 @@ const DEFAULT_GRAPH = 'model.onnx';
 // The module's two builds: `full` (every method; pkg/) and `score` (load, info, schema,
 // validate, score, questionnaire, predictRaw for the trainer's own networks; pkg-score/), which `load`'s
 // `progressive` option scores with first while the full one loads.
-const MODULES = { full: () => import('./pkg/advisor.js'), score: () => import('./pkg-score/advisor.js') };
+const MODULES = { full: () => import('./pkg/advisor.js'), score: () => import('./pkg-score/advisor-score.js') };
 const booting = {};
 let full = null; // the full build's exports, once instantiated
 let broken = false;

@@ -732,7 +732,7 @@ test('progressive load: the scorer gives the first score before the full module 
     };
   }, APPLICANT);
   const early = await page.evaluate(() => ({ fetched: window.__progressive.fetched, early: window.__progressive.early, validated: window.__progressive.validated, questions: window.__progressive.questions }));
-  assert.ok(early.fetched.includes('/pkg-score/advisor_bg.wasm'), JSON.stringify(early.fetched));
+  assert.ok(early.fetched.includes('/pkg-score/advisor-score_bg.wasm'), JSON.stringify(early.fetched));
   assert.ok(!early.fetched.some((p) => p.startsWith('/pkg/')), `the full module before the first score: ${early.fetched}`);
   assert.deepEqual(early.early, ['NOT_READY', 'NOT_READY', 'NOT_READY', 'NOT_READY']);
   assert.equal(early.validated, 0);

@@ -23,7 +23,7 @@ export async function api(): Promise<number> {
   const zh: string | undefined = schema.fields[0]?.display['zh-CN'];
   const bundle = await downloadBundle(new URL('https://example.org/m/manifest.json'));
   const p: Float32Array = advisor.predictRaw(new Float32Array(schema.fields.length));
-  const quick = await loadCore('models/german_credit/manifest.json', { progressive: true, scoreWasm: 'pkg-score/advisor_bg.wasm' });
+  const quick = await loadCore('models/german_credit/manifest.json', { progressive: true, scoreWasm: 'pkg-score/advisor-score_bg.wasm' });
   const firstScore: number = quick.score(applicant).score;
   await quick.complete;
   // @ts-expect-error: complete is a promise, not a function
