@@ -221,3 +221,36 @@ fn a_wrong_manifest_field_is_named_by_its_path() {
     let e = Bundle::load(&serde_json::to_vec(&extra).unwrap(), &graph).unwrap_err();
     assert!(e.to_string().contains("manifest.json: spec: unknown field `colour`"), "{e}");
 }
+
+/// The scorer module's loader (`Bundle::load_network`): the shipped network bundle scores
+/// exactly as the full loader's, and any other graph (the imported LightGBM's) is refused as
+/// unsupported, which the JS API answers by loading the bundle in full.
+#[test]
+fn the_scorers_loader_runs_the_trainers_networks_and_refuses_other_graphs() {
+    use advisor_core::preprocess::InputTransform;
+    let (m, g) = shipped();
+    let (full, net) = (Bundle::load(&m, &g).unwrap(), Bundle::load_network(&m, &g).unwrap());
+    let mut seed = 9u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as f32 / (1u64 << 31) as f32
+    };
+    let mut raw = vec![];
+    for _ in 0..64 {
+        for t in &full.manifest().preprocessing.inputs {
+            raw.push(match t {
+                InputTransform::Numeric { impute, .. } => impute * (0.25 + 2.0 * next()),
+                InputTransform::Categorical { n_codes, .. } => (next() * *n_codes as f32).floor(),
+            });
+        }
+    }
+    let rows = advisor_core::matrix::Matrix::new(raw, full.spec().n_features()).unwrap();
+    let (a, b) = (full.predict(&rows).unwrap(), net.predict(&rows).unwrap());
+    assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "the scorer's loader scores otherwise");
+    let dir = repo().join("models/german_credit_lightgbm");
+    let (lm, lg) = (std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), std::fs::read(dir.join(GRAPH_FILE)).unwrap());
+    assert!(Bundle::load(&lm, &lg).is_ok());
+    let e = Bundle::load_network(&lm, &lg).unwrap_err();
+    assert!(matches!(&e, Error::Unsupported(_)), "{e}");
+    assert_eq!(e.code(), "UNSUPPORTED_GRAPH");
+}
