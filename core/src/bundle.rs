@@ -197,7 +197,6 @@ impl<T: Serialize + serde::de::DeserializeOwned> Record<T> {
 
 /// Everything about a model except its graph.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub format: u32,
     /// Tool and version that wrote the bundle.

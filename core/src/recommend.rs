@@ -68,7 +68,6 @@ impl FromJson for Kind {
 /// One eligibility rule: over an applicant field (`field`) or over the credit result
 /// (`result` = `score` or `probability`), with bounds and/or allowed category values.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -85,7 +84,6 @@ pub struct Rule {
 
 /// One product as the catalog declares it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Product {
     pub id: String,
     pub kind: Kind,
@@ -160,7 +158,6 @@ fn one() -> f64 {
 
 /// A product catalog as written; check it against a spec with [`CatalogParams::check`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct CatalogParams {
     pub products: Vec<Product>,
 }
