@@ -223,7 +223,7 @@ pub struct Manifest {
 
 /// Reading a manifest ([`crate::json`], numbers exact): one small parser and one reader per
 /// type instead of serde's derived visitors, which were a fifth of the browser module
-/// (BENCHMARKS.md, "Manifest without serde_json").
+/// (BENCHMARKS.md, "The manifest without serde_json, and the scorer module").
 mod from_json {
     use super::*;
     use crate::json::{Fields, FromJson, Json, JsonResult};

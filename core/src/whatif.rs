@@ -170,11 +170,11 @@ fn categorical(eval: &Eval, col: &ColumnSpec, n_codes: u32, dir: Direction, targ
 /// `fail` in rounds of [`REFINE`] points scored in one batch (a round costs about what one
 /// bisection step did, and narrows 16 times instead of 2): the value nearest `fail` that
 /// reaches the target, and its score.
-fn narrow(eval: &Eval, integer: bool, target: f64, mut fail: f32, mut pass: (f32, f64)) -> Result<(f32, f64)> {
+fn narrow(eval: &Eval, col: &ColumnSpec, target: f64, mut fail: f32, mut pass: (f32, f64)) -> Result<(f32, f64)> {
     // Whole numbers stop when none is left between (64 rounds bound even a 2^64 range).
-    for _ in 0..if integer { 64 } else { ROUNDS } {
+    for _ in 0..if col.integer { 64 } else { ROUNDS } {
         let step = (pass.0 - fail) / (REFINE + 1) as f32;
-        let mut points: Vec<f32> = (1..=REFINE).map(|k| fail + step * k as f32).map(|v| if integer { v.round() } else { v }).collect();
+        let mut points: Vec<f32> = (1..=REFINE).map(|k| snap(col, fail + step * k as f32)).collect();
         points.dedup();
         points.retain(|&v| v != fail && v != pass.0);
         if points.is_empty() {
@@ -190,6 +190,15 @@ fn narrow(eval: &Eval, integer: bool, target: f64, mut fail: f32, mut pass: (f32
         }
     }
     Ok(pass)
+}
+
+/// A value a number field can take: whole for integer fields.
+fn snap(col: &ColumnSpec, v: f32) -> f32 {
+    if col.integer {
+        v.round()
+    } else {
+        v
+    }
 }
 
 /// The smallest move of a number reaching `target`.
@@ -209,8 +218,7 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
         if end == cur {
             continue;
         }
-        let snap = |v: f32| if col.integer { v.round() } else { v };
-        let grid: Vec<f32> = (1..=GRID).map(|j| snap(cur + (end - cur) * j as f32 / GRID as f32)).collect();
+        let grid: Vec<f32> = (1..=GRID).map(|j| snap(col, cur + (end - cur) * j as f32 / GRID as f32)).collect();
         let scores = eval.scores(&grid)?;
         if let Some(b) = best_of(&grid, &scores) {
             if top.is_none_or(|t| b.1 > t.1) {
@@ -219,7 +227,7 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
         }
         let Some(j) = scores.iter().position(|&s| s >= target) else { continue };
         let fail = if j == 0 { cur } else { grid[j - 1] };
-        let (pass, pass_score) = narrow(eval, col.integer, target, fail, (grid[j], scores[j]))?;
+        let (pass, pass_score) = narrow(eval, col, target, fail, (grid[j], scores[j]))?;
         let size = ((pass - cur).abs() / span) as f64;
         if best.is_none_or(|b| size < b.2) {
             best = Some((pass, pass_score, size));

@@ -222,35 +222,6 @@ impl Advisor {
         to_js(&list)
     }
 
-    #[cfg(feature = "full")]
-    /// For actionable fields, the smallest single changes that reach the next better band.
-    #[wasm_bindgen(js_name = whatIf)]
-    pub fn what_if(&self, applicant: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
-        let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
-        let advice = self.core.what_if(&raw, Lang::pick(lang.as_deref())).map_err(|e| js_error(&e, None))?;
-        to_js(&advice)
-    }
-
-    #[cfg(feature = "full")]
-    /// Loads a product catalog (JSON), checked against this model's fields.
-    #[wasm_bindgen(js_name = setCatalog)]
-    pub fn set_catalog(&mut self, json: &[u8]) -> Result<(), JsValue> {
-        let catalog = CatalogParams::parse(json, self.core.bundle().spec()).map_err(|e| js_error(&e, None))?;
-        self.catalog = Some(catalog);
-        self.propensities = Propensities::default();
-        Ok(())
-    }
-
-    #[cfg(feature = "full")]
-    /// Attaches a propensity model (a bundle whose fields are fields of this model) to the
-    /// catalog product `productId`, which must declare `propensity_model`. Hashes are checked.
-    #[wasm_bindgen(js_name = setPropensityModel)]
-    pub fn set_propensity_model(&mut self, product_id: &str, manifest: &[u8], graph: &[u8]) -> Result<(), JsValue> {
-        let catalog = self.catalog.as_ref().ok_or_else(|| input_error("no catalog: call setCatalog first"))?;
-        let bundle = advisor_core::bundle::Bundle::load(manifest, graph).map_err(|e| js_error(&e, None))?;
-        self.propensities.attach(catalog, product_id, bundle, self.core.bundle().spec()).map_err(|e| js_error(&e, None))
-    }
-
     /// The suitability questionnaire: `[{key, question, options}]` in `lang`.
     pub fn questionnaire(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
         let lang = Lang::pick(lang.as_deref());
@@ -261,7 +232,46 @@ impl Advisor {
         to_js(&q)
     }
 
-    #[cfg(feature = "full")]
+    /// Probabilities for raw rows (row-major: the schema's fields in order, numbers as given,
+    /// categories as their index in `categories`, NaN = not given). Not checked against the
+    /// spec: use `score`/`scoreBatch` for applicant data.
+    #[wasm_bindgen(js_name = predictRaw)]
+    pub fn predict_raw(&self, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
+        predict(self.core.bundle().runtime(), rows)
+    }
+}
+
+/// What runs after the first score: what-if, the catalog and recommendations, batches (the
+/// full module; the scorer, without the `full` feature, leaves them out).
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Advisor {
+    /// For actionable fields, the smallest single changes that reach the next better band.
+    #[wasm_bindgen(js_name = whatIf)]
+    pub fn what_if(&self, applicant: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
+        let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
+        let advice = self.core.what_if(&raw, Lang::pick(lang.as_deref())).map_err(|e| js_error(&e, None))?;
+        to_js(&advice)
+    }
+
+    /// Loads a product catalog (JSON), checked against this model's fields.
+    #[wasm_bindgen(js_name = setCatalog)]
+    pub fn set_catalog(&mut self, json: &[u8]) -> Result<(), JsValue> {
+        let catalog = CatalogParams::parse(json, self.core.bundle().spec()).map_err(|e| js_error(&e, None))?;
+        self.catalog = Some(catalog);
+        self.propensities = Propensities::default();
+        Ok(())
+    }
+
+    /// Attaches a propensity model (a bundle whose fields are fields of this model) to the
+    /// catalog product `productId`, which must declare `propensity_model`. Hashes are checked.
+    #[wasm_bindgen(js_name = setPropensityModel)]
+    pub fn set_propensity_model(&mut self, product_id: &str, manifest: &[u8], graph: &[u8]) -> Result<(), JsValue> {
+        let catalog = self.catalog.as_ref().ok_or_else(|| input_error("no catalog: call setCatalog first"))?;
+        let bundle = advisor_core::bundle::Bundle::load(manifest, graph).map_err(|e| js_error(&e, None))?;
+        self.propensities.attach(catalog, product_id, bundle, self.core.bundle().spec()).map_err(|e| js_error(&e, None))
+    }
+
     /// `{client_risk_class, eligible: [{id, kind, name, summary, rank_score, reasons}],
     /// ineligible: [{id, name, reason}]}` for one applicant and (optional) questionnaire answers.
     pub fn recommend(&self, applicant: JsValue, answers: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
@@ -275,14 +285,12 @@ impl Advisor {
         to_js(&r)
     }
 
-    #[cfg(feature = "full")]
     /// The most rows one `scoreEncoded` call takes.
     #[wasm_bindgen(js_name = maxBatch)]
     pub fn max_batch() -> u32 {
         MAX_BATCH
     }
 
-    #[cfg(feature = "full")]
     /// Scores an array of applicants (`rows`), four numbers per row: probability, score, the
     /// band's position in `schema().bands` and the decision's in approve, refer, decline.
     /// `web/batch.js` encodes what it can into `values` (row `r` at `r·k..(r+1)·k`: the features
@@ -315,14 +323,6 @@ impl Advisor {
             m.push_row(&raw.map_err(|e| js_error(&e, Some(r)))?);
         }
         self.core.quick_packed(&m).map_err(|e| js_error(&e, None))
-    }
-
-    /// Probabilities for raw rows (row-major: the schema's fields in order, numbers as given,
-    /// categories as their index in `categories`, NaN = not given). Not checked against the
-    /// spec: use `score`/`scoreBatch` for applicant data.
-    #[wasm_bindgen(js_name = predictRaw)]
-    pub fn predict_raw(&self, rows: &[f32]) -> Result<Vec<f32>, JsValue> {
-        predict(self.core.bundle().runtime(), rows)
     }
 }
 
