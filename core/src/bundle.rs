@@ -31,8 +31,18 @@ pub const MAX_TENSOR_ELEMENTS: i64 = 1 << 24;
 pub struct GraphInfo {
     pub file: String,
     pub sha256: String,
-    pub input: String,
+    pub input: GraphInput,
     pub output: String,
+}
+
+/// What the graph takes: one tensor `[batch, features]` (its name; the spec's features in
+/// order), or one input per feature bound by name (their names in the graph's order; a JSON
+/// list), as skl2onnx writes a pipeline fitted on a DataFrame.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum GraphInput {
+    Tensor(String),
+    ByName(Vec<String>),
 }
 
 /// What the model was trained on.
@@ -235,6 +245,16 @@ mod from_json {
         }
     }
 
+    impl FromJson for GraphInput {
+        fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
+            match v {
+                Json::Str(s) => Ok(GraphInput::Tensor(s.clone())),
+                Json::Arr(_) => Vec::from_json(v, at).map(GraphInput::ByName),
+                _ => crate::json::expected(at, "an input's name, or a list of names"),
+            }
+        }
+    }
+
     impl FromJson for DataInfo {
         fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
             let mut f = Fields::of(v, at)?;
@@ -331,6 +351,11 @@ impl std::fmt::Debug for Bundle {
 }
 
 impl Manifest {
+    /// The spec's features, for a graph whose inputs are bound to them by name (none for a
+    /// graph of one input tensor).
+    pub fn features(&self) -> Option<crate::converted::Features> {
+        matches!(self.graph.input, GraphInput::ByName(_)).then(|| crate::converted::Features::of(&self.spec.columns))
+    }
     /// The evaluation figures, typed.
     pub fn metrics(&self) -> Result<MetricsRecord> {
         self.metrics.read("metrics")
@@ -369,7 +394,7 @@ impl Manifest {
 }
 
 /// Checks a graph's bytes against the manifest before a runtime sees them: hash, one input
-/// `[batch, n_features]`, one output, and no tensor larger than [`MAX_TENSOR_ELEMENTS`].
+/// `[batch, n_features]` or the inputs the manifest lists by name, its output, and no tensor larger than [`MAX_TENSOR_ELEMENTS`].
 pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Result<()> {
     if graph.len() > MAX_GRAPH_BYTES {
         return Err(Error::Bundle(format!("graph is {} bytes, more than {MAX_GRAPH_BYTES}", graph.len())));
@@ -383,20 +408,7 @@ pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Resu
     }
     let model = onnx::decode(graph).map_err(|e| Error::Bundle(format!("{}: not an ONNX model: {e}", manifest.graph.file)))?;
     let g = model.graph.as_ref().ok_or_else(|| Error::Bundle("the ONNX model has no graph".into()))?;
-    let inputs = g.data_inputs();
-    let [input] = inputs.as_slice() else {
-        return Err(Error::Bundle(format!("the graph has {} inputs; one is expected", inputs.len())));
-    };
-    if input.name != manifest.graph.input {
-        return Err(Error::Bundle(format!("graph input `{}` is not the manifest's `{}`", input.name, manifest.graph.input)));
-    }
-    let dims = input.dims();
-    if dims.len() != 2 || dims[1] != Some(n_features as i64) {
-        return Err(Error::Bundle(format!(
-            "graph input `{}` has shape {dims:?}; [batch, {n_features}] is expected from the spec",
-            input.name
-        )));
-    }
+    check_inputs(&g.data_inputs(), &manifest.graph.input, n_features)?;
     if !g.output.iter().any(|o| o.name == manifest.graph.output) {
         return Err(Error::Bundle(format!("the graph has no output `{}`", manifest.graph.output)));
     }
@@ -410,14 +422,42 @@ pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Resu
     Ok(())
 }
 
+/// Checks the graph's inputs against the manifest's: one tensor `[batch, n_features]` of that
+/// name, or exactly the inputs it lists by name.
+fn check_inputs(inputs: &[&crate::onnx::ValueInfoProto], expected: &GraphInput, n_features: usize) -> Result<()> {
+    let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    match (expected, inputs) {
+        (GraphInput::Tensor(name), [input]) => {
+            if &input.name != name {
+                return Err(Error::Bundle(format!("graph input `{}` is not the manifest's `{name}`", input.name)));
+            }
+            let dims = input.dims();
+            if dims.len() != 2 || dims[1] != Some(n_features as i64) {
+                return Err(Error::Bundle(format!(
+                    "graph input `{}` has shape {dims:?}; [batch, {n_features}] is expected from the spec",
+                    input.name
+                )));
+            }
+            Ok(())
+        }
+        (GraphInput::Tensor(_), _) => Err(Error::Bundle(format!("the graph has {} inputs; one is expected", inputs.len()))),
+        (GraphInput::ByName(listed), _) if listed.iter().map(String::as_str).eq(names.iter().copied()) => Ok(()),
+        (GraphInput::ByName(listed), _) => {
+            Err(Error::Bundle(format!("the graph's inputs ({}) are not the manifest's ({})", names.join(", "), listed.join(", "))))
+        }
+    }
+}
+
 impl Bundle {
     /// Verifies and loads a bundle on the light runtime when it runs the graph (advisor graphs,
     /// plain dense MLPs, converted tree ensembles), else on tract when this build has it.
     pub fn load(manifest: &[u8], graph: &[u8]) -> Result<Bundle> {
-        Self::load_with(manifest, graph, |g, n, m| match crate::runtime::light(g, n, Some(&m.graph.output), Some(&m.preprocessing)) {
-            #[cfg(feature = "tract")]
-            Err(Error::Unsupported(_)) => Ok(Box::new(crate::runtime::TractRuntime::load(g, n)?)),
-            other => other,
+        Self::load_with(manifest, graph, |g, n, m| {
+            match crate::runtime::light(g, n, Some(&m.graph.output), Some(&m.preprocessing), m.features().as_ref()) {
+                #[cfg(feature = "tract")]
+                Err(Error::Unsupported(_)) => Ok(Box::new(crate::runtime::TractRuntime::load(g, n)?)),
+                other => other,
+            }
         })
     }
 

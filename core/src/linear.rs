@@ -1,6 +1,7 @@
 //! Linear models and scaling as the ONNX-ML operators define them, for the graphs skl2onnx writes
 //! for a logistic regression (a scorecard) alone or behind a `StandardScaler`:
-//! `LinearClassifier` (two classes; one row of coefficients or one per class) and `Scaler`.
+//! `LinearClassifier` (two classes; one row of coefficients or one per class), `Scaler` and
+//! `Normalizer`.
 //! Scores as onnxruntime (1.32) gives them, checked on every transform by `tests/tests/trees.rs`.
 
 use crate::error::Result;
@@ -92,6 +93,49 @@ impl Scaler {
         for (row, o) in x.chunks_exact(self.k).zip(out.chunks_exact_mut(self.k)) {
             for (c, (o, &v)) in o.iter_mut().zip(row).enumerate() {
                 *o = (v - at(&self.offset, c)) * at(&self.scale, c);
+            }
+        }
+    }
+}
+
+/// A checked `Normalizer` over rows of `k` values: each row divided by its largest value
+/// (`MAX`), the sum of its magnitudes (`L1`) or its length (`L2`), as onnxruntime does it: a row
+/// whose divisor is 0 is left as it is.
+#[derive(Debug, Clone)]
+pub struct Normalizer {
+    k: usize,
+    norm: Norm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Norm {
+    Max,
+    L1,
+    L2,
+}
+
+impl Normalizer {
+    pub fn from_node(node: &NodeProto, k: usize) -> Result<Normalizer> {
+        only(node, &[&["norm"]])?;
+        let norm = match (Attrs { node }).string("norm", "MAX") {
+            b"MAX" => Norm::Max,
+            b"L1" => Norm::L1,
+            b"L2" => Norm::L2,
+            other => return Err(invalid(node, format!("attribute `norm`: unknown `{}`", String::from_utf8_lossy(other)))),
+        };
+        Ok(Normalizer { k, norm })
+    }
+
+    /// Each row of `x` normalised into `out` (the same shape).
+    pub fn eval(&self, x: &[f32], out: &mut [f32]) {
+        for (row, o) in x.chunks_exact(self.k).zip(out.chunks_exact_mut(self.k)) {
+            let divisor = match self.norm {
+                Norm::Max => row.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+                Norm::L1 => row.iter().map(|v| v.abs()).sum(),
+                Norm::L2 => row.iter().map(|v| v * v).sum::<f32>().sqrt(),
+            };
+            for (o, &v) in o.iter_mut().zip(row) {
+                *o = if divisor == 0.0 { v } else { v / divisor };
             }
         }
     }

@@ -158,6 +158,8 @@ pub const FLOAT16: i32 = 10;
 pub const INT8: i32 = 3;
 /// `TensorProto.DataType.INT64`.
 pub const INT64: i32 = 7;
+/// `TensorProto.DataType.STRING`.
+pub const STRING: i32 = 8;
 /// ONNX attribute type FLOAT.
 pub const ATTR_FLOAT: i32 = 1;
 /// ONNX attribute type INT.

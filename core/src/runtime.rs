@@ -45,16 +45,18 @@ pub trait Runtime: Send + Sync {
 
 /// A graph on the light runtime: an advisor blend behind `pre` on [`crate::dense::DenseRuntime`];
 /// a converted graph (ONNX-ML nodes) on [`crate::converted::ConvertedRuntime`], read up to
-/// `output` (default: its first probability output); else an advisor graph behind `pre` or a
-/// dense MLP on [`crate::dense::DenseRuntime`].
+/// `output` (default: its first probability output), its inputs bound by name to `features`
+/// when it has one per column; else an advisor graph behind `pre` or a dense MLP on
+/// [`crate::dense::DenseRuntime`].
 /// [`Error::Unsupported`] when neither runs it.
 pub fn light(
     graph: &[u8],
     n_inputs: usize,
     output: Option<&str>,
     pre: Option<&crate::preprocess::Preprocessor>,
+    features: Option<&crate::converted::Features>,
 ) -> Result<Box<dyn Runtime>> {
-    use crate::converted::{is_ml_graph, ConvertedRuntime};
+    use crate::converted::{is_ml_graph, ConvertedRuntime, Inputs};
     let model = crate::onnx::decode(graph).map_err(|e| Error::Bundle(format!("not an ONNX model: {e}")))?;
     // An advisor blend has ONNX-ML nodes but runs on the dense runtime.
     if let Some(pre) = pre.filter(|_| output.is_none_or(|o| o == crate::graph::OUTPUT)) {
@@ -63,9 +65,10 @@ pub fn light(
         }
     }
     if let Some(g) = model.graph.as_ref().filter(|g| is_ml_graph(g)) {
+        let inputs = features.map_or(Inputs::Matrix(n_inputs), Inputs::Features);
         return Ok(Box::new(match output {
-            Some(o) => ConvertedRuntime::from_graph(g, n_inputs, o)?,
-            None => ConvertedRuntime::probability_of(g, n_inputs)?.0,
+            Some(o) => ConvertedRuntime::from_graph(g, inputs, o)?,
+            None => ConvertedRuntime::probability_of(g, inputs)?.0,
         }));
     }
     Ok(Box::new(crate::dense::DenseRuntime::from_model(&model, graph, n_inputs, pre)?.0))

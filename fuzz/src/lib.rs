@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use advisor_core::advisor::Advisor;
 use advisor_core::applicant::Value;
 use advisor_core::bundle::Manifest;
-use advisor_core::converted::ConvertedRuntime;
+use advisor_core::converted::{ConvertedRuntime, Features, Inputs};
 use advisor_core::dense::DenseRuntime;
 use advisor_core::lang::Lang;
 use advisor_core::matrix::Matrix;
@@ -89,12 +89,14 @@ pub fn graph(data: &[u8]) {
     }
 }
 
-/// ONNX graph bytes → the light runtime's reader of converted graphs (tree ensembles and the
-/// nodes around them), for rows of 18 and of 10 values → three rows with numbers and missing
+/// ONNX graph bytes → the light runtime's reader of converted graphs (tree ensembles, linear
+/// models and the pipeline nodes around them), for rows of 18 and of 10 values, and with its
+/// inputs bound by name to the German spec's features → three rows with numbers and missing
 /// values: whatever loads gives probabilities or an error, never a panic.
 pub fn trees(data: &[u8]) {
-    for n in [18, 10] {
-        if let Ok((rt, _)) = ConvertedRuntime::load_probability(data, n) {
+    let features = Features::of(SPEC.columns());
+    for (n, inputs) in [(18, Inputs::Matrix(18)), (10, Inputs::Matrix(10)), (18, Inputs::Features(&features))] {
+        if let Ok((rt, _)) = ConvertedRuntime::load_probability(data, inputs) {
             let rows: Vec<f32> = (0..3 * n)
                 .map(|i| match i % 3 {
                     0 => i as f32 * 0.5,

@@ -4,7 +4,7 @@
 
 use advisor_core::advisor::Advisor;
 use advisor_core::bundle::{Bundle, GRAPH_FILE, MANIFEST_FILE};
-use advisor_core::converted::ConvertedRuntime;
+use advisor_core::converted::{ConvertedRuntime, Features, Inputs};
 use advisor_core::onnx;
 use advisor_core::runtime::Runtime;
 use advisor_tests::{checks, data, repo, spec};
@@ -68,7 +68,7 @@ fn a_graph_that_does_not_fit_the_spec_is_refused_naming_its_input_or_output() {
     // The GMSC model takes 10 values; the German spec has 18 features.
     let e = import(&german("lightgbm_gmsc.onnx", &tmp.path().join("x"))).unwrap_err().to_string();
     assert!(e.contains("lightgbm_gmsc.onnx: input `x` is float [?, 10]; import takes float [batch, 18]"), "{e}");
-    assert!(e.contains("in order: checking_status, duration,"), "{e}");
+    assert!(e.contains("in order (checking_status, duration,"), "{e}");
     let mut opts = german("lightgbm_german.onnx", &tmp.path().join("y"));
     opts.output = Some("label".into());
     let e = import(&opts).unwrap_err().to_string();
@@ -76,7 +76,6 @@ fn a_graph_that_does_not_fit_the_spec_is_refused_naming_its_input_or_output() {
     opts.output = Some("nope".into());
     let e = import(&opts).unwrap_err().to_string();
     assert!(e.contains("the graph has no output `nope`"), "{e}");
-    // Two inputs (skl2onnx's one per column) are named.
     let mut model = onnx::decode(&std::fs::read(fixture("lightgbm_german.onnx")).unwrap()).unwrap();
     let g = model.graph.as_mut().unwrap();
     let mut second = g.input[0].clone();
@@ -85,7 +84,8 @@ fn a_graph_that_does_not_fit_the_spec_is_refused_naming_its_input_or_output() {
     let two = tmp.path().join("two.onnx");
     std::fs::write(&two, onnx::encode(&model)).unwrap();
     let e = import(&ImportOptions::new(&two, spec("german_credit"), data("german_credit"), tmp.path().join("z"))).unwrap_err().to_string();
-    assert!(e.contains("the graph has 2 inputs (x, age); import takes one float input [batch, 18]"), "{e}");
+    // Two inputs are read as one per column, bound by name: `x` is no feature.
+    assert!(e.contains("two.onnx: ") && e.contains("graph input `x` is not a feature of the spec (checking_status, duration,"), "{e}");
     assert!(!tmp.path().join("x").exists() && !tmp.path().join("z").exists(), "nothing written on an error");
 }
 
@@ -102,4 +102,62 @@ fn a_scorecard_imported_from_scikit_learn_explains_on_the_light_runtime() {
     let raw = read_csv(&data("german_credit"), &read_spec(&spec("german_credit")).unwrap(), MissingLabel::Error).unwrap().raw;
     let with_reasons = checks::reasons_are_the_costliest_scored_factors(&adv, &raw);
     assert!(with_reasons > 400, "{with_reasons} rows with reasons");
+}
+
+#[test]
+fn a_column_transformer_pipeline_is_imported_with_its_inputs_bound_by_name() {
+    // skl2onnx's ColumnTransformer (imputed, scaled numbers; one-hot strings) + LogisticRegression,
+    // fitted on a DataFrame: one input per column, categories as their texts.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ct");
+    let report = import(&german("sklearn_ct_logreg_german.onnx", &out)).unwrap();
+    assert_eq!(report.model, "18 inputs by name; OneHotEncoder ×11; Imputer; Scaler; LinearClassifier: 55 inputs");
+    assert_eq!(report.light_vs_tract, None, "tract takes one input tensor");
+    assert!(report.test.auc > 0.7, "{}", report.test.auc);
+    let (m, g) = load(&out);
+    let adv = Advisor::load(&m, &g).unwrap();
+    let bundle = adv.bundle();
+    assert_eq!(bundle.runtime().name(), "light");
+    let names: Vec<String> = bundle.spec().features().map(|c| c.name.clone()).collect();
+    assert_eq!(bundle.manifest().graph.input, advisor_core::bundle::GraphInput::ByName(names), "skl2onnx keeps the DataFrame's order");
+    let mut written: serde_json::Value = serde_json::from_slice(&m).unwrap();
+    assert_eq!(written["graph"]["input"][0], "checking_status");
+
+    let raw = read_csv(&data("german_credit"), &read_spec(&spec("german_credit")).unwrap(), MissingLabel::Error).unwrap().raw;
+    let features = Features::of(bundle.spec().columns());
+    let model = onnx::decode(&g).unwrap();
+    let direct = ConvertedRuntime::from_graph(model.graph.as_ref().unwrap(), Inputs::Features(&features), "probabilities").unwrap();
+    assert_eq!(bundle.predict(&raw).unwrap(), direct.predict(&raw).unwrap());
+    let with_reasons = checks::reasons_are_the_costliest_scored_factors(&adv, &raw);
+    let advised = checks::what_if_changes_reach_the_target_and_respect_directions(&adv, &raw);
+    eprintln!("imported ColumnTransformer scorecard: {with_reasons} of 1000 rows with reasons, {advised} advised");
+    assert!(with_reasons > 400 && advised > 20, "{with_reasons} rows with reasons, {advised} advised");
+
+    // A manifest listing other inputs than the graph's is refused.
+    written["graph"]["input"][0] = "checking".into();
+    let e = Bundle::load(&serde_json::to_vec(&written).unwrap(), &g).map(|_| ()).unwrap_err().to_string();
+    assert!(
+        e.contains("the graph's inputs (checking_status, duration,") && e.contains("are not the manifest's (checking, duration,"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_pipeline_with_int64_inputs_is_imported_and_refuses_a_missing_one_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("rf");
+    let report = import(&german("sklearn_ct_rf_german.onnx", &out)).unwrap();
+    assert!(
+        report.model.starts_with("18 inputs by name; OneHotEncoder ×11; Imputer; TreeEnsembleClassifier: 15 trees"),
+        "{}",
+        report.model
+    );
+    let (m, g) = load(&out);
+    let adv = Advisor::load(&m, &g).unwrap();
+    let raw = read_csv(&data("german_credit"), &read_spec(&spec("german_credit")).unwrap(), MissingLabel::Error).unwrap().raw;
+    let mut row = raw.row(0).to_vec();
+    assert!(adv.report(&row, advisor_core::lang::Lang::En).is_ok());
+    row[adv.bundle().spec().features().position(|c| c.name == "existing_credits").unwrap()] = f32::NAN;
+    let e = adv.report(&row, advisor_core::lang::Lang::En).map(|_| ()).unwrap_err().to_string();
+    assert!(e.contains("input `existing_credits` is int64, which cannot hold a missing value"), "{e}");
 }

@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use advisor_core::bundle::{
-    Bundle, DataInfo, GraphInfo, ImportRecord, Manifest, MetricsRecord, Parity, Record, RowsRecord, TrainingRecord, FORMAT, GRAPH_FILE,
+    Bundle, DataInfo, GraphInfo, GraphInput, ImportRecord, Manifest, MetricsRecord, Parity, Record, RowsRecord, TrainingRecord, FORMAT,
+    GRAPH_FILE,
 };
-use advisor_core::converted::ConvertedRuntime;
+use advisor_core::converted::{ConvertedRuntime, Features, Inputs};
 use advisor_core::matrix::Matrix;
 use advisor_core::metrics::Metrics;
 use advisor_core::network::Precision;
@@ -31,7 +32,8 @@ const VALIDATION_SIZE: f64 = 0.2;
 /// Everything `import` needs.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
-    /// The ONNX graph: one float input `[batch, features]` in the spec's feature order.
+    /// The ONNX graph: one float input `[batch, features]` in the spec's feature order, or one
+    /// input per feature named after it.
     pub onnx: PathBuf,
     pub spec: PathBuf,
     /// A labelled file: scaling, bands, baseline and metrics are computed on it.
@@ -89,7 +91,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport> {
     let graph = std::fs::read(&opts.onnx).map_err(Error::io(&opts.onnx))?;
     let model = onnx::decode(&graph).map_err(|e| graph_error(&opts.onnx, format!("not an ONNX model: {e}")))?;
     let input = check_input(&opts.onnx, &model, &spec)?;
-    let (runtime, output) = load(&opts.onnx, &graph, spec.n_features(), opts.output.as_deref())?;
+    let (runtime, output) = load(&opts.onnx, &graph, &spec, &input, opts.output.as_deref())?;
     let missing = if opts.drop_missing_label { MissingLabel::Drop } else { MissingLabel::Error };
     let ds = data::read_csv(&opts.data, &spec, missing)?;
     check_labels(&ds)?;
@@ -185,37 +187,32 @@ fn graph_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::File { path: path.into(), msg: e.to_string() }
 }
 
-/// The graph's one input, a float tensor `[batch, n]` with `n` the spec's features.
-fn check_input(path: &Path, model: &ModelProto, spec: &Spec) -> Result<String> {
+/// What the graph takes: one float tensor `[batch, n]` (`n` the spec's features, in order), or
+/// one input per feature, named after it (checked input by input when the runtime binds them).
+fn check_input(path: &Path, model: &ModelProto, spec: &Spec) -> Result<GraphInput> {
     let g = model.graph.as_ref().ok_or_else(|| graph_error(path, "the ONNX model has no graph"))?;
     let inputs = g.data_inputs();
     let n = spec.n_features();
     let order = || spec.features().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
-    let [input] = inputs[..] else {
-        let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
-        return Err(graph_error(
-            path,
-            format!(
-                "the graph has {} inputs ({}); import takes one float input [batch, {n}] with the spec's features in order: {}",
-                names.len(),
-                names.join(", "),
-                order()
-            ),
-        ));
+    let is_feature = |name: &str| spec.features().any(|c| c.name == name);
+    let input = match inputs[..] {
+        [input] if !is_feature(&input.name) => input,
+        [] => return Err(graph_error(path, "the graph has no input")),
+        _ => return Ok(GraphInput::ByName(inputs.iter().map(|i| i.name.clone()).collect())),
     };
     let (elem, dims) = (input.elem_type(), input.dims());
     if elem != onnx::FLOAT || dims.len() != 2 || dims[1] != Some(n as i64) {
         return Err(graph_error(
             path,
             format!(
-                "input `{}` is {}; import takes float [batch, {n}], the spec's features in order: {}",
+                "input `{}` is {}; import takes float [batch, {n}], the spec's features in order ({}), or one input per feature named after it",
                 input.name,
                 describe_input(elem, &dims),
                 order()
             ),
         ));
     }
-    Ok(input.name.clone())
+    Ok(GraphInput::Tensor(input.name.clone()))
 }
 
 fn describe_input(elem: i32, dims: &[Option<i64>]) -> String {
@@ -224,11 +221,19 @@ fn describe_input(elem: i32, dims: &[Option<i64>]) -> String {
     format!("{kind} [{}]", dims.join(", "))
 }
 
-/// The light runtime on the graph, read up to `output` (or its first probability output).
-fn load(path: &Path, graph: &[u8], n: usize, output: Option<&str>) -> Result<(ConvertedRuntime, String)> {
+/// The light runtime on the graph, read up to `output` (or its first probability output), its
+/// inputs bound to the spec's features by name when `input` says so.
+fn load(path: &Path, graph: &[u8], spec: &Spec, input: &GraphInput, output: Option<&str>) -> Result<(ConvertedRuntime, String)> {
+    let features = Features::of(spec.columns());
+    let inputs = match input {
+        GraphInput::Tensor(_) => Inputs::Matrix(spec.n_features()),
+        GraphInput::ByName(_) => Inputs::Features(&features),
+    };
+    let model = onnx::decode(graph).map_err(|e| graph_error(path, format!("not an ONNX model: {e}")))?;
+    let g = model.graph.as_ref().ok_or_else(|| graph_error(path, "the ONNX model has no graph"))?;
     let loaded = match output {
-        Some(o) => ConvertedRuntime::load(graph, n, o).map(|rt| (rt, o.to_string())),
-        None => ConvertedRuntime::load_probability(graph, n),
+        Some(o) => ConvertedRuntime::from_graph(g, inputs, o).map(|rt| (rt, o.to_string())),
+        None => ConvertedRuntime::probability_of(g, inputs),
     };
     loaded.map_err(|e| graph_error(path, e))
 }

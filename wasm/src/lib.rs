@@ -348,7 +348,7 @@ impl Model {
         if graph.len() > advisor_core::bundle::MAX_GRAPH_BYTES {
             return Err(js_error(&Error::Bundle(format!("graph is {} bytes, too large", graph.len())), None));
         }
-        let runtime: Box<dyn Runtime> = match advisor_core::runtime::light(graph, n_inputs, None, None) {
+        let runtime: Box<dyn Runtime> = match advisor_core::runtime::light(graph, n_inputs, None, None, None) {
             Ok(rt) => rt,
             #[cfg(feature = "tract")]
             Err(Error::Unsupported(_)) => {

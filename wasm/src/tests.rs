@@ -217,7 +217,22 @@ fn bare_models_run_or_say_why_not() {
 
 /// The converted models of `tests/fixtures/trees/` (LightGBM, XGBoost, scikit-learn trees and
 /// logistic regressions), each with its rows and onnxruntime's probabilities.
-const TREE_FIXTURES: [(&str, &[u8], &str); 10] = [
+const TREE_FIXTURES: [(&str, &[u8], &str); 13] = [
+    (
+        "sklearn_ct_logreg_german",
+        include_bytes!("../../tests/fixtures/trees/sklearn_ct_logreg_german.onnx"),
+        include_str!("../../tests/fixtures/trees/sklearn_ct_logreg_german.json"),
+    ),
+    (
+        "sklearn_ct_rf_german",
+        include_bytes!("../../tests/fixtures/trees/sklearn_ct_rf_german.onnx"),
+        include_str!("../../tests/fixtures/trees/sklearn_ct_rf_german.json"),
+    ),
+    (
+        "sklearn_ct_matrix_gbc_german",
+        include_bytes!("../../tests/fixtures/trees/sklearn_ct_matrix_gbc_german.onnx"),
+        include_str!("../../tests/fixtures/trees/sklearn_ct_matrix_gbc_german.json"),
+    ),
     (
         "xgboost_regressor_sigmoid_gmsc",
         include_bytes!("../../tests/fixtures/trees/xgboost_regressor_sigmoid_gmsc.onnx"),
@@ -270,20 +285,39 @@ const TREE_FIXTURES: [(&str, &[u8], &str); 10] = [
     ),
 ];
 
+/// A fixture's graph with one input per column on the light runtime, bound to its `features`.
+fn by_name(graph: &[u8], list: &serde_json::Value, output: &str) -> advisor_core::converted::ConvertedRuntime {
+    use advisor_core::converted::{ConvertedRuntime, Feature, Features, Inputs};
+    let feature = |v: &serde_json::Value| Feature {
+        name: v["name"].as_str().unwrap().into(),
+        categories: v.get("categories").map_or(vec![], |c| c.as_array().unwrap().iter().map(|k| k.as_str().unwrap().into()).collect()),
+    };
+    let features = Features(list.as_array().unwrap().iter().map(feature).collect());
+    let g = advisor_core::onnx::decode(graph).unwrap().graph.unwrap();
+    ConvertedRuntime::from_graph(&g, Inputs::Features(&features), output).unwrap()
+}
+
 #[wasm_bindgen_test]
 fn converted_tree_models_match_onnxruntime_in_the_browser() {
     for (name, graph, json) in TREE_FIXTURES {
         let f: serde_json::Value = serde_json::from_str(json).unwrap();
-        let n = f["inputs"].as_u64().unwrap() as usize;
-        let model = Model::from_onnx(graph, n).unwrap_or_else(|e| panic!("{name}: {:?}", parts(e)));
-        assert_eq!(model.runtime(), "light", "{name}");
         let rows: Vec<f32> = f["rows"]
             .as_array()
             .unwrap()
             .iter()
             .flat_map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().map_or(f32::NAN, |x| x as f32)))
             .collect();
-        let got = model.predict(&rows).unwrap_or_else(|e| panic!("{name}: {:?}", parts(e)));
+        let got = match f.get("features") {
+            // One input per column, bound by name (what a bundle's spec gives the runtime).
+            Some(list) => advisor_core::runtime::Runtime::predict_flat(&by_name(graph, list, f["output"].as_str().unwrap()), &rows)
+                .unwrap_or_else(|e| panic!("{name}: {e}")),
+            None => {
+                let model =
+                    Model::from_onnx(graph, f["inputs"].as_u64().unwrap() as usize).unwrap_or_else(|e| panic!("{name}: {:?}", parts(e)));
+                assert_eq!(model.runtime(), "light", "{name}");
+                model.predict(&rows).unwrap_or_else(|e| panic!("{name}: {:?}", parts(e)))
+            }
+        };
         let expected = f["expected"].as_array().unwrap();
         assert_eq!(got.len(), expected.len(), "{name}");
         let worst = got

@@ -45,7 +45,7 @@ pub(super) fn candidate(
     };
     let platt = calibration.unwrap_or(Platt { scale: 1.0, shift: 0.0 });
     let graph = blend_graph(opts, pre, metadata, (mlp, booster), platt)?;
-    let light = runtime::light(&graph, n, Some(graph::OUTPUT), Some(pre))?;
+    let light = runtime::light(&graph, n, Some(graph::OUTPUT), Some(pre), None)?;
     if calibration.is_some() {
         super::check_ranking(&d.y_val, &shipped, &light.predict(&d.raw_val)?)?;
     }
@@ -98,5 +98,5 @@ fn scored(
     platt: Platt,
 ) -> Result<Box<dyn Runtime>> {
     let graph = blend_graph(opts, pre, metadata, models, platt)?;
-    Ok(runtime::light(&graph, pre.inputs.len(), Some(graph::OUTPUT), Some(pre))?)
+    Ok(runtime::light(&graph, pre.inputs.len(), Some(graph::OUTPUT), Some(pre), None)?)
 }

@@ -8,8 +8,8 @@ mod network;
 mod trees;
 
 use advisor_core::bundle::{
-    Bundle, CandidateRecord, DataInfo, GraphInfo, Manifest, MetricsRecord, ModelRecord, Parity, PrivacyRecord, Record, RowsRecord,
-    TrainingRecord, FORMAT, GRAPH_FILE,
+    Bundle, CandidateRecord, DataInfo, GraphInfo, GraphInput, Manifest, MetricsRecord, ModelRecord, Parity, PrivacyRecord, Record,
+    RowsRecord, TrainingRecord, FORMAT, GRAPH_FILE,
 };
 use advisor_core::calibrate::Platt;
 use advisor_core::counts::{weighted_quantile, ScoreCounts, LOGIT_BINS};
@@ -502,7 +502,7 @@ fn write_bundle(
     let graph = GraphInfo {
         file: GRAPH_FILE.into(),
         sha256: advisor_core::bundle::sha256_hex(&c.graph),
-        input: c.input.clone(),
+        input: GraphInput::Tensor(c.input.clone()),
         output: c.output.clone(),
     };
     let manifest = Manifest {
