@@ -42,9 +42,9 @@ if [ "$variant" = light ]; then
   ls -l web/pkg-assist/assist.wasm | awk '{print $5, $9}'
 fi
 # The page and the examples load the default bundle from web/models/ (and the tests an imported
-# LightGBM one); the example catalog its
+# LightGBM model and a scikit-learn pipeline); the example catalog its
 # term-deposit propensity model from beside it (catalog paths stay at or below the catalog).
-rm -rf web/models web/catalogs/bank_deposit && mkdir -p web/models && cp -r models/german_credit models/german_credit_lightgbm web/models/
+rm -rf web/models web/catalogs/bank_deposit && mkdir -p web/models && cp -r models/german_credit models/german_credit_lightgbm models/german_credit_sklearn_pipeline web/models/
 cp -r models/bank_deposit web/catalogs/
 ls -l "$out"/advisor_bg.wasm "$out"/advisor.js $([ "$variant" = light ] && echo web/pkg-score/advisor-score_bg.wasm) | awk '{print $5, $9}'
 # The widget and the page script, bundled (web/*.min.js).

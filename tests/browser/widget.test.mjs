@@ -316,15 +316,20 @@ test('a bundle that fails its integrity check is refused with advisor-error', as
   await context.close();
 });
 
-test('a lender\'s own LightGBM model, imported, drives the widget: score, reasons, advice', async () => {
+// A lender's own models, imported (`scripts/train-default.sh`): the onnxmltools LightGBM fixture,
+// and skl2onnx's ColumnTransformer + LogisticRegression fitted on a DataFrame (one input per
+// column, categories as strings, bound to the spec by name).
+for (const [what, bundle] of [
+  ['LightGBM model', 'german_credit_lightgbm'],
+  ['scikit-learn pipeline (ColumnTransformer, one input per column)', 'german_credit_sklearn_pipeline'],
+]) test(`a lender's own ${what}, imported, drives the widget: score, reasons, advice`, async () => {
   const { page, context, errors } = await open('index.html');
-  // The page's widget, pointed at the imported bundle (models/german_credit_lightgbm: the
-  // onnxmltools fixture through `advisor-train import`).
-  await page.evaluate(() => new Promise((resolve) => {
+  // The page's widget, pointed at the imported bundle.
+  await page.evaluate((b) => new Promise((resolve) => {
     const w = document.querySelector('credit-advisor');
     w.addEventListener('advisor-ready', resolve, { once: true });
-    w.setAttribute('model', 'models/german_credit_lightgbm/manifest.json');
-  }));
+    w.setAttribute('model', `models/${b}/manifest.json`);
+  }), bundle);
   const info = await page.evaluate(() => document.querySelector('credit-advisor').advisor.info());
   assert.equal(info.runtime, 'light');
   await fill(page, APPLICANT);

@@ -135,7 +135,7 @@ fn the_written_split_is_the_bundles_own() {
 /// bundle exactly as the trainer wrote it with serde: written again, the same bytes.
 #[test]
 fn every_shipped_manifest_reads_back_what_was_written() {
-    for name in ["german_credit", "german_credit_lightgbm", "bank_deposit"] {
+    for name in ["german_credit", "german_credit_lightgbm", "german_credit_sklearn_pipeline", "bank_deposit"] {
         let bytes = std::fs::read(repo().join("models").join(name).join(MANIFEST_FILE)).unwrap();
         let (m, _) = Manifest::parse(&bytes).unwrap();
         if serde_json::to_vec_pretty(&m).unwrap() != bytes {
