@@ -41,7 +41,6 @@ export class CreditAdvisor extends HTMLElement {
   /** Whether the full module has taken over (`advisor-ready`); the form works before it. */
   #ready = false;
   /** The catalog, `advisor-ready` and the assistant, once the full module is in. */
-  #completing = null;
   #loading = null;
   #loadQueued = false;
   /** The applicant's session with the loaded advisor (null before it loads). */
@@ -98,8 +97,9 @@ export class CreditAdvisor extends HTMLElement {
   }
 
   // The form comes up on the scorer (load's `progressive`: schema, validate, the
-  // questionnaire) while the full module loads; the catalog, `advisor-ready`, the result (what-if,
-  // products) and the assistant wait for it.
+  // questionnaire) while the full module loads, and so does a first result (score, band,
+  // reasons); what-if, products, the catalog, `advisor-ready`, `advisor-score` and the assistant
+  // wait for it.
   async #load() {
     const url = this.getAttribute('model');
     this.#advisor = null;
@@ -115,7 +115,7 @@ export class CreditAdvisor extends HTMLElement {
       this.#s = new Session(advisor, !!catalog, this.#s?.answers);
       this.#render();
       performance.mark?.('advisor-interactive');
-      await (this.#completing = this.#complete(advisor, catalog, loading));
+      await this.#complete(advisor, catalog, loading);
     } catch (e) {
       if (this.#loading === loading) this.#fail(e);
     } finally {
@@ -136,6 +136,8 @@ export class CreditAdvisor extends HTMLElement {
     }
     this.#ready = true;
     emit(this, 'advisor-ready', advisor.info());
+    // A result shown from the scorer gets its what-if and products.
+    if (this.#s.stage === 'result' && !this.#s.result?.whatIf && this.#score()) this.#renderResult();
     this.#prepareAssistant(advisor, catalog);
   }
 
@@ -195,10 +197,12 @@ export class CreditAdvisor extends HTMLElement {
     this.#root.querySelector('[part="result"]')?.replaceWith(resultView(this.#state()));
   }
 
-  /** Scores the session's applicant and emits `advisor-score`, or `advisor-error` and false. */
+  /** Scores the session's applicant and emits `advisor-score` (once the full module is in:
+   * before, the result is the report alone), or `advisor-error` and false. */
   #score() {
     try {
-      emit(this, 'advisor-score', this.#s.score(this.#lang));
+      const result = this.#s.score(this.#lang, this.#ready);
+      if (this.#ready) emit(this, 'advisor-score', result);
       return true;
     } catch (e) {
       this.#emitError(e);
@@ -226,13 +230,9 @@ export class CreditAdvisor extends HTMLElement {
     this.#focus('input, select');
   }
 
-  async #toResult() {
-    // The result needs the full module (what-if, products); it is usually in long before.
-    if (!this.#ready) {
-      const s = this.#s;
-      await this.#completing?.catch(() => {});
-      if (!this.#ready || this.#s !== s) return;
-    }
+  #toResult() {
+    // Before the full module is in (it usually is, long before), the scorer gives the score and
+    // its reasons; #complete adds what-if and products.
     if (!this.#s.validate(this.#lang) || !this.#score()) return this.#toForm();
     this.#s.stage = 'result';
     this.#render();

@@ -1,6 +1,7 @@
 // Drives page.html in fresh headless Chromium runs and prints medians.
 // Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract] [--model /PATH/manifest.json] [--progressive] [--slow]
 // (scripts/bench-page.sh serves the repo and runs this).
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const args = process.argv.slice(2);
@@ -39,7 +40,10 @@ for (let r = 0; r < runs; r++) {
 }
 const med = (f) => { const v = results.map(f).sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
 // The customer page: navigation → the widget's form is interactive (its `advisor-interactive`
-// mark, set once the form is built and enabled), in fresh browsers.
+// mark, set once the form is built and enabled), then → its first result for a customer who
+// fills the form at once (the tests' applicant, typed by playwright) and confirms: when the
+// score shows, whether its advice is there yet, and the bytes of the files fetched by then
+// (their bodies, as served); in fresh browsers.
 // --slow: also on a phone's network, Lighthouse's mobile throttling (150 ms round trip,
 // 1.6 Mbit/s down, 750 kbit/s up; the bench server does not compress, so every file counts at
 // its raw size).
@@ -51,15 +55,34 @@ async function interactiveRun(throttle) {
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 });
   }
+  const bodies = [];
+  page.on('response', async (res) => {
+    try { bodies.push({ url: new URL(res.url()).pathname, bytes: (await res.body()).length }); } catch { /* redirects */ }
+  });
   await page.goto(`${base}/web/index.html`);
   await page.waitForFunction(() => performance.getEntriesByName('advisor-interactive').length, null, { timeout: 120000 });
   const run = await page.evaluate(() => ({
     ms: performance.getEntriesByName('advisor-interactive')[0].startTime,
     fields: document.querySelector('credit-advisor').shadowRoot.querySelectorAll('input, select').length,
   }));
+  for (const [name, value] of Object.entries(APPLICANT)) {
+    const el = page.locator(`credit-advisor [name="${name}"]`);
+    if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
+    else await el.fill(value);
+  }
+  await page.locator('credit-advisor').getByRole('button', { name: 'Review my answers' }).click();
+  await page.locator('credit-advisor').getByRole('button', { name: 'Confirm and see my result' }).click();
+  await page.waitForFunction(() => document.querySelector('credit-advisor').shadowRoot.querySelector('[part="result"] .score'), null, { polling: 'raf', timeout: 120000 });
+  Object.assign(run, await page.evaluate(() => {
+    const at = performance.now();
+    const done = performance.getEntriesByType('resource').filter((e) => e.responseEnd <= at).map((e) => new URL(e.name).pathname);
+    return { resultMs: at, withAdvice: !!document.querySelector('credit-advisor').shadowRoot.querySelector('[part="advice"]'), done };
+  }));
+  run.resultBytes = bodies.filter((b) => run.done.includes(b.url)).reduce((sum, b) => sum + b.bytes, 0);
   await browser.close();
   return run;
 }
+const APPLICANT = JSON.parse(readFileSync(new URL('../../tests/fixtures/applicant.json', import.meta.url), 'utf8'));
 const interactive = [];
 const interactiveSlow = [];
 for (let r = 0; r < runs; r++) {
@@ -84,6 +107,14 @@ const summary = {
   page_interactive_slow_ms: interactiveSlow.map((x) => x.ms).sort((a, b) => a - b)[Math.floor(runs / 2)] ?? null,
   per_run_page_interactive_slow_ms: interactiveSlow.map((x) => Math.round(x.ms)),
   page_form_fields: interactive[0].fields,
+  page_first_result_ms: interactive.map((x) => x.resultMs).sort((a, b) => a - b)[Math.floor(runs / 2)],
+  per_run_page_first_result_ms: interactive.map((x) => Math.round(x.resultMs)),
+  page_first_result_with_advice: interactive.map((x) => x.withAdvice),
+  page_first_result_bytes: interactive.map((x) => x.resultBytes),
+  page_first_result_slow_ms: interactiveSlow.map((x) => x.resultMs).sort((a, b) => a - b)[Math.floor(runs / 2)] ?? null,
+  per_run_page_first_result_slow_ms: interactiveSlow.map((x) => Math.round(x.resultMs)),
+  page_first_result_slow_with_advice: interactiveSlow.map((x) => x.withAdvice),
+  page_first_result_slow_bytes: interactiveSlow.map((x) => x.resultBytes),
   per_run_ready_ms: results.map((r) => Math.round(r.ready_ms)),
   per_run_first_score_ms: results.map((r) => Math.round(r.first_score_ms)),
   first_score_files: results[0].first_score_files,

@@ -167,7 +167,7 @@ test('a person fills the form, reviews, sees the result, edits live and switches
   await context.close();
 });
 
-test('the form is up on the scorer before the full module arrives; the result waits for it', async () => {
+test('the form and a first result come from the scorer before the full module arrives; advice follows it', async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
   let release;
@@ -175,7 +175,9 @@ test('the form is up on the scorer before the full module arrives; the result wa
   await page.route('**/pkg/advisor_bg.wasm', async (route) => { await held; await route.continue(); });
   await page.addInitScript(() => {
     window.__ready = false;
+    window.__scores = 0;
     document.addEventListener('advisor-ready', () => { window.__ready = true; }, { once: true });
+    document.addEventListener('advisor-score', () => { window.__scores += 1; });
   });
   await page.goto(`${BASE}/index.html`);
   await page.locator('credit-advisor [part="form"] select').first().waitFor();
@@ -190,11 +192,26 @@ test('the form is up on the scorer before the full module arrives; the result wa
   await fill(page, APPLICANT);
   await button(page, 'Review my answers').click();
   await button(page, 'Confirm and see my result').click();
-  await page.waitForTimeout(200);
-  assert.equal(await page.locator('credit-advisor [part="result"]').count(), 0, 'no result before the full module');
+  // The score, band and reasons from the scorer; what would improve it is pending, no products
+  // yet, no `advisor-score` (its what-if is not there), and the full module not fetched.
+  const result = page.locator('credit-advisor [part="result"]');
+  await result.locator('.score').waitFor();
+  const first = Number(await result.locator('.score').innerText());
+  assert.ok(first >= 300 && first <= 850, `score ${first}`);
+  assert.ok((await result.locator('[part="reasons"] li').count()) >= 1, 'reasons');
+  assert.equal(await result.locator('.pending').innerText(), 'Working out what would improve it…');
+  assert.equal(await result.locator('[part="advice"], [part="products"]').count(), 0);
+  assert.deepEqual(await page.evaluate(() => ({ ready: window.__ready, scores: window.__scores, full: performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === '/pkg/advisor_bg.wasm' && e.responseEnd > 0) })),
+    { ready: false, scores: 0, full: false });
   release();
-  await page.locator('credit-advisor [part="result"] .score').waitFor();
-  assert.ok(await page.evaluate(() => window.__ready && !!document.querySelector('credit-advisor').advisor));
+  await result.locator('[part="advice"] li').first().waitFor();
+  await result.locator('[part="products"]').waitFor();
+  assert.equal(await result.locator('.pending').count(), 0);
+  assert.equal(Number(await result.locator('.score').innerText()), first, 'the full module scores what the scorer did');
+  // `advisor-score` once the full module is in (again when the catalog's propensity models
+  // attach and rank the products anew).
+  assert.deepEqual(await page.evaluate(() => ({ ready: window.__ready, scored: window.__scores >= 1, advisor: !!document.querySelector('credit-advisor').advisor })),
+    { ready: true, scored: true, advisor: true });
   await context.close();
 });
 

@@ -1,5 +1,6 @@
 // The result view: the score on a gauge, band, chance of problems and outcome; the reasons that
-// lowered the score; what would improve it; notes on the input; then the products.
+// lowered the score; what would improve it (a pending note while the full module loads); notes
+// on the input; then the products.
 import { h, fmt } from './dom.js';
 import { productsView } from './products.js';
 
@@ -28,6 +29,7 @@ function reasons(t, report) {
 }
 
 function advice(t, whatIf) {
+  if (!whatIf) return h('p', { class: 'muted pending', role: 'status' }, t.advicePending);
   const changeList = (list) => h('ul', { part: 'advice', class: 'advice' }, list.map((c) =>
     h('li', { 'data-field': c.field }, t.change(c), h('span', { class: 'muted' }, ` — ${t.changeResult({ ...c, score: fmt(c.score) })}`))));
   if (whatIf.target == null) return h('p', {}, t.adviceBest);

@@ -41,11 +41,12 @@ export class Session {
     return this.problems.size === 0;
   }
 
-  /** Scores the applicant (report, what-if and, with a catalog, products); throws the API's error. */
-  score(lang) {
+  /** Scores the applicant (report, what-if and, with a catalog, products); throws the API's
+   * error. Not `full` (the full module still loading): the report alone, `whatIf` null. */
+  score(lang, full = true) {
     const a = this.applicant(lang);
-    const result = { report: this.advisor.score(a, { lang }), whatIf: this.advisor.whatIf(a, { lang }), applicant: a };
-    if (this.catalog) result.products = this.advisor.recommend(a, this.answersObject(lang), { lang });
+    const result = { report: this.advisor.score(a, { lang }), whatIf: full ? this.advisor.whatIf(a, { lang }) : null, applicant: a };
+    if (full && this.catalog) result.products = this.advisor.recommend(a, this.answersObject(lang), { lang });
     return (this.result = result);
   }
 }
