@@ -361,6 +361,9 @@ fn missing_values_where_int64_is_read_are_refused_by_name() {
     let e = rt.predict_flat(&x).unwrap_err();
     assert_eq!(e.code(), "BAD_INPUT");
     assert!(e.to_string().contains("input `existing_credits` is int64, which cannot hold a missing value"), "{e}");
+    x[names.0.iter().position(|f| f.name == "existing_credits").unwrap()] = 1.5;
+    let e = rt.predict_flat(&x).unwrap_err();
+    assert!(e.to_string().contains("input `existing_credits` is int64; 1.5 is not a whole number"), "{e}");
 
     let (rt, f) = load_fixture("sklearn_ct_matrix_gbc_german");
     let mut x = rows(&f["rows"])[..names.len()].to_vec();

@@ -60,7 +60,7 @@ pub(super) enum Op {
     },
     /// A graph input bound to a feature of the raw rows ([`super::inputs`]): its value, or its
     /// category code's entry in `table`; a missing value becomes `missing`; refused, naming the
-    /// input, when `whole` (an int64 input) and missing.
+    /// input, when `whole` (an int64 input) and missing or not a whole number.
     Input {
         feature: usize,
         table: Option<Vec<f32>>,
@@ -109,6 +109,9 @@ pub(super) fn apply(op: &Op, ins: &[(&[f32], usize)], out: &mut [f32]) -> Result
                 *o = input_value(row[*feature], table.as_deref(), *missing);
                 if *whole && o.is_nan() {
                     return Err(Error::Input(format!("input `{name}` is int64, which cannot hold a missing value")));
+                }
+                if *whole && o.fract() != 0.0 {
+                    return Err(Error::Input(format!("input `{name}` is int64; {o} is not a whole number")));
                 }
             }
         }
