@@ -43,8 +43,8 @@ enum Command {
     /// Fit a model on a CSV file and write its bundle (manifest.json, model.onnx, metrics.json).
     Fit(Box<FitArgs>),
     /// Wrap a binary classifier trained elsewhere (ONNX from onnxmltools or skl2onnx: LightGBM,
-    /// XGBoost, scikit-learn trees) into a bundle, with scaling, bands, baseline and metrics
-    /// computed on a labelled file.
+    /// XGBoost, scikit-learn trees, scorecards and pipelines) into a bundle, with scaling, bands,
+    /// baseline and metrics computed on a labelled file.
     Import(ImportArgs),
     /// Score a labelled CSV file with a bundle and print the metrics.
     Evaluate {
@@ -129,7 +129,9 @@ struct TrainingFileArgs {
 #[derive(clap::Args)]
 struct ImportArgs {
     /// The ONNX graph: one float input [batch, features], the spec's features in order
-    /// (numbers as they are, categories as their code, NaN for missing).
+    /// (numbers as they are, categories as their code, NaN for missing); or one input per
+    /// feature named after it, as skl2onnx writes a pipeline fitted on a DataFrame (float or
+    /// int64 numbers, categories as their text in a string input).
     #[arg(long)]
     onnx: PathBuf,
     /// Dataset spec (TOML).
