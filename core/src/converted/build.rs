@@ -256,9 +256,9 @@ impl<'a> Builder<'a> {
             self.steps.push(Step { op: Op::Truncate { node: node.name.clone() }, inputs: vec![t.slot], output: slot, cols: t.cols() });
             t.slot = slot;
         }
-        let per_column = cats.len() / t.cols().max(1);
-        let dims = t.dims.iter().copied().chain([per_column]).collect();
-        self.push(node, Op::OneHot { cats, zeros, node: node.name.clone() }, vec![t.slot], dims, Kind::Float)
+        let width = ints.len().max(strings.len());
+        let dims = t.dims.iter().copied().chain([width]).collect();
+        self.push(node, Op::OneHot { cats, width, zeros, node: node.name.clone() }, vec![t.slot], dims, Kind::Float)
     }
 
     /// What category text `s` of a `OneHotEncoder` matches in feature `f`'s codes.

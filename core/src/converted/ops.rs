@@ -51,10 +51,13 @@ pub(super) enum Op {
     Truncate {
         node: String,
     },
-    /// `OneHotEncoder`: each input column as one 0/1 column per category; a value matching no
-    /// category is all zeros when `zeros`, else refused naming the node.
+    /// `OneHotEncoder`: each input column as `width` 0/1 columns, one per category; `cats` holds
+    /// each input column's `width` categories in turn (a string input's codes are its
+    /// feature's). A value matching no category is all zeros when `zeros`, else refused naming
+    /// the node.
     OneHot {
         cats: Vec<Cat>,
+        width: usize,
         zeros: bool,
         node: String,
     },
@@ -103,7 +106,7 @@ pub(super) fn apply(op: &Op, ins: &[(&[f32], usize)], out: &mut [f32]) -> Result
                 *o = v.trunc();
             }
         }
-        Op::OneHot { cats, zeros, node } => one_hot(cats, *zeros, node, input, out)?,
+        Op::OneHot { cats, width, zeros, node } => one_hot(cats, *width, *zeros, node, input, out)?,
         Op::Input { feature, table, missing, whole, name } => {
             for (o, row) in out.iter_mut().zip(input.chunks_exact(in_cols)) {
                 *o = input_value(row[*feature], table.as_deref(), *missing);
@@ -156,14 +159,36 @@ fn arithmetic(arith: Arith, constant: &[f32], constant_first: bool, input: &[f32
     }
 }
 
-fn one_hot(cats: &[Cat], zeros: bool, node: &str, input: &[f32], out: &mut [f32]) -> Result<()> {
-    for (&v, o) in input.iter().zip(out.chunks_exact_mut(cats.len())) {
+fn one_hot(cats: &[Cat], width: usize, zeros: bool, node: &str, input: &[f32], out: &mut [f32]) -> Result<()> {
+    let columns = cats.len() / width;
+    for (i, (&v, o)) in input.iter().zip(out.chunks_exact_mut(width)).enumerate() {
         o.fill(0.0);
-        match cats.iter().position(|&c| c == Cat::Value(v)) {
+        let column = &cats[(i % columns) * width..(i % columns + 1) * width];
+        match column.iter().position(|&c| c == Cat::Value(v)) {
             Some(j) => o[j] = 1.0,
             None if zeros => {}
             None => return Err(Error::Input(format!("node `{node}`: {v} is none of its categories, and `zeros` is 0"))),
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two input columns, three categories: `[rows, 2]` → `[rows, 2, 3]`, each column matched
+    /// against its own categories (ONNX-ML `OneHotEncoder`).
+    #[test]
+    fn one_hot_encodes_each_column_in_turn() {
+        let v = |x: f32| Cat::Value(x);
+        // Column 0 with categories 0, 1, 2; column 1 (say a string input's codes) with 2, Never, 0.
+        let cats = [v(0.0), v(1.0), v(2.0), v(2.0), Cat::Never, v(0.0)];
+        let input = [1.0, 0.0, 2.0, 5.0];
+        let mut out = [9.0; 12];
+        one_hot(&cats, 3, true, "n", &input, &mut out).unwrap();
+        assert_eq!(out, [0., 1., 0., /* | */ 0., 0., 1., /* row 2 */ 0., 0., 1., /* | */ 0., 0., 0.]);
+        let e = one_hot(&cats, 3, false, "n", &input, &mut out).unwrap_err();
+        assert!(e.to_string().contains("node `n`: 5 is none of its categories"), "{e}");
+    }
 }
