@@ -38,9 +38,9 @@ export class CreditAdvisor extends HTMLElement {
   #view = this.#root.appendChild(document.createElement('div'));
   #uid = `ca${nextId++}`;
   #advisor = null;
-  /** Whether the full module has taken over (`advisor-ready`); the form works before it. */
+  /** Whether the full module has taken over (`advisor-ready`); the form and a first result work
+   * before it. */
   #ready = false;
-  /** The catalog, `advisor-ready` and the assistant, once the full module is in. */
   #loading = null;
   #loadQueued = false;
   /** The applicant's session with the loaded advisor (null before it loads). */
