@@ -427,3 +427,24 @@ fn pipeline_nodes_that_would_mix_rows_are_refused_by_name() {
     });
     assert!(e.to_string().contains("(OneHotEncoder): no categories"), "{e}");
 }
+
+/// A graph that would size a tensor beyond what a row may hold (joins of joins doubling it) is
+/// refused naming the node, before anything is allocated.
+#[test]
+fn a_graph_that_would_grow_a_row_without_bound_is_refused() {
+    let mut g = onnx::decode(&fixture("sklearn_ct_logreg_german.onnx")).unwrap().graph.unwrap();
+    let mut last = "transformed_column".to_string();
+    let at = g.node.iter().position(|n| n.op_type == "LinearClassifier").unwrap();
+    for i in 0..30 {
+        let out = format!("doubled{i}");
+        let mut n = g.node.iter().find(|n| n.name == "Concat2").unwrap().clone();
+        (n.name, n.input, n.output) = (format!("double{i}"), vec![last.clone(), last.clone()], vec![out.clone()]);
+        g.node.insert(at + i, n);
+        last = out;
+    }
+    g.node.iter_mut().find(|n| n.op_type == "LinearClassifier").unwrap().input = vec![last];
+    let f = json("sklearn_ct_logreg_german.json");
+    let features = features(&f).unwrap();
+    let e = ConvertedRuntime::from_graph(&g, Inputs::Features(&features), "probabilities").map(|_| ()).unwrap_err();
+    assert!(e.to_string().contains("node `double14` (Concat): its output of [1802240] per row is more than 1048576 values"), "{e}");
+}

@@ -17,6 +17,15 @@ use crate::trees::{invalid, only, unsupported, TreeEnsemble};
 /// refused).
 const EXACT_F32: i64 = 1 << 24;
 
+/// Most values a tensor may hold per row (a graph that would size one beyond it, by joins,
+/// reshapes or one-hots, is refused before anything is allocated).
+const MAX_COLS: usize = 1 << 20;
+
+/// The values per row of `dims`, when at most [`MAX_COLS`].
+fn checked_cols(dims: &[usize]) -> Option<usize> {
+    dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).filter(|&c| c <= MAX_COLS)
+}
+
 /// A tensor as the builder knows it: its slot, its dimensions after the batch, what it holds.
 #[derive(Debug, Clone)]
 pub(super) struct Tensor {
@@ -109,7 +118,8 @@ impl<'a> Builder<'a> {
     /// A step computing `op` from `inputs` into a new slot named by the node's first output.
     fn push(&mut self, node: &NodeProto, op: Op, inputs: Vec<usize>, dims: Vec<usize>, kind: Kind) -> Result<()> {
         let out = node.output.first().ok_or_else(|| unsupported(node, "no output"))?.clone();
-        let cols = dims.iter().product();
+        let cols = checked_cols(&dims)
+            .ok_or_else(|| unsupported(node, format!("its output of {dims:?} per row is more than {MAX_COLS} values")))?;
         let output = self.new_slot(cols);
         self.steps.push(Step { op, inputs, output, cols });
         self.tensors.insert(out, Tensor { slot: output, dims, kind });
@@ -238,6 +248,10 @@ impl<'a> Builder<'a> {
         let attrs = Attrs { node };
         let (ints, strings) = (attrs.ints("cats_int64s"), attrs.strings("cats_strings"));
         let zeros = attrs.get("zeros").map_or(1, |a| a.i) != 0;
+        let width = ints.len().max(strings.len());
+        if t.cols().checked_mul(width).is_none_or(|c| c > MAX_COLS) {
+            return Err(unsupported(node, format!("{} columns of {width} categories are more than {MAX_COLS} values a row", t.cols())));
+        }
         let cats: Vec<Cat> = match (&t.kind, ints.is_empty(), strings.is_empty()) {
             (_, false, false) => return Err(invalid(node, "both `cats_int64s` and `cats_strings` are given")),
             (_, true, true) => return Err(invalid(node, "no categories")),
@@ -256,7 +270,6 @@ impl<'a> Builder<'a> {
             self.steps.push(Step { op: Op::Truncate { node: node.name.clone() }, inputs: vec![t.slot], output: slot, cols: t.cols() });
             t.slot = slot;
         }
-        let width = ints.len().max(strings.len());
         let dims = t.dims.iter().copied().chain([width]).collect();
         self.push(node, Op::OneHot { cats, width, zeros, node: node.name.clone() }, vec![t.slot], dims, Kind::Float)
     }
@@ -341,11 +354,11 @@ impl<'a> Builder<'a> {
             dims.push(match s {
                 0 if !allowzero => Some(*t.dims.get(i).ok_or_else(refuse)?),
                 -1 => None,
-                s if s > 0 => Some(s as usize),
+                s if s > 0 => Some(usize::try_from(s).map_err(|_| refuse())?),
                 _ => return Err(refuse()),
             });
         }
-        let known: usize = dims.iter().flatten().product();
+        let known = checked_cols(&dims.iter().flatten().copied().collect::<Vec<_>>()).ok_or_else(refuse)?;
         let unknown = dims.iter().filter(|d| d.is_none()).count();
         let batch_kept = (head == -1 && unknown == 0) || (head == 0 && !allowzero && unknown <= 1);
         if !batch_kept || known == 0 || t.cols() % known != 0 || (unknown == 0 && known != t.cols()) {
