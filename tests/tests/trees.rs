@@ -428,23 +428,64 @@ fn pipeline_nodes_that_would_mix_rows_are_refused_by_name() {
     assert!(e.to_string().contains("(OneHotEncoder): no categories"), "{e}");
 }
 
-/// A graph that would size a tensor beyond what a row may hold (joins of joins doubling it) is
-/// refused naming the node, before anything is allocated.
+/// A graph that would size a tensor beyond what a row may hold (joins of joins doubling it), or
+/// its tensors together beyond what a row of them may hold (a chain of wide steps), is refused
+/// naming the node, before anything is allocated.
 #[test]
 fn a_graph_that_would_grow_a_row_without_bound_is_refused() {
-    let mut g = onnx::decode(&fixture("sklearn_ct_logreg_german.onnx")).unwrap().graph.unwrap();
-    let mut last = "transformed_column".to_string();
-    let at = g.node.iter().position(|n| n.op_type == "LinearClassifier").unwrap();
-    for i in 0..30 {
-        let out = format!("doubled{i}");
-        let mut n = g.node.iter().find(|n| n.name == "Concat2").unwrap().clone();
-        (n.name, n.input, n.output) = (format!("double{i}"), vec![last.clone(), last.clone()], vec![out.clone()]);
-        g.node.insert(at + i, n);
-        last = out;
-    }
-    g.node.iter_mut().find(|n| n.op_type == "LinearClassifier").unwrap().input = vec![last];
     let f = json("sklearn_ct_logreg_german.json");
     let features = features(&f).unwrap();
-    let e = ConvertedRuntime::from_graph(&g, Inputs::Features(&features), "probabilities").map(|_| ()).unwrap_err();
-    assert!(e.to_string().contains("node `double14` (Concat): its output of [1802240] per row is more than 1048576 values"), "{e}");
+    // `doublings` joins of the scorecard's 55 columns with themselves, then `sigmoids` steps on
+    // the result, into the classifier.
+    let load = |doublings: usize, sigmoids: usize| {
+        let mut g = onnx::decode(&fixture("sklearn_ct_logreg_german.onnx")).unwrap().graph.unwrap();
+        let at = g.node.iter().position(|n| n.op_type == "LinearClassifier").unwrap();
+        let template = g.node.iter().find(|n| n.name == "Concat2").unwrap().clone();
+        let mut last = "transformed_column".to_string();
+        for i in 0..doublings + sigmoids {
+            let mut n = template.clone();
+            let out = format!("t{i}");
+            if i < doublings {
+                (n.name, n.input) = (format!("double{i}"), vec![last.clone(), last.clone()]);
+            } else {
+                (n.name, n.op_type, n.attribute, n.input) = (format!("sigmoid{i}"), "Sigmoid".into(), vec![], vec![last.clone()]);
+            }
+            n.output = vec![out.clone()];
+            g.node.insert(at + i, n);
+            last = out;
+        }
+        g.node.iter_mut().find(|n| n.op_type == "LinearClassifier").unwrap().input = vec![last];
+        ConvertedRuntime::from_graph(&g, Inputs::Features(&features), "probabilities").map(|_| ()).unwrap_err().to_string()
+    };
+    // Nine doublings (28,160 columns), then a `Slice` of the first 55: the scorecard again, in
+    // chunks of fewer rows (the slots hold about 56,000 values a row), scoring as before.
+    let sliced = {
+        let mut g = onnx::decode(&fixture("sklearn_ct_logreg_german.onnx")).unwrap().graph.unwrap();
+        let at = g.node.iter().position(|n| n.op_type == "LinearClassifier").unwrap();
+        let template = g.node.iter().find(|n| n.name == "Concat2").unwrap().clone();
+        let mut last = "transformed_column".to_string();
+        for i in 0..9 {
+            let mut n = template.clone();
+            (n.name, n.input, n.output) = (format!("double{i}"), vec![last.clone(), last.clone()], vec![format!("t{i}")]);
+            g.node.insert(at + i, n);
+            last = format!("t{i}");
+        }
+        for (name, v) in [("s_start", 0), ("s_end", 55), ("s_axis", 1)] {
+            g.initializer.push(advisor_core::onnx::TensorProto::int64s(name, &[1], &[v]));
+        }
+        let mut slice = template.clone();
+        (slice.name, slice.op_type, slice.attribute) = ("first55".into(), "Slice".into(), vec![]);
+        (slice.input, slice.output) = (vec![last, "s_start".into(), "s_end".into(), "s_axis".into()], vec!["first".into()]);
+        g.node.insert(at + 9, slice);
+        g.node.iter_mut().find(|n| n.op_type == "LinearClassifier").unwrap().input = vec!["first".into()];
+        ConvertedRuntime::from_graph(&g, Inputs::Features(&features), "probabilities").unwrap()
+    };
+    let (plain, _) = load_fixture("sklearn_ct_logreg_german");
+    let x = rows(&f["rows"]);
+    assert_eq!(sliced.predict_flat(&x).unwrap(), plain.predict_flat(&x).unwrap());
+
+    let e = load(30, 0);
+    assert!(e.contains("node `double10` (Concat): its output of [112640] per row is more than 65536 values"), "{e}");
+    let e = load(10, 100);
+    assert!(e.contains("(Sigmoid): the graph's tensors would hold more than 4194304 values a row"), "{e}");
 }

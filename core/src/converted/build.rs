@@ -19,7 +19,10 @@ const EXACT_F32: i64 = 1 << 24;
 
 /// Most values a tensor may hold per row (a graph that would size one beyond it, by joins,
 /// reshapes or one-hots, is refused before anything is allocated).
-const MAX_COLS: usize = 1 << 20;
+const MAX_COLS: usize = 1 << 16;
+/// Most values a row may hold across all of a graph's slots (one row of them is 16 MB; the
+/// runtime evaluates fewer rows at once when they are many).
+const MAX_ROW_VALUES: usize = 1 << 22;
 
 /// The values per row of `dims`, when at most [`MAX_COLS`].
 fn checked_cols(dims: &[usize]) -> Option<usize> {
@@ -86,6 +89,15 @@ impl<'a> Builder<'a> {
         self.slot_cols.len() - 1
     }
 
+    /// Refuses `node` when `cols` more values a row would take the slots beyond
+    /// [`MAX_ROW_VALUES`].
+    fn room(&self, node: &NodeProto, cols: usize) -> Result<()> {
+        match self.slot_cols.iter().sum::<usize>().checked_add(cols) {
+            Some(total) if total <= MAX_ROW_VALUES => Ok(()),
+            _ => Err(unsupported(node, format!("the graph's tensors would hold more than {MAX_ROW_VALUES} values a row"))),
+        }
+    }
+
     /// What a node's input holds; an earlier step must have written it.
     fn tensor(&self, node: &NodeProto, name: &str) -> Result<Tensor> {
         if self.labels.iter().any(|l| l == name) {
@@ -120,6 +132,7 @@ impl<'a> Builder<'a> {
         let out = node.output.first().ok_or_else(|| unsupported(node, "no output"))?.clone();
         let cols = checked_cols(&dims)
             .ok_or_else(|| unsupported(node, format!("its output of {dims:?} per row is more than {MAX_COLS} values")))?;
+        self.room(node, cols)?;
         let output = self.new_slot(cols);
         self.steps.push(Step { op, inputs, output, cols });
         self.tensors.insert(out, Tensor { slot: output, dims, kind });
@@ -266,6 +279,7 @@ impl<'a> Builder<'a> {
             (_, true, false) => return Err(unsupported(node, "its input holds numbers; `cats_int64s` is expected")),
         };
         if t.kind == Kind::Float {
+            self.room(node, t.cols())?;
             let slot = self.new_slot(t.cols());
             self.steps.push(Step { op: Op::Truncate { node: node.name.clone() }, inputs: vec![t.slot], output: slot, cols: t.cols() });
             t.slot = slot;

@@ -31,8 +31,11 @@ use build::Builder;
 pub use inputs::{Feature, Features};
 use ops::Op;
 
-/// Rows evaluated together (bounds the scratch memory of one call).
+/// Rows evaluated together, at most (bounds the scratch memory of one call).
 const CHUNK: usize = 256;
+/// Values the slots of one chunk hold together, at most: a graph with wide tensors runs in
+/// smaller chunks (down to one row; [`build`] bounds a row's values across all slots).
+const CHUNK_VALUES: usize = 1 << 20;
 
 /// One node to run: reads slots `inputs`, writes slot `output` (`cols` values per row).
 #[derive(Debug, Clone)]
@@ -62,6 +65,8 @@ pub struct ConvertedRuntime {
     n_inputs: usize,
     /// Whether the graph's inputs are bound by name.
     by_name: bool,
+    /// Rows evaluated together: [`CHUNK`], fewer when a row's values across the slots are many.
+    chunk: usize,
 }
 
 /// The graph of an ONNX model's bytes.
@@ -130,7 +135,8 @@ impl ConvertedRuntime {
             )));
         }
         let (output, n_inputs, by_name) = (out.slot, b.slot_cols[0], b.by_name());
-        Ok(Self { steps: b.steps, slot_cols: b.slot_cols, output, n_inputs, by_name })
+        let chunk = (CHUNK_VALUES / b.slot_cols.iter().sum::<usize>().max(1)).clamp(1, CHUNK);
+        Ok(Self { steps: b.steps, slot_cols: b.slot_cols, output, n_inputs, by_name, chunk })
     }
 
     /// What the graph computes, e.g. `TreeEnsembleClassifier: 40 trees, 709 nodes` or
@@ -256,9 +262,9 @@ impl Runtime for ConvertedRuntime {
     fn predict_into(&self, raw: &[f32], out: &mut [f32]) -> Result<()> {
         crate::runtime::check_rows(raw, self.n_inputs, out)?;
         let mut slots = vec![Vec::new(); self.slot_cols.len()];
-        for (c, (x, o)) in raw.chunks(CHUNK * self.n_inputs).zip(out.chunks_mut(CHUNK)).enumerate() {
+        for (c, (x, o)) in raw.chunks(self.chunk * self.n_inputs).zip(out.chunks_mut(self.chunk)).enumerate() {
             self.run(x, o.len(), &mut slots)?;
-            self.read_probabilities(&slots, o, c * CHUNK)?;
+            self.read_probabilities(&slots, o, c * self.chunk)?;
         }
         Ok(())
     }
@@ -275,11 +281,11 @@ impl Runtime for ConvertedRuntime {
         let (rows_scores, variant_scores) = scores.split_at_mut(raw.rows() * first.cols);
         trees.eval_variants(raw.as_slice(), variants, rows_scores, variant_scores)?;
         let (mut out, mut slots) = (vec![0.0; n], vec![Vec::new(); self.slot_cols.len()]);
-        for (c, (chunk, o)) in scores.chunks(CHUNK * first.cols).zip(out.chunks_mut(CHUNK)).enumerate() {
+        for (c, (chunk, o)) in scores.chunks(self.chunk * first.cols).zip(out.chunks_mut(self.chunk)).enumerate() {
             slots[first.output].clear();
             slots[first.output].extend_from_slice(chunk);
             self.run_steps(&self.steps[1..], o.len(), &mut slots)?;
-            self.read_probabilities(&slots, o, c * CHUNK)?;
+            self.read_probabilities(&slots, o, c * self.chunk)?;
         }
         Ok(out)
     }
