@@ -394,7 +394,8 @@ impl Manifest {
 }
 
 /// Checks a graph's bytes against the manifest before a runtime sees them: hash, one input
-/// `[batch, n_features]` or the inputs the manifest lists by name, its output, and no tensor larger than [`MAX_TENSOR_ELEMENTS`].
+/// `[batch, n_features]` or the inputs the manifest lists by name, its output, and no tensor
+/// larger than [`MAX_TENSOR_ELEMENTS`].
 pub fn check_graph(graph: &[u8], manifest: &Manifest, n_features: usize) -> Result<()> {
     if graph.len() > MAX_GRAPH_BYTES {
         return Err(Error::Bundle(format!("graph is {} bytes, more than {MAX_GRAPH_BYTES}", graph.len())));
