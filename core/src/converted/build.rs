@@ -127,15 +127,22 @@ impl<'a> Builder<'a> {
         Ok(t)
     }
 
-    /// A step computing `op` from `inputs` into a new slot named by the node's first output.
-    fn push(&mut self, node: &NodeProto, op: Op, inputs: Vec<usize>, dims: Vec<usize>, kind: Kind) -> Result<()> {
-        let out = node.output.first().ok_or_else(|| unsupported(node, "no output"))?.clone();
+    /// A step of `node` computing `op` from `inputs` into a new slot of `dims` per row: the
+    /// tensor it writes (not yet named).
+    fn step(&mut self, node: &NodeProto, op: Op, inputs: Vec<usize>, dims: Vec<usize>, kind: Kind) -> Result<Tensor> {
         let cols = checked_cols(&dims)
             .ok_or_else(|| unsupported(node, format!("its output of {dims:?} per row is more than {MAX_COLS} values")))?;
         self.room(node, cols)?;
-        let output = self.new_slot(cols);
-        self.steps.push(Step { op, inputs, output, cols });
-        self.tensors.insert(out, Tensor { slot: output, dims, kind });
+        let slot = self.new_slot(cols);
+        self.steps.push(Step { op, inputs, output: slot, cols });
+        Ok(Tensor { slot, dims, kind })
+    }
+
+    /// A [`Self::step`] whose tensor is the node's first output.
+    fn push(&mut self, node: &NodeProto, op: Op, inputs: Vec<usize>, dims: Vec<usize>, kind: Kind) -> Result<()> {
+        let out = node.output.first().ok_or_else(|| unsupported(node, "no output"))?.clone();
+        let t = self.step(node, op, inputs, dims, kind)?;
+        self.tensors.insert(out, t);
         Ok(())
     }
 
@@ -210,9 +217,8 @@ impl<'a> Builder<'a> {
     fn labelled(&mut self, node: &NodeProto, input: Tensor, op: Op, cols: usize) -> Result<()> {
         let name = node.output.last().ok_or_else(|| unsupported(node, "no output"))?.clone();
         self.labels.extend(node.output.iter().rev().skip(1).cloned());
-        let output = self.new_slot(cols);
-        self.steps.push(Step { op, inputs: vec![input.slot], output, cols });
-        self.tensors.insert(name, Tensor { slot: output, dims: vec![cols], kind: Kind::Float });
+        let t = self.step(node, op, vec![input.slot], vec![cols], Kind::Float)?;
+        self.tensors.insert(name, t);
         Ok(())
     }
 
@@ -279,10 +285,7 @@ impl<'a> Builder<'a> {
             (_, true, false) => return Err(unsupported(node, "its input holds numbers; `cats_int64s` is expected")),
         };
         if t.kind == Kind::Float {
-            self.room(node, t.cols())?;
-            let slot = self.new_slot(t.cols());
-            self.steps.push(Step { op: Op::Truncate { node: node.name.clone() }, inputs: vec![t.slot], output: slot, cols: t.cols() });
-            t.slot = slot;
+            t = self.step(node, Op::Truncate { node: node.name.clone() }, vec![t.slot], t.dims, Kind::Int)?;
         }
         let dims = t.dims.iter().copied().chain([width]).collect();
         self.push(node, Op::OneHot { cats, width, zeros, node: node.name.clone() }, vec![t.slot], dims, Kind::Float)
