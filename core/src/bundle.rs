@@ -354,7 +354,7 @@ impl Manifest {
     /// The spec's features, for a graph whose inputs are bound to them by name (none for a
     /// graph of one input tensor).
     pub fn features(&self) -> Option<crate::converted::Features> {
-        matches!(self.graph.input, GraphInput::ByName(_)).then(|| crate::converted::Features::of(&self.spec.columns))
+        matches!(self.graph.input, GraphInput::ByName(_)).then(|| crate::converted::Features::of(self.spec.features()))
     }
     /// The evaluation figures, typed.
     pub fn metrics(&self) -> Result<MetricsRecord> {

@@ -376,6 +376,11 @@ impl ColumnSpec {
 }
 
 impl SpecParams {
+    /// The model inputs, in the order the model takes them.
+    pub fn features(&self) -> impl Iterator<Item = &ColumnSpec> + Clone {
+        self.columns.iter().filter(|c| c.role == Role::Feature)
+    }
+
     /// The same spec with only `names` as features: every other feature becomes `ignore` (and
     /// not actionable), and crosses over an ignored column are dropped — for a model over the
     /// fields another form shares (e.g. a propensity model beside a credit model).
@@ -417,7 +422,7 @@ impl Spec {
     }
     /// The model inputs, in the order the model takes them.
     pub fn features(&self) -> impl Iterator<Item = &ColumnSpec> + Clone {
-        self.params.columns.iter().filter(|c| c.role == Role::Feature)
+        self.params.features()
     }
     /// The number of model inputs.
     pub fn n_features(&self) -> usize {

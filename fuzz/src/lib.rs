@@ -94,7 +94,7 @@ pub fn graph(data: &[u8]) {
 /// inputs bound by name to the German spec's features → three rows with numbers and missing
 /// values: whatever loads gives probabilities or an error, never a panic.
 pub fn trees(data: &[u8]) {
-    let features = Features::of(SPEC.columns());
+    let features = Features::of(SPEC.features());
     for (n, inputs) in [(18, Inputs::Matrix(18)), (10, Inputs::Matrix(10)), (18, Inputs::Features(&features))] {
         if let Ok((rt, _)) = ConvertedRuntime::load_probability(data, inputs) {
             let rows: Vec<f32> = (0..3 * n)

@@ -124,7 +124,7 @@ fn a_column_transformer_pipeline_is_imported_with_its_inputs_bound_by_name() {
     assert_eq!(written["graph"]["input"][0], "checking_status");
 
     let raw = read_csv(&data("german_credit"), &read_spec(&spec("german_credit")).unwrap(), MissingLabel::Error).unwrap().raw;
-    let features = Features::of(bundle.spec().columns());
+    let features = Features::of(bundle.spec().features());
     let model = onnx::decode(&g).unwrap();
     let direct = ConvertedRuntime::from_graph(model.graph.as_ref().unwrap(), Inputs::Features(&features), "probabilities").unwrap();
     assert_eq!(bundle.predict(&raw).unwrap(), direct.predict(&raw).unwrap());

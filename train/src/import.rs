@@ -224,7 +224,7 @@ fn describe_input(elem: i32, dims: &[Option<i64>]) -> String {
 /// The light runtime on the graph, read up to `output` (or its first probability output), its
 /// inputs bound to the spec's features by name when `input` says so.
 fn load(path: &Path, graph: &[u8], spec: &Spec, input: &GraphInput, output: Option<&str>) -> Result<(ConvertedRuntime, String)> {
-    let features = Features::of(spec.columns());
+    let features = Features::of(spec.features());
     let inputs = match input {
         GraphInput::Tensor(_) => Inputs::Matrix(spec.n_features()),
         GraphInput::ByName(_) => Inputs::Features(&features),

@@ -33,13 +33,13 @@ pub struct Feature {
 pub struct Features(pub Vec<Feature>);
 
 impl Features {
-    /// The features among `columns` (a spec's columns), in order.
-    pub fn of<'a>(columns: impl IntoIterator<Item = &'a ColumnSpec>) -> Features {
+    /// A spec's features (`Spec::features`), in order.
+    pub fn of<'a>(features: impl IntoIterator<Item = &'a ColumnSpec>) -> Features {
         let feature = |c: &ColumnSpec| Feature {
             name: c.name.clone(),
             categories: if c.is_categorical() { c.categories.iter().map(|k| k.value.clone()).collect() } else { vec![] },
         };
-        Features(columns.into_iter().filter(|c| c.role == crate::schema::Role::Feature).map(feature).collect())
+        Features(features.into_iter().map(feature).collect())
     }
 
     pub fn len(&self) -> usize {
