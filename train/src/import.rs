@@ -91,7 +91,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport> {
     let graph = std::fs::read(&opts.onnx).map_err(Error::io(&opts.onnx))?;
     let model = onnx::decode(&graph).map_err(|e| graph_error(&opts.onnx, format!("not an ONNX model: {e}")))?;
     let input = check_input(&opts.onnx, &model, &spec)?;
-    let (runtime, output) = load(&opts.onnx, &graph, &spec, &input, opts.output.as_deref())?;
+    let (runtime, output) = load(&opts.onnx, &model, &spec, &input, opts.output.as_deref())?;
     let missing = if opts.drop_missing_label { MissingLabel::Drop } else { MissingLabel::Error };
     let ds = data::read_csv(&opts.data, &spec, missing)?;
     check_labels(&ds)?;
@@ -223,13 +223,12 @@ fn describe_input(elem: i32, dims: &[Option<i64>]) -> String {
 
 /// The light runtime on the graph, read up to `output` (or its first probability output), its
 /// inputs bound to the spec's features by name when `input` says so.
-fn load(path: &Path, graph: &[u8], spec: &Spec, input: &GraphInput, output: Option<&str>) -> Result<(ConvertedRuntime, String)> {
+fn load(path: &Path, model: &ModelProto, spec: &Spec, input: &GraphInput, output: Option<&str>) -> Result<(ConvertedRuntime, String)> {
     let features = Features::of(spec.features());
     let inputs = match input {
         GraphInput::Tensor(_) => Inputs::Matrix(spec.n_features()),
         GraphInput::ByName(_) => Inputs::Features(&features),
     };
-    let model = onnx::decode(graph).map_err(|e| graph_error(path, format!("not an ONNX model: {e}")))?;
     let g = model.graph.as_ref().ok_or_else(|| graph_error(path, "the ONNX model has no graph"))?;
     let loaded = match output {
         Some(o) => ConvertedRuntime::from_graph(g, inputs, o).map(|rt| (rt, o.to_string())),
