@@ -1,8 +1,8 @@
 // Drives page.html in fresh headless Chromium runs and prints medians.
 // Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract] [--model /PATH/manifest.json] [--progressive] [--slow]
 // (scripts/bench-page.sh serves the repo and runs this).
-import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { APPLICANT, button, fill } from '../../tests/browser/customer.mjs';
 
 const args = process.argv.slice(2);
 const opt = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
@@ -65,13 +65,9 @@ async function interactiveRun(throttle) {
     ms: performance.getEntriesByName('advisor-interactive')[0].startTime,
     fields: document.querySelector('credit-advisor').shadowRoot.querySelectorAll('input, select').length,
   }));
-  for (const [name, value] of Object.entries(APPLICANT)) {
-    const el = page.locator(`credit-advisor [name="${name}"]`);
-    if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
-    else await el.fill(value);
-  }
-  await page.locator('credit-advisor').getByRole('button', { name: 'Review my answers' }).click();
-  await page.locator('credit-advisor').getByRole('button', { name: 'Confirm and see my result' }).click();
+  await fill(page, APPLICANT);
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
   await page.waitForFunction(() => document.querySelector('credit-advisor').shadowRoot.querySelector('[part="result"] .score'), null, { polling: 'raf', timeout: 120000 });
   Object.assign(run, await page.evaluate(() => {
     const at = performance.now();
@@ -82,7 +78,6 @@ async function interactiveRun(throttle) {
   await browser.close();
   return run;
 }
-const APPLICANT = JSON.parse(readFileSync(new URL('../../tests/fixtures/applicant.json', import.meta.url), 'utf8'));
 const interactive = [];
 const interactiveSlow = [];
 for (let r = 0; r < runs; r++) {

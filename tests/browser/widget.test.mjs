@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { APPLICANT, button, fill } from './customer.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ART = process.env.ADVISOR_ARTIFACTS ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'browser-artifacts');
@@ -82,19 +83,6 @@ async function axe(page, state) {
   assert.deepEqual(found, [], `axe in state "${state}"`);
 }
 
-// A plausible applicant, typed as a person would (the texts a form gives); band E, declined.
-// Written by hand in tests/fixtures/applicant.json, which the Rust tests read too.
-const APPLICANT = JSON.parse(readFileSync(path.join(ROOT, 'tests/fixtures/applicant.json'), 'utf8'));
-
-async function fill(page, values) {
-  for (const [name, value] of Object.entries(values)) {
-    const el = page.locator(`credit-advisor [name="${name}"]`);
-    if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
-    else await el.fill(value);
-  }
-}
-
-const button = (page, name) => page.locator('credit-advisor').getByRole('button', { name });
 const labels = (page) => page.locator('credit-advisor label').allInnerTexts();
 
 /** The whole customer session; `check(state)` runs at each state (axe + screenshot in the audit run). */
