@@ -36,6 +36,7 @@ pub fn data(name: &str) -> PathBuf {
         "give_me_some_credit" => d.join("give_me_some_credit/cs-training.csv.gz"),
         "bank_marketing" => d.join("bank_marketing/bank-full.csv"),
         "australian_credit" => d.join("australian_credit/australian.csv"),
+        "bank_marketing_additional" => d.join("bank_marketing_additional/bank-additional-full.csv.gz"),
         other => panic!("no data file known for {other}"),
     }
 }

@@ -187,14 +187,20 @@ fn categorical(c: &ColumnProfile, d: &mut ColumnDraft) {
     d.notes.push("display texts for the categories (en, zh-CN); list ordered balances from lowest to highest".into());
 }
 
-/// AUC (alone) from which a numeric feature that stands far above every other is flagged.
+/// AUC (alone) from which a numeric feature that stands above every other is flagged.
 const LEAK_AUC: f64 = 0.75;
-/// How far above the next feature's AUC it must stand.
+/// How far above the next feature's AUC it must stand to be ignored as a likely leak.
 const LEAK_GAP: f64 = 0.15;
+/// How far above the next it must stand for a note (it stays a feature).
+const LEAK_NOTE_GAP: f64 = 0.05;
 
-/// Adds a note to the numeric feature that alone separates the label far better than any other
-/// (a value recorded after the outcome, such as a call's duration, leaks the label). A note
-/// only: a strong feature that is known in time (a bureau score) must stay.
+/// Flags the numeric feature that alone separates the label better than any other: a value
+/// recorded after the outcome (a call's duration) leaks the label, and a model that learns it
+/// scores well in every test and is worthless at decision time, without a sign. Far above the
+/// next ([`LEAK_GAP`]) it is ignored, with a note; a strong feature known in time (a bureau
+/// score) is set back by hand: the draft errs on the side that shows (a weaker model) rather
+/// than the one that does not (a leak). Above the next by less ([`LEAK_NOTE_GAP`]) it stays a
+/// feature, with a note.
 pub fn flag_leaks(profiles: &[ColumnProfile], columns: &mut [ColumnDraft]) {
     let mut aucs: Vec<(f64, usize)> = columns
         .iter()
@@ -203,12 +209,16 @@ pub fn flag_leaks(profiles: &[ColumnProfile], columns: &mut [ColumnDraft]) {
         .filter_map(|(j, _)| profiles[j].label_auc().map(|a| (a, j)))
         .collect();
     aucs.sort_by(|a, b| b.0.total_cmp(&a.0));
-    if let [(top, j), (next, _), ..] = aucs[..] {
-        if top >= LEAK_AUC && top - next >= LEAK_GAP {
-            columns[j].notes.push(format!(
-                "alone this column separates the label far better than any other (AUC {top:.2}, the next {next:.2}): check it is known before the decision; a value recorded after the outcome leaks the label (then role = \"ignore\")"
-            ));
-        }
+    let [(top, j), (next, _), ..] = aucs[..] else { return };
+    if top >= LEAK_AUC && top - next >= LEAK_GAP {
+        columns[j].role = Role::Ignore;
+        columns[j].notes.push(format!(
+            "ignored as a likely leak: alone this column separates the label far better than any other (AUC {top:.2}, the next {next:.2}), as a value recorded after the outcome does; if it is known before the decision, set role = \"feature\""
+        ));
+    } else if top >= LEAK_AUC && top - next >= LEAK_NOTE_GAP {
+        columns[j].notes.push(format!(
+            "the strongest column alone (AUC {top:.2}, the next {next:.2}): check it is known before the decision (a value recorded after the outcome leaks the label; then role = \"ignore\")"
+        ));
     }
 }
 

@@ -3,10 +3,14 @@
 //! One streamed pass counts what each column holds ([`profile`]): the delimiter and the header
 //! from the first lines ([`sniff`]), then types (numeric, integer, binary, categorical with its
 //! categories by frequency), missing markers (`""`, `NA`, `?`, a `-1` below every other value),
-//! bounds, identifiers and protected attributes by name ([`draft`], [`names`]). The draft fits
+//! bounds, identifiers and protected attributes by name ([`draft`], [`names`]), a numeric column
+//! that alone separates the label far better than any other ignored as a likely leak. A second
+//! pass counts the label on pairs of few-valued columns and proposes the crosses that carry an
+//! interaction neither column shows alone ([`crosses`]). The draft fits
 //! as it is; its `# TODO` comments say what a person must decide. It never writes a value that
 //! only one row has: such a category is left out and read as missing, a bound is widened.
 
+mod crosses;
 mod draft;
 mod names;
 mod profile;
@@ -20,6 +24,7 @@ use advisor_core::schema::Role;
 use crate::error::{Error, Result};
 use crate::spec_file::parse_spec;
 
+pub use crosses::Proposal;
 pub use draft::ColumnDraft;
 pub use profile::MISSING_MARKERS;
 
@@ -37,6 +42,8 @@ pub struct InitParams {
 pub struct Draft {
     pub toml: String,
     pub columns: Vec<ColumnDraft>,
+    /// Crosses proposed, best first.
+    pub crosses: Vec<Proposal>,
     pub rows: u64,
 }
 
@@ -53,11 +60,13 @@ pub fn init(path: &Path, params: &InitParams) -> Result<Draft> {
         });
     }
     draft::flag_leaks(&p.columns, &mut columns);
+    let positive = columns[p.label].positive.clone().unwrap_or_default();
+    let crosses = crosses::propose(path, &p, &columns, &positive)?;
     let name = params.name.clone().unwrap_or_else(|| spec_name(path));
     let source = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
-    let toml = write::spec(&name, &source, p.rows, p.delimiter, &columns);
+    let toml = write::spec(&name, &source, p.rows, p.delimiter, &columns, &crosses);
     parse_spec(Path::new("(drafted spec)"), &toml)?;
-    Ok(Draft { toml, columns, rows: p.rows })
+    Ok(Draft { toml, columns, crosses, rows: p.rows })
 }
 
 /// The label's position in the header: the column `named` (its header), or the first of
@@ -105,14 +114,15 @@ fn spec_name(path: &Path) -> String {
 /// A one-line account of each column, for the terminal.
 pub fn summary(d: &Draft) -> String {
     let count = |r: Role| d.columns.iter().filter(|c| c.role == r).count();
-    let todo: usize = d.columns.iter().map(|c| c.notes.len()).sum();
+    let todo: usize = d.columns.iter().map(|c| c.notes.len()).sum::<usize>() + d.crosses.len();
     format!(
-        "{} rows, {} columns: {} features, 1 label, {} protected, {} id, {} ignored; {todo} TODO notes to check",
+        "{} rows, {} columns: {} features, 1 label, {} protected, {} id, {} ignored; {} crosses proposed; {todo} TODO notes to check",
         d.rows,
         d.columns.len(),
         count(Role::Feature),
         count(Role::Protected),
         count(Role::Id),
-        count(Role::Ignore)
+        count(Role::Ignore),
+        d.crosses.len()
     )
 }

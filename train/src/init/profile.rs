@@ -83,6 +83,12 @@ impl ColumnProfile {
         let auc = pairs / (below as f64 * ones as f64);
         auc.is_finite().then_some(auc.max(1.0 - auc))
     }
+    /// The distinct numbers, ascending (`None` past [`MAX_NUMBERS`]).
+    pub fn numbers_seen(&self) -> Option<Vec<f64>> {
+        let mut v: Vec<f64> = self.numbers_at_cap.is_none().then(|| self.by_number.keys().map(|&b| f64::from_bits(b)).collect())?;
+        v.sort_by(f64::total_cmp);
+        Some(v)
+    }
     /// How many rows hold `text` (0 when not counted).
     pub fn count(&self, text: &str) -> u64 {
         self.texts.get(text).copied().unwrap_or(0)
@@ -136,30 +142,51 @@ pub fn profile(path: &Path, label: impl FnOnce(&[String]) -> Result<usize>) -> R
     let label = label(&header)?;
     let mut label_values: Vec<String> = vec![];
     let mut columns: Vec<ColumnProfile> = header.into_iter().map(|header| ColumnProfile { header, ..Default::default() }).collect();
-    let mut rdr = csv_reader(std::io::Cursor::new(sample).chain(reader), delimiter);
+    let rows = each_row(path, std::io::Cursor::new(sample).chain(reader), delimiter, columns.len(), |row| {
+        let slot = label_slot(&mut label_values, row.cell(label));
+        for (j, column) in columns.iter_mut().enumerate() {
+            column.add(row.cell(j), slot);
+        }
+    })?;
+    if rows == 0 {
+        return Err(Error::Data { path: path.into(), line: 2, column: None, msg: "the file has a header but no data rows".into() });
+    }
+    Ok(Profile { delimiter, rows, columns, label })
+}
+
+/// One data row of a CSV file.
+pub struct Row<'a>(&'a csv::StringRecord);
+
+impl Row<'_> {
+    /// The cell of column `j` (the last without the `\r` of a CRLF line end).
+    pub fn cell(&self, j: usize) -> &str {
+        if j + 1 == self.0.len() {
+            self.0[j].trim_end_matches('\r')
+        } else {
+            &self.0[j]
+        }
+    }
+}
+
+/// Calls `f` on each data row of `reader`, a CSV file (after its header) whose rows must hold
+/// `width` fields; blank lines are skipped. Returns how many rows it read.
+pub fn each_row(path: &Path, reader: impl Read, delimiter: u8, width: usize, mut f: impl FnMut(&Row)) -> Result<u64> {
+    let mut rdr = csv_reader(reader, delimiter);
     let mut record = csv::StringRecord::new();
     let mut rows = 0;
     while rdr.read_record(&mut record).map_err(|e| csv_err(path, &e))? {
         if record.len() == 1 && record[0].trim_end_matches('\r').is_empty() {
             continue; // a blank line
         }
-        if record.len() != columns.len() {
+        if record.len() != width {
             let line = record.position().map_or(0, |p| p.line());
-            let msg = format!("{} fields where the header has {}", record.len(), columns.len());
+            let msg = format!("{} fields where the header has {width}", record.len());
             return Err(Error::Data { path: path.into(), line, column: None, msg });
         }
-        let last = record.len() - 1;
-        let cell = |j: usize| if j == last { record[j].trim_end_matches('\r') } else { &record[j] };
-        let slot = label_slot(&mut label_values, cell(label));
-        for (j, column) in columns.iter_mut().enumerate() {
-            column.add(cell(j), slot);
-        }
+        f(&Row(&record));
         rows += 1;
     }
-    if rows == 0 {
-        return Err(Error::Data { path: path.into(), line: 2, column: None, msg: "the file has a header but no data rows".into() });
-    }
-    Ok(Profile { delimiter, rows, columns, label })
+    Ok(rows)
 }
 
 /// The slot of a label value: its place among the first two values seen (`None` for a missing

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use advisor_core::schema::{ColumnType, Role};
 
+use super::crosses::Proposal;
 use super::draft::ColumnDraft;
 
 /// A TOML string (quoted and escaped).
@@ -39,7 +40,7 @@ fn role(r: Role) -> &'static str {
 }
 
 /// The whole spec: a header comment naming `source`, then every column.
-pub fn spec(name: &str, source: &str, rows: u64, delimiter: u8, columns: &[ColumnDraft]) -> String {
+pub fn spec(name: &str, source: &str, rows: u64, delimiter: u8, columns: &[ColumnDraft], crosses: &[Proposal]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} from {source} ({rows} rows). Format: docs/spec-format.md.", crate::spec_file::DRAFTED);
     let _ = writeln!(out, "# Check every TODO; add zh-CN texts, `actionable` and `direction` for what-if advice, and `group`s.");
@@ -54,7 +55,24 @@ pub fn spec(name: &str, source: &str, rows: u64, delimiter: u8, columns: &[Colum
         out.push('\n');
         column(&mut out, c);
     }
+    for x in crosses {
+        cross(&mut out, x, columns);
+    }
     out
+}
+
+fn cross(out: &mut String, x: &Proposal, columns: &[ColumnDraft]) {
+    let [a, b] = x.columns.map(|j| columns[j].name.as_str());
+    let _ = writeln!(out, "\n# TODO: {a} × {b}: their pairs of values tell the label apart far better than the two columns added");
+    let _ = writeln!(
+        out,
+        "# (G {:.0} on {} degrees of freedom, {:.0}% of what the two say added): check the interaction makes",
+        x.g,
+        x.df,
+        x.share * 100.0
+    );
+    let _ = writeln!(out, "# sense (a calendar, a product and its channel), else delete the cross (docs/spec-format.md, Crosses).");
+    let _ = writeln!(out, "[[crosses]]\ncolumns = [{}, {}]", q(a), q(b));
 }
 
 fn column(out: &mut String, c: &ColumnDraft) {
