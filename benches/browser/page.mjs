@@ -64,6 +64,10 @@ const R = {
   what_if: timeCalls((a) => advisor.whatIf(a), Math.min(ITERS, 300)),
   recommend: shipped ? timeCalls((a) => advisor.recommend(a, answers), ITERS) : null,
 };
+// The same score calls again: in the first pass V8 still runs part of the module as baseline
+// (Liftoff) code while it compiles the optimised code in the background, which is most of that
+// pass's tail (without Liftoff, `--js-flags=--no-liftoff`, the tail is gone; BENCHMARKS.md).
+R.score_with_reasons_again = timeCalls((a) => advisor.score(a), ITERS);
 // Batch: applicants through scoreBatch (checks + model), raw rows through predictRaw (model with
 // preprocessing).
 const batch = Array.from({ length: 10000 }, (_, i) => pool[i % pool.length]);

@@ -24,6 +24,12 @@ pub trait Runtime: Send + Sync {
         check_variants(raw, variants, self.n_inputs())?;
         self.predict(&variant_rows(raw, variants))
     }
+    /// Probabilities of `row` with input `input` set to each of `values` (what-if's search),
+    /// without `row` itself. The default scores them as whole rows; a runtime whose variants
+    /// cost less than rows answers through [`Runtime::predict_variants`].
+    fn predict_values(&self, row: &[f32], input: usize, values: &[f32]) -> Result<Vec<f32>> {
+        self.predict(&value_rows(row, input, values)?)
+    }
     /// One probability per row of `raw`, flat and row-major (as the browser passes rows).
     fn predict_flat(&self, raw: &[f32]) -> Result<Vec<f32>> {
         let n = self.n_inputs();
@@ -86,6 +92,19 @@ pub fn variant_rows(raw: &Matrix, variants: &[Variant]) -> Matrix {
         rows.row_mut(raw.rows() + k)[i] = v;
     }
     rows
+}
+
+/// `row` with input `input` set to each of `values`, one row per value.
+pub fn value_rows(row: &[f32], input: usize, values: &[f32]) -> Result<Matrix> {
+    if input >= row.len() {
+        return Err(Error::Input(format!("input {input} of a row of {}", row.len())));
+    }
+    let mut rows = Matrix::with_capacity(values.len(), row.len());
+    for (k, &v) in values.iter().enumerate() {
+        rows.push_row(row);
+        rows.row_mut(k)[input] = v;
+    }
+    Ok(rows)
 }
 
 /// Checks that every variant names a row of `raw` and one of its `n_inputs` inputs.

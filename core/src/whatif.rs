@@ -12,7 +12,6 @@ use crate::bundle::Bundle;
 use crate::error::Result;
 use crate::explain::Explainer;
 use crate::lang::Lang;
-use crate::matrix::Matrix;
 use crate::preprocess::InputTransform;
 use crate::schema::{ColumnSpec, Direction};
 
@@ -67,15 +66,10 @@ struct Eval<'a> {
 }
 
 impl Eval<'_> {
-    /// Scores of the applicant with feature `i` set to each of `values`.
+    /// Scores of the applicant with feature `i` set to each of `values` (a tree model walks
+    /// again only the trees the change can move: [`crate::runtime::Runtime::predict_values`]).
     fn scores(&self, values: &[f32]) -> Result<Vec<f64>> {
-        let mut rows = Matrix::with_capacity(values.len(), self.raw.len());
-        for &v in values {
-            let mut r = self.raw.to_vec();
-            r[self.i] = v;
-            rows.push_row(&r);
-        }
-        let p = self.bundle.predict(&rows)?;
+        let p = self.bundle.runtime().predict_values(self.raw, self.i, values)?;
         Ok(p.iter().map(|&p| self.bundle.manifest().scaling.score(p as f64)).collect())
     }
 }

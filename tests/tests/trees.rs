@@ -301,7 +301,8 @@ fn variants_of(x: &[f32], k: usize) -> Vec<(usize, usize, f32)> {
 }
 
 /// The light runtime's shortcut for variants (re-walking only the trees a change can move)
-/// scores what whole variant rows score: every converter's model and every hand-made tree graph.
+/// scores what whole variant rows score: every converter's model and every hand-made tree graph;
+/// so do what-if's values of one input (`predict_values`).
 #[test]
 fn variants_score_as_whole_rows_on_every_tree_model() {
     // (A logistic regression gives NaN on a missing value, and a pipeline's trees do not read the
@@ -317,6 +318,12 @@ fn variants_score_as_whole_rows_on_every_tree_model() {
         let worst = got.iter().zip(&whole).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
         assert!(worst <= 1e-6, "{name}: variants differ from whole rows by {worst}");
         assert_eq!(got[..raw.rows()], whole[..raw.rows()], "{name}: the rows themselves are exact");
+        // What-if's values of one input, through the same shortcut, without the row itself.
+        let values: Vec<f32> = raw.iter_rows().take(8).map(|r| r[0]).chain([f32::NAN]).collect();
+        let got = rt.predict_values(raw.row(1), 0, &values).unwrap();
+        let whole = rt.predict(&advisor_core::runtime::value_rows(raw.row(1), 0, &values).unwrap()).unwrap();
+        let worst = got.iter().zip(&whole).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(got.len() == values.len() && worst <= 1e-6, "{name}: values differ from whole rows by {worst}");
     }
     let f = json("hand_made.json");
     let x = rows(&f["rows"]);

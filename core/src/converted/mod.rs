@@ -269,6 +269,18 @@ impl Runtime for ConvertedRuntime {
         Ok(())
     }
 
+    /// Through [`Runtime::predict_variants`] when the trees come first (one walk of `row`, then
+    /// only the trees a value can move); else as whole rows.
+    fn predict_values(&self, row: &[f32], input: usize, values: &[f32]) -> Result<Vec<f32>> {
+        if self.trees_first().is_none() {
+            return self.predict(&crate::runtime::value_rows(row, input, values)?);
+        }
+        let variants: Vec<crate::runtime::Variant> = values.iter().map(|&v| (0, input, v)).collect();
+        let mut p = self.predict_variants(&crate::matrix::Matrix::new(row.to_vec(), row.len())?, &variants)?;
+        p.remove(0);
+        Ok(p)
+    }
+
     /// The rows as usual; a variant re-walks only the trees whose path for its row compares the
     /// changed input ([`TreeEnsemble::eval_variants`]), the same figures as whole rows.
     fn predict_variants(&self, raw: &crate::matrix::Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {

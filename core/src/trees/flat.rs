@@ -128,41 +128,29 @@ impl Flat {
         }
     }
 
-    /// Tree `t`'s leaf for `row` (a reference with [`LEAF`]) and the features its path compares
-    /// (bit `f` for feature `f`; every bit for a feature from 64 on); the path's nodes are
-    /// appended to `nodes`.
-    pub(super) fn path(&self, t: usize, row: &[f32], nodes: &mut Vec<u32>) -> (u32, u64) {
-        let (mut c, mut seen) = (self.roots[t], 0u64);
+    /// Tree `t`'s leaf for `row` (a reference with [`LEAF`]), with `visit(node, input, next)` at
+    /// each step of the path.
+    #[inline(always)]
+    pub(super) fn path(&self, t: usize, row: &[f32], mut visit: impl FnMut(u32, u32, u32)) -> u32 {
+        let mut c = self.roots[t];
         while c & LEAF == 0 {
             let n = &self.nodes[c as usize];
-            let f = n.input();
-            seen |= if f < 64 { 1 << f } else { u64::MAX };
-            nodes.push(c);
-            c = n.next(row);
+            let next = n.next(row);
+            visit(c, n.input(), next);
+            c = next;
         }
-        (c, seen)
+        c
     }
 
-    /// The leaf `row` reaches, `row` differing from the row that took `path` (ending at `leaf`)
-    /// only in `feature`: the path's nodes that compare `feature` are checked in order, and the
-    /// walk leaves the path at the first that sends `row` the other way; `leaf` when none does.
-    pub(super) fn leaf_from(&self, path: &[u32], leaf: u32, feature: usize, row: &[f32]) -> u32 {
-        for (i, &c) in path.iter().enumerate() {
-            let n = &self.nodes[c as usize];
-            if n.input() as usize != feature {
-                continue;
-            }
-            let next = n.next(row);
-            if next != path.get(i + 1).copied().unwrap_or(leaf) {
-                return self.descend(next, row);
-            }
-        }
-        leaf
+    /// The child of (branch) node `c` that `row` goes to.
+    #[inline(always)]
+    pub(super) fn step(&self, c: u32, row: &[f32]) -> u32 {
+        self.nodes[c as usize].next(row)
     }
 
     /// The leaf `row` reaches from node reference `c`.
     #[inline(always)]
-    fn descend(&self, mut c: u32, row: &[f32]) -> u32 {
+    pub(super) fn descend(&self, mut c: u32, row: &[f32]) -> u32 {
         while c & LEAF == 0 {
             c = self.nodes[c as usize].next(row);
         }

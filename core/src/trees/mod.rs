@@ -212,15 +212,8 @@ impl TreeEnsemble {
         if k == 0 || !x.len().is_multiple_of(k) || out.len() != variants.len() * m || rows_out.len() != x.len() / k * m {
             return Err(Error::Input(format!("{} values for rows of {k}, {} outputs for {} variants", x.len(), out.len(), variants.len())));
         }
-        // Room for paths about 8 nodes deep: a call does not grow its buffer node by node.
-        let mut p = Paths {
-            leaves: Vec::with_capacity(self.n_trees()),
-            sums: [0.0; 2],
-            mask: 0,
-            nodes: Vec::with_capacity(self.n_trees() * 8),
-            ends: Vec::with_capacity(self.n_trees()),
-            row: usize::MAX,
-        };
+        // Room for paths about 8 nodes deep: a call does not grow its buffers node by node.
+        let mut p = Paths::with_capacity(self.n_trees(), k);
         let mut row = vec![0.0; k];
         let mut next = 0;
         // Each row, then the variants of it that follow (all of them when they come in row order).
@@ -259,26 +252,22 @@ impl TreeEnsemble {
         }
         row.copy_from_slice(&x[r * k..(r + 1) * k]);
         row[input] = value;
-        let bit = if input < 64 { 1u64 << input } else { u64::MAX };
-        let moved = |t: usize, leaf: u32| {
-            let start = if t == 0 { 0 } else { p.ends[t - 1] };
-            self.flat.leaf_from(&p.nodes[start..p.ends[t]], leaf, input, row)
-        };
         let additive = matches!(self.kind, Kind::Classifier { .. } | Kind::Regressor(Aggregate::Sum | Aggregate::Average));
         let (sums, mask) = match self.flat.single {
             // Every leaf adds one number to the same output: the row's sums, with each leaf
             // that moves swapped (equal to summing every leaf again up to float rounding).
             Some(class) if additive => {
                 let mut sums = p.sums;
-                for (t, &(leaf, _)) in p.leaves.iter().enumerate().filter(|(_, &(_, seen))| seen & bit != 0) {
-                    let to = moved(t, leaf);
-                    if to != leaf {
-                        sums[class as usize] += self.flat.leaf(to).0[0].1 - self.flat.leaf(leaf).0[0].1;
-                    }
-                }
+                p.moves(&self.flat, input, row, |_, from, to| {
+                    sums[class as usize] += self.flat.leaf(to).0[0].1 - self.flat.leaf(from).0[0].1
+                });
                 (sums, p.mask)
             }
-            _ => self.accumulate(p.leaves.iter().enumerate().map(|(t, &(leaf, seen))| if seen & bit == 0 { leaf } else { moved(t, leaf) })),
+            _ => {
+                let mut leaves = p.leaves.clone();
+                p.moves(&self.flat, input, row, |t, _, to| leaves[t] = to);
+                self.accumulate(leaves.into_iter())
+            }
         };
         self.finish(sums, mask, o).map_err(|e| Error::Runtime(format!("variant {j}: {e}")))
     }
@@ -320,31 +309,66 @@ impl TreeEnsemble {
     }
 }
 
-/// One row's way through every tree: each tree's leaf and the features its path compares, and
-/// the path's nodes (`nodes[ends[t - 1]..ends[t]]` for tree `t`).
+/// One row's way through every tree: each tree's leaf, and the steps of its paths by the input
+/// they compare.
 struct Paths {
-    leaves: Vec<(u32, u64)>,
+    leaves: Vec<u32>,
     /// The row's sums and scored outputs ([`TreeEnsemble::accumulate`] of its leaves).
     sums: [f32; 2],
     mask: u8,
-    nodes: Vec<u32>,
-    ends: Vec<usize>,
+    /// `by_input[f]`: the steps at nodes that compare input `f`, in tree and path order.
+    by_input: Vec<Vec<Step>>,
     row: usize,
 }
 
+/// A step of a row's path: at `node` of `tree`, on to `next`.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    tree: u32,
+    node: u32,
+    next: u32,
+}
+
 impl Paths {
-    fn walk(&mut self, e: &TreeEnsemble, r: usize, row: &[f32]) {
-        (self.row, self.leaves, self.nodes, self.ends) =
-            (r, std::mem::take(&mut self.leaves), std::mem::take(&mut self.nodes), std::mem::take(&mut self.ends));
-        self.leaves.clear();
-        self.nodes.clear();
-        self.ends.clear();
-        for t in 0..e.n_trees() {
-            let found = e.flat.path(t, row, &mut self.nodes);
-            self.leaves.push(found);
-            self.ends.push(self.nodes.len());
+    fn with_capacity(trees: usize, inputs: usize) -> Paths {
+        Paths {
+            leaves: Vec::with_capacity(trees),
+            sums: [0.0; 2],
+            mask: 0,
+            by_input: (0..inputs).map(|_| Vec::with_capacity(trees)).collect(),
+            row: usize::MAX,
         }
-        (self.sums, self.mask) = e.accumulate(self.leaves.iter().map(|&(leaf, _)| leaf));
+    }
+
+    fn walk(&mut self, e: &TreeEnsemble, r: usize, row: &[f32]) {
+        self.row = r;
+        self.leaves.clear();
+        self.by_input.iter_mut().for_each(Vec::clear);
+        for t in 0..e.n_trees() {
+            let leaf = e.flat.path(t, row, |node, input, next| self.by_input[input as usize].push(Step { tree: t as u32, node, next }));
+            self.leaves.push(leaf);
+        }
+        (self.sums, self.mask) = e.accumulate(self.leaves.iter().copied());
+    }
+
+    /// `moved(tree, from, to)` for each tree whose leaf changes when `row` (this row with only
+    /// `input` changed) goes through it: of the path's nodes that compare `input`, the first
+    /// that sends `row` the other way is where it leaves the path (the others never move it).
+    fn moves(&self, flat: &flat::Flat, input: usize, row: &[f32], mut moved: impl FnMut(usize, u32, u32)) {
+        let mut decided = u32::MAX;
+        for s in &self.by_input[input] {
+            if s.tree == decided {
+                continue;
+            }
+            let next = flat.step(s.node, row);
+            if next != s.next {
+                decided = s.tree;
+                let (t, to) = (s.tree as usize, flat.descend(next, row));
+                if to != self.leaves[t] {
+                    moved(t, self.leaves[t], to);
+                }
+            }
+        }
     }
 }
 
