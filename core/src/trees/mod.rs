@@ -335,7 +335,8 @@ impl Paths {
             leaves: Vec::with_capacity(trees),
             sums: [0.0; 2],
             mask: 0,
-            by_input: (0..inputs).map(|_| Vec::with_capacity(trees)).collect(),
+            // About 8 steps a tree, shared among the inputs (a wide model's inputs grow theirs).
+            by_input: (0..inputs).map(|_| Vec::with_capacity((trees * 8).div_ceil(inputs.max(1)))).collect(),
             row: usize::MAX,
         }
     }
