@@ -64,13 +64,11 @@ pub fn spec(name: &str, source: &str, rows: u64, delimiter: u8, columns: &[Colum
 fn cross(out: &mut String, x: &Proposal, columns: &[ColumnDraft]) {
     let [a, b] = x.columns.map(|j| columns[j].name.as_str());
     let _ = writeln!(out, "\n# TODO: {a} × {b}: their pairs of values tell the label apart far better than the two columns added");
-    let _ = writeln!(
-        out,
-        "# (G {:.0} on {} degrees of freedom, {:.0}% of what the two say added): check the interaction makes",
-        x.g,
-        x.df,
-        x.share * 100.0
-    );
+    // Far above what the columns say alone (an exclusive or), a percentage says nothing.
+    let share =
+        if x.share <= 10.0 { format!("{:.0}% of what the two say added", x.share * 100.0) } else { "where neither says much alone".into() };
+    let df = if x.df == 1 { "1 degree".to_string() } else { format!("{} degrees", x.df) };
+    let _ = writeln!(out, "# (G {:.0} on {df} of freedom, {share}): check the interaction makes", x.g);
     let _ = writeln!(out, "# sense (a calendar, a product and its channel), else delete the cross (docs/spec-format.md, Crosses).");
     let _ = writeln!(out, "[[crosses]]\ncolumns = [{}, {}]", q(a), q(b));
 }
@@ -115,6 +113,26 @@ fn column(out: &mut String, c: &ColumnDraft) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cross_says_why_in_words_that_fit_its_figures() {
+        let col = |name: &str| {
+            let mut c = super::super::profile::ColumnProfile::default();
+            c.header = name.into();
+            super::super::draft::column(&c, 0, false)
+        };
+        let columns = [col("a"), col("b")];
+        let text = |share: f64, df: usize| {
+            let mut out = String::new();
+            cross(&mut out, &Proposal { columns: [0, 1], g: 2027.0, df, share, gain: 1.0 }, &columns);
+            out
+        };
+        assert!(text(0.72, 133).contains("(G 2027 on 133 degrees of freedom, 72% of what the two say added)"));
+        for share in [f64::INFINITY, 1224.0] {
+            assert!(text(share, 1).contains("(G 2027 on 1 degree of freedom, where neither says much alone)"), "{}", text(share, 1));
+        }
+        assert!(text(0.5, 1).contains("columns = [\"a\", \"b\"]"));
+    }
 
     #[test]
     fn numbers_and_strings_are_valid_toml() {
