@@ -3,11 +3,11 @@
 //! One streamed pass counts what each column holds ([`profile`]): the delimiter and the header
 //! from the first lines ([`sniff`]), then types (numeric, integer, binary, categorical with its
 //! categories by frequency), missing markers (`""`, `NA`, `?`, a `-1` below every other value),
-//! bounds, identifiers and protected attributes by name ([`draft`], [`names`]), a numeric column
-//! that alone separates the label far better than any other ignored as a likely leak. A second
-//! pass counts the label on pairs of few-valued columns and proposes the crosses that carry an
-//! interaction neither column shows alone ([`crosses`]). The draft fits
-//! as it is; its `# TODO` comments say what a person must decide. It never writes a value that
+//! bounds, identifiers and protected attributes by name ([`draft`], [`names`]); a numeric column
+//! that alone separates the label far better than any other is ignored as a likely leak. A
+//! second pass counts the label on pairs of few-valued columns and proposes the crosses that
+//! carry an interaction neither column shows alone ([`crosses`]). The draft fits as it is; its
+//! `# TODO` comments say what a person must decide. It never writes a value that
 //! only one row has: such a category is left out and read as missing, a bound is widened.
 
 mod crosses;
