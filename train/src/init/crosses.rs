@@ -18,7 +18,7 @@ use crate::data::open_bytes;
 use crate::error::Result;
 
 use super::draft::ColumnDraft;
-use super::profile::{each_row, ColumnProfile, Profile, MISSING_MARKERS};
+use super::profile::{each_row, number_key, ColumnProfile, Profile, MISSING_MARKERS};
 
 /// A column is a candidate when it has at most this many values (categories or whole numbers).
 const MAX_VALUES: usize = 64;
@@ -62,7 +62,7 @@ impl Candidate {
         }
         let (texts, numbers) = match d.kind {
             ColumnType::Categorical | ColumnType::Binary => (codes(d.categories.iter().cloned()), HashMap::new()),
-            ColumnType::Numeric if d.integer => (HashMap::new(), codes(p.numbers_seen()?.into_iter().map(|v| v.to_bits()))),
+            ColumnType::Numeric if d.integer => (HashMap::new(), codes(p.numbers_seen()?.into_iter().map(number_key))),
             ColumnType::Numeric => return None,
         };
         let values = texts.len() + numbers.len();
@@ -76,7 +76,7 @@ impl Candidate {
         if !self.texts.is_empty() {
             return self.texts.get(cell).copied().unwrap_or(0);
         }
-        cell.trim().parse::<f64>().ok().and_then(|v| self.numbers.get(&(v + 0.0).to_bits()).copied()).unwrap_or(0)
+        cell.trim().parse::<f64>().ok().and_then(|v| self.numbers.get(&number_key(v)).copied()).unwrap_or(0)
     }
 }
 
@@ -191,21 +191,14 @@ impl Table {
     /// Expected counts under the additive model (no three-way term), by iterative proportional
     /// fitting of the (a, label), (b, label) and (a, b) margins.
     fn additive(&self) -> Vec<[f64; 2]> {
+        let want = [self.margins(&self.n, true), self.margins(&self.n, false)];
         let mut m: Vec<[f64; 2]> = self.n.iter().map(|c| [(c[0] + c[1]) / 2.0; 2]).collect();
-        let (r, k) = (self.rows, self.cols);
         for _ in 0..IPF_ROUNDS {
-            for by_row in [true, false] {
-                let key = |i: usize| if by_row { i / k } else { i % k };
-                let mut want = vec![[0.0f64; 2]; r.max(k)];
-                let mut have = vec![[0.0f64; 2]; r.max(k)];
-                for (i, (n, m)) in self.n.iter().zip(&m).enumerate() {
-                    for c in 0..2 {
-                        want[key(i)][c] += n[c];
-                        have[key(i)][c] += m[c];
-                    }
-                }
+            for (by_row, want) in [(true, &want[0]), (false, &want[1])] {
+                let have = self.margins(&m, by_row);
                 for (i, cell) in m.iter_mut().enumerate() {
-                    (0..2).for_each(|c| cell[c] *= if have[key(i)][c] > 0.0 { want[key(i)][c] / have[key(i)][c] } else { 0.0 });
+                    let (w, h) = (want[self.line(i, by_row)], have[self.line(i, by_row)]);
+                    (0..2).for_each(|c| cell[c] *= if h[c] > 0.0 { w[c] / h[c] } else { 0.0 });
                 }
             }
             for (cell, n) in m.iter_mut().zip(&self.n) {
@@ -215,6 +208,25 @@ impl Table {
             }
         }
         m
+    }
+
+    /// The row (`by_row`) or column of cell `i`.
+    fn line(&self, i: usize, by_row: bool) -> usize {
+        if by_row {
+            i / self.cols
+        } else {
+            i % self.cols
+        }
+    }
+
+    /// Counts by label summed over each row (`by_row`) or each column of `cells`.
+    fn margins(&self, cells: &[[f64; 2]], by_row: bool) -> Vec<[f64; 2]> {
+        let mut out = vec![[0.0; 2]; if by_row { self.rows } else { self.cols }];
+        for (i, c) in cells.iter().enumerate() {
+            let at = &mut out[self.line(i, by_row)];
+            (at[0], at[1]) = (at[0] + c[0], at[1] + c[1]);
+        }
+        out
     }
 }
 

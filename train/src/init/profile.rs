@@ -119,7 +119,7 @@ impl ColumnProfile {
         self.hi_count = if s.n == 0 || v > s.hi { 1 } else { self.hi_count + u64::from(v == s.hi) };
         self.numbers.add(v);
         if self.numbers_at_cap.is_none() {
-            let counts = self.by_number.entry((v + 0.0).to_bits()).or_default(); // -0 and 0 alike
+            let counts = self.by_number.entry(number_key(v)).or_default();
             if let Some(k) = slot {
                 counts[k] += 1;
             }
@@ -129,6 +129,11 @@ impl ColumnProfile {
             }
         }
     }
+}
+
+/// The key a number is counted under: its bits, with −0 and 0 alike.
+pub fn number_key(v: f64) -> u64 {
+    (v + 0.0).to_bits()
 }
 
 /// Reads the whole file at `path` (plain or gzip) once; `label` finds the label's column in the
