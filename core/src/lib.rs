@@ -24,6 +24,7 @@ pub mod recommend;
 pub mod runtime;
 pub mod schema;
 pub mod score;
+pub(crate) mod sort;
 pub mod stability;
 pub mod substr;
 pub mod trees;

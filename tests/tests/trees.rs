@@ -93,6 +93,11 @@ fn model_node(model: &ModelProto) -> &NodeProto {
     model.graph.as_ref().unwrap().node.iter().find(|n| n.domain == "ai.onnx.ml").unwrap()
 }
 
+thread_local! {
+    /// How many ensembles [`eval_node`] found by QuickScorer's scan.
+    static SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// A hand-made graph's one ONNX-ML node over rows of 2, evaluated: its outputs per row.
 fn eval_node(node: &NodeProto, x: &[f32]) -> advisor_core::Result<(Vec<f32>, usize)> {
     if node.op_type == "LinearClassifier" {
@@ -106,6 +111,7 @@ fn eval_node(node: &NodeProto, x: &[f32]) -> advisor_core::Result<(Vec<f32>, usi
         return Ok((out, 2));
     }
     let trees = TreeEnsemble::from_node(node, 2)?;
+    SCANNED.with(|s| s.set(s.get() + trees.scanned() as usize));
     let mut out = vec![0.0; x.len() / 2 * trees.n_outputs()];
     trees.eval(x, &mut out)?;
     Ok((out, trees.n_outputs()))
@@ -137,6 +143,24 @@ fn hand_made_graphs_match_onnxruntime_on_every_output() {
         }
     }
     assert!(failures.is_empty(), "{} of {} graphs differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    // Both ways to find the leaves were checked: QuickScorer's scan and the walk (`==` modes).
+    let (scanned, trees) = (SCANNED.with(|s| s.get()), cases.keys().filter(|n| !n.starts_with("lin_") && !n.starts_with("norm_")).count());
+    eprintln!("{scanned} of {trees} tree graphs scanned");
+    assert!(scanned >= 50 && trees - scanned >= 2, "{scanned} of {trees} tree graphs scanned");
+}
+
+/// The fixtures' trees are found by QuickScorer's scan (so their parity with onnxruntime above
+/// is the scan's), except LightGBM's categorical splits (chains of `==`), which are walked.
+#[test]
+fn numeric_splits_are_scanned_and_categorical_ones_walked() {
+    let walked = ["lightgbm_german", "lightgbm_german_sliced"];
+    let scanned =
+        ["lightgbm_gmsc", "xgboost_gmsc", "xgboost_regressor_sigmoid_gmsc", "sklearn_gbc_german", "sklearn_rf_german", "sklearn_hgb_gmsc"];
+    for name in walked.iter().chain(&scanned) {
+        let model = onnx::decode(&fixture(&format!("{name}.onnx"))).unwrap();
+        let inputs = json(&format!("{name}.json"))["inputs"].as_u64().unwrap() as usize;
+        assert_eq!(TreeEnsemble::from_node(model_node(&model), inputs).unwrap().scanned(), scanned.contains(name), "{name}");
+    }
 }
 
 /// A change to a tree node.

@@ -7,7 +7,10 @@
 //! (bias, then `k = 0, 1, …`), so both paths give the same numbers.
 //!
 //! Its own crate so that the browser build can compile it for speed (`opt-level = 3`) and
-//! everything else for size.
+//! everything else for size; tree ensembles' hot loop, QuickScorer's scan, is here for the same
+//! reason ([`quick`]).
+
+pub mod quick;
 
 /// Output columns per panel (two 128-bit vectors).
 pub const LANES: usize = 8;

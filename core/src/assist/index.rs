@@ -5,8 +5,8 @@
 //! Terms are kept as lists sorted by key (looked up by binary search) rather than hash maps:
 //! the lists are short, and hashing was 3 KB of the assistant's module (BENCHMARKS.md).
 
-use super::sort::sort_by;
 use super::text::Feature;
+use crate::sort::sort_by;
 
 /// Terms and their weights, sorted by term, each term once.
 type Terms = Vec<(String, f32)>;

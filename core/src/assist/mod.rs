@@ -15,7 +15,6 @@ mod index;
 pub mod intents;
 mod number;
 mod products;
-mod sort;
 pub mod text;
 
 use serde::Serialize;

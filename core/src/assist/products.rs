@@ -90,7 +90,7 @@ impl ProductNames {
             .flat_map(|(_, own, kind)| own.iter().chain(kind).flat_map(|n| n.features.iter().map(|f| f.key.clone())))
             .filter(|k| super::index::is_word(k))
             .collect();
-        super::sort::sort_by(&mut words, |a, b| a < b);
+        crate::sort::sort_by(&mut words, |a, b| a < b);
         words.dedup();
         ProductNames { products, words }
     }

@@ -1,15 +1,20 @@
 //! The checked trees laid out for evaluation: nodes of 16 bytes, every comparison rewritten as
 //! `x <= t` or `x == t` with the missing value's side fixed per node, and each leaf a node that
-//! holds its weights' range; references to leaves carry [`LEAF`]. A block of rows goes through
-//! the trees tree by tree, so a tree stays in cache (onnxruntime's batch order); each step is a
-//! branch on the data, which the processor predicts. (Measured in Chromium on a 500-tree
-//! LightGBM model, BENCHMARKS.md: branch-free steps, four rows in lockstep, fixed-depth walks,
-//! unrolled steps and blocks of 16 or 256 rows were all slower or no faster.)
+//! holds its weights' range; references to leaves carry [`LEAF`].
+//!
+//! Rows in number find their leaves by QuickScorer's scan when it takes the trees (`quick.rs`;
+//! about 2.2× onnxruntime-web's rows a second on a 500-tree LightGBM model in Chromium, where the
+//! walk below was about 1×, BENCHMARKS.md). Otherwise, and for one applicant's paths (reasons,
+//! what-if), rows walk: a block of rows goes through the trees tree by tree, so a tree stays in
+//! cache (onnxruntime's batch order); each step is a branch on the data, which the processor
+//! predicts. (Measured on the same model: branch-free steps, four rows in lockstep, fixed-depth
+//! walks, unrolled steps and blocks of 16 or 256 rows were all slower or no faster.)
 
+use super::quick::Quick;
 use super::{Mode, Node};
 
 /// In a node reference: the node is a leaf.
-const LEAF: u32 = 1 << 31;
+pub(super) const LEAF: u32 = 1 << 31;
 /// In [`Branch::feature`]: compare with `==` (else `<=`).
 const EQ: u32 = 1 << 31;
 /// In [`Branch::feature`]: a missing value (NaN) goes to `a` (else to `b`).
@@ -27,8 +32,28 @@ pub(super) struct Branch {
 impl Branch {
     /// The input this branch compares.
     #[inline(always)]
-    fn input(&self) -> u32 {
+    pub(super) fn input(&self) -> u32 {
         self.feature & !(EQ | NAN_A)
+    }
+
+    /// The value it compares with.
+    pub(super) fn t(&self) -> f32 {
+        self.t
+    }
+
+    /// Whether it compares with `==` (else `<=`).
+    pub(super) fn is_eq(&self) -> bool {
+        self.feature & EQ != 0
+    }
+
+    /// Whether a missing value goes to `a`.
+    pub(super) fn missing_takes_a(&self) -> bool {
+        self.feature & NAN_A != 0
+    }
+
+    /// The children: `a` (`x <= t` or `x == t`), `b`.
+    pub(super) fn children(&self) -> (u32, u32) {
+        (self.a, self.b)
     }
 
     /// The child `row` goes to. Written with branches on the data: the processor predicts them
@@ -81,16 +106,22 @@ pub(super) struct Flat {
     /// The output every leaf scores with exactly one weight, when all leaves do (the converters'
     /// and the trainer's binary models): then a leaf's contribution is one number.
     pub(super) single: Option<u32>,
+    /// The same trees for QuickScorer, when it takes them all.
+    quick: Option<Quick>,
+    /// With `quick` and `single`: each of its leaves' one weight, by leaf number.
+    values: Vec<f32>,
 }
 
 impl Flat {
     /// Lays out checked nodes (`yes..no` of a leaf are its weights) with their trees' roots.
-    pub(super) fn new(nodes: &[Node], roots: &[u32], weights: &[(u32, f32)]) -> Flat {
+    pub(super) fn new(nodes: &[Node], roots: &[u32], weights: &[(u32, f32)], n_inputs: usize) -> Flat {
         let mut flat = Flat {
             nodes: Vec::with_capacity(nodes.len()),
             roots: Vec::with_capacity(roots.len()),
             weights: weights.to_vec(),
             single: None,
+            quick: None,
+            values: Vec::new(),
         };
         for n in nodes {
             if n.mode == Mode::Leaf {
@@ -105,7 +136,25 @@ impl Flat {
         let mut leaves = nodes.iter().filter(|n| n.mode == Mode::Leaf).map(|n| &weights[n.yes as usize..n.no as usize]);
         let first = leaves.clone().next().and_then(|w| if let [(c, _)] = w { Some(*c) } else { None });
         flat.single = first.filter(|&c| leaves.all(|w| matches!(w, [(d, _)] if *d == c)));
+        flat.quick = Quick::new(&flat.nodes, &flat.roots, n_inputs);
+        if let (Some(q), Some(_)) = (flat.quick.as_ref(), flat.single) {
+            flat.values = q.leaves.iter().map(|&c| flat.leaf(c).0[0].1).collect();
+        }
         flat
+    }
+
+    #[cfg(test)]
+    pub(super) fn nodes(&self) -> &[Branch] {
+        &self.nodes
+    }
+
+    #[cfg(test)]
+    pub(super) fn roots(&self) -> &[u32] {
+        &self.roots
+    }
+
+    pub(super) fn scanned(&self) -> bool {
+        self.quick.is_some()
     }
 
     pub(super) fn n_trees(&self) -> usize {
@@ -116,10 +165,32 @@ impl Flat {
         self.nodes.len()
     }
 
+    /// Each row's sum of its leaves' one weight (all for output [`Flat::single`]), added tree by
+    /// tree from 0 as [`Flat::each_leaf`]'s visits add them, into `out`; `false` when the trees
+    /// are walked instead (then `out` is not written).
+    pub(super) fn sums(&self, rows: &[f32], out: &mut Vec<f32>) -> bool {
+        match &self.quick {
+            Some(q) if !self.values.is_empty() => q.scan.sums(rows, &self.values, out),
+            _ => false,
+        }
+    }
+
     /// For each tree in order, for each row of `rows` (`k` values each, at most [`BLOCK`]):
     /// `visit(row, weights, mask)` with the weights of the leaf the row reaches and the outputs
     /// they score.
     pub(super) fn each_leaf(&self, rows: &[f32], k: usize, mut visit: impl FnMut(usize, &[(u32, f32)], u8)) {
+        if let Some(quick) = &self.quick {
+            let mut leaves = Vec::new();
+            let rows = &rows[..rows.len().min(BLOCK * k)];
+            quick.scan.leaves(rows, &mut leaves);
+            for (r, row) in leaves.chunks_exact(self.roots.len()).enumerate() {
+                for &c in row {
+                    let (weights, mask) = self.leaf(quick.leaves[c as usize]);
+                    visit(r, weights, mask);
+                }
+            }
+            return;
+        }
         for &root in &self.roots {
             for (r, row) in rows.chunks_exact(k).take(BLOCK).enumerate() {
                 let (weights, mask) = self.leaf(self.descend(root, row));

@@ -17,6 +17,7 @@ pub(crate) mod attrs;
 pub(crate) mod binary;
 mod build;
 mod flat;
+mod quick;
 
 use attrs::{classifier, regressor, transform, Attrs, CLASSIFIER, COMMON, REGRESSOR};
 use flat::BLOCK;
@@ -144,7 +145,7 @@ impl TreeEnsemble {
                 return Err(invalid(node, format!("a leaf has {} weights; one per leaf is expected", n.no - n.yes)));
             }
         }
-        Ok(TreeEnsemble { flat: flat::Flat::new(&nodes, &roots, &weights), base, transform, kind, n_features })
+        Ok(TreeEnsemble { flat: flat::Flat::new(&nodes, &roots, &weights, n_features), base, transform, kind, n_features })
     }
 
     /// Values per output row: 2 (the classes' scores) for a classifier, 1 for a regressor.
@@ -168,6 +169,11 @@ impl TreeEnsemble {
         self.flat.n_trees()
     }
 
+    /// Whether rows in number find their leaves by QuickScorer's scan (else they walk the trees).
+    pub fn scanned(&self) -> bool {
+        self.flat.scanned()
+    }
+
     /// The number of nodes, leaves included.
     pub fn n_nodes(&self) -> usize {
         self.flat.n_nodes()
@@ -178,6 +184,9 @@ impl TreeEnsemble {
         let (k, m) = (self.n_features, self.n_outputs());
         if k == 0 || !x.len().is_multiple_of(k) || out.len() != x.len() / k * m {
             return Err(Error::Input(format!("{} values for rows of {k} and {} outputs", x.len(), out.len())));
+        }
+        if self.eval_single(x, out)? {
+            return Ok(());
         }
         let (mut sums, mut masks) = ([[0f32; 2]; BLOCK], [0u8; BLOCK]);
         for (b, (rows, outs)) in x.chunks(BLOCK * k).zip(out.chunks_mut(BLOCK * m)).enumerate() {
@@ -199,6 +208,24 @@ impl TreeEnsemble {
             }
         }
         Ok(())
+    }
+
+    /// [`TreeEnsemble::eval`] when every leaf adds one number to the same output and the scan
+    /// takes the trees (the converters' binary models): each row's sum, then its outputs. `false`
+    /// when it does not apply (nothing written).
+    fn eval_single(&self, x: &[f32], out: &mut [f32]) -> Result<bool> {
+        let additive = matches!(self.kind, Kind::Classifier { .. } | Kind::Regressor(Aggregate::Sum | Aggregate::Average));
+        let Some(class) = self.flat.single.filter(|_| additive) else { return Ok(false) };
+        let mut row_sums = Vec::with_capacity(x.len() / self.n_features);
+        if !self.flat.sums(x, &mut row_sums) {
+            return Ok(false);
+        }
+        for (r, (&s, o)) in row_sums.iter().zip(out.chunks_exact_mut(self.n_outputs())).enumerate() {
+            let mut sums = [0.0; 2];
+            sums[class as usize] = s;
+            self.finish(sums, 1 << class, o).map_err(|e| Error::Runtime(format!("row {r}: {e}")))?;
+        }
+        Ok(true)
     }
 
     /// The outputs (`n_outputs` each) of the rows of `x` into `rows_out`, and of variants of

@@ -1,7 +1,8 @@
-//! An in-place heap sort for the assistant's few lists. `std`'s sorts are faster on large
-//! inputs, but each of their instantiations was 2–3 KB of the assistant's module, where this is
-//! a few hundred bytes (BENCHMARKS.md, "The assistant"); the lists here are at most some
-//! thousands of entries, sorted once per catalog or FAQ and per question. Not stable.
+//! An in-place heap sort for lists sorted once, where bytes count more than time: the
+//! assistant's (catalog, FAQ, each question's matches) and the scan's nodes of a tree ensemble
+//! (`trees/quick.rs`, once per model load). `std`'s sorts are faster on large inputs, but each
+//! of their instantiations was 2–3 KB of a browser module, where this is a few hundred bytes
+//! (BENCHMARKS.md, "The assistant"). Not stable.
 
 /// Sorts `v` so that no element is `less` than one before it.
 pub fn sort_by<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
