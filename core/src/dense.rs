@@ -132,7 +132,7 @@ impl DenseRuntime {
     /// `h += x · (row c of the first layer's weights)`.
     fn add_first_row(&self, h: &mut [f32], c: usize, x: f32) {
         let n = self.first.outputs;
-        h[..n].iter_mut().zip(&self.first.weight[c * n..(c + 1) * n]).for_each(|(a, w)| *a += x * w);
+        advisor_kernel::add_scaled(&mut h[..n], x, &self.first.weight[c * n..(c + 1) * n]);
     }
 
     /// The first layer's pre-activation of an encoded row, from its non-zero inputs.
@@ -143,45 +143,17 @@ impl DenseRuntime {
         }
     }
 
-    /// Runs the layers after the first on `rows` hidden rows (first layer done, activated;
-    /// about half of a ReLU's outputs are zero, and are skipped), then the sigmoid, into `out`.
-    fn finish(&self, hidden: &mut Vec<f32>, rows: usize, scratch: &mut Vec<f32>, out: &mut Vec<f32>) -> Result<()> {
-        let mut width = self.layers[0].outputs();
-        let mut idx = Vec::with_capacity(width);
-        for (i, layer) in self.layers.iter().enumerate().skip(1) {
-            if !layer.forward_sparse(&hidden[..rows * width], rows, scratch, &mut idx) {
-                return Err(Error::Runtime(format!("layer {i}: scratch buffers too small")));
-            }
-            std::mem::swap(hidden, scratch);
-            width = layer.outputs();
-        }
-        out.extend((0..rows).map(|r| sigmoid(hidden[r * width])));
-        Ok(())
-    }
-}
-
-impl Runtime for DenseRuntime {
-    fn name(&self) -> &'static str {
-        "light"
-    }
-
-    /// The rows as usual; a variant's first layer is its row's plus the weights of the encoded
-    /// inputs that the change moves (a feature's pieces, indicator or one-hots, and its crosses): a few rows of
-    /// the first layer instead of all of it; the other layers run as usual, in batches.
-    fn predict_variants(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
-        crate::runtime::check_variants(raw, variants, self.n_inputs)?;
-        // One applicant's few variants run faster as whole rows through the packed kernel
-        // (SIMD in the browser); the shortcut pays on batches (and does not take a blend's trees).
-        if variants.len() < MIN_VARIANTS_FOR_SHORTCUT || self.trees.is_some() {
-            return self.predict(&crate::runtime::variant_rows(raw, variants));
-        }
+    /// The variants' probabilities (checked): a variant's first layer is its row's plus the
+    /// weights of the encoded inputs the change moves (a feature's pieces, indicator or
+    /// one-hots, and its crosses): a few rows of the first layer instead of all of it; the other
+    /// layers run as usual, in batches.
+    fn variant_scores(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
         let (w0, n0) = (self.layers[0].inputs(), self.layers[0].outputs());
         let widest = self.layers.iter().map(PackedDense::outputs).max().unwrap_or(0);
         let (mut base, mut enc, mut h_base) = (vec![0.0; w0], vec![0.0; w0], vec![0.0; n0]);
         let (mut hidden, mut scratch) = (vec![0.0; CHUNK * widest], vec![0.0; CHUNK * widest]);
         let mut row = vec![0.0; self.n_inputs];
-        let mut out = Vec::with_capacity(raw.rows() + variants.len());
-        out.extend(self.predict(raw)?);
+        let mut out = Vec::with_capacity(variants.len());
         let mut current = usize::MAX;
         for batch in variants.chunks(CHUNK) {
             for (slot, &(r, i, v)) in batch.iter().enumerate() {
@@ -206,6 +178,60 @@ impl Runtime for DenseRuntime {
         }
         Ok(out)
     }
+
+    /// Runs the layers after the first on `rows` hidden rows (first layer done, activated;
+    /// about half of a ReLU's outputs are zero, and are skipped), then the sigmoid, into `out`.
+    fn finish(&self, hidden: &mut Vec<f32>, rows: usize, scratch: &mut Vec<f32>, out: &mut Vec<f32>) -> Result<()> {
+        let mut width = self.layers[0].outputs();
+        let mut idx = Vec::with_capacity(width);
+        for (i, layer) in self.layers.iter().enumerate().skip(1) {
+            if !layer.forward_sparse(&hidden[..rows * width], rows, scratch, &mut idx) {
+                return Err(Error::Runtime(format!("layer {i}: scratch buffers too small")));
+            }
+            std::mem::swap(hidden, scratch);
+            width = layer.outputs();
+        }
+        out.extend((0..rows).map(|r| sigmoid(hidden[r * width])));
+        Ok(())
+    }
+}
+
+impl Runtime for DenseRuntime {
+    fn name(&self) -> &'static str {
+        "light"
+    }
+
+    /// The rows as usual, then their variants ([`DenseRuntime::variant_scores`]; one applicant's
+    /// few variants run as whole rows when that is faster, and a blend's always do).
+    fn predict_variants(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
+        crate::runtime::check_variants(raw, variants, self.n_inputs)?;
+        if variants.len() < MIN_VARIANTS_FOR_SHORTCUT || self.trees.is_some() {
+            return self.predict(&crate::runtime::variant_rows(raw, variants));
+        }
+        let mut out = self.predict(raw)?;
+        out.extend(self.variant_scores(raw, variants)?);
+        Ok(out)
+    }
+
+    /// What-if's values of one input, through [`DenseRuntime::variant_scores`] (a blend's as
+    /// whole rows). Equal to whole rows up to float rounding (the first layer is summed in
+    /// another order), which what-if allows for: it scores its advice again as a whole row.
+    fn predict_values(&self, row: &[f32], input: usize, values: &[f32]) -> Result<Vec<f32>> {
+        let rows = crate::runtime::value_rows(row, input, values)?;
+        if self.values_exact() {
+            return self.predict(&rows);
+        }
+        let raw = Matrix::new(row.to_vec(), row.len())?;
+        let variants: Vec<crate::runtime::Variant> = values.iter().map(|&v| (0, input, v)).collect();
+        crate::runtime::check_variants(&raw, &variants, self.n_inputs)?;
+        self.variant_scores(&raw, &variants)
+    }
+
+    /// A blend's values are whole rows (its trees are not added to), a network's are not.
+    fn values_exact(&self) -> bool {
+        self.trees.is_some()
+    }
+
     fn n_inputs(&self) -> usize {
         self.n_inputs
     }

@@ -30,6 +30,11 @@ pub trait Runtime: Send + Sync {
     fn predict_values(&self, row: &[f32], input: usize, values: &[f32]) -> Result<Vec<f32>> {
         self.predict(&value_rows(row, input, values)?)
     }
+    /// Whether [`Runtime::predict_values`] gives exactly what whole rows give (else the same to
+    /// float rounding: what-if then scores its advice again as whole rows).
+    fn values_exact(&self) -> bool {
+        true
+    }
     /// One probability per row of `raw`, flat and row-major (as the browser passes rows).
     fn predict_flat(&self, raw: &[f32]) -> Result<Vec<f32>> {
         let n = self.n_inputs();

@@ -66,12 +66,41 @@ struct Eval<'a> {
 }
 
 impl Eval<'_> {
-    /// Scores of the applicant with feature `i` set to each of `values` (a tree model walks
-    /// again only the trees the change can move: [`crate::runtime::Runtime::predict_values`]).
+    /// Scores of the applicant with feature `i` set to each of `values`, to float rounding (a
+    /// tree model walks again only the trees the change can move, a network adds the change to
+    /// its first layer: [`crate::runtime::Runtime::predict_values`]).
     fn scores(&self, values: &[f32]) -> Result<Vec<f64>> {
         let p = self.bundle.runtime().predict_values(self.raw, self.i, values)?;
         Ok(p.iter().map(|&p| self.bundle.manifest().scaling.score(p as f64)).collect())
     }
+}
+
+/// The hits as whole rows score them, each beside its near neighbour `below` (which the
+/// search scored short of `target`): the neighbour when it reaches the target after all, else
+/// the hit when it does; a hit neither reaches is not advised. (Float rounding apart, the hit
+/// reaches and the neighbour does not.)
+fn exact_hits(bundle: &Bundle, raw: &[f32], hits: &[Hit], below: &[f32], target: f64) -> Result<Vec<Hit>> {
+    let changes: Vec<(usize, f32)> = hits.iter().map(|h| (h.1, h.2)).chain(hits.iter().zip(below).map(|(h, &b)| (h.1, b))).collect();
+    let exact = exact_scores(bundle, raw, &changes)?;
+    let n = hits.len();
+    let pick = |(k, &(size, i, v, _)): (usize, &Hit)| match (exact[n + k] >= target, exact[k] >= target) {
+        (true, _) => Some((size, i, below[k], exact[n + k])),
+        (false, true) => Some((size, i, v, exact[k])),
+        (false, false) => None,
+    };
+    Ok(hits.iter().enumerate().filter_map(pick).collect())
+}
+
+/// The scores of `raw` with each `(feature, value)` change, as whole rows: what `score` gives
+/// the changed applicant.
+fn exact_scores(bundle: &Bundle, raw: &[f32], changes: &[(usize, f32)]) -> Result<Vec<f64>> {
+    let mut rows = crate::matrix::Matrix::with_capacity(changes.len(), raw.len());
+    for (k, &(i, v)) in changes.iter().enumerate() {
+        rows.push_row(raw);
+        rows.row_mut(k)[i] = v;
+    }
+    let p = bundle.runtime().predict(&rows)?;
+    Ok(p.iter().map(|&p| bundle.manifest().scaling.score(p as f64)).collect())
 }
 
 /// The advice for raw row `raw` (whose score is `score`).
@@ -87,18 +116,55 @@ pub fn what_if(bundle: &Bundle, explainer: &Explainer, raw: &[f32], score: f64, 
     out.target = Some(cutoffs.bands[at - 1].name.clone());
     out.target_score = Some(target);
 
-    let pre = &bundle.manifest().preprocessing;
-    let change = |col: &ColumnSpec, i: usize, value: f32, score: f64| Change {
-        field: col.name.clone(),
-        label: col.label(lang).to_string(),
-        from: display_value(col, raw[i], lang),
-        to: display_value(col, value, lang),
-        value: json_value(col, value),
+    let cols: Vec<&ColumnSpec> = bundle.spec().features().collect();
+    let change = |i: usize, value: f32, score: f64| Change {
+        field: cols[i].name.clone(),
+        label: cols[i].label(lang).to_string(),
+        from: display_value(cols[i], raw[i], lang),
+        to: display_value(cols[i], value, lang),
+        value: json_value(cols[i], value),
         score: (score * 10.0).round() / 10.0,
         band: cutoffs.band(score).name.clone(),
     };
-    let mut found: Vec<(f64, Change)> = vec![];
-    let mut partial: Vec<(f64, Change)> = vec![];
+    let found = search_fields(bundle, explainer, raw, target, score)?;
+    // What is shown is what `score` gives the changed applicant: where the search's scores are
+    // whole rows' only to float rounding, the hits (which sit right at the band's start) and
+    // the improvements are scored again as whole rows.
+    let exact = bundle.runtime().values_exact();
+    let mut hits = if exact { found.hits } else { exact_hits(bundle, raw, &found.hits, &found.below, target)? };
+    if !hits.is_empty() {
+        hits.sort_by(|a, b| a.0.total_cmp(&b.0));
+        out.changes = hits.into_iter().map(|(_, i, v, s)| change(i, v, s)).collect();
+        return Ok(out);
+    }
+    let mut partial = found.partial;
+    partial.sort_by(|a, b| b.0.total_cmp(&a.0));
+    partial.truncate(MAX_IMPROVEMENTS);
+    if !exact {
+        let scores = exact_scores(bundle, raw, &partial.iter().map(|&(_, i, v)| (i, v)).collect::<Vec<_>>())?;
+        partial.iter_mut().zip(scores).for_each(|(p, s)| p.0 = s);
+    }
+    out.improvements = partial.into_iter().filter(|p| p.0 >= score + 1.0).map(|(s, i, v)| change(i, v, s)).collect();
+    Ok(out)
+}
+
+/// A field's smallest change reaching the target: (relative size, feature, value, score).
+type Hit = (f64, usize, f32, f64);
+
+/// What the searches of the actionable fields found.
+struct Found {
+    hits: Vec<Hit>,
+    /// Each hit's neighbour on the near side, which the search scored short of the target.
+    below: Vec<f32>,
+    /// Each field's best value when it raises the score by a point: (score, feature, value).
+    partial: Vec<(f64, usize, f32)>,
+}
+
+/// Searches each actionable field of `raw` (scored `score`) for its smallest change reaching
+/// `target`, and for its best value.
+fn search_fields(bundle: &Bundle, explainer: &Explainer, raw: &[f32], target: f64, score: f64) -> Result<Found> {
+    let pre = &bundle.manifest().preprocessing;
+    let mut found = Found { hits: vec![], below: vec![], partial: vec![] };
     for (i, col) in bundle.spec().features().enumerate() {
         if !col.actionable {
             continue;
@@ -110,21 +176,14 @@ pub fn what_if(bundle: &Bundle, explainer: &Explainer, raw: &[f32], score: f64, 
             InputTransform::Numeric { impute, .. } => numeric(&eval, col, explainer.candidates(i), *impute, dir, target)?,
         };
         if let Some((value, s, size)) = search.hit {
-            found.push((size, change(col, i, value, s)));
+            found.hits.push((size, i, value, s));
+            found.below.push(search.below.unwrap_or(value));
         }
-        if let Some((value, s)) = search.best {
-            if s >= score + 1.0 {
-                partial.push((s, change(col, i, value, s)));
-            }
+        if let Some((value, s)) = search.best.filter(|&(_, s)| s >= score + 1.0) {
+            found.partial.push((s, i, value));
         }
     }
-    found.sort_by(|a, b| a.0.total_cmp(&b.0));
-    out.changes = found.into_iter().map(|(_, c)| c).collect();
-    if out.changes.is_empty() {
-        partial.sort_by(|a, b| b.0.total_cmp(&a.0));
-        out.improvements = partial.into_iter().take(MAX_IMPROVEMENTS).map(|(_, c)| c).collect();
-    }
-    Ok(out)
+    Ok(found)
 }
 
 /// What one field's search found.
@@ -133,6 +192,8 @@ struct Search {
     hit: Option<(f32, f64, f64)>,
     /// The allowed value with the highest score seen: (value, score).
     best: Option<(f32, f64)>,
+    /// A number's value next to the hit on the near side, scored short of the target.
+    below: Option<f32>,
 }
 
 fn best_of(values: &[f32], scores: &[f64]) -> Option<(f32, f64)> {
@@ -157,14 +218,14 @@ fn categorical(eval: &Eval, col: &ColumnSpec, n_codes: u32, dir: Direction, targ
         .zip(&scores)
         .find(|(_, &s)| s >= target)
         .map(|(&c, &s)| (c, s, if cur.is_nan() { 1.0 } else { (c - cur).abs() as f64 / n_codes.max(1) as f64 }));
-    Ok(Search { hit, best: best_of(&codes, &scores) })
+    Ok(Search { hit, best: best_of(&codes, &scores), below: None })
 }
 
 /// The crossing between `fail` (below `target`) and `pass` (reaching it), narrowed towards
 /// `fail` in rounds of [`REFINE`] points scored in one batch (a round costs about what one
 /// bisection step did, and narrows 16 times instead of 2): the value nearest `fail` that
-/// reaches the target, and its score.
-fn narrow(eval: &Eval, col: &ColumnSpec, target: f64, mut fail: f32, mut pass: (f32, f64)) -> Result<(f32, f64)> {
+/// reaches the target with its score, and the last value short of it.
+fn narrow(eval: &Eval, col: &ColumnSpec, target: f64, mut fail: f32, mut pass: (f32, f64)) -> Result<((f32, f64), f32)> {
     // Whole numbers stop when none is left between (64 rounds bound even a 2^64 range).
     for _ in 0..if col.integer { 64 } else { ROUNDS } {
         let step = (pass.0 - fail) / (REFINE + 1) as f32;
@@ -183,7 +244,7 @@ fn narrow(eval: &Eval, col: &ColumnSpec, target: f64, mut fail: f32, mut pass: (
             None => fail = *points.last().expect("not empty"),
         }
     }
-    Ok(pass)
+    Ok((pass, fail))
 }
 
 /// A value a number field can take: whole for integer fields.
@@ -202,7 +263,7 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
     let hi = col.max.map(|v| v as f32).unwrap_or_else(|| cands.last().copied().unwrap_or(cur).max(cur));
     let span = (hi - lo).max(f32::MIN_POSITIVE);
     let mut best: Option<(f32, f64, f64)> = None;
-    let mut top: Option<(f32, f64)> = None;
+    let (mut top, mut below): (Option<(f32, f64)>, Option<f32>) = (None, None);
     let sides: &[f32] = match dir {
         Direction::Increase => &[hi],
         Direction::Decrease => &[lo],
@@ -221,11 +282,11 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
         }
         let Some(j) = scores.iter().position(|&s| s >= target) else { continue };
         let fail = if j == 0 { cur } else { grid[j - 1] };
-        let (pass, pass_score) = narrow(eval, col, target, fail, (grid[j], scores[j]))?;
+        let ((pass, pass_score), fail) = narrow(eval, col, target, fail, (grid[j], scores[j]))?;
         let size = ((pass - cur).abs() / span) as f64;
         if best.is_none_or(|b| size < b.2) {
-            best = Some((pass, pass_score, size));
+            (best, below) = (Some((pass, pass_score, size)), Some(fail));
         }
     }
-    Ok(Search { hit: best, best: top })
+    Ok(Search { hit: best, best: top, below })
 }

@@ -233,6 +233,14 @@ fn variants_of_rows_score_as_the_whole_rows() {
     assert!(max_diff(&fast, &light.predict(&whole).unwrap()) < 1e-6);
     assert!(max_diff(&fast, &tract.runtime().predict_variants(&raw, &variants).unwrap()) < 1e-5);
     assert!(light.runtime().predict_variants(&raw, &[(raw.rows(), 0, 1.0)]).is_err(), "a row out of range is an error");
+    // What-if's values of one input go the same way.
+    let values = [f32::NAN, 0.0, 1.0, 2.0, 3.0, 250.0];
+    for (r, i) in [(0, 0), (3, 4), (10, n - 1)] {
+        let fast = light.runtime().predict_values(raw.row(r), i, &values).unwrap();
+        let whole = light.predict(&advisor_core::runtime::value_rows(raw.row(r), i, &values).unwrap()).unwrap();
+        assert!(max_diff(&fast, &whole) < 1e-6, "row {r}, input {i}");
+    }
+    assert!(light.runtime().predict_values(raw.row(0), n, &values).is_err(), "an input out of range is an error");
 }
 
 /// Over every German row (the test rows among them): every change and partial improvement the

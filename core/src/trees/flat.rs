@@ -179,10 +179,9 @@ impl Flat {
     /// `visit(row, weights, mask)` with the weights of the leaf the row reaches and the outputs
     /// they score.
     pub(super) fn each_leaf(&self, rows: &[f32], k: usize, mut visit: impl FnMut(usize, &[(u32, f32)], u8)) {
-        if let Some(quick) = &self.quick {
-            let mut leaves = Vec::new();
-            let rows = &rows[..rows.len().min(BLOCK * k)];
-            quick.scan.leaves(rows, &mut leaves);
+        let mut leaves = Vec::new();
+        // (The scan refuses rows that are not of its width: they walk, as before.)
+        if let Some(quick) = self.quick.as_ref().filter(|q| q.scan.leaves(&rows[..rows.len().min(BLOCK * k)], &mut leaves)) {
             for (r, row) in leaves.chunks_exact(self.roots.len()).enumerate() {
                 for &c in row {
                     let (weights, mask) = self.leaf(quick.leaves[c as usize]);
