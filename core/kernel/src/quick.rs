@@ -9,8 +9,8 @@
 //! whose threshold is below the value (the scan stops at the first that is not), or, for a
 //! missing value (NaN), those of a second list: the nodes whose missing track is the other side.
 //!
-//! Rows go through in groups that fill 128 bits of lanes: four rows (`u32` lanes) when every
-//! tree has at most 32 leaves, else two (`u64` lanes). One step of a scan updates every row of
+//! Rows go through in groups: eight rows (`u32` lanes, two 128-bit vectors) when every tree has
+//! at most 32 leaves, else two (`u64` lanes, one vector). One step of a scan updates every row of
 //! its group, with wasm SIMD on `wasm32` + `simd128` and over arrays elsewhere (the same bits).
 
 /// A node as a scan meets it: a row above `t` (or missing, in the missing list) loses, in tree
@@ -86,7 +86,7 @@ impl Scan {
             return false;
         }
         self.each_group(rows, |lanes, n| {
-            let mut sums = [0f32; 4];
+            let mut sums = [0f32; MAX_ROWS];
             for (b, &first) in lanes.iter().zip(&self.first_leaf) {
                 for l in 0..n {
                     sums[l] += values.get((first + b[l].trailing_zeros()) as usize).copied().unwrap_or(f32::NAN);
@@ -98,7 +98,7 @@ impl Scan {
 
     /// `visit(lanes, n)` for each group of rows in order: each tree's bits, lane by lane, for the
     /// group's first `n` rows (a last group of fewer is filled with its first row).
-    fn each_group(&self, rows: &[f32], mut visit: impl FnMut(&[[u64; 4]], usize)) -> bool {
+    fn each_group(&self, rows: &[f32], mut visit: impl FnMut(&[[u64; MAX_ROWS]], usize)) -> bool {
         let k = self.inputs();
         if k == 0 || !rows.len().is_multiple_of(k) {
             return false;
@@ -111,8 +111,8 @@ impl Scan {
         true
     }
 
-    fn groups<G: lanes::Group>(&self, rows: &[f32], k: usize, visit: &mut impl FnMut(&[[u64; 4]], usize)) {
-        let (mut bits, mut lanes): (Vec<G>, Vec<[u64; 4]>) =
+    fn groups<G: lanes::Group>(&self, rows: &[f32], k: usize, visit: &mut impl FnMut(&[[u64; MAX_ROWS]], usize)) {
+        let (mut bits, mut lanes): (Vec<G>, Vec<[u64; MAX_ROWS]>) =
             (Vec::with_capacity(self.first_leaf.len()), Vec::with_capacity(self.first_leaf.len()));
         let mut padded = vec![0.0; G::ROWS * k];
         for group in rows.chunks(G::ROWS * k) {
@@ -170,8 +170,13 @@ fn concat(lists: Vec<Vec<FalseNode>>) -> (Vec<FalseNode>, Vec<u32>) {
     (all, starts)
 }
 
+/// Most rows in a group.
+const MAX_ROWS: usize = 8;
+
 /// A group's bits in one tree, and its rows' values of one input.
 mod lanes {
+    use super::MAX_ROWS;
+
     pub trait Group: Copy {
         /// Rows in a group.
         const ROWS: usize;
@@ -187,7 +192,7 @@ mod lanes {
         /// `clear` cleared in the lanes whose value is missing.
         fn clear_missing(self, x: &Self::Values, clear: u64) -> Self;
         /// The lanes, as `u64` (the first `ROWS`).
-        fn lanes(self) -> [u64; 4];
+        fn lanes(self) -> [u64; MAX_ROWS];
     }
 
     fn top(x: &[f32]) -> f32 {
@@ -196,23 +201,24 @@ mod lanes {
 
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     mod simd {
+        use super::MAX_ROWS;
         use core::arch::wasm32::*;
 
-        /// Four rows, `u32` lanes.
+        /// Eight rows, `u32` lanes (two vectors).
         #[derive(Clone, Copy)]
-        pub struct Narrow(v128);
+        pub struct Narrow([v128; 2]);
         /// Two rows, `u64` lanes (values compared as `f64`, which orders every `f32` the same).
         #[derive(Clone, Copy)]
         pub struct Wide(v128);
 
         impl super::Group for Narrow {
-            const ROWS: usize = 4;
-            const ALL: Narrow = Narrow(u32x4(!0, !0, !0, !0));
-            type Values = ([f32; 4], v128);
+            const ROWS: usize = 8;
+            const ALL: Narrow = Narrow([u32x4(!0, !0, !0, !0); 2]);
+            type Values = ([f32; 8], [v128; 2]);
             #[inline(always)]
             fn values(g: &[f32], k: usize, f: usize) -> Self::Values {
-                let x = [g[f], g[k + f], g[2 * k + f], g[3 * k + f]];
-                (x, f32x4(x[0], x[1], x[2], x[3]))
+                let x: [f32; 8] = std::array::from_fn(|l| g[l * k + f]);
+                (x, [f32x4(x[0], x[1], x[2], x[3]), f32x4(x[4], x[5], x[6], x[7])])
             }
             #[inline(always)]
             fn top(x: &Self::Values) -> f32 {
@@ -220,21 +226,32 @@ mod lanes {
             }
             #[inline(always)]
             fn any_missing(x: &Self::Values) -> bool {
-                v128_any_true(f32x4_ne(x.1, x.1))
+                v128_any_true(v128_or(f32x4_ne(x.1[0], x.1[0]), f32x4_ne(x.1[1], x.1[1])))
             }
             #[inline(always)]
             fn clear_below(self, t: f32, x: &Self::Values, clear: u64) -> Narrow {
-                Narrow(v128_andnot(self.0, v128_and(f32x4_lt(f32x4_splat(t), x.1), u32x4_splat(clear as u32))))
+                let (t, c) = (f32x4_splat(t), u32x4_splat(clear as u32));
+                Narrow([0, 1].map(|h| v128_andnot(self.0[h], v128_and(f32x4_lt(t, x.1[h]), c))))
             }
             #[inline(always)]
             fn clear_missing(self, x: &Self::Values, clear: u64) -> Narrow {
-                Narrow(v128_andnot(self.0, v128_and(f32x4_ne(x.1, x.1), u32x4_splat(clear as u32))))
+                let c = u32x4_splat(clear as u32);
+                Narrow([0, 1].map(|h| v128_andnot(self.0[h], v128_and(f32x4_ne(x.1[h], x.1[h]), c))))
             }
             #[inline(always)]
-            fn lanes(self) -> [u64; 4] {
-                let v = self.0;
-                [u32x4_extract_lane::<0>(v), u32x4_extract_lane::<1>(v), u32x4_extract_lane::<2>(v), u32x4_extract_lane::<3>(v)]
-                    .map(u64::from)
+            fn lanes(self) -> [u64; MAX_ROWS] {
+                let [a, b] = self.0;
+                [
+                    u32x4_extract_lane::<0>(a),
+                    u32x4_extract_lane::<1>(a),
+                    u32x4_extract_lane::<2>(a),
+                    u32x4_extract_lane::<3>(a),
+                    u32x4_extract_lane::<0>(b),
+                    u32x4_extract_lane::<1>(b),
+                    u32x4_extract_lane::<2>(b),
+                    u32x4_extract_lane::<3>(b),
+                ]
+                .map(u64::from)
             }
         }
 
@@ -264,44 +281,48 @@ mod lanes {
                 Wide(v128_andnot(self.0, v128_and(f64x2_ne(x.1, x.1), u64x2_splat(clear))))
             }
             #[inline(always)]
-            fn lanes(self) -> [u64; 4] {
-                [u64x2_extract_lane::<0>(self.0), u64x2_extract_lane::<1>(self.0), !0, !0]
+            fn lanes(self) -> [u64; MAX_ROWS] {
+                let mut lanes = [!0; MAX_ROWS];
+                lanes[..2].copy_from_slice(&[u64x2_extract_lane::<0>(self.0), u64x2_extract_lane::<1>(self.0)]);
+                lanes
             }
         }
     }
 
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     mod simd {
-        /// Four rows, `u32` lanes.
+        use super::MAX_ROWS;
+
+        /// Eight rows, `u32` lanes.
         #[derive(Clone, Copy)]
-        pub struct Narrow([u32; 4]);
+        pub struct Narrow([u32; 8]);
         /// Two rows, `u64` lanes.
         #[derive(Clone, Copy)]
         pub struct Wide([u64; 2]);
 
         impl super::Group for Narrow {
-            const ROWS: usize = 4;
-            const ALL: Narrow = Narrow([!0; 4]);
-            type Values = [f32; 4];
+            const ROWS: usize = 8;
+            const ALL: Narrow = Narrow([!0; 8]);
+            type Values = [f32; 8];
             #[inline(always)]
-            fn values(g: &[f32], k: usize, f: usize) -> [f32; 4] {
-                [g[f], g[k + f], g[2 * k + f], g[3 * k + f]]
+            fn values(g: &[f32], k: usize, f: usize) -> [f32; 8] {
+                std::array::from_fn(|l| g[l * k + f])
             }
-            fn top(x: &[f32; 4]) -> f32 {
+            fn top(x: &[f32; 8]) -> f32 {
                 super::top(x)
             }
-            fn any_missing(x: &[f32; 4]) -> bool {
+            fn any_missing(x: &[f32; 8]) -> bool {
                 x.iter().any(|v| v.is_nan())
             }
             #[inline(always)]
-            fn clear_below(self, t: f32, x: &[f32; 4], clear: u64) -> Narrow {
+            fn clear_below(self, t: f32, x: &[f32; 8], clear: u64) -> Narrow {
                 Narrow(std::array::from_fn(|l| self.0[l] & !((t < x[l]) as u32).wrapping_neg() | self.0[l] & !clear as u32))
             }
             #[inline(always)]
-            fn clear_missing(self, x: &[f32; 4], clear: u64) -> Narrow {
+            fn clear_missing(self, x: &[f32; 8], clear: u64) -> Narrow {
                 Narrow(std::array::from_fn(|l| self.0[l] & !(x[l].is_nan() as u32).wrapping_neg() | self.0[l] & !clear as u32))
             }
-            fn lanes(self) -> [u64; 4] {
+            fn lanes(self) -> [u64; MAX_ROWS] {
                 self.0.map(u64::from)
             }
         }
@@ -328,8 +349,10 @@ mod lanes {
             fn clear_missing(self, x: &[f32; 2], clear: u64) -> Wide {
                 Wide(std::array::from_fn(|l| self.0[l] & !(x[l].is_nan() as u64).wrapping_neg() | self.0[l] & !clear))
             }
-            fn lanes(self) -> [u64; 4] {
-                [self.0[0], self.0[1], !0, !0]
+            fn lanes(self) -> [u64; MAX_ROWS] {
+                let mut lanes = [!0; MAX_ROWS];
+                lanes[..2].copy_from_slice(&self.0);
+                lanes
             }
         }
     }

@@ -3,7 +3,7 @@
 //! holds its weights' range; references to leaves carry [`LEAF`].
 //!
 //! Rows in number find their leaves by QuickScorer's scan when it takes the trees (`quick.rs`;
-//! about 2.2× onnxruntime-web's rows a second on a 500-tree LightGBM model in Chromium, where the
+//! about 2.8× onnxruntime-web's rows a second on a 500-tree LightGBM model in Chromium, where the
 //! walk below was about 1×, BENCHMARKS.md). Otherwise, and for one applicant's paths (reasons,
 //! what-if), rows walk: a block of rows goes through the trees tree by tree, so a tree stays in
 //! cache (onnxruntime's batch order); each step is a branch on the data, which the processor
