@@ -9,8 +9,8 @@
 //! whose threshold is below the value (the scan stops at the first that is not), or, for a
 //! missing value (NaN), those of a second list: the nodes whose missing track is the other side.
 //!
-//! Rows go through in groups: eight rows (`u32` lanes, two 128-bit vectors) when every tree has
-//! at most 32 leaves, else two (`u64` lanes, one vector). One step of a scan updates every row of
+//! Rows go through in groups of two 128-bit vectors of lanes: eight rows (`u32` lanes) when every
+//! tree has at most 32 leaves, else four (`u64` lanes). One step of a scan updates every row of
 //! its group, with wasm SIMD on `wasm32` + `simd128` and over arrays elsewhere (the same bits).
 
 /// A node as a scan meets it: a row above `t` (or missing, in the missing list) loses, in tree
@@ -207,9 +207,10 @@ mod lanes {
         /// Eight rows, `u32` lanes (two vectors).
         #[derive(Clone, Copy)]
         pub struct Narrow([v128; 2]);
-        /// Two rows, `u64` lanes (values compared as `f64`, which orders every `f32` the same).
+        /// Four rows, `u64` lanes (two vectors; values compared as `f64`, which orders every
+        /// `f32` the same).
         #[derive(Clone, Copy)]
-        pub struct Wide(v128);
+        pub struct Wide([v128; 2]);
 
         impl super::Group for Narrow {
             const ROWS: usize = 8;
@@ -256,13 +257,13 @@ mod lanes {
         }
 
         impl super::Group for Wide {
-            const ROWS: usize = 2;
-            const ALL: Wide = Wide(u64x2(!0, !0));
-            type Values = ([f32; 2], v128);
+            const ROWS: usize = 4;
+            const ALL: Wide = Wide([u64x2(!0, !0); 2]);
+            type Values = ([f32; 4], [v128; 2]);
             #[inline(always)]
             fn values(g: &[f32], k: usize, f: usize) -> Self::Values {
-                let x = [g[f], g[k + f]];
-                (x, f64x2(x[0] as f64, x[1] as f64))
+                let x: [f32; 4] = std::array::from_fn(|l| g[l * k + f]);
+                (x, [f64x2(x[0] as f64, x[1] as f64), f64x2(x[2] as f64, x[3] as f64)])
             }
             #[inline(always)]
             fn top(x: &Self::Values) -> f32 {
@@ -270,20 +271,28 @@ mod lanes {
             }
             #[inline(always)]
             fn any_missing(x: &Self::Values) -> bool {
-                v128_any_true(f64x2_ne(x.1, x.1))
+                v128_any_true(v128_or(f64x2_ne(x.1[0], x.1[0]), f64x2_ne(x.1[1], x.1[1])))
             }
             #[inline(always)]
             fn clear_below(self, t: f32, x: &Self::Values, clear: u64) -> Wide {
-                Wide(v128_andnot(self.0, v128_and(f64x2_lt(f64x2_splat(t as f64), x.1), u64x2_splat(clear))))
+                let (t, c) = (f64x2_splat(t as f64), u64x2_splat(clear));
+                Wide([0, 1].map(|h| v128_andnot(self.0[h], v128_and(f64x2_lt(t, x.1[h]), c))))
             }
             #[inline(always)]
             fn clear_missing(self, x: &Self::Values, clear: u64) -> Wide {
-                Wide(v128_andnot(self.0, v128_and(f64x2_ne(x.1, x.1), u64x2_splat(clear))))
+                let c = u64x2_splat(clear);
+                Wide([0, 1].map(|h| v128_andnot(self.0[h], v128_and(f64x2_ne(x.1[h], x.1[h]), c))))
             }
             #[inline(always)]
             fn lanes(self) -> [u64; MAX_ROWS] {
+                let [a, b] = self.0;
                 let mut lanes = [!0; MAX_ROWS];
-                lanes[..2].copy_from_slice(&[u64x2_extract_lane::<0>(self.0), u64x2_extract_lane::<1>(self.0)]);
+                lanes[..4].copy_from_slice(&[
+                    u64x2_extract_lane::<0>(a),
+                    u64x2_extract_lane::<1>(a),
+                    u64x2_extract_lane::<0>(b),
+                    u64x2_extract_lane::<1>(b),
+                ]);
                 lanes
             }
         }
@@ -296,9 +305,9 @@ mod lanes {
         /// Eight rows, `u32` lanes.
         #[derive(Clone, Copy)]
         pub struct Narrow([u32; 8]);
-        /// Two rows, `u64` lanes.
+        /// Four rows, `u64` lanes.
         #[derive(Clone, Copy)]
-        pub struct Wide([u64; 2]);
+        pub struct Wide([u64; 4]);
 
         impl super::Group for Narrow {
             const ROWS: usize = 8;
@@ -328,30 +337,30 @@ mod lanes {
         }
 
         impl super::Group for Wide {
-            const ROWS: usize = 2;
-            const ALL: Wide = Wide([!0; 2]);
-            type Values = [f32; 2];
+            const ROWS: usize = 4;
+            const ALL: Wide = Wide([!0; 4]);
+            type Values = [f32; 4];
             #[inline(always)]
-            fn values(g: &[f32], k: usize, f: usize) -> [f32; 2] {
-                [g[f], g[k + f]]
+            fn values(g: &[f32], k: usize, f: usize) -> [f32; 4] {
+                std::array::from_fn(|l| g[l * k + f])
             }
-            fn top(x: &[f32; 2]) -> f32 {
+            fn top(x: &[f32; 4]) -> f32 {
                 super::top(x)
             }
-            fn any_missing(x: &[f32; 2]) -> bool {
+            fn any_missing(x: &[f32; 4]) -> bool {
                 x.iter().any(|v| v.is_nan())
             }
             #[inline(always)]
-            fn clear_below(self, t: f32, x: &[f32; 2], clear: u64) -> Wide {
+            fn clear_below(self, t: f32, x: &[f32; 4], clear: u64) -> Wide {
                 Wide(std::array::from_fn(|l| self.0[l] & !((t < x[l]) as u64).wrapping_neg() | self.0[l] & !clear))
             }
             #[inline(always)]
-            fn clear_missing(self, x: &[f32; 2], clear: u64) -> Wide {
+            fn clear_missing(self, x: &[f32; 4], clear: u64) -> Wide {
                 Wide(std::array::from_fn(|l| self.0[l] & !(x[l].is_nan() as u64).wrapping_neg() | self.0[l] & !clear))
             }
             fn lanes(self) -> [u64; MAX_ROWS] {
                 let mut lanes = [!0; MAX_ROWS];
-                lanes[..2].copy_from_slice(&self.0);
+                lanes[..4].copy_from_slice(&self.0);
                 lanes
             }
         }
