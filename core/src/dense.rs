@@ -151,7 +151,9 @@ impl DenseRuntime {
         let (w0, n0) = (self.layers[0].inputs(), self.layers[0].outputs());
         let widest = self.layers.iter().map(PackedDense::outputs).max().unwrap_or(0);
         let (mut base, mut enc, mut h_base) = (vec![0.0; w0], vec![0.0; w0], vec![0.0; n0]);
-        let (mut hidden, mut scratch) = (vec![0.0; CHUNK * widest], vec![0.0; CHUNK * widest]);
+        // (Sized for the batches there are: what-if asks for a few dozen values at a time.)
+        let rows = variants.len().min(CHUNK);
+        let (mut hidden, mut scratch) = (vec![0.0; rows * widest], vec![0.0; rows * widest]);
         let mut row = vec![0.0; self.n_inputs];
         let mut out = Vec::with_capacity(variants.len());
         let mut current = usize::MAX;
@@ -217,9 +219,8 @@ impl Runtime for DenseRuntime {
     /// whole rows). Equal to whole rows up to float rounding (the first layer is summed in
     /// another order), which what-if allows for: it scores its advice again as a whole row.
     fn predict_values(&self, row: &[f32], input: usize, values: &[f32]) -> Result<Vec<f32>> {
-        let rows = crate::runtime::value_rows(row, input, values)?;
         if self.values_exact() {
-            return self.predict(&rows);
+            return self.predict(&crate::runtime::value_rows(row, input, values)?);
         }
         let raw = Matrix::new(row.to_vec(), row.len())?;
         let variants: Vec<crate::runtime::Variant> = values.iter().map(|&v| (0, input, v)).collect();

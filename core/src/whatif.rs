@@ -94,6 +94,9 @@ fn exact_hits(bundle: &Bundle, raw: &[f32], hits: &[Hit], below: &[f32], target:
 /// The scores of `raw` with each `(feature, value)` change, as whole rows: what `score` gives
 /// the changed applicant.
 fn exact_scores(bundle: &Bundle, raw: &[f32], changes: &[(usize, f32)]) -> Result<Vec<f64>> {
+    if changes.is_empty() {
+        return Ok(vec![]);
+    }
     let mut rows = crate::matrix::Matrix::with_capacity(changes.len(), raw.len());
     for (k, &(i, v)) in changes.iter().enumerate() {
         rows.push_row(raw);
