@@ -30,15 +30,12 @@ pub struct PackedDense {
     relu: bool,
 }
 
-/// `y[j] += a · x[j]` for each `j` of `y` (`x` at least as long; else nothing is written and
-/// `false` returned): a first layer moved by one encoded input of a variant of a row. Multiply
-/// then add (no fused multiply-add), four lanes at a time in the browser.
-pub fn add_scaled(y: &mut [f32], a: f32, x: &[f32]) -> bool {
-    if x.len() < y.len() {
-        return false;
-    }
-    simd::add_scaled(y, a, &x[..y.len()]);
-    true
+/// `y[j] += a · x[j]` for each `j` below both lengths: a first layer moved by one encoded input
+/// of a variant of a row. Multiply then add (no fused multiply-add), four lanes at a time in
+/// the browser.
+pub fn add_scaled(y: &mut [f32], a: f32, x: &[f32]) {
+    let n = y.len().min(x.len());
+    simd::add_scaled(&mut y[..n], a, &x[..n]);
 }
 
 /// Rounds `n` up to a multiple of [`LANES`].
@@ -353,6 +350,15 @@ mod tests {
                 assert!(cur[r * 8 + 1..(r + 1) * 8].iter().all(|&v| v == 0.0));
             }
         }
+    }
+
+    #[test]
+    fn add_scaled_multiplies_then_adds_below_both_lengths() {
+        let x: Vec<f32> = (0..11).map(|i| i as f32 * 0.37 - 1.0).collect();
+        let mut y: Vec<f32> = (0..13).map(|i| 0.5 - i as f32 * 0.21).collect();
+        let want: Vec<f32> = y.iter().enumerate().map(|(j, &v)| if j < 11 { v + 1.7 * x[j] } else { v }).collect();
+        add_scaled(&mut y, 1.7, &x);
+        assert_eq!(y, want);
     }
 
     /// Skipping zero inputs gives the very same numbers as the dense product.
