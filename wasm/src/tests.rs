@@ -215,6 +215,15 @@ fn bare_models_run_or_say_why_not() {
     assert_eq!(code, "BAD_INPUT");
 }
 
+/// QuickScorer's scan in wasm SIMD lanes (eight rows of `u32`, four of `u64`) finds the leaves
+/// and sums that one row at a time finds, on random lists and rows.
+#[wasm_bindgen_test]
+fn the_tree_scan_lanes_match_one_row_at_a_time() {
+    for seed in 1..=5 {
+        advisor_kernel::quick::lanes_match_one_by_one(seed).unwrap();
+    }
+}
+
 /// The converted models of `tests/fixtures/trees/` (LightGBM, XGBoost, scikit-learn trees and
 /// logistic regressions), each with its rows and onnxruntime's probabilities.
 const TREE_FIXTURES: [(&str, &[u8], &str); 13] = [

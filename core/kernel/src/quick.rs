@@ -77,6 +77,30 @@ impl Scan {
         })
     }
 
+    /// [`Scan::leaves`] one row and one node at a time, without lanes: what the lanes must give
+    /// (the tests compare them, natively and in the browser).
+    pub fn leaves_one_by_one(&self, rows: &[f32], out: &mut Vec<u32>) -> bool {
+        out.clear();
+        let k = self.inputs();
+        if k == 0 || !rows.len().is_multiple_of(k) {
+            return false;
+        }
+        for row in rows.chunks_exact(k) {
+            let mut bits = vec![!0u64; self.first_leaf.len()];
+            for (f, &x) in row.iter().enumerate() {
+                let (list, missing) = (&self.by_threshold[self.starts[f] as usize..self.starts[f + 1] as usize], x.is_nan());
+                let list =
+                    if missing { &self.if_missing[self.missing_starts[f] as usize..self.missing_starts[f + 1] as usize] } else { list };
+                for n in list.iter().filter(|n| missing || n.t < x) {
+                    bits[n.tree as usize] &= !n.clear;
+                }
+            }
+            let narrow = |b: u64| if self.narrow { b | !0 << 32 } else { b };
+            out.extend(bits.iter().zip(&self.first_leaf).map(|(&b, &first)| first + narrow(b).trailing_zeros()));
+        }
+        true
+    }
+
     /// Each row's sum of `values[leaf]` over its leaves, added tree by tree from 0, into `out`
     /// (one per row). `false` (nothing written) when `rows` is not whole rows or `values` not one
     /// per leaf.
@@ -369,6 +393,59 @@ mod lanes {
     pub use simd::{Narrow, Wide};
 }
 
+/// A scan of `trees` trees over `k` inputs with random nodes (masks within 32 bits unless
+/// `wide`), and `rows` random rows for it; `seed` picks them. For tests, here and in the browser.
+#[doc(hidden)]
+pub fn random_scan(wide: bool, k: usize, trees: usize, rows: usize, seed: u64) -> (Scan, Vec<f32>) {
+    let mut s = seed;
+    let mut next = move |n: usize| {
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((s >> 33) % n as u64) as usize
+    };
+    const VALUES: [f32; 7] = [f32::NEG_INFINITY, -1.0, 0.0, 0.5, 2.0, 7.0, f32::INFINITY];
+    let node = |next: &mut dyn FnMut(usize) -> usize| {
+        let bits = if wide { 64 } else { 32 };
+        let (lo, len) = (next(bits), 1 + next(8));
+        // (The top bit stays: a leaf is always left, and the lowest left moves with the data.)
+        let clear = (((1u128 << (lo + len).min(bits)) - (1u128 << lo)) as u64) & !(1 << (bits - 1));
+        FalseNode { t: VALUES[next(VALUES.len())], tree: next(trees) as u32, clear }
+    };
+    let mut by_input: Vec<Vec<FalseNode>> = (0..k).map(|_| (0..30).map(|_| node(&mut next)).collect()).collect();
+    by_input.iter_mut().for_each(|l| l.sort_by(|p, q| p.t.total_cmp(&q.t)));
+    let if_missing = (0..k).map(|_| (0..10).map(|_| node(&mut next)).collect()).collect();
+    let first_leaf: Vec<u32> = (0..trees as u32).map(|t| t * 64).collect();
+    let scan = Scan::new(by_input, if_missing, first_leaf, trees * 64).expect("a valid scan");
+    let x = (0..rows * k).map(|_| if next(8) == 0 { f32::NAN } else { VALUES[next(VALUES.len())] + [0.0, 0.25][next(2)] }).collect();
+    (scan, x)
+}
+
+/// Random scans and rows (masks of any bits, thresholds with ties, ±∞, NaN values; row counts
+/// that leave the last group part-filled), both lane widths: the lanes' leaves and sums are one
+/// row at a time's. For tests, here and in the browser (`wasm/src/tests.rs`), where the lanes
+/// are wasm SIMD.
+#[doc(hidden)]
+pub fn lanes_match_one_by_one(seed: u64) -> Result<(), String> {
+    for (wide, rows) in [(false, 21), (true, 11)] {
+        let (scan, x) = random_scan(wide, 3, 40, rows, seed);
+        if scan.narrow == wide {
+            return Err(format!("seed {seed}: the scan is not the width asked for"));
+        }
+        let (mut lanes, mut one, mut sums) = (Vec::new(), Vec::new(), Vec::new());
+        let values: Vec<f32> = (0..scan.n_leaves).map(|i| (i % 97) as f32 * 0.125 - 3.0).collect();
+        if !(scan.leaves(&x, &mut lanes) && scan.leaves_one_by_one(&x, &mut one) && scan.sums(&x, &values, &mut sums)) {
+            return Err(format!("seed {seed}: rows refused"));
+        }
+        if lanes != one {
+            return Err(format!("seed {seed}, wide {wide}: leaves {lanes:?} != {one:?}"));
+        }
+        let want: Vec<f32> = one.chunks_exact(40).map(|r| r.iter().fold(0.0, |s, &l| s + values[l as usize])).collect();
+        if sums.iter().zip(&want).any(|(a, b)| a.to_bits() != b.to_bits()) {
+            return Err(format!("seed {seed}, wide {wide}: sums {sums:?} != {want:?}"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +468,13 @@ mod tests {
             let mut sums = Vec::new();
             assert!(scan.sums(&rows, &[10.0, 20.0], &mut sums));
             assert_eq!(sums, want.iter().map(|&l| [10.0, 20.0][l as usize]).collect::<Vec<f32>>());
+        }
+    }
+
+    #[test]
+    fn the_lanes_give_what_one_row_at_a_time_gives() {
+        for seed in 1..=5 {
+            lanes_match_one_by_one(seed).unwrap();
         }
     }
 
