@@ -174,6 +174,30 @@ mod tests {
         }
     }
 
+    /// A tree of 33 leaves goes in `u32` lanes (no node's `x <= t` side holds its last leaf):
+    /// rows that reach that leaf, which no bit stands for, still find it.
+    #[test]
+    fn the_33rd_leaf_of_a_narrow_tree_is_found() {
+        // A spine: node j sends x <= j to leaf j, else on; the last leaf takes x > 31.
+        let mut nodes: Vec<Node> = Vec::new();
+        let weights: Vec<(u32, f32)> = (0..33).map(|j| (1, j as f32)).collect();
+        for j in 0..32u32 {
+            nodes.push(Node { feature: 0, value: j as f32, yes: 2 * j + 1, no: 2 * j + 2, mode: Mode::Leq, missing_yes: false });
+            nodes.push(Node { feature: 0, value: 0.0, yes: j, no: j + 1, mode: Mode::Leaf, missing_yes: false });
+        }
+        nodes.push(Node { feature: 0, value: 0.0, yes: 32, no: 33, mode: Mode::Leaf, missing_yes: false });
+        let flat = Flat::new(&nodes, &[0], &weights, 1);
+        let quick = Quick::new(flat.nodes(), flat.roots(), 1).expect("the scan takes the spine");
+        let x: Vec<f32> = (0..40).map(|v| v as f32 - 3.5).chain([f32::NAN, f32::INFINITY, 1e9]).collect();
+        let mut leaves = Vec::new();
+        assert!(quick.scan.leaves(&x, &mut leaves));
+        for (r, &v) in x.iter().enumerate() {
+            let walked = flat.path(0, &[v], |_, _, _| {});
+            assert_eq!(quick.leaves[leaves[r] as usize], walked, "x = {v}");
+        }
+        assert!(x.iter().any(|&v| v > 31.0), "a row reaches the last leaf");
+    }
+
     /// Trees the scan does not take are walked: more than 64 leaves, `==`, a NaN threshold, a
     /// node reached twice.
     #[test]
