@@ -70,8 +70,7 @@ impl Eval<'_> {
     /// tree model walks again only the trees the change can move, a network adds the change to
     /// its first layer: [`crate::runtime::Runtime::predict_values`]).
     fn scores(&self, values: &[f32]) -> Result<Vec<f64>> {
-        let p = self.bundle.runtime().predict_values(self.raw, self.i, values)?;
-        Ok(p.iter().map(|&p| self.bundle.manifest().scaling.score(p as f64)).collect())
+        Ok(scores_of(self.bundle, &self.bundle.runtime().predict_values(self.raw, self.i, values)?))
     }
 }
 
@@ -102,8 +101,12 @@ fn exact_scores(bundle: &Bundle, raw: &[f32], changes: &[(usize, f32)]) -> Resul
         rows.push_row(raw);
         rows.row_mut(k)[i] = v;
     }
-    let p = bundle.runtime().predict(&rows)?;
-    Ok(p.iter().map(|&p| bundle.manifest().scaling.score(p as f64)).collect())
+    Ok(scores_of(bundle, &bundle.runtime().predict(&rows)?))
+}
+
+/// Probabilities as the bundle's scores.
+fn scores_of(bundle: &Bundle, p: &[f32]) -> Vec<f64> {
+    p.iter().map(|&p| bundle.manifest().scaling.score(p as f64)).collect()
 }
 
 /// The advice for raw row `raw` (whose score is `score`).

@@ -333,65 +333,76 @@ mod lanes {
     mod simd {
         use super::MAX_ROWS;
 
-        /// Eight rows, `u32` lanes.
-        #[derive(Clone, Copy)]
-        pub struct Narrow([u32; 8]);
-        /// Four rows, `u64` lanes.
-        #[derive(Clone, Copy)]
-        pub struct Wide([u64; 4]);
+        /// A lane's bits: `u32` or `u64`.
+        pub trait Bits: Copy + std::ops::BitAnd<Output = Self> + std::ops::BitOr<Output = Self> + std::ops::Not<Output = Self> {
+            const ALL: Self;
+            /// All ones when `b`, else zero.
+            fn all_if(b: bool) -> Self;
+            /// The low bits of a mask.
+            fn from_mask(clear: u64) -> Self;
+            /// As `u64` (a `u32` lane widened as [`super::widen`] does).
+            fn to_lane(self) -> u64;
+        }
 
-        impl super::Group for Narrow {
-            const ROWS: usize = 8;
-            const ALL: Narrow = Narrow([!0; 8]);
-            type Values = [f32; 8];
-            #[inline(always)]
-            fn values(g: &[f32], k: usize, f: usize) -> [f32; 8] {
-                std::array::from_fn(|l| g[l * k + f])
+        impl Bits for u32 {
+            const ALL: u32 = !0;
+            fn all_if(b: bool) -> u32 {
+                (b as u32).wrapping_neg()
             }
-            fn top(x: &[f32; 8]) -> f32 {
-                super::top(x)
+            fn from_mask(clear: u64) -> u32 {
+                clear as u32
             }
-            fn any_missing(x: &[f32; 8]) -> bool {
-                x.iter().any(|v| v.is_nan())
-            }
-            #[inline(always)]
-            fn clear_below(self, t: f32, x: &[f32; 8], clear: u64) -> Narrow {
-                Narrow(std::array::from_fn(|l| self.0[l] & !((t < x[l]) as u32).wrapping_neg() | self.0[l] & !clear as u32))
-            }
-            #[inline(always)]
-            fn clear_missing(self, x: &[f32; 8], clear: u64) -> Narrow {
-                Narrow(std::array::from_fn(|l| self.0[l] & !(x[l].is_nan() as u32).wrapping_neg() | self.0[l] & !clear as u32))
-            }
-            fn lanes(self) -> [u64; MAX_ROWS] {
-                self.0.map(super::widen)
+            fn to_lane(self) -> u64 {
+                super::widen(self)
             }
         }
 
-        impl super::Group for Wide {
-            const ROWS: usize = 4;
-            const ALL: Wide = Wide([!0; 4]);
-            type Values = [f32; 4];
+        impl Bits for u64 {
+            const ALL: u64 = !0;
+            fn all_if(b: bool) -> u64 {
+                (b as u64).wrapping_neg()
+            }
+            fn from_mask(clear: u64) -> u64 {
+                clear
+            }
+            fn to_lane(self) -> u64 {
+                self
+            }
+        }
+
+        /// `N` rows of `B` lanes, over arrays (the compiler vectorises them).
+        #[derive(Clone, Copy)]
+        pub struct Lanes<B, const N: usize>([B; N]);
+        /// Eight rows, `u32` lanes.
+        pub type Narrow = Lanes<u32, 8>;
+        /// Four rows, `u64` lanes.
+        pub type Wide = Lanes<u64, 4>;
+
+        impl<B: Bits, const N: usize> super::Group for Lanes<B, N> {
+            const ROWS: usize = N;
+            const ALL: Self = Lanes([B::ALL; N]);
+            type Values = [f32; N];
             #[inline(always)]
-            fn values(g: &[f32], k: usize, f: usize) -> [f32; 4] {
+            fn values(g: &[f32], k: usize, f: usize) -> [f32; N] {
                 std::array::from_fn(|l| g[l * k + f])
             }
-            fn top(x: &[f32; 4]) -> f32 {
+            fn top(x: &[f32; N]) -> f32 {
                 super::top(x)
             }
-            fn any_missing(x: &[f32; 4]) -> bool {
+            fn any_missing(x: &[f32; N]) -> bool {
                 x.iter().any(|v| v.is_nan())
             }
             #[inline(always)]
-            fn clear_below(self, t: f32, x: &[f32; 4], clear: u64) -> Wide {
-                Wide(std::array::from_fn(|l| self.0[l] & !((t < x[l]) as u64).wrapping_neg() | self.0[l] & !clear))
+            fn clear_below(self, t: f32, x: &[f32; N], clear: u64) -> Self {
+                Lanes(std::array::from_fn(|l| self.0[l] & !(B::all_if(t < x[l]) & B::from_mask(clear))))
             }
             #[inline(always)]
-            fn clear_missing(self, x: &[f32; 4], clear: u64) -> Wide {
-                Wide(std::array::from_fn(|l| self.0[l] & !(x[l].is_nan() as u64).wrapping_neg() | self.0[l] & !clear))
+            fn clear_missing(self, x: &[f32; N], clear: u64) -> Self {
+                Lanes(std::array::from_fn(|l| self.0[l] & !(B::all_if(x[l].is_nan()) & B::from_mask(clear))))
             }
             fn lanes(self) -> [u64; MAX_ROWS] {
                 let mut lanes = [!0; MAX_ROWS];
-                lanes[..4].copy_from_slice(&self.0);
+                lanes[..N].iter_mut().zip(self.0).for_each(|(lane, b)| *lane = b.to_lane());
                 lanes
             }
         }

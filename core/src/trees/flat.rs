@@ -175,9 +175,9 @@ impl Flat {
         }
     }
 
-    /// For each tree in order, for each row of `rows` (`k` values each, at most [`BLOCK`]):
-    /// `visit(row, weights, mask)` with the weights of the leaf the row reaches and the outputs
-    /// they score.
+    /// For each row of `rows` (`k` values each, at most [`BLOCK`]) and each tree, the trees of a
+    /// row in order (row by row when scanned, tree by tree when walked): `visit(row, weights,
+    /// mask)` with the weights of the leaf the row reaches and the outputs they score.
     pub(super) fn each_leaf(&self, rows: &[f32], k: usize, mut visit: impl FnMut(usize, &[(u32, f32)], u8)) {
         let mut leaves = Vec::new();
         // (The scan refuses rows that are not of its width: they walk, as before.)
