@@ -143,40 +143,12 @@ impl DenseRuntime {
         }
     }
 
-    /// The variants' probabilities (checked): a variant's first layer is its row's plus the
-    /// weights of the encoded inputs the change moves (a feature's pieces, indicator or
-    /// one-hots, and its crosses): a few rows of the first layer instead of all of it; the other
-    /// layers run as usual, in batches.
+    /// The variants' probabilities (checked), each row's run of variants through
+    /// [`Prepared::scores`].
     fn variant_scores(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
-        let (w0, n0) = (self.layers[0].inputs(), self.layers[0].outputs());
-        let widest = self.layers.iter().map(PackedDense::outputs).max().unwrap_or(0);
-        let (mut base, mut enc, mut h_base) = (vec![0.0; w0], vec![0.0; w0], vec![0.0; n0]);
-        // (Sized for the batches there are: what-if asks for a few dozen values at a time.)
-        let rows = variants.len().min(CHUNK);
-        let (mut hidden, mut scratch) = (vec![0.0; rows * widest], vec![0.0; rows * widest]);
-        let mut row = vec![0.0; self.n_inputs];
         let mut out = Vec::with_capacity(variants.len());
-        let mut current = usize::MAX;
-        for batch in variants.chunks(CHUNK) {
-            for (slot, &(r, i, v)) in batch.iter().enumerate() {
-                if r != current {
-                    self.encode(raw.row(r), &mut base);
-                    self.first_layer(&base, &mut h_base);
-                    current = r;
-                }
-                row.copy_from_slice(raw.row(r));
-                row[i] = v;
-                self.encode(&row, &mut enc);
-                let h = &mut hidden[slot * n0..(slot + 1) * n0];
-                h.copy_from_slice(&h_base);
-                for (c, (&x, &b)) in enc.iter().zip(&base).enumerate().filter(|(_, (x, b))| x != b) {
-                    self.add_first_row(h, c, x - b);
-                }
-                if self.first.activation == Activation::Relu {
-                    h.iter_mut().for_each(|a| *a = a.max(0.0));
-                }
-            }
-            self.finish(&mut hidden, batch.len(), &mut scratch, &mut out)?;
+        for run in variants.chunk_by(|a, b| a.0 == b.0) {
+            out.extend(Prepared::new(self, raw.row(run[0].0)).scores(run.iter().map(|&(_, i, v)| (i, v)), run.len())?);
         }
         Ok(out)
     }
@@ -195,6 +167,77 @@ impl DenseRuntime {
         }
         out.extend((0..rows).map(|r| sigmoid(hidden[r * width])));
         Ok(())
+    }
+}
+
+/// A row ready for variants: its encoding and its first layer before the activation. A
+/// variant's first layer is the row's plus the weights of the encoded inputs the change moves (a
+/// feature's pieces, indicator or one-hots, and its crosses): a few rows of the first layer
+/// instead of all of it; the other layers run as usual, in batches.
+struct Prepared<'a> {
+    rt: &'a DenseRuntime,
+    row: &'a [f32],
+    base: Vec<f32>,
+    h_base: Vec<f32>,
+}
+
+impl<'a> Prepared<'a> {
+    /// `row` (`n_inputs` long, checked by the caller).
+    fn new(rt: &'a DenseRuntime, row: &'a [f32]) -> Self {
+        let (mut base, mut h_base) = (vec![0.0; rt.layers[0].inputs()], vec![0.0; rt.layers[0].outputs()]);
+        rt.encode(row, &mut base);
+        rt.first_layer(&base, &mut h_base);
+        Self { rt, row, base, h_base }
+    }
+
+    /// The probabilities of the row with each `(input, value)` change (`n` of them; inputs
+    /// checked by the caller).
+    fn scores(&self, changes: impl Iterator<Item = (usize, f32)>, n: usize) -> Result<Vec<f32>> {
+        let rt = self.rt;
+        let n0 = rt.layers[0].outputs();
+        let widest = rt.layers.iter().map(PackedDense::outputs).max().unwrap_or(0);
+        // (Sized for the batches there are: what-if asks for a few values at a time.)
+        let rows = n.min(CHUNK);
+        let (mut hidden, mut scratch) = (vec![0.0; rows * widest], vec![0.0; rows * widest]);
+        let mut row = self.row.to_vec();
+        let (mut out, mut slot) = (Vec::with_capacity(n), 0);
+        for (i, v) in changes {
+            row[i] = v;
+            let h = &mut hidden[slot * n0..(slot + 1) * n0];
+            h.copy_from_slice(&self.h_base);
+            // Only the encoded inputs input `i` moves can differ from the row's.
+            let mut add = |c: usize, x: f32| {
+                if x != self.base[c] {
+                    rt.add_first_row(h, c, x - self.base[c]);
+                }
+            };
+            match &rt.pre {
+                Some(pre) => pre.transform_input(&row, i, &mut add),
+                None => add(i, v),
+            }
+            row[i] = self.row[i];
+            if rt.first.activation == Activation::Relu {
+                advisor_kernel::relu(h);
+            }
+            slot += 1;
+            if slot == rows {
+                rt.finish(&mut hidden, slot, &mut scratch, &mut out)?;
+                slot = 0;
+            }
+        }
+        if slot > 0 {
+            rt.finish(&mut hidden, slot, &mut scratch, &mut out)?;
+        }
+        Ok(out)
+    }
+}
+
+impl crate::runtime::RowScorer for Prepared<'_> {
+    fn predict_values(&self, input: usize, values: &[f32]) -> Result<Vec<f32>> {
+        if input >= self.rt.n_inputs {
+            return Err(Error::Input(format!("input {input} of a row of {}", self.rt.n_inputs)));
+        }
+        self.scores(values.iter().map(|&v| (input, v)), values.len())
     }
 }
 
@@ -222,10 +265,19 @@ impl Runtime for DenseRuntime {
         if self.values_exact() {
             return self.predict(&crate::runtime::value_rows(row, input, values)?);
         }
-        let raw = Matrix::new(row.to_vec(), row.len())?;
-        let variants: Vec<crate::runtime::Variant> = values.iter().map(|&v| (0, input, v)).collect();
-        crate::runtime::check_variants(&raw, &variants, self.n_inputs)?;
-        self.variant_scores(&raw, &variants)
+        self.prepare(row)?.predict_values(input, values)
+    }
+
+    /// A network's row with its encoding and first layer done once ([`Prepared`]); a blend's
+    /// values are whole rows.
+    fn prepare<'a>(&'a self, row: &'a [f32]) -> Result<Box<dyn crate::runtime::RowScorer + 'a>> {
+        if self.values_exact() {
+            return Ok(Box::new(crate::runtime::EachCall { runtime: self, row }));
+        }
+        if row.len() != self.n_inputs {
+            return Err(Error::Input(format!("rows have {} values, the model takes {}", row.len(), self.n_inputs)));
+        }
+        Ok(Box::new(Prepared::new(self, row)))
     }
 
     /// A blend's values are whole rows (its trees are not added to), a network's are not.

@@ -30,6 +30,11 @@ pub trait Runtime: Send + Sync {
     fn predict_values(&self, row: &[f32], input: usize, values: &[f32]) -> Result<Vec<f32>> {
         self.predict(&value_rows(row, input, values)?)
     }
+    /// `row` ready for many [`RowScorer::predict_values`] calls (what-if's search), with what
+    /// they share computed once. The default answers each through [`Runtime::predict_values`].
+    fn prepare<'a>(&'a self, row: &'a [f32]) -> Result<Box<dyn RowScorer + 'a>> {
+        Ok(Box::new(EachCall { runtime: self, row }))
+    }
     /// Whether [`Runtime::predict_values`] gives exactly what whole rows give (else the same to
     /// float rounding: what-if then scores its advice again as whole rows).
     fn values_exact(&self) -> bool {
@@ -83,6 +88,25 @@ pub fn light(
         }));
     }
     Ok(Box::new(crate::dense::DenseRuntime::from_model(&model, graph, n_inputs, pre)?.0))
+}
+
+/// One row whose variants are scored again and again ([`Runtime::prepare`]).
+pub trait RowScorer {
+    /// Probabilities of the row with input `input` set to each of `values`, as
+    /// [`Runtime::predict_values`] gives them.
+    fn predict_values(&self, input: usize, values: &[f32]) -> Result<Vec<f32>>;
+}
+
+/// [`Runtime::prepare`]'s default: each call through [`Runtime::predict_values`].
+pub struct EachCall<'a, R: ?Sized> {
+    pub runtime: &'a R,
+    pub row: &'a [f32],
+}
+
+impl<R: Runtime + ?Sized> RowScorer for EachCall<'_, R> {
+    fn predict_values(&self, input: usize, values: &[f32]) -> Result<Vec<f32>> {
+        self.runtime.predict_values(self.row, input, values)
+    }
 }
 
 /// A row of a batch with one input changed: `(row, input, value)`.

@@ -2,8 +2,10 @@
 //! direction the spec allows) that alone lifts the applicant into the next better band.
 //!
 //! Categories are tried nearest first (in the spec's order). Numbers are scanned on a grid from
-//! the current value to the field's bound, then the crossing is narrowed in batched rounds (on
-//! whole numbers for integer fields), so the advice is the threshold of the model shipped.
+//! the current value to the field's bound (each whole number once for integer fields; nearest
+//! points first, stopping at the first that reaches), then the crossing is narrowed in batched
+//! rounds (on whole numbers for integer fields), so the advice is the threshold of the model
+//! shipped. The applicant is prepared once ([`crate::runtime::Runtime::prepare`]) for all of it.
 
 use serde::Serialize;
 
@@ -13,15 +15,21 @@ use crate::error::Result;
 use crate::explain::Explainer;
 use crate::lang::Lang;
 use crate::preprocess::InputTransform;
+use crate::runtime::RowScorer;
 use crate::schema::{ColumnSpec, Direction};
 
 /// Grid points per side when scanning a number.
 const GRID: usize = 32;
-/// Points scored at once in each round that narrows a crossing after the grid.
-const REFINE: usize = 15;
-/// Rounds of narrowing for non-integer fields: the crossing to 1/16⁴ of a grid step (integer
-/// fields narrow until no whole number is left between).
-const ROUNDS: usize = 4;
+/// Grid points scored at once, nearest first, until one reaches the target: two register
+/// blocks of the dense kernel.
+const GRID_PART: usize = 2 * advisor_kernel::ROWS;
+/// Points scored at once in each round that narrows a crossing after the grid: one register
+/// block of the dense kernel ([`advisor_kernel::ROWS`] rows share each weight load; fewer rows
+/// go one by one at about a third of the rate).
+const REFINE: usize = advisor_kernel::ROWS;
+/// Rounds of narrowing for non-integer fields: the crossing to 1/5⁷ (1/78,125) of a grid step
+/// (integer fields narrow until no whole number is left between).
+const ROUNDS: usize = 7;
 
 /// One change that reaches the target band.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,6 +70,8 @@ pub const MAX_IMPROVEMENTS: usize = 3;
 struct Eval<'a> {
     bundle: &'a Bundle,
     raw: &'a [f32],
+    /// The applicant, prepared once for the searches of all fields.
+    rows: &'a dyn RowScorer,
     i: usize,
 }
 
@@ -70,7 +80,7 @@ impl Eval<'_> {
     /// tree model walks again only the trees the change can move, a network adds the change to
     /// its first layer: [`crate::runtime::Runtime::predict_values`]).
     fn scores(&self, values: &[f32]) -> Result<Vec<f64>> {
-        Ok(scores_of(self.bundle, &self.bundle.runtime().predict_values(self.raw, self.i, values)?))
+        Ok(scores_of(self.bundle, &self.rows.predict_values(self.i, values)?))
     }
 }
 
@@ -171,11 +181,12 @@ struct Found {
 fn search_fields(bundle: &Bundle, explainer: &Explainer, raw: &[f32], target: f64, score: f64) -> Result<Found> {
     let pre = &bundle.manifest().preprocessing;
     let mut found = Found { hits: vec![], below: vec![], partial: vec![] };
+    let rows = bundle.runtime().prepare(raw)?;
     for (i, col) in bundle.spec().features().enumerate() {
         if !col.actionable {
             continue;
         }
-        let eval = Eval { bundle, raw, i };
+        let eval = Eval { bundle, raw, rows: rows.as_ref(), i };
         let dir = col.direction.unwrap_or(Direction::Any);
         let search = match &pre.inputs[i] {
             InputTransform::Categorical { n_codes, .. } => categorical(&eval, col, *n_codes, dir, target)?,
@@ -229,7 +240,7 @@ fn categorical(eval: &Eval, col: &ColumnSpec, n_codes: u32, dir: Direction, targ
 
 /// The crossing between `fail` (below `target`) and `pass` (reaching it), narrowed towards
 /// `fail` in rounds of [`REFINE`] points scored in one batch (a round costs about what one
-/// bisection step did, and narrows 16 times instead of 2): the value nearest `fail` that
+/// bisection step does, and narrows 5 times instead of 2): the value nearest `fail` that
 /// reaches the target with its score, and the last value short of it.
 fn narrow(eval: &Eval, col: &ColumnSpec, target: f64, mut fail: f32, mut pass: (f32, f64)) -> Result<((f32, f64), f32)> {
     // Whole numbers stop when none is left between (64 rounds bound even a 2^64 range).
@@ -279,14 +290,33 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
         if end == cur {
             continue;
         }
-        let grid: Vec<f32> = (1..=GRID).map(|j| snap(col, cur + (end - cur) * j as f32 / GRID as f32)).collect();
-        let scores = eval.scores(&grid)?;
+        let mut grid: Vec<f32> = (1..=GRID).map(|j| snap(col, cur + (end - cur) * j as f32 / GRID as f32)).collect();
+        // A whole-number field's grid repeats values where it spans fewer than GRID of them
+        // (and may start at the current value): each other value is scored once, the first
+        // crossing and its near neighbour are the same values.
+        grid.dedup();
+        grid.retain(|&v| v != cur);
+        if grid.is_empty() {
+            continue;
+        }
+        // Near points first, a few register blocks at a time, up to the first crossing: past
+        // it only the field's best value would be learnt, which is advised only when no
+        // field reaches the band.
+        let mut scores = Vec::with_capacity(grid.len());
+        let mut crossing = None;
+        for part in grid.chunks(GRID_PART) {
+            scores.extend(eval.scores(part)?);
+            crossing = scores.iter().position(|&s| s >= target);
+            if crossing.is_some() {
+                break;
+            }
+        }
         if let Some(b) = best_of(&grid, &scores) {
             if top.is_none_or(|t| b.1 > t.1) {
                 top = Some(b);
             }
         }
-        let Some(j) = scores.iter().position(|&s| s >= target) else { continue };
+        let Some(j) = crossing else { continue };
         let fail = if j == 0 { cur } else { grid[j - 1] };
         let ((pass, pass_score), fail) = narrow(eval, col, target, fail, (grid[j], scores[j]))?;
         let size = ((pass - cur).abs() / span) as f64;

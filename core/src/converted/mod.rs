@@ -269,16 +269,23 @@ impl Runtime for ConvertedRuntime {
         Ok(())
     }
 
-    /// Through [`Runtime::predict_variants`] when the trees come first (one walk of `row`, then
-    /// only the trees a value can move); else as whole rows.
+    /// Through [`Runtime::prepare`] when the trees come first (one walk of `row`, then only
+    /// the trees a value can move); else as whole rows.
     fn predict_values(&self, row: &[f32], input: usize, values: &[f32]) -> Result<Vec<f32>> {
         if self.trees_first().is_none() {
             return self.predict(&crate::runtime::value_rows(row, input, values)?);
         }
-        let variants: Vec<crate::runtime::Variant> = values.iter().map(|&v| (0, input, v)).collect();
-        let mut p = self.predict_variants(&crate::matrix::Matrix::new(row.to_vec(), row.len())?, &variants)?;
-        p.remove(0);
-        Ok(p)
+        self.prepare(row)?.predict_values(input, values)
+    }
+
+    /// When the trees come first, `row` walked once ([`WalkedRow`]); else each call as whole
+    /// rows.
+    fn prepare<'a>(&'a self, row: &'a [f32]) -> Result<Box<dyn crate::runtime::RowScorer + 'a>> {
+        match self.trees_first() {
+            Some(trees) if row.len() == self.n_inputs => Ok(Box::new(WalkedRow { rt: self, trees, walked: trees.walk_row(row)? })),
+            Some(_) => Err(Error::Input(format!("rows have {} values, the model takes {}", row.len(), self.n_inputs))),
+            None => Ok(Box::new(crate::runtime::EachCall { runtime: self, row })),
+        }
     }
 
     /// The rows as usual; a variant re-walks only the trees whose path for its row compares the
@@ -292,6 +299,33 @@ impl Runtime for ConvertedRuntime {
         let mut scores = vec![0.0; n * first.cols];
         let (rows_scores, variant_scores) = scores.split_at_mut(raw.rows() * first.cols);
         trees.eval_variants(raw.as_slice(), variants, rows_scores, variant_scores)?;
+        self.after_trees(&scores, n)
+    }
+}
+
+/// A row walked through the trees once, for what-if's values ([`Runtime::prepare`]).
+struct WalkedRow<'a> {
+    rt: &'a ConvertedRuntime,
+    trees: &'a TreeEnsemble,
+    walked: crate::trees::Walked,
+}
+
+impl crate::runtime::RowScorer for WalkedRow<'_> {
+    fn predict_values(&self, input: usize, values: &[f32]) -> Result<Vec<f32>> {
+        if input >= self.rt.n_inputs {
+            return Err(Error::Input(format!("input {input} of a row of {}", self.rt.n_inputs)));
+        }
+        let mut scores = vec![0.0; values.len() * self.rt.steps[0].cols];
+        self.trees.eval_walked(&self.walked, input, values, &mut scores)?;
+        self.rt.after_trees(&scores, values.len())
+    }
+}
+
+impl ConvertedRuntime {
+    /// The probabilities of `n` rows from the first step's (the trees') `scores`: the other
+    /// steps on them.
+    fn after_trees(&self, scores: &[f32], n: usize) -> Result<Vec<f32>> {
+        let first = &self.steps[0];
         let (mut out, mut slots) = (vec![0.0; n], vec![Vec::new(); self.slot_cols.len()]);
         for (c, (chunk, o)) in scores.chunks(self.chunk * first.cols).zip(out.chunks_mut(self.chunk)).enumerate() {
             slots[first.output].clear();

@@ -361,45 +361,55 @@ impl Preprocessor {
 
     /// Encodes one raw row into `out` (length [`Layout::width`]).
     pub fn transform_row(&self, raw: &[f32], out: &mut [f32]) {
+        self.each_output(raw, None, &mut |c, v| out[c] = v);
+    }
+
+    /// The outputs that input `input` of `raw` moves (its own, and its crosses'), each as
+    /// `(position, value)` to `sink`: what [`Self::transform_row`] writes there. A variant of a
+    /// row that changes one input differs from the row's encoding only in these.
+    pub fn transform_input(&self, raw: &[f32], input: usize, sink: &mut impl FnMut(usize, f32)) {
+        self.each_output(raw, Some(input), sink);
+    }
+
+    /// Every output of `raw` (or those `only` moves) to `sink`, in the [`Layout`]'s blocks.
+    #[inline(always)]
+    fn each_output(&self, raw: &[f32], only: Option<usize>, sink: &mut impl FnMut(usize, f32)) {
         let l = self.layout();
         let (mut a, mut b, mut c, mut d) = (0, l.pieces, l.pieces + l.indicators, l.pieces + l.indicators + l.onehots);
-        for (t, &x) in self.inputs.iter().zip(raw) {
+        for (j, (t, &x)) in self.inputs.iter().zip(raw).enumerate() {
+            let emit = only.is_none_or(|i| i == j);
             let v = if x.is_nan() { t.fill() } else { x };
             match t {
                 InputTransform::Numeric { missing_indicator, pieces, .. } => {
-                    for p in pieces {
-                        out[a] = p.apply(v);
-                        a += 1;
+                    if emit {
+                        pieces.iter().enumerate().for_each(|(k, p)| sink(a + k, p.apply(v)));
+                        if *missing_indicator {
+                            sink(b, if x.is_nan() { 1.0 } else { 0.0 });
+                        }
                     }
-                    if *missing_indicator {
-                        out[b] = if x.is_nan() { 1.0 } else { 0.0 };
-                        b += 1;
-                    }
+                    a += pieces.len();
+                    b += *missing_indicator as usize;
                 }
                 InputTransform::Categorical { kept, .. } => {
-                    let mut known = 0.0;
-                    for &k in kept {
-                        let hit = if v == k as f32 { 1.0 } else { 0.0 };
-                        out[c] = hit;
-                        known += hit;
-                        c += 1;
+                    if emit {
+                        let hit = kept.iter().position(|&k| v == k as f32);
+                        kept.iter().enumerate().for_each(|(k, _)| sink(c + k, if hit == Some(k) { 1.0 } else { 0.0 }));
+                        sink(d, if hit.is_some() { 0.0 } else { 1.0 });
                     }
-                    out[d] = 1.0 - known;
+                    c += kept.len();
                     d += 1;
                 }
             }
         }
         let (mut e, mut g) = (d, d + l.pairs);
         for x in &self.crosses {
-            let (va, vb) = (raw[x.inputs[0]], raw[x.inputs[1]]);
-            let mut known = 0.0;
-            for k in &x.kept {
-                let hit = if va == k[0] && vb == k[1] { 1.0 } else { 0.0 };
-                out[e] = hit;
-                known += hit;
-                e += 1;
+            if only.is_none_or(|i| x.inputs.contains(&i)) {
+                let (va, vb) = (raw[x.inputs[0]], raw[x.inputs[1]]);
+                let hit = x.kept.iter().position(|k| va == k[0] && vb == k[1]);
+                x.kept.iter().enumerate().for_each(|(k, _)| sink(e + k, if hit == Some(k) { 1.0 } else { 0.0 }));
+                sink(g, if hit.is_some() { 0.0 } else { 1.0 });
             }
-            out[g] = 1.0 - known;
+            e += x.kept.len();
             g += 1;
         }
     }
@@ -520,6 +530,46 @@ mod tests {
         pre.transform_row(&[f32::NAN, 0.0], &mut out);
         // NaN → median 2.5: first two bins full, then zero; indicator on; code a.
         assert_eq!(out, vec![1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn one_input_moves_exactly_the_outputs_transform_input_names() {
+        let mut params = spec().params().clone();
+        params.columns[0].integer = true;
+        params.crosses = vec![crate::schema::CrossSpec { columns: ["c".into(), "x".into()] }];
+        let spec = params.check().unwrap();
+        let rows = [[1.0, 0.0], [1.0, 0.0], [2.0, 1.0], [2.0, 1.0], [3.0, 0.0], [f32::NAN, 1.0]];
+        let raw = Matrix::new(rows.concat(), 2).unwrap();
+        let pre = PreprocessParams { min_cross_count: 2, ..Default::default() }.check().unwrap().fit(&spec, &raw).unwrap();
+        let w = pre.layout().width();
+        let (mut base, mut changed) = (vec![0.0; w], vec![0.0; w]);
+        let values = [f32::NAN, -1.0, 0.0, 1.0, 1.5, 2.0, 3.0, 9.0];
+        for row in rows.iter().map(|r| r.to_vec()) {
+            pre.transform_row(&row, &mut base);
+            for (i, &v) in (0..2).flat_map(|i| values.iter().map(move |v| (i, v))) {
+                let mut variant = row.clone();
+                variant[i] = v;
+                pre.transform_row(&variant, &mut changed);
+                // What transform_input names, with its values; every other output is the row's.
+                let mut named = base.clone();
+                let mut seen = vec![];
+                pre.transform_input(&variant, i, &mut |c, x| {
+                    named[c] = x;
+                    seen.push(c);
+                });
+                assert_eq!(
+                    named.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                    changed.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                    "input {i} = {v}"
+                );
+                // Each output once, the cross's among them (its unknown bucket is the last).
+                let mut once = seen.clone();
+                once.sort();
+                once.dedup();
+                assert_eq!(once.len(), seen.len());
+                assert!(seen.contains(&(w - 1)), "input {i}: the cross's outputs");
+            }
+        }
     }
 
     #[test]

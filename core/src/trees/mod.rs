@@ -263,6 +263,31 @@ impl TreeEnsemble {
         Ok(())
     }
 
+    /// `row` walked once, for [`TreeEnsemble::eval_walked`]'s values of it.
+    pub fn walk_row(&self, row: &[f32]) -> Result<Walked> {
+        if row.len() != self.n_features {
+            return Err(Error::Input(format!("a row of {} values for trees on {}", row.len(), self.n_features)));
+        }
+        let mut paths = Paths::with_capacity(self.n_trees(), self.n_features);
+        paths.walk(self, 0, row);
+        Ok(Walked { paths, row: row.to_vec() })
+    }
+
+    /// The outputs of the walked row with `input` set to each of `values`, into `out`
+    /// (`n_outputs()` each): [`TreeEnsemble::eval_variants`]'s figures, without walking the row
+    /// again.
+    pub fn eval_walked(&self, w: &Walked, input: usize, values: &[f32], out: &mut [f32]) -> Result<()> {
+        let m = self.n_outputs();
+        if out.len() != values.len() * m {
+            return Err(Error::Input(format!("{} outputs for {} values", out.len(), values.len())));
+        }
+        let mut row = vec![0.0; self.n_features];
+        for (j, (&v, o)) in values.iter().zip(out.chunks_exact_mut(m)).enumerate() {
+            self.variant(&w.paths, &w.row, (j, (0, input, v)), &mut row, o)?;
+        }
+        Ok(())
+    }
+
     /// Variant `j` = `(r, input, value)` of row `r` (whose paths `p` holds) into `o`; `row` is
     /// scratch.
     fn variant(
@@ -346,6 +371,12 @@ struct Paths {
     /// `by_input[f]`: the steps at nodes that compare input `f`, in tree and path order.
     by_input: Vec<Vec<Step>>,
     row: usize,
+}
+
+/// One row and its paths through every tree ([`TreeEnsemble::walk_row`]).
+pub struct Walked {
+    paths: Paths,
+    row: Vec<f32>,
 }
 
 /// A step of a row's path: at `node` of `tree`, on to `next`.
