@@ -17,12 +17,12 @@ export function planner(schema) {
 
 /** Encodes `row` into `out` at `at`; false when it needs the field-by-field path. */
 function encode({ fields, codes }, row, out, at) {
-  if (row === null || typeof row !== 'object' || Array.isArray(row)) return false;
+  if (row === null || typeof row !== 'object' || Object.getPrototypeOf(row) !== Object.prototype) return false;
   if (Object.keys(row).length !== fields.length) return false;
   for (let j = 0; j < fields.length; j++) {
-    const name = fields[j];
-    if (!Object.hasOwn(row, name)) return false;
-    const v = row[name];
+    // The row's own: Object.prototype holds no such name (encodeRows), and a value below is
+    // a number, a text or null.
+    const v = row[fields[j]];
     const map = codes[j];
     if (v === null) {
       out[at + j] = NaN;
@@ -43,6 +43,9 @@ export function encodeRows(p, rows) {
   const n = rows.length, k = p.fields.length;
   const values = new Float64Array(n * k);
   const slow = [];
-  for (let r = 0; r < n; r++) if (!encode(p, rows[r], values, r * k)) slow.push(r);
+  // A field read as `row[name]` from a plain object is the row's own unless Object.prototype
+  // itself has that name: then every row goes the field-by-field way.
+  const inherited = p.fields.some((name) => name in Object.prototype);
+  for (let r = 0; r < n; r++) if (inherited || !encode(p, rows[r], values, r * k)) slow.push(r);
   return { values, slowIndex: Uint32Array.from(slow) };
 }

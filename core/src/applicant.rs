@@ -85,24 +85,42 @@ fn number(col: &ColumnSpec, v: f64) -> Result<f32> {
     Ok(x)
 }
 
-/// Checks a row already encoded by position (a batch's fast path: the features in order,
-/// numbers as given, a category as its code, NaN = not given) with [`read_field`]'s rules — a
-/// code as the category's own text would be — and returns the model's raw row.
-pub fn encoded_row(spec: &Spec, values: &[f64]) -> Result<Vec<f32>> {
-    if values.len() != spec.n_features() {
-        return Err(Error::Input(format!("{} values; the model takes {}", values.len(), spec.n_features())));
+/// Rows already encoded by position (a batch's fast path: the features in order, numbers as
+/// given, a category as its code, NaN = not given), checked with [`read_field`]'s rules — a
+/// code as the category's own text would be. What each code reads as is worked out once, when
+/// the batch starts.
+pub struct EncodedRows<'a> {
+    cols: Vec<&'a ColumnSpec>,
+    /// `codes[j][c]`: what code `c` of feature `j` reads as, where that reading succeeds.
+    codes: Vec<Vec<Option<f32>>>,
+}
+
+impl<'a> EncodedRows<'a> {
+    pub fn new(spec: &'a Spec) -> Self {
+        let cols: Vec<&ColumnSpec> = spec.features().collect();
+        let read = |col: &ColumnSpec| col.categories.iter().map(|c| read_field(col, &Value::Text(c.value.clone())).ok()).collect();
+        let codes = cols.iter().map(|col| read(col)).collect();
+        Self { cols, codes }
     }
-    spec.features()
-        .zip(values)
-        .map(|(col, &v)| match v {
-            v if v.is_nan() => read_field(col, &Value::Null),
-            v if col.is_categorical() => match (v >= 0.0 && v.fract() == 0.0).then_some(v as usize).and_then(|c| col.categories.get(c)) {
-                Some(c) => read_field(col, &Value::Text(c.value.clone())),
-                None => Err(Error::Input(format!("`{}`: {v} is not a category code (0..{})", col.name, col.categories.len()))),
-            },
-            v => read_field(col, &Value::Number(v)),
-        })
-        .collect()
+
+    /// Checks one row's `values` and appends its raw row to `out`.
+    pub fn read(&self, values: &[f64], out: &mut Vec<f32>) -> Result<()> {
+        if values.len() != self.cols.len() {
+            return Err(Error::Input(format!("{} values; the model takes {}", values.len(), self.cols.len())));
+        }
+        for ((col, codes), &v) in self.cols.iter().zip(&self.codes).zip(values) {
+            out.push(match v {
+                v if v.is_nan() => read_field(col, &Value::Null)?,
+                v if col.is_categorical() => match (v >= 0.0 && v.fract() == 0.0).then_some(v as usize).filter(|&c| c < codes.len()) {
+                    // (A code whose text does not read gives that text's error.)
+                    Some(c) => codes[c].map_or_else(|| read_field(col, &Value::Text(col.categories[c].value.clone())), Ok)?,
+                    None => return Err(Error::Input(format!("`{}`: {v} is not a category code (0..{})", col.name, col.categories.len()))),
+                },
+                v => number(col, v)?,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Checks a record (field name → value) and returns the model's raw row, in feature order.
@@ -237,6 +255,36 @@ mod tests {
         assert_eq!(r[..3], [40.0, 1.0, 1200.5]);
         let r = rec(vec![("age", Value::Number(40.0)), ("home", Value::Null), ("income", Value::Text(String::new()))]).unwrap();
         assert!(r[1].is_nan() && r[2].is_nan());
+    }
+
+    #[test]
+    fn encoded_rows_read_as_their_records_do() {
+        let spec = spec();
+        let rows = EncodedRows::new(&spec);
+        let record = |[age, home, income]: [f64; 3]| {
+            let text = |c: f64| match c {
+                c if c.is_nan() => Value::Null,
+                0.0 => Value::Text("own".into()),
+                _ => Value::Text("rent".into()),
+            };
+            let num = |v: f64| if v.is_nan() { Value::Null } else { Value::Number(v) };
+            raw_row(&spec, vec![("age", num(age)), ("home", text(home)), ("income", num(income))])
+        };
+        let nan = f64::NAN;
+        let good = [[40.0, 1.0, 1200.5], [18.0, 0.0, nan], [100.0, nan, -3.0]];
+        let bad = [[nan, 0.0, 1.0], [40.5, 0.0, 1.0], [17.0, 0.0, 1.0], [40.0, 0.0, f64::INFINITY]];
+        for values in good.iter().chain(&bad) {
+            let mut out = vec![];
+            let got = rows.read(values, &mut out).map(|_| out.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+            let want = record(*values).map(|r| r.iter().map(|v| v.to_bits()).collect());
+            assert_eq!(got.as_ref().map_err(Error::code), want.as_ref().map_err(Error::code), "{values:?}");
+            assert_eq!(got.err().map(|e| e.field().map(str::to_string)), want.err().map(|e| e.field().map(str::to_string)));
+        }
+        // Not a code of `home`: 2, 0.5, −1; and a short row.
+        for home in [2.0, 0.5, -1.0] {
+            assert_eq!(rows.read(&[40.0, home, 1.0], &mut vec![]).unwrap_err().code(), "BAD_INPUT");
+        }
+        assert!(rows.read(&[40.0, 1.0], &mut vec![]).is_err());
     }
 
     #[test]

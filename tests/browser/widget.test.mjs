@@ -779,10 +779,11 @@ test('scoreBatch: rows the encoder takes score as score() does; every other row,
     const schema = advisor.schema();
     // The fixture's texts as a program would send them: numbers as numbers.
     const base = Object.fromEntries(schema.fields.map((f) => [f.name, f.categories.length ? applicant[f.name] : Number(applicant[f.name])]));
-    // An inherited property is not the applicant's (score() reads own fields only).
-    const fast = [base, { ...base, credit_amount: null, duration: 6 }, Object.assign(Object.create({ extra: 1 }), base)];
+    const fast = [base, { ...base, credit_amount: null, duration: 6 }];
     for (const f of schema.fields) for (const c of f.categories) fast.push({ ...base, [f.name]: c.value });
-    const slow = [applicant, { ...base, class: 'good' }, { ...base, credit_amount: '6000' }];
+    // An object with a prototype of its own goes field by field (an inherited property is not
+    // the applicant's: score() reads own fields only).
+    const slow = [applicant, { ...base, class: 'good' }, { ...base, credit_amount: '6000' }, Object.assign(Object.create({ extra: 1 }), base)];
     const rows = [...fast, ...slow];
     const encoded = batch.encodeRows(batch.planner(schema), rows);
     const same = (q, r) => q.probability === r.probability && q.score === r.score && q.band === r.band.name && q.decision === r.decision;
@@ -794,7 +795,15 @@ test('scoreBatch: rows the encoder takes score as score() does; every other row,
       { ...base, purpose: 7 }, (({ age, ...rest }) => rest)(base), Object.assign(Object.create({ age: 23 }), (({ age, ...rest }) => rest)(base)),
       [], null, 42];
     const errors = bad.map((b) => ({ one: errorOf(() => advisor.score(b)), batch: errorOf(() => advisor.scoreBatch([base, b])) }));
-    return { n: rows.length, fastRows: fast.length, slowIndex: Array.from(encoded.slowIndex), mismatched, errors,
+    // A field name that Object.prototype holds: no row is the encoder's (`row.age` would read it).
+    Object.prototype.age = 23;
+    let polluted;
+    try {
+      polluted = { slow: batch.encodeRows(batch.planner(schema), [base]).slowIndex.length, missing: errorOf(() => advisor.scoreBatch([(({ age, ...rest }) => rest)(base)])) };
+    } finally {
+      delete Object.prototype.age;
+    }
+    return { n: rows.length, fastRows: fast.length, slowIndex: Array.from(encoded.slowIndex), mismatched, errors, polluted,
       notArray: errorOf(() => advisor.scoreBatch(42)), empty: advisor.scoreBatch([]).length };
   }, APPLICANT);
   assert.deepEqual(out.slowIndex, Array.from({ length: out.n - out.fastRows }, (_, i) => out.fastRows + i), 'the encoder takes exactly the plain rows');
@@ -804,6 +813,7 @@ test('scoreBatch: rows the encoder takes score as score() does; every other row,
     assert.equal(batch.code, one.code);
     assert.equal(batch.field, one.field ? `[1].${one.field}` : '[1]');
   }
+  assert.deepEqual(out.polluted, { slow: 1, missing: { code: 'MISSING_FIELD', field: '[0].age' } });
   assert.equal(out.notArray.code, 'BAD_INPUT');
   assert.equal(out.empty, 0);
   await context.close();

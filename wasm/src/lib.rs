@@ -311,16 +311,20 @@ impl Advisor {
         let k = spec.n_features();
         let mut m = Matrix::with_capacity(n as usize, k);
         let mut slow = slow_index.iter().peekable();
+        let encoded = advisor_core::applicant::EncodedRows::new(spec);
+        let mut row = Vec::with_capacity(k);
         for r in 0..n {
-            let raw = if slow.next_if(|&&i| i == r).is_some() {
-                read_applicant(&self.core, &rows.get(r))
+            row.clear();
+            let read = if slow.next_if(|&&i| i == r).is_some() {
+                read_applicant(&self.core, &rows.get(r)).map(|raw| row.extend(raw))
             } else {
                 match values.get(r as usize * k..(r as usize + 1) * k) {
-                    Some(v) => advisor_core::applicant::encoded_row(spec, v),
+                    Some(v) => encoded.read(v, &mut row),
                     None => Err(Error::Input(format!("{} encoded values for {n} rows of {k}", values.len()))),
                 }
             };
-            m.push_row(&raw.map_err(|e| js_error(&e, Some(r)))?);
+            read.map_err(|e| js_error(&e, Some(r)))?;
+            m.push_row(&row);
         }
         self.core.quick_packed(&m).map_err(|e| js_error(&e, None))
     }

@@ -86,10 +86,19 @@ pub struct Piece {
 }
 
 impl Piece {
-    /// The encoded value; the graph computes `Min(Max((x - shift) * scale, lo), hi)`.
+    /// The encoded value; the graph computes `Min(Max((x - shift) * scale, lo), hi)`. (As
+    /// `f32::max` then `f32::min`, NaN reading as `lo`, written as two compares: wasm has no
+    /// instruction for Rust's NaN-ignoring max and min, and their longer sequences made a
+    /// quarter of the browser batch's encoding, BENCHMARKS.md.)
     #[inline]
     pub fn apply(&self, x: f32) -> f32 {
-        ((x - self.shift) * self.scale).max(self.lo).min(self.hi)
+        let y = (x - self.shift) * self.scale;
+        let y = if y >= self.lo { y } else { self.lo };
+        if y <= self.hi {
+            y
+        } else {
+            self.hi
+        }
     }
 }
 
@@ -530,6 +539,17 @@ mod tests {
         pre.transform_row(&[f32::NAN, 0.0], &mut out);
         // NaN → median 2.5: first two bins full, then zero; indicator on; code a.
         assert_eq!(out, vec![1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn a_piece_is_max_then_min_nan_reading_as_lo() {
+        let pieces = [Piece { shift: 1.0, scale: 2.0, lo: 0.0, hi: 1.0 }, Piece { shift: -3.0, scale: 0.0, lo: -1.0, hi: 2.0 }];
+        for p in pieces {
+            for x in [f32::NAN, f32::NEG_INFINITY, -5.0, 0.0, 1.0, 1.25, 1.5, 3.0, f32::INFINITY] {
+                let want = ((x - p.shift) * p.scale).max(p.lo).min(p.hi);
+                assert_eq!(p.apply(x), want, "{p:?} at {x}");
+            }
+        }
     }
 
     #[test]
