@@ -15,26 +15,46 @@ export function planner(schema) {
   return { fields, codes };
 }
 
-/** Encodes `row` into `out` at `at`; false when it needs the field-by-field path. */
-function encode({ fields, codes }, row, out, at) {
-  if (row === null || typeof row !== 'object' || Object.getPrototypeOf(row) !== Object.prototype) return false;
-  if (Object.keys(row).length !== fields.length) return false;
-  for (let j = 0; j < fields.length; j++) {
-    // The row's own: Object.prototype holds no such name (encodeRows), and a value below is
-    // a number, a text or null.
-    const v = row[fields[j]];
-    const map = codes[j];
-    if (v === null) {
-      out[at + j] = NaN;
-    } else if (map === null) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) return false;
-      out[at + j] = v;
-    } else {
-      const code = typeof v === 'string' ? map.get(v) : undefined;
-      if (code === undefined) return false;
-      out[at + j] = code;
-    }
+/** Field `j`'s value `v` into `out[at]`; false when the module must read it. */
+function put(codes, j, v, out, at) {
+  const map = codes[j];
+  if (v === null) {
+    out[at] = NaN;
+  } else if (map === null) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+    out[at] = v;
+  } else {
+    const code = typeof v === 'string' ? map.get(v) : undefined;
+    if (code === undefined) return false;
+    out[at] = code;
   }
+  return true;
+}
+
+/**
+ * Encodes `row` into `out` at `at`; false when it needs the field-by-field path. Its fields
+ * are the row's own: the row is a plain object, and Object.prototype holds no field's name
+ * (encodeRows checks).
+ */
+function encode(p, row, out, at) {
+  if (row === null || typeof row !== 'object' || Object.getPrototypeOf(row) !== Object.prototype) return false;
+  return inOrder(p, row, out, at) || byName(p, row, out, at);
+}
+
+/** A row whose keys are the fields in order (as a form or a CSV reader builds it): read by `for…in`, which V8 serves from the object's own layout. */
+function inOrder({ fields, codes }, row, out, at) {
+  let j = 0;
+  for (const key in row) {
+    if (key !== fields[j] || !put(codes, j, row[key], out, at + j)) return false;
+    j++;
+  }
+  return j === fields.length;
+}
+
+/** Any row with exactly the fields as its keys, each read by name. */
+function byName({ fields, codes }, row, out, at) {
+  if (Object.keys(row).length !== fields.length) return false;
+  for (let j = 0; j < fields.length; j++) if (!put(codes, j, row[fields[j]], out, at + j)) return false;
   return true;
 }
 

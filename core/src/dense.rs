@@ -304,9 +304,7 @@ impl Runtime for DenseRuntime {
             let x = &raw[start * self.n_inputs..(start + n) * self.n_inputs];
             let input: &[f32] = match &self.pre {
                 Some(pre) => {
-                    for (r, row) in x.chunks_exact(self.n_inputs).enumerate() {
-                        pre.transform_row(row, &mut enc[r * width0..(r + 1) * width0]);
-                    }
+                    pre.transform_rows(x, &mut enc[..n * width0]);
                     &enc[..n * width0]
                 }
                 None => x,

@@ -779,7 +779,8 @@ test('scoreBatch: rows the encoder takes score as score() does; every other row,
     const schema = advisor.schema();
     // The fixture's texts as a program would send them: numbers as numbers.
     const base = Object.fromEntries(schema.fields.map((f) => [f.name, f.categories.length ? applicant[f.name] : Number(applicant[f.name])]));
-    const fast = [base, { ...base, credit_amount: null, duration: 6 }];
+    // Keys in the schema's order (read in order) and in another (read by name).
+    const fast = [base, { ...base, credit_amount: null, duration: 6 }, Object.fromEntries(Object.entries(base).reverse())];
     for (const f of schema.fields) for (const c of f.categories) fast.push({ ...base, [f.name]: c.value });
     // An object with a prototype of its own goes field by field (an inherited property is not
     // the applicant's: score() reads own fields only).

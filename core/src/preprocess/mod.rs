@@ -370,20 +370,32 @@ impl Preprocessor {
 
     /// Encodes one raw row into `out` (length [`Layout::width`]).
     pub fn transform_row(&self, raw: &[f32], out: &mut [f32]) {
-        self.each_output(raw, None, &mut |c, v| out[c] = v);
+        out.fill(0.0);
+        self.each_output::<false>(&self.layout(), raw, None, &mut |c, v| out[c] = v);
+    }
+
+    /// Encodes rows of `raw` (each as long as [`Self::inputs`]) into `out`, one row of
+    /// [`Layout::width`] each, as [`Self::transform_row`] does.
+    pub fn transform_rows(&self, raw: &[f32], out: &mut [f32]) {
+        let l = self.layout();
+        out.fill(0.0);
+        for (row, o) in raw.chunks_exact(self.inputs.len().max(1)).zip(out.chunks_exact_mut(l.width())) {
+            self.each_output::<false>(&l, row, None, &mut |c, v| o[c] = v);
+        }
     }
 
     /// The outputs that input `input` of `raw` moves (its own, and its crosses'), each as
     /// `(position, value)` to `sink`: what [`Self::transform_row`] writes there. A variant of a
     /// row that changes one input differs from the row's encoding only in these.
     pub fn transform_input(&self, raw: &[f32], input: usize, sink: &mut impl FnMut(usize, f32)) {
-        self.each_output(raw, Some(input), sink);
+        self.each_output::<true>(&self.layout(), raw, Some(input), sink);
     }
 
-    /// Every output of `raw` (or those `only` moves) to `sink`, in the [`Layout`]'s blocks.
+    /// Every output of `raw` (or those `only` moves) to `sink`, in the [`Layout`]'s blocks; with
+    /// `ZEROS` false, only those not 0 (for a caller whose outputs start at 0: a row has one 1
+    /// of each one-hot block, so most of its outputs are 0).
     #[inline(always)]
-    fn each_output(&self, raw: &[f32], only: Option<usize>, sink: &mut impl FnMut(usize, f32)) {
-        let l = self.layout();
+    fn each_output<const ZEROS: bool>(&self, l: &Layout, raw: &[f32], only: Option<usize>, sink: &mut impl FnMut(usize, f32)) {
         let (mut a, mut b, mut c, mut d) = (0, l.pieces, l.pieces + l.indicators, l.pieces + l.indicators + l.onehots);
         for (j, (t, &x)) in self.inputs.iter().zip(raw).enumerate() {
             let emit = only.is_none_or(|i| i == j);
@@ -392,7 +404,7 @@ impl Preprocessor {
                 InputTransform::Numeric { missing_indicator, pieces, .. } => {
                     if emit {
                         pieces.iter().enumerate().for_each(|(k, p)| sink(a + k, p.apply(v)));
-                        if *missing_indicator {
+                        if *missing_indicator && (ZEROS || x.is_nan()) {
                             sink(b, if x.is_nan() { 1.0 } else { 0.0 });
                         }
                     }
@@ -401,9 +413,7 @@ impl Preprocessor {
                 }
                 InputTransform::Categorical { kept, .. } => {
                     if emit {
-                        let hit = kept.iter().position(|&k| v == k as f32);
-                        kept.iter().enumerate().for_each(|(k, _)| sink(c + k, if hit == Some(k) { 1.0 } else { 0.0 }));
-                        sink(d, if hit.is_some() { 0.0 } else { 1.0 });
+                        one_of::<ZEROS>(sink, (c, kept.len(), d), kept.iter().position(|&k| v == k as f32));
                     }
                     c += kept.len();
                     d += 1;
@@ -414,9 +424,7 @@ impl Preprocessor {
         for x in &self.crosses {
             if only.is_none_or(|i| x.inputs.contains(&i)) {
                 let (va, vb) = (raw[x.inputs[0]], raw[x.inputs[1]]);
-                let hit = x.kept.iter().position(|k| va == k[0] && vb == k[1]);
-                x.kept.iter().enumerate().for_each(|(k, _)| sink(e + k, if hit == Some(k) { 1.0 } else { 0.0 }));
-                sink(g, if hit.is_some() { 0.0 } else { 1.0 });
+                one_of::<ZEROS>(sink, (e, x.kept.len(), g), x.kept.iter().position(|k| va == k[0] && vb == k[1]));
             }
             e += x.kept.len();
             g += 1;
@@ -431,6 +439,18 @@ impl Preprocessor {
             self.transform_row(r, o);
         }
         Matrix::new(out, w).expect("width > 0")
+    }
+}
+
+/// A one-hot block of `n` outputs from `start` and its unknown bucket at `unknown`, `hit` the
+/// output that is 1 (none: the unknown bucket is), to `sink` (with `ZEROS` false, only the 1).
+#[inline(always)]
+fn one_of<const ZEROS: bool>(sink: &mut impl FnMut(usize, f32), (start, n, unknown): (usize, usize, usize), hit: Option<usize>) {
+    if ZEROS {
+        (0..n).for_each(|k| sink(start + k, if hit == Some(k) { 1.0 } else { 0.0 }));
+        sink(unknown, if hit.is_some() { 0.0 } else { 1.0 });
+    } else {
+        sink(hit.map_or(unknown, |k| start + k), 1.0);
     }
 }
 
