@@ -6,7 +6,9 @@
 //! lowest risk for an otherwise ideal applicant. An applicant's factor costs the points the score
 //! would gain if only that feature took its reference value; the factors that cost the most
 //! points are the reasons. All counterfactual rows are scored in one batch through the bundle's
-//! own runtime, so reasons are exact for the model shipped, not an approximation of it.
+//! own runtime (a network's through its first layer: whole rows' figures to float rounding,
+//! ≤ 1e-6 in probability), so reasons are the shipped model's own, not another model's
+//! approximation of it.
 
 use serde::Serialize;
 
