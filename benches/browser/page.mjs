@@ -12,24 +12,13 @@ const shipped = model === '/models/german_credit/manifest.json';
 // `progressive=1`: the first score from the scorer module (pkg-score/), the rest after
 // `advisor.complete` (load's `progressive` option).
 const progressive = q.get('progressive') === '1';
+// The applicants' generator is fetched beside the module, not on the first score's path.
+const generator = import('./applicants.mjs');
 const { load } = await import(`/web/advisor-core.js`);
 const advisor = await load(model, { wasm: `/web/${pkg}/advisor_bg.wasm`, progressive });
 const T_READY = performance.now();
 const schema = advisor.schema();
-let seed = 42;
-const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-function applicant() {
-  const a = {};
-  for (const f of schema.fields) {
-    if (f.categories.length) a[f.name] = f.categories[Math.floor(rnd() * f.categories.length)].value;
-    else {
-      const lo = f.min ?? 0, hi = f.max ?? Math.max(1, 3 * (f.typical ?? 1));
-      const v = lo + rnd() * (hi - lo);
-      a[f.name] = f.integer ? Math.round(v) : v;
-    }
-  }
-  return a;
-}
+const applicant = (await generator).applicants(schema);
 const first = applicant();
 const t0 = performance.now();
 const firstReport = advisor.score(first);
