@@ -103,7 +103,8 @@ impl<'a> EncodedRows<'a> {
         Self { cols, codes }
     }
 
-    /// Checks one row's `values` and appends its raw row to `out`.
+    /// Checks one row's `values` and appends its raw row to `out` (after an error, what it
+    /// appended is no row: the batch stops there).
     pub fn read(&self, values: &[f64], out: &mut Vec<f32>) -> Result<()> {
         if values.len() != self.cols.len() {
             return Err(Error::Input(format!("{} values; the model takes {}", values.len(), self.cols.len())));
