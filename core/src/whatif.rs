@@ -84,18 +84,21 @@ impl Eval<'_> {
     }
 }
 
-/// The hits as whole rows score them, each beside its near neighbour `below` (which the
-/// search scored short of `target`): the neighbour when it reaches the target after all, else
-/// the hit when it does; a hit neither reaches is not advised. (Float rounding apart, the hit
-/// reaches and the neighbour does not.)
-fn exact_hits(bundle: &Bundle, raw: &[f32], hits: &[Hit], below: &[f32], target: f64) -> Result<Vec<Hit>> {
-    let changes: Vec<(usize, f32)> = hits.iter().map(|h| (h.1, h.2)).chain(hits.iter().zip(below).map(|(h, &b)| (h.1, b))).collect();
+/// The hits as whole rows score them, each beside its near neighbour `below` if it has one
+/// (a number's, which the search scored short of `target`): the neighbour when it reaches the
+/// target after all, else the hit when it does; a hit neither reaches is not advised. (Float
+/// rounding apart, the hit reaches and the neighbour does not.)
+fn exact_hits(bundle: &Bundle, raw: &[f32], hits: &[Hit], below: &[Option<f32>], target: f64) -> Result<Vec<Hit>> {
+    let neighbours: Vec<(usize, usize, f32)> = hits.iter().zip(below).enumerate().filter_map(|(k, (h, b))| Some((k, h.1, (*b)?))).collect();
+    let changes: Vec<(usize, f32)> = hits.iter().map(|h| (h.1, h.2)).chain(neighbours.iter().map(|&(_, i, b)| (i, b))).collect();
     let exact = exact_scores(bundle, raw, &changes)?;
-    let n = hits.len();
-    let pick = |(k, &(size, i, v, _)): (usize, &Hit)| match (exact[n + k] >= target, exact[k] >= target) {
-        (true, _) => Some((size, i, below[k], exact[n + k])),
-        (false, true) => Some((size, i, v, exact[k])),
-        (false, false) => None,
+    let mut near: Vec<Option<(f32, f64)>> = vec![None; hits.len()];
+    for (j, &(k, _, b)) in neighbours.iter().enumerate() {
+        near[k] = Some((b, exact[hits.len() + j]));
+    }
+    let pick = |(k, &(size, i, v, _)): (usize, &Hit)| match near[k].filter(|&(_, s)| s >= target) {
+        Some((b, s)) => Some((size, i, b, s)),
+        None => (exact[k] >= target).then_some((size, i, v, exact[k])),
     };
     Ok(hits.iter().enumerate().filter_map(pick).collect())
 }
@@ -170,8 +173,9 @@ type Hit = (f64, usize, f32, f64);
 /// What the searches of the actionable fields found.
 struct Found {
     hits: Vec<Hit>,
-    /// Each hit's neighbour on the near side, which the search scored short of the target.
-    below: Vec<f32>,
+    /// Each hit's neighbour on the near side, which the search scored short of the target
+    /// (a number's; a category has none).
+    below: Vec<Option<f32>>,
     /// Each field's best value when it raises the score by a point: (score, feature, value).
     partial: Vec<(f64, usize, f32)>,
 }
@@ -194,7 +198,7 @@ fn search_fields(bundle: &Bundle, explainer: &Explainer, raw: &[f32], target: f6
         };
         if let Some((value, s, size)) = search.hit {
             found.hits.push((size, i, value, s));
-            found.below.push(search.below.unwrap_or(value));
+            found.below.push(search.below);
         }
         if let Some((value, s)) = search.best.filter(|&(_, s)| s >= score + 1.0) {
             found.partial.push((s, i, value));
