@@ -15,22 +15,22 @@ case "$variant" in
 esac
 wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
 [ -x "$wasm_opt" ] || { echo "wasm-opt missing: run scripts/setup.sh" >&2; exit 1; }
-# One wasm-bindgen module into $1 as $2.js and $2_bg.wasm (cargo options after them), optimised
-# in place.
+# One wasm-bindgen module into $1 as $2.js and $2_bg.wasm, built with cargo profile $3 (cargo
+# options after them), optimised in place.
 module() {
-  local dir="$1" name="$2"; shift 2
-  wasm-pack --quiet build wasm --target web --out-dir "../$dir" --out-name "$name" --profile wasm --no-pack "$@"
+  local dir="$1" name="$2" profile="$3"; shift 3
+  wasm-pack --quiet build wasm --target web --out-dir "../$dir" --out-name "$name" --profile "$profile" --no-pack "$@"
   "$wasm_opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
   rm -f "$dir/.gitignore"
 }
-module "$out" advisor "${features[@]}"
+module "$out" advisor wasm "${features[@]}"
 # The scorer: the same crate without its `full` feature (load, info, schema, validate, score,
 # questionnaire, predictRaw), for `load(…, { progressive: true })` and the widget's form
 # (web/advisor-core.js). Its own file names: a bundler that puts both modules' files in one
 # folder (esbuild) must not mix them up.
-[ "$variant" = light ] && module web/pkg-score advisor-score --no-default-features
+[ "$variant" = light ] && module web/pkg-score advisor-score wasm-score --no-default-features
 # The assistant: its own module (web/pkg-assist/assist.wasm), loaded when a customer first opens
 # it. No wasm-bindgen glue (web/assistant.js talks to its exports), so plain cargo builds it.
 if [ "$variant" = light ]; then
