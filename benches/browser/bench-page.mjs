@@ -98,6 +98,7 @@ const summary = {
   recommend_p50_us: med((r) => r.recommend?.p50_us ?? NaN),
   recommend_p99_us: med((r) => r.recommend?.p99_us ?? NaN),
   score_batch_rows_per_s: Math.round(med((r) => r.score_batch_rows_per_s)),
+  score_batch_first_call_rows_per_s: Math.round(med((r) => r.score_batch_first_call_rows_per_s)),
   predict_raw_rows_per_s: Math.round(med((r) => r.predict_raw_rows_per_s)),
   page_interactive_ms: interactive.map((x) => x.ms).sort((a, b) => a - b)[Math.floor(runs / 2)],
   per_run_page_interactive_ms: interactive.map((x) => Math.round(x.ms)),

@@ -177,6 +177,10 @@ struct Prepared<'a> {
     row: &'a [f32],
     base: Vec<f32>,
     h_base: Vec<f32>,
+    /// The preprocessing and its output blocks, when there is one.
+    pre: Option<(&'a Preprocessor, crate::preprocess::Layout)>,
+    /// The hidden rows and their scratch, kept from call to call (what-if makes a few dozen).
+    buffers: std::cell::RefCell<(Vec<f32>, Vec<f32>)>,
 }
 
 impl<'a> Prepared<'a> {
@@ -185,7 +189,8 @@ impl<'a> Prepared<'a> {
         let (mut base, mut h_base) = (vec![0.0; rt.layers[0].inputs()], vec![0.0; rt.layers[0].outputs()]);
         rt.encode(row, &mut base);
         rt.first_layer(&base, &mut h_base);
-        Self { rt, row, base, h_base }
+        let pre = rt.pre.as_ref().map(|p| (p, p.layout()));
+        Self { rt, row, base, h_base, pre, buffers: Default::default() }
     }
 
     /// The probabilities of the row with each `(input, value)` change (`n` of them; inputs
@@ -196,7 +201,11 @@ impl<'a> Prepared<'a> {
         let widest = rt.layers.iter().map(PackedDense::outputs).max().unwrap_or(0);
         // (Sized for the batches there are: what-if asks for a few values at a time.)
         let rows = n.min(CHUNK);
-        let (mut hidden, mut scratch) = (vec![0.0; rows * widest], vec![0.0; rows * widest]);
+        let mut buffers = self.buffers.borrow_mut();
+        let (hidden, scratch) = &mut *buffers;
+        for b in [&mut *hidden, &mut *scratch] {
+            b.resize(b.len().max(rows * widest), 0.0);
+        }
         let mut row = self.row.to_vec();
         let (mut out, mut slot) = (Vec::with_capacity(n), 0);
         for (i, v) in changes {
@@ -209,8 +218,8 @@ impl<'a> Prepared<'a> {
                     rt.add_first_row(h, c, x - self.base[c]);
                 }
             };
-            match &rt.pre {
-                Some(pre) => pre.transform_input(&row, i, &mut add),
+            match &self.pre {
+                Some((pre, layout)) => pre.transform_input(layout, &row, i, &mut add),
                 None => add(i, v),
             }
             row[i] = self.row[i];
@@ -219,12 +228,12 @@ impl<'a> Prepared<'a> {
             }
             slot += 1;
             if slot == rows {
-                rt.finish(&mut hidden, slot, &mut scratch, &mut out)?;
+                rt.finish(hidden, slot, scratch, &mut out)?;
                 slot = 0;
             }
         }
         if slot > 0 {
-            rt.finish(&mut hidden, slot, &mut scratch, &mut out)?;
+            rt.finish(hidden, slot, scratch, &mut out)?;
         }
         Ok(out)
     }

@@ -387,8 +387,9 @@ impl Preprocessor {
     /// The outputs that input `input` of `raw` moves (its own, and its crosses'), each as
     /// `(position, value)` to `sink`: what [`Self::transform_row`] writes there. A variant of a
     /// row that changes one input differs from the row's encoding only in these.
-    pub fn transform_input(&self, raw: &[f32], input: usize, sink: &mut impl FnMut(usize, f32)) {
-        self.each_output::<true>(&self.layout(), raw, Some(input), sink);
+    /// `layout` is [`Self::layout`]'s (a caller asking for many variants works it out once).
+    pub fn transform_input(&self, layout: &Layout, raw: &[f32], input: usize, sink: &mut impl FnMut(usize, f32)) {
+        self.each_output::<true>(layout, raw, Some(input), sink);
     }
 
     /// Every output of `raw` (or those `only` moves) to `sink`, in the [`Layout`]'s blocks; with
@@ -593,7 +594,7 @@ mod tests {
                 // What transform_input names, with its values; every other output is the row's.
                 let mut named = base.clone();
                 let mut seen = vec![];
-                pre.transform_input(&variant, i, &mut |c, x| {
+                pre.transform_input(&pre.layout(), &variant, i, &mut |c, x| {
                     named[c] = x;
                     seen.push(c);
                 });
