@@ -398,7 +398,6 @@ mod tests {
         assert_eq!(y, want);
     }
 
-    /// Skipping zero inputs gives the very same numbers as the dense product.
     #[test]
     fn relu_zeroes_negatives_keeps_nan_and_reaches_the_tail() {
         let mut y = [-1.0, 2.0, f32::NAN, -0.5, 0.0, -3.0, 4.0];
@@ -406,6 +405,7 @@ mod tests {
         assert_eq!(y.map(|v| if v.is_nan() { 9.0 } else { v }), [0.0, 2.0, 9.0, 0.0, 0.0, 0.0, 4.0]);
     }
 
+    /// Skipping zero inputs gives the very same numbers as the dense product.
     #[test]
     fn the_sparse_path_equals_the_dense_one() {
         let (i, w, b) = layer(20, 9, 7);
