@@ -393,8 +393,9 @@ impl Preprocessor {
     }
 
     /// Every output of `raw` (or those `only` moves) to `sink`, in the [`Layout`]'s blocks; with
-    /// `ZEROS` false, only those not 0 (for a caller whose outputs start at 0: a row has one 1
-    /// of each one-hot block, so most of its outputs are 0).
+    /// `ZEROS` false, the one-hot blocks' and the missing indicators' zeros are left out (for a
+    /// caller whose outputs start at 0: a row has one 1 in each one-hot block, so most of its
+    /// outputs are 0).
     #[inline(always)]
     fn each_output<const ZEROS: bool>(&self, l: &Layout, raw: &[f32], only: Option<usize>, sink: &mut impl FnMut(usize, f32)) {
         let (mut a, mut b, mut c, mut d) = (0, l.pieces, l.pieces + l.indicators, l.pieces + l.indicators + l.onehots);
