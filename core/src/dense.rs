@@ -241,9 +241,7 @@ impl<'a> Prepared<'a> {
 
 impl crate::runtime::RowScorer for Prepared<'_> {
     fn predict_values(&self, input: usize, values: &[f32]) -> Result<Vec<f32>> {
-        if input >= self.rt.n_inputs {
-            return Err(Error::Input(format!("input {input} of a row of {}", self.rt.n_inputs)));
-        }
+        crate::runtime::check_input(input, self.rt.n_inputs)?;
         self.scores(values.iter().map(|&v| (input, v)), values.len())
     }
 }
@@ -282,9 +280,7 @@ impl Runtime for DenseRuntime {
         if self.values_exact() {
             return Ok(Box::new(crate::runtime::EachCall { runtime: self, row }));
         }
-        if row.len() != self.n_inputs {
-            return Err(Error::Input(format!("rows have {} values, the model takes {}", row.len(), self.n_inputs)));
-        }
+        crate::runtime::check_width(row.len(), self.n_inputs)?;
         Ok(Box::new(Prepared::new(self, row)))
     }
 

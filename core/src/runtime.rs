@@ -51,9 +51,7 @@ pub trait Runtime: Send + Sync {
     /// One probability per row.
     fn predict(&self, raw: &Matrix) -> Result<Vec<f32>> {
         let mut out = vec![0.0; raw.rows()];
-        if raw.cols() != self.n_inputs() {
-            return Err(Error::Input(format!("rows have {} values, the model takes {}", raw.cols(), self.n_inputs())));
-        }
+        check_width(raw.cols(), self.n_inputs())?;
         self.predict_into(raw.as_slice(), &mut out)?;
         Ok(out)
     }
@@ -123,11 +121,25 @@ pub fn variant_rows(raw: &Matrix, variants: &[Variant]) -> Matrix {
     rows
 }
 
+/// Checks that rows of `width` values are what a model of `n_inputs` takes.
+pub fn check_width(width: usize, n_inputs: usize) -> Result<()> {
+    match width == n_inputs {
+        true => Ok(()),
+        false => Err(Error::Input(format!("rows have {width} values, the model takes {n_inputs}"))),
+    }
+}
+
+/// Checks that `input` is one of a row's `n_inputs` inputs.
+pub fn check_input(input: usize, n_inputs: usize) -> Result<()> {
+    match input < n_inputs {
+        true => Ok(()),
+        false => Err(Error::Input(format!("input {input} of a row of {n_inputs}"))),
+    }
+}
+
 /// `row` with input `input` set to each of `values`, one row per value.
 pub fn value_rows(row: &[f32], input: usize, values: &[f32]) -> Result<Matrix> {
-    if input >= row.len() {
-        return Err(Error::Input(format!("input {input} of a row of {}", row.len())));
-    }
+    check_input(input, row.len())?;
     let mut rows = Matrix::with_capacity(values.len(), row.len());
     for (k, &v) in values.iter().enumerate() {
         rows.push_row(row);
@@ -138,9 +150,7 @@ pub fn value_rows(row: &[f32], input: usize, values: &[f32]) -> Result<Matrix> {
 
 /// Checks that every variant names a row of `raw` and one of its `n_inputs` inputs.
 pub fn check_variants(raw: &Matrix, variants: &[Variant], n_inputs: usize) -> Result<()> {
-    if raw.cols() != n_inputs {
-        return Err(Error::Input(format!("rows have {} values, the model takes {n_inputs}", raw.cols())));
-    }
+    check_width(raw.cols(), n_inputs)?;
     match variants.iter().find(|&&(r, i, _)| r >= raw.rows() || i >= n_inputs) {
         Some(&(r, i, _)) => Err(Error::Input(format!("variant of row {r}, input {i}: no such row or input"))),
         None => Ok(()),

@@ -282,8 +282,10 @@ impl Runtime for ConvertedRuntime {
     /// rows.
     fn prepare<'a>(&'a self, row: &'a [f32]) -> Result<Box<dyn crate::runtime::RowScorer + 'a>> {
         match self.trees_first() {
-            Some(trees) if row.len() == self.n_inputs => Ok(Box::new(WalkedRow { rt: self, trees, walked: trees.walk_row(row)? })),
-            Some(_) => Err(Error::Input(format!("rows have {} values, the model takes {}", row.len(), self.n_inputs))),
+            Some(trees) => {
+                crate::runtime::check_width(row.len(), self.n_inputs)?;
+                Ok(Box::new(WalkedRow { rt: self, trees, walked: trees.walk_row(row)? }))
+            }
             None => Ok(Box::new(crate::runtime::EachCall { runtime: self, row })),
         }
     }
@@ -312,9 +314,7 @@ struct WalkedRow<'a> {
 
 impl crate::runtime::RowScorer for WalkedRow<'_> {
     fn predict_values(&self, input: usize, values: &[f32]) -> Result<Vec<f32>> {
-        if input >= self.rt.n_inputs {
-            return Err(Error::Input(format!("input {input} of a row of {}", self.rt.n_inputs)));
-        }
+        crate::runtime::check_input(input, self.rt.n_inputs)?;
         let mut scores = vec![0.0; values.len() * self.rt.steps[0].cols];
         self.trees.eval_walked(&self.walked, input, values, &mut scores)?;
         self.rt.after_trees(&scores, values.len())

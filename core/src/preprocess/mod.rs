@@ -563,6 +563,14 @@ mod tests {
         assert_eq!(out, vec![1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
     }
 
+    /// [`spec`] with `x` whole and the cross `c × x`.
+    fn crossed_spec() -> Spec {
+        let mut params = spec().params().clone();
+        params.columns[0].integer = true;
+        params.crosses = vec![crate::schema::CrossSpec { columns: ["c".into(), "x".into()] }];
+        params.check().unwrap()
+    }
+
     #[test]
     fn a_piece_is_max_then_min_nan_reading_as_lo() {
         let pieces = [Piece { shift: 1.0, scale: 2.0, lo: 0.0, hi: 1.0 }, Piece { shift: -3.0, scale: 0.0, lo: -1.0, hi: 2.0 }];
@@ -576,10 +584,7 @@ mod tests {
 
     #[test]
     fn one_input_moves_exactly_the_outputs_transform_input_names() {
-        let mut params = spec().params().clone();
-        params.columns[0].integer = true;
-        params.crosses = vec![crate::schema::CrossSpec { columns: ["c".into(), "x".into()] }];
-        let spec = params.check().unwrap();
+        let spec = crossed_spec();
         let rows = [[1.0, 0.0], [1.0, 0.0], [2.0, 1.0], [2.0, 1.0], [3.0, 0.0], [f32::NAN, 1.0]];
         let raw = Matrix::new(rows.concat(), 2).unwrap();
         let pre = PreprocessParams { min_cross_count: 2, ..Default::default() }.check().unwrap().fit(&spec, &raw).unwrap();
@@ -616,10 +621,7 @@ mod tests {
 
     #[test]
     fn crosses_one_hot_the_frequent_pairs() {
-        let mut params = spec().params().clone();
-        params.columns[0].integer = true;
-        params.crosses = vec![crate::schema::CrossSpec { columns: ["c".into(), "x".into()] }];
-        let spec = params.check().unwrap();
+        let spec = crossed_spec();
         // Pairs (c, x): (a, 1) three times, (b, 2) twice, (b, 0) twice (-0 is 0), (a, 2) once.
         let rows = [[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [2.0, 1.0], [2.0, 1.0], [2.0, 0.0], [0.0, 1.0], [-0.0, 1.0], [f32::NAN, 0.0]];
         let raw = Matrix::new(rows.concat(), 2).unwrap();
