@@ -4,7 +4,7 @@
 # runs benches/browser/profile.mjs, which loops the call under the sampling profiler and prints
 # each function's share. A tool for finding what to change, not a benchmark: the profiler slows
 # every call a little, so measure a change with scripts/bench-page.sh.
-# Usage: scripts/profile-page.sh whatif|score|batch [--model /PATH/manifest.json] [--top N]
+# Usage: scripts/profile-page.sh whatif|score|batch [--model /PATH/manifest.json] [--top N] [--inclusive]
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"

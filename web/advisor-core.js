@@ -151,6 +151,23 @@ async function bundleOf(source, options) {
 const DECISIONS = ['approve', 'refer', 'decline'];
 let batch = null;
 let batchLoading = null;
+
+/**
+ * score()'s report from the module's packed one and the bundle's texts in its language (the
+ * layout: `Report::pack` in core/src/advisor.rs).
+ */
+function unpack([n, text], texts) {
+  const reasons = new Array(n[4]);
+  let at = 5, off = 0;
+  for (let i = 0; i < reasons.length; i++, at += 4) {
+    const { field, label } = texts.fields[n[at]];
+    const value = text.slice(off, (off += n[at + 2]));
+    reasons[i] = { field, label, value, points: n[at + 1], text: text.slice(off, (off += n[at + 3])) };
+  }
+  const warnings = new Array(n[at++]);
+  for (let i = 0; i < warnings.length; i++, at += 2) warnings[i] = { ...texts.warnings[n[at]][n[at + 1]] };
+  return { probability: n[0], score: n[1], band: { ...texts.bands[n[2]] }, decision: DECISIONS[n[3]], reasons, warnings };
+}
 function batchModule() {
   batchLoading ??= import('./batch.js').then((m) => { batch = m; }, () => { batchLoading = null; });
   return batch;
@@ -164,6 +181,8 @@ export class Advisor {
   #freed = false;
   #schema = null;
   #plan = null;
+  #values = null; // score's encoded applicant (copied into the module by each call)
+  #texts = new Map(); // reportTexts by language
   /** Resolves once every method works: at once, or (`progressive`) once the full module has
    * loaded; rejects with the error that stopped it. */
   complete;
@@ -200,7 +219,16 @@ export class Advisor {
   }
   /** `{ probability, score, band, decision, reasons, warnings }` for one applicant. */
   score(applicant, { lang = 'en' } = {}) {
-    return call(() => this.#raw.score(applicant, lang));
+    return call(() => {
+      // Encoded here once batch.js has arrived (one call across instead of one a field), and
+      // the report packed (its texts by position; they cross once per language).
+      const values = batch && this.#encodeOne(applicant);
+      if (!values) return this.#raw.score(applicant, lang);
+      const packed = this.#raw.scoreValues(values, lang);
+      let texts = this.#texts.get(lang);
+      if (!texts) this.#texts.set(lang, (texts = this.#raw.reportTexts(lang)));
+      return unpack(packed, texts);
+    });
   }
   /** Every problem in an applicant, at most one per field: `[{ code, field, message }]`. */
   validate(applicant) {
@@ -228,6 +256,12 @@ export class Advisor {
       }
       return out;
     });
+  }
+  /** `applicant` encoded by batch.js (loaded), or null when the module must read it field by field. */
+  #encodeOne(applicant) {
+    this.#plan ??= batch.planner((this.#schema ??= this.#raw.schema('en')));
+    this.#values ??= new Float64Array(this.#plan.fields.length);
+    return batch.encodeOne(this.#plan, applicant, this.#values) ? this.#values : null;
   }
   /** Probabilities for raw rows (Float32Array, fields in schema order, categories as indices). */
   predictRaw(rows) {

@@ -1,6 +1,6 @@
-// scoreBatch's fast path: applicant objects encoded here, in one pass of plain property reads,
-// into one Float64Array that the wasm module checks and scores in one call (reading each object
-// field by field from wasm costs a call across the boundary per field). A row this encoder is
+// scoreBatch's and score's fast path: applicant objects encoded here, in one pass of plain
+// property reads, into one Float64Array that the wasm module checks and scores in one call
+// (reading each object field by field from wasm costs a call across the boundary per field). A row this encoder is
 // not sure of — a missing or extra key, a text where a number goes, a category it does not
 // know, anything that is not a finite number, a known category text or null — is left to the
 // module, which reads it field by field as score() does: its result or its error is the same.
@@ -56,6 +56,14 @@ function byName({ fields, codes }, row, out, at) {
   if (Object.keys(row).length !== fields.length) return false;
   for (let j = 0; j < fields.length; j++) if (!put(codes, j, row[fields[j]], out, at + j)) return false;
   return true;
+}
+
+/**
+ * One applicant encoded into `out` (its fields in order), as score() sends it; false when the
+ * module must read it field by field.
+ */
+export function encodeOne(p, row, out) {
+  return !p.fields.some((name) => name in Object.prototype) && encode(p, row, out, 0);
 }
 
 /** The rows encoded (`values`: the features of each row in order) and the positions of those left to the module. */

@@ -1,6 +1,7 @@
 // Chromium's sampling profiler (CDP, 50 µs) over one API call in a loop; prints the calls' mean
-// and each function's share of the samples (self time), wasm functions by name.
-// Usage: node benches/browser/profile.mjs whatif|score|batch [--model /PATH/manifest.json] [--top 30]
+// and each function's share of the samples (self time, or with its callees: --inclusive), wasm
+// functions by name.
+// Usage: node benches/browser/profile.mjs whatif|score|batch [--model /PATH/manifest.json] [--top 30] [--inclusive]
 // (scripts/profile-page.sh builds web/pkg-prof/, serves the repo and runs this).
 import { chromium } from 'playwright-core';
 
@@ -25,14 +26,18 @@ try {
   const { profile } = await cdp.send('Profiler.stop');
   console.log(JSON.stringify(await page.evaluate(() => window.__DONE)));
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
+  const parent = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])));
+  const nameOf = (id) => { const f = nodes.get(id).callFrame; return f.functionName || `(${f.url.split('/').pop()})`; };
+  // Self time, or with `--inclusive` each function's samples with its callees (once per sample).
+  const inclusive = args.includes('--inclusive');
+  const share = new Map();
   for (const id of profile.samples) {
-    const f = nodes.get(id).callFrame;
-    const name = f.functionName || `(${f.url.split('/').pop()})`;
-    self.set(name, (self.get(name) ?? 0) + 1);
+    const names = new Set([nameOf(id)]);
+    for (let up = parent.get(id); inclusive && up !== undefined; up = parent.get(up)) names.add(nameOf(up));
+    for (const name of names) share.set(name, (share.get(name) ?? 0) + 1);
   }
   const total = profile.samples.length;
-  for (const [name, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(opt('top', 30)))) {
+  for (const [name, n] of [...share].sort((a, b) => b[1] - a[1]).slice(0, Number(opt('top', 30)))) {
     console.log(`${((100 * n) / total).toFixed(1).padStart(5)} %  ${name.slice(0, 150)}`);
   }
 } finally {

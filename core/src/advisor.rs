@@ -17,6 +17,9 @@ use crate::whatif::{self, WhatIf};
 /// A band as reported to a person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BandView {
+    /// The band's position in the bundle's cutoffs.
+    #[serde(skip)]
+    pub index: usize,
     pub name: String,
     pub label: String,
     pub min_score: f64,
@@ -25,11 +28,19 @@ pub struct BandView {
 /// Something about the input a person should know; the score is still given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Warning {
+    /// The field's position among the model's inputs.
+    #[serde(skip)]
+    pub input: usize,
     pub field: String,
-    /// `NOT_GIVEN` or `OUTSIDE_TRAINING_RANGE`.
+    /// One of [`WARNING_CODES`].
     pub code: &'static str,
     pub message: String,
 }
+
+/// The warnings' codes, by kind: a field not given, a number outside the training range.
+pub const WARNING_CODES: [&str; 2] = ["NOT_GIVEN", "OUTSIDE_TRAINING_RANGE"];
+const NOT_GIVEN: usize = 0;
+const OUTSIDE: usize = 1;
 
 /// One applicant's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,6 +52,50 @@ pub struct Report {
     pub decision: Decision,
     pub reasons: Vec<Reason>,
     pub warnings: Vec<Warning>,
+}
+
+impl Report {
+    /// The report as numbers and one text, which the browser's `unpack` (web/advisor-core.js)
+    /// makes into the report again with the [`ReportTexts`] of its language: fewer and shorter
+    /// strings across than the report's JSON (score + reasons in Chromium: 37 → 26 µs with the
+    /// rest; BENCHMARKS.md). The numbers: `[probability, score, band, decision, n, (input,
+    /// points, value length, text length) × n, m, (input, kind) × m]` — band by position in
+    /// [`ReportTexts::bands`], decision in [`Decision::ALL`], each reason's input and its
+    /// value's and text's lengths, each warning's input and kind ([`WARNING_CODES`]). The text:
+    /// each reason's value and text, one after another; lengths in UTF-16 units (JS string
+    /// positions).
+    pub fn pack(&self) -> (Vec<f64>, String) {
+        let mut nums = vec![self.probability, self.score, self.band.index as f64, self.decision.index() as f64, self.reasons.len() as f64];
+        let mut text = String::new();
+        let utf16 = |s: &str| s.encode_utf16().count() as f64;
+        for r in &self.reasons {
+            nums.extend([r.input as f64, r.points, utf16(&r.value), utf16(&r.text)]);
+            text.push_str(&r.value);
+            text.push_str(&r.text);
+        }
+        nums.push(self.warnings.len() as f64);
+        for w in &self.warnings {
+            nums.extend([w.input as f64, WARNING_CODES.iter().position(|&c| c == w.code).unwrap_or(NOT_GIVEN) as f64]);
+        }
+        (nums, text)
+    }
+}
+
+/// The texts of a bundle's reports in one language, which [`Report::pack`] gives by position:
+/// the bands, the features' names and labels, and each feature's warnings by kind (`null`
+/// where a feature has none of that kind).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportTexts {
+    pub bands: Vec<BandView>,
+    pub fields: Vec<FieldName>,
+    pub warnings: Vec<[Option<Warning>; 2]>,
+}
+
+/// A feature's name and label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldName {
+    pub field: String,
+    pub label: String,
 }
 
 /// One category as a form shows it.
@@ -89,13 +144,64 @@ pub struct Schema {
 pub struct Advisor {
     bundle: Bundle,
     explainer: Explainer,
+    encoded: applicant::EncodedRows,
+    /// Each feature's warnings, written once (they name only the field and its range).
+    warnings: Vec<FieldWarnings>,
+}
+
+/// One feature's warnings, by kind ([`WARNING_CODES`]), in every language ([`Lang::ALL`]'s
+/// order).
+#[derive(Debug)]
+struct FieldWarnings {
+    field: String,
+    messages: [Option<[String; crate::lang::COUNT]>; 2],
+    /// A number's training range: its reason-code candidates' ends.
+    range: Option<(f32, f32)>,
+}
+
+impl FieldWarnings {
+    fn all(bundle: &Bundle, explainer: &Explainer) -> Vec<Self> {
+        let inputs = &bundle.manifest().preprocessing.inputs;
+        let texts = |f: &dyn Fn(Lang) -> String| std::array::from_fn(|i| f(Lang::ALL[i]));
+        let each = |(i, col): (usize, &crate::schema::ColumnSpec)| {
+            let c = explainer.candidates(i);
+            let range = match (&inputs[i], c.first(), c.last()) {
+                (InputTransform::Numeric { .. }, Some(&lo), Some(&hi)) => Some((lo, hi)),
+                _ => None,
+            };
+            let not_given = texts(&|lang| m::WARN_NOT_GIVEN.fill(lang, &[("label", col.label(lang))]));
+            let outside = range.map(|(lo, hi)| {
+                let (lo, hi) = (lo.to_string(), hi.to_string());
+                texts(&|lang| m::WARN_OUTSIDE.fill(lang, &[("label", col.label(lang)), ("lo", &lo), ("hi", &hi)]))
+            });
+            FieldWarnings { field: col.name.clone(), messages: [Some(not_given), outside], range }
+        };
+        bundle.spec().features().enumerate().map(each).collect()
+    }
+
+    /// The kind of warning raw value `x` gets, if any.
+    fn kind(&self, x: f32) -> Option<usize> {
+        match self.range {
+            _ if x.is_nan() => Some(NOT_GIVEN),
+            Some((lo, hi)) if x < lo || x > hi => Some(OUTSIDE),
+            _ => None,
+        }
+    }
+
+    /// This feature's (input `input`'s) warning of `kind` in `lang`, if it has that kind.
+    fn warning(&self, input: usize, kind: usize, lang: Lang) -> Option<Warning> {
+        let message = self.messages[kind].as_ref()?[lang.index()].clone();
+        Some(Warning { input, field: self.field.clone(), code: WARNING_CODES[kind], message })
+    }
 }
 
 impl Advisor {
     /// Wraps a verified bundle (fixes its reason-code references).
     pub fn new(bundle: Bundle) -> Result<Self> {
         let explainer = Explainer::new(&bundle)?;
-        Ok(Self { bundle, explainer })
+        let encoded = applicant::EncodedRows::new(bundle.spec());
+        let warnings = FieldWarnings::all(&bundle, &explainer);
+        Ok(Self { bundle, explainer, encoded, warnings })
     }
     /// Verifies and loads a bundle from its two files.
     pub fn load(manifest: &[u8], graph: &[u8]) -> Result<Self> {
@@ -118,14 +224,32 @@ impl Advisor {
         applicant::raw_row(self.bundle.spec(), fields)
     }
 
+    /// The reader of applicants encoded by position (numbers as given, categories as codes).
+    pub fn encoded(&self) -> &applicant::EncodedRows {
+        &self.encoded
+    }
+
+    /// Checks an applicant encoded by position ([`applicant::EncodedRows`]) into the model's
+    /// raw row: the row [`Self::read`] makes of the same record, or its error.
+    pub fn read_encoded(&self, values: &[f64]) -> Result<Vec<f32>> {
+        let mut row = Vec::with_capacity(values.len());
+        self.encoded.read(values, &mut row)?;
+        Ok(row)
+    }
+
     /// Every problem in an applicant record, at most one per field.
     pub fn problems<'a>(&self, fields: impl IntoIterator<Item = (&'a str, Value)>) -> Vec<crate::Error> {
         applicant::problems(self.bundle.spec(), fields)
     }
 
     fn band_view(&self, score: f64, lang: Lang) -> BandView {
-        let b = self.bundle.manifest().cutoffs.band(score);
-        BandView { name: b.name.clone(), label: b.display.get_or(lang, &b.name).to_string(), min_score: b.min_score }
+        self.band_view_at(self.bundle.manifest().cutoffs.band_index(score), lang)
+    }
+
+    /// The view of band `index` (in the cutoffs) in `lang`.
+    fn band_view_at(&self, index: usize, lang: Lang) -> BandView {
+        let b = &self.bundle.manifest().cutoffs.bands[index];
+        BandView { index, name: b.name.clone(), label: b.display.get_or(lang, &b.name).to_string(), min_score: b.min_score }
     }
 
     /// The full report for one raw row: score, band, decision, reasons, warnings.
@@ -146,23 +270,17 @@ impl Advisor {
     }
 
     fn warnings(&self, raw: &[f32], lang: Lang) -> Vec<Warning> {
-        let mut out = vec![];
-        for (i, col) in self.bundle.spec().features().enumerate() {
-            let label = col.label(lang);
-            if raw[i].is_nan() {
-                let message = m::WARN_NOT_GIVEN.fill(lang, &[("label", label)]);
-                out.push(Warning { field: col.name.clone(), code: "NOT_GIVEN", message });
-            } else if let InputTransform::Numeric { .. } = self.bundle.manifest().preprocessing.inputs[i] {
-                let c = self.explainer.candidates(i);
-                if let (Some(&lo), Some(&hi)) = (c.first(), c.last()) {
-                    if raw[i] < lo || raw[i] > hi {
-                        let message = m::WARN_OUTSIDE.fill(lang, &[("label", label), ("lo", &lo.to_string()), ("hi", &hi.to_string())]);
-                        out.push(Warning { field: col.name.clone(), code: "OUTSIDE_TRAINING_RANGE", message });
-                    }
-                }
-            }
+        raw.iter().zip(&self.warnings).enumerate().filter_map(|(i, (&x, w))| w.warning(i, w.kind(x)?, lang)).collect()
+    }
+
+    /// The texts a report in `lang` takes from the bundle, by position ([`Report::pack`]).
+    pub fn report_texts(&self, lang: Lang) -> ReportTexts {
+        let cutoffs = &self.bundle.manifest().cutoffs;
+        ReportTexts {
+            bands: (0..cutoffs.bands.len()).map(|i| self.band_view_at(i, lang)).collect(),
+            fields: self.bundle.spec().features().map(|c| FieldName { field: c.name.clone(), label: c.label(lang).to_string() }).collect(),
+            warnings: self.warnings.iter().enumerate().map(|(i, w)| [NOT_GIVEN, OUTSIDE].map(|k| w.warning(i, k, lang))).collect(),
         }
-        out
     }
 
     /// Ranked eligible products and the excluded ones with the rule that excluded each.
@@ -246,7 +364,9 @@ impl Advisor {
                 .cutoffs
                 .bands
                 .iter()
-                .map(|b| BandView {
+                .enumerate()
+                .map(|(index, b)| BandView {
+                    index,
                     name: b.name.clone(),
                     label: b.display.get_or(lang, &b.name).to_string(),
                     min_score: b.min_score.max(m.scaling.min),

@@ -88,18 +88,19 @@ fn number(col: &ColumnSpec, v: f64) -> Result<f32> {
 /// Rows already encoded by position (a batch's fast path: the features in order, numbers as
 /// given, a category as its code, NaN = not given), checked with [`read_field`]'s rules — a
 /// code as the category's own text would be. What each code reads as is worked out once, when
-/// the batch starts.
-pub struct EncodedRows<'a> {
-    cols: Vec<&'a ColumnSpec>,
+/// the bundle loads ([`crate::advisor::Advisor::encoded`]).
+#[derive(Debug, Clone)]
+pub struct EncodedRows {
+    cols: Vec<ColumnSpec>,
     /// `codes[j][c]`: what code `c` of feature `j` reads as, where that reading succeeds.
     codes: Vec<Vec<Option<f32>>>,
 }
 
-impl<'a> EncodedRows<'a> {
-    pub fn new(spec: &'a Spec) -> Self {
-        let cols: Vec<&ColumnSpec> = spec.features().collect();
+impl EncodedRows {
+    pub fn new(spec: &Spec) -> Self {
+        let cols: Vec<ColumnSpec> = spec.features().cloned().collect();
         let read = |col: &ColumnSpec| col.categories.iter().map(|c| read_field(col, &Value::Text(c.value.clone())).ok()).collect();
-        let codes = cols.iter().map(|col| read(col)).collect();
+        let codes = cols.iter().map(read).collect();
         Self { cols, codes }
     }
 

@@ -141,13 +141,30 @@ impl DenseRuntime {
         }
     }
 
-    /// The variants' probabilities (checked), each row's run of variants through
-    /// [`Prepared::scores`].
+    /// The rows' probabilities, then their variants' (checked). A row with variants is scored
+    /// with them, through [`Prepared::scores`]: the row itself as the change that changes
+    /// nothing, whose first layer is the prepared one, the same sums as [`Runtime::predict`]'s
+    /// (the kernel adds `x · w` to the bias in input order, and `0 · w` changes no sum), so its
+    /// probability is `predict`'s to the bit (a test). Rows without variants go through
+    /// `predict`.
     fn variant_scores(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
-        let mut out = Vec::with_capacity(variants.len());
+        let mut bases: Vec<Option<f32>> = vec![None; raw.rows()];
+        let mut changed = Vec::with_capacity(variants.len());
         for run in variants.chunk_by(|a, b| a.0 == b.0) {
-            out.extend(Prepared::new(self, raw.row(run[0].0)).scores(run.iter().map(|&(_, i, v)| (i, v)), run.len())?);
+            let row = raw.row(run[0].0);
+            let same = std::iter::once((0, row[0]));
+            let scores = Prepared::new(self, row).scores(same.chain(run.iter().map(|&(_, i, v)| (i, v))), run.len() + 1)?;
+            bases[run[0].0].get_or_insert(scores[0]);
+            changed.extend_from_slice(&scores[1..]);
         }
+        let rest: Vec<usize> = (0..raw.rows()).filter(|&r| bases[r].is_none()).collect();
+        if !rest.is_empty() {
+            for (&r, p) in rest.iter().zip(self.predict(&raw.select(&rest))?) {
+                bases[r] = Some(p);
+            }
+        }
+        let mut out: Vec<f32> = bases.into_iter().flatten().collect();
+        out.extend(changed);
         Ok(out)
     }
 
@@ -251,17 +268,15 @@ impl Runtime for DenseRuntime {
         "light"
     }
 
-    /// The rows as usual, then their variants ([`DenseRuntime::variant_scores`], even one
-    /// applicant's twenty: its score + reasons in Chromium 47 -> 36 µs; BENCHMARKS.md); a
-    /// blend's as whole rows. Equal to whole rows to float rounding (≤ 1e-6, a test).
+    /// The rows and their variants ([`DenseRuntime::variant_scores`], even one applicant's
+    /// twenty: its score + reasons in Chromium 47 -> 36 µs; BENCHMARKS.md); a blend's as whole
+    /// rows. Variants equal whole rows to float rounding (≤ 1e-6), the rows exactly (tests).
     fn predict_variants(&self, raw: &Matrix, variants: &[crate::runtime::Variant]) -> Result<Vec<f32>> {
         crate::runtime::check_variants(raw, variants, self.n_inputs)?;
         if self.trees.is_some() {
             return self.predict(&crate::runtime::variant_rows(raw, variants));
         }
-        let mut out = self.predict(raw)?;
-        out.extend(self.variant_scores(raw, variants)?);
-        Ok(out)
+        self.variant_scores(raw, variants)
     }
 
     /// What-if's values of one input, through [`DenseRuntime::variant_scores`] (a blend's as

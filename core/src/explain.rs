@@ -31,6 +31,9 @@ pub const MAX_REFERENCE_VALUES: usize = 1 << 24;
 /// One adverse factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
+    /// The field's position among the model's inputs.
+    #[serde(skip)]
+    pub input: usize,
     /// The field name.
     pub field: String,
     /// The field's display name.
@@ -198,6 +201,7 @@ impl Explainer {
                 let value = display_value(col, raw[i], lang);
                 let sep = crate::lang::messages::LABEL_SEP.get(lang);
                 Reason {
+                    input: i,
                     field: col.name.clone(),
                     text: format!("{label}{sep}{value}"),
                     label,

@@ -768,17 +768,31 @@ test('progressive load: the scorer gives the first score before the full module 
   await context.close();
 });
 
-test('scoreBatch: rows the encoder takes score as score() does; every other row, and every bad one, as before', async () => {
-  const { page, context } = await open('index.html');
-  const out = await page.evaluate(async (applicant) => {
-    const el = document.querySelector('credit-advisor');
+/**
+ * The index page with the JS API loaded in full on the page's model and batch.js arrived, as
+ * `window.__api`: `{ advisor, batch, schema, base, model }` (`base`: the fixture applicant with
+ * its numbers as numbers, as a program would send it).
+ */
+async function openWithEncoder() {
+  const opened = await open('index.html');
+  await opened.page.evaluate(async (applicant) => {
+    const model = document.querySelector('credit-advisor').model;
     const core = await import(new URL('advisor-core.js', document.baseURI));
-    const advisor = await core.load(el.model);
+    const advisor = await core.load(model);
+    await advisor.complete;
     const batch = await import(new URL('batch.js', document.baseURI));
     await new Promise((r) => setTimeout(r, 0)); // the API's own import of batch.js has settled
     const schema = advisor.schema();
-    // The fixture's texts as a program would send them: numbers as numbers.
     const base = Object.fromEntries(schema.fields.map((f) => [f.name, f.categories.length ? applicant[f.name] : Number(applicant[f.name])]));
+    window.__api = { advisor, batch, schema, base, model };
+  }, APPLICANT);
+  return opened;
+}
+
+test('scoreBatch: rows the encoder takes score as score() does; every other row, and every bad one, as before', async () => {
+  const { page, context } = await openWithEncoder();
+  const out = await page.evaluate(async (applicant) => {
+    const { advisor, batch, schema, base } = window.__api;
     // Keys in the schema's order (read in order) and in another (read by name).
     const fast = [base, { ...base, credit_amount: null, duration: 6 }, Object.fromEntries(Object.entries(base).reverse())];
     for (const f of schema.fields) for (const c of f.categories) fast.push({ ...base, [f.name]: c.value });
@@ -817,5 +831,46 @@ test('scoreBatch: rows the encoder takes score as score() does; every other row,
   assert.deepEqual(out.polluted, { slow: 1, missing: { code: 'MISSING_FIELD', field: '[0].age' } });
   assert.equal(out.notArray.code, 'BAD_INPUT');
   assert.equal(out.empty, 0);
+  await context.close();
+});
+
+test("score: an applicant the encoder takes gets the module's own report and errors, in every language", async () => {
+  const { page, context } = await openWithEncoder();
+  const out = await page.evaluate(async () => {
+    const { advisor, batch, schema, base, model } = window.__api;
+    // The module's own report (the object read field by field, the report as JSON), from the
+    // same module instance the API loaded.
+    const pkg = await import(new URL('pkg/advisor.js', document.baseURI));
+    const bytes = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
+    const url = new URL(model, document.baseURI);
+    const manifest = await bytes(url);
+    const raw = pkg.Advisor.fromBytes(manifest, await bytes(new URL(JSON.parse(new TextDecoder().decode(manifest)).graph.file, url)));
+    // Every category of each field, each field not given, numbers outside the training range
+    // (warnings), and bad values (errors).
+    const rows = [base, { ...base, age: 90, duration: 100, credit_amount: 500000, num_dependents: 0 }, { ...base, age: 17 }, { ...base, duration: 12.5 }];
+    for (const f of schema.fields) {
+      rows.push({ ...base, [f.name]: null });
+      for (const c of f.categories) rows.push({ ...base, [f.name]: c.value });
+    }
+    const plan = batch.planner(schema);
+    const encoded = rows.filter((r) => batch.encodeOne(plan, r, new Float64Array(schema.fields.length))).length;
+    const outcome = (f) => { try { return { report: f() }; } catch (e) { return { error: { code: e.code, field: e.field, message: e.message } }; } };
+    const mismatched = [];
+    let reports = 0, warned = 0;
+    for (const lang of ['en', 'zh-CN', 'fr']) {
+      for (const [i, a] of rows.entries()) {
+        const got = outcome(() => advisor.score(a, { lang }));
+        const want = outcome(() => raw.score(a, lang));
+        if (JSON.stringify(got) !== JSON.stringify(want)) mismatched.push({ i, lang, got, want });
+        reports += !!got.report;
+        warned += got.report?.warnings.length > 0;
+      }
+    }
+    raw.free();
+    return { n: rows.length, encoded, reports, warned, mismatched: mismatched.slice(0, 2) };
+  });
+  assert.equal(out.encoded, out.n, 'every row goes the encoded way');
+  assert.deepEqual(out.mismatched, []);
+  assert.ok(out.reports > 3 * 40 && out.warned >= 3 * 10, JSON.stringify(out));
   await context.close();
 });

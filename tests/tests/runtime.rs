@@ -231,6 +231,14 @@ fn variants_of_rows_score_as_the_whole_rows() {
     }
     assert_eq!(fast.len(), raw.rows() + variants.len());
     assert!(max_diff(&fast, &light.predict(&whole).unwrap()) < 1e-6);
+    // The rows themselves come from their prepared first layer: predict's figures to the bit,
+    // and those of rows without variants too.
+    let plain = light.predict(&raw).unwrap();
+    assert_eq!(fast[..raw.rows()], plain[..]);
+    let some: Vec<(usize, usize, f32)> = variants.iter().copied().filter(|v| v.0 % 3 == 1).collect();
+    let partly = light.runtime().predict_variants(&raw, &some).unwrap();
+    assert_eq!(partly[..raw.rows()], plain[..]);
+    assert_eq!(partly.len(), raw.rows() + some.len());
     assert!(max_diff(&fast, &tract.runtime().predict_variants(&raw, &variants).unwrap()) < 1e-5);
     assert!(light.runtime().predict_variants(&raw, &[(raw.rows(), 0, 1.0)]).is_err(), "a row out of range is an error");
     // What-if's values of one input go the same way.

@@ -16,7 +16,7 @@ use advisor_core::recommend::questionnaire;
 use advisor_core::recommend::{Answers, Catalog, CatalogParams, Propensities};
 use advisor_core::runtime::Runtime;
 use advisor_core::Error;
-use js_sys::{Array, JsString, Object, Reflect};
+use js_sys::{Array, Float64Array, JsString, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -210,6 +210,26 @@ impl Advisor {
         to_js(&report)
     }
 
+    /// [`Advisor::score`] of an applicant encoded by position as `scoreEncoded`'s rows are
+    /// (the features in order, numbers as given, a category as its code, NaN = not given): the
+    /// same report, or the same error, without reading the object field by field, and packed
+    /// (`[numbers, text]`, [`Report::pack`](advisor_core::advisor::Report::pack)) for
+    /// advisor-core.js to unpack with [`Advisor::report_texts`].
+    #[wasm_bindgen(js_name = scoreValues)]
+    pub fn score_values(&self, values: &[f64], lang: Option<String>) -> Result<Array, JsValue> {
+        let raw = self.core.read_encoded(values).map_err(|e| js_error(&e, None))?;
+        let report = self.core.report(&raw, Lang::pick(lang.as_deref())).map_err(|e| js_error(&e, None))?;
+        let (numbers, text) = report.pack();
+        Ok(Array::of2(&Float64Array::from(&numbers[..]), &JsValue::from_str(&text)))
+    }
+
+    /// The texts a packed report ([`Advisor::score_values`]) refers to, in `lang`: `{bands,
+    /// fields, warnings}`.
+    #[wasm_bindgen(js_name = reportTexts)]
+    pub fn report_texts(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
+        to_js(&self.core.report_texts(Lang::pick(lang.as_deref())))
+    }
+
     /// Every problem in an applicant, at most one per field: `[{code, field, message}]`, empty
     /// when the applicant can be scored. For forms that show each message next to its field.
     pub fn validate(&self, applicant: JsValue) -> Result<JsValue, JsValue> {
@@ -311,7 +331,7 @@ impl Advisor {
         let k = spec.n_features();
         let mut m = Matrix::with_capacity(n as usize, k);
         let mut slow = slow_index.iter().peekable();
-        let encoded = advisor_core::applicant::EncodedRows::new(spec);
+        let encoded = self.core.encoded();
         let mut row = Vec::with_capacity(k);
         for r in 0..n {
             row.clear();
