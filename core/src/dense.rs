@@ -299,6 +299,11 @@ impl Runtime for DenseRuntime {
         Ok(Box::new(Prepared::new(self, row)))
     }
 
+    /// A network fed by the bundle's preprocessing (a blend's trees read raw values).
+    fn reads_encoding_only(&self) -> bool {
+        self.pre.is_some() && self.trees.is_none()
+    }
+
     /// A blend's values are whole rows (its trees are not added to), a network's are not.
     fn values_exact(&self) -> bool {
         self.trees.is_some()

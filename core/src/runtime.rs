@@ -35,6 +35,13 @@ pub trait Runtime: Send + Sync {
     fn prepare<'a>(&'a self, row: &'a [f32]) -> Result<Box<dyn RowScorer + 'a>> {
         Ok(Box::new(EachCall { runtime: self, row }))
     }
+    /// Whether the probabilities depend on the raw inputs only through the bundle's
+    /// preprocessing, so that values it encodes alike score alike (what-if then leaves out
+    /// values beyond [`crate::preprocess::Preprocessor::varying_range`]). False unless the
+    /// runtime knows it: trees and imported graphs read raw values.
+    fn reads_encoding_only(&self) -> bool {
+        false
+    }
     /// Whether [`Runtime::predict_values`] gives exactly what whole rows give (else the same to
     /// float rounding: what-if then scores its advice again as whole rows).
     fn values_exact(&self) -> bool {

@@ -27,6 +27,12 @@ const GRID_PART: usize = 2 * advisor_kernel::ROWS;
 /// block of the dense kernel ([`advisor_kernel::ROWS`] rows share each weight load; fewer rows
 /// go one by one at about a third of the rate).
 const REFINE: usize = advisor_kernel::ROWS;
+/// Points above the band's start a number's search aims at where its scores are whole rows'
+/// only to float rounding (≤ 1e-6 in a probability, a few thousandths of a point at most): a
+/// crossing narrowed to the start itself could then miss the band as a whole row by rounding
+/// and be dropped. The value just short of the aim is scored as a whole row too, and advised
+/// when it reaches ([`exact_hits`]), so the advice stays the smallest change.
+const ROUNDING_MARGIN: f64 = 0.01;
 /// Rounds of narrowing for non-integer fields: the crossing to 1/5⁷ (1/78,125) of a grid step
 /// (integer fields narrow until no whole number is left between).
 const ROUNDS: usize = 7;
@@ -81,6 +87,29 @@ impl Eval<'_> {
     /// its first layer: [`crate::runtime::Runtime::predict_values`]).
     fn scores(&self, values: &[f32]) -> Result<Vec<f64>> {
         Ok(scores_of(self.bundle, &self.rows.predict_values(self.i, values)?))
+    }
+
+    /// The values of feature `i` between which its score can change: where the model reads
+    /// only the encoding, the encoding's [`varying_range`](crate::preprocess::Preprocessor::varying_range)
+    /// (`None`: no value changes it), else every value.
+    fn varying(&self) -> Option<(f32, f32)> {
+        if !self.bundle.runtime().reads_encoding_only() {
+            return Some((f32::NEG_INFINITY, f32::INFINITY));
+        }
+        self.bundle.manifest().preprocessing.varying_range(self.i)
+    }
+}
+
+/// `v` moved into `range`, where a number's encoding varies: to its nearest end (for a
+/// whole-number field, the nearest whole number at or beyond that end, which encodes as the
+/// end does), or `v` itself inside it.
+fn into_range(col: &ColumnSpec, v: f32, (lo, hi): (f32, f32)) -> f32 {
+    match (v > hi, v < lo, col.integer) {
+        (true, _, true) => hi.ceil().min(v),
+        (true, _, false) => hi,
+        (_, true, true) => lo.floor().max(v),
+        (_, true, false) => lo,
+        _ => v,
     }
 }
 
@@ -186,6 +215,7 @@ fn search_fields(bundle: &Bundle, explainer: &Explainer, raw: &[f32], target: f6
     let pre = &bundle.manifest().preprocessing;
     let mut found = Found { hits: vec![], below: vec![], partial: vec![] };
     let rows = bundle.runtime().prepare(raw)?;
+    let aim = if bundle.runtime().values_exact() { target } else { target + ROUNDING_MARGIN };
     for (i, col) in bundle.spec().features().enumerate() {
         if !col.actionable {
             continue;
@@ -194,7 +224,7 @@ fn search_fields(bundle: &Bundle, explainer: &Explainer, raw: &[f32], target: f6
         let dir = col.direction.unwrap_or(Direction::Any);
         let search = match &pre.inputs[i] {
             InputTransform::Categorical { n_codes, .. } => categorical(&eval, col, *n_codes, dir, target)?,
-            InputTransform::Numeric { impute, .. } => numeric(&eval, col, explainer.candidates(i), *impute, dir, target)?,
+            InputTransform::Numeric { impute, .. } => numeric(&eval, col, explainer.candidates(i), *impute, dir, aim)?,
         };
         if let Some((value, s, size)) = search.hit {
             found.hits.push((size, i, value, s));
@@ -290,16 +320,22 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
         Direction::Decrease => &[lo],
         Direction::Any => &[hi, lo],
     };
+    // Values beyond where the encoding varies score as its ends: the grid spans only the part
+    // of each side where the score can change (from the current value or, outside that part,
+    // the end it encodes as).
+    let Some(range) = eval.varying() else { return Ok(Search { hit: None, best: None, below: None }) };
+    let from = into_range(col, cur, range);
     for &end in sides {
-        if end == cur {
+        let end = into_range(col, end, range);
+        if end == from {
             continue;
         }
-        let mut grid: Vec<f32> = (1..=GRID).map(|j| snap(col, cur + (end - cur) * j as f32 / GRID as f32)).collect();
+        let mut grid: Vec<f32> = (1..=GRID).map(|j| snap(col, from + (end - from) * j as f32 / GRID as f32)).collect();
         // A whole-number field's grid repeats values where it spans fewer than GRID of them
         // (and may start at the current value): each other value is scored once, the first
         // crossing and its near neighbour are the same values.
         grid.dedup();
-        grid.retain(|&v| v != cur);
+        grid.retain(|&v| v != cur && v != from);
         if grid.is_empty() {
             continue;
         }
@@ -321,7 +357,7 @@ fn numeric(eval: &Eval, col: &ColumnSpec, cands: &[f32], impute: f32, dir: Direc
             }
         }
         let Some(j) = crossing else { continue };
-        let fail = if j == 0 { cur } else { grid[j - 1] };
+        let fail = if j == 0 { from } else { grid[j - 1] };
         let ((pass, pass_score), fail) = narrow(eval, col, target, fail, (grid[j], scores[j]))?;
         let size = ((pass - cur).abs() / span) as f64;
         if best.is_none_or(|b| size < b.2) {

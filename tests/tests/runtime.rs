@@ -211,6 +211,38 @@ fn what_if_changes_reach_the_next_band_and_respect_directions() {
     assert!(advised > 20, "only {advised} applicants got advice");
 }
 
+/// Values beyond where a number's encoding varies score as its end, so what-if searches only
+/// between the ends: an applicant far outside the training range (numbers at 80 % of the
+/// spec's bounds, a loan of 800,000 DM) gets advice at the range's own resolution, and no
+/// advice is a value beyond it (which scores as the end, a smaller change, does).
+#[test]
+fn what_if_searches_only_where_the_encoding_varies() {
+    let (m, g) = shipped();
+    let adv = Advisor::load(&m, &g).unwrap();
+    let cols: Vec<_> = adv.bundle().spec().features().cloned().collect();
+    let pre = &adv.bundle().manifest().preprocessing;
+    let mut far = rows("german_credit");
+    for r in 0..far.rows() {
+        for (j, c) in cols.iter().enumerate().filter(|(_, c)| !c.is_categorical()) {
+            let (lo, hi) = (c.min.unwrap() as f32, c.max.unwrap() as f32);
+            far.row_mut(r)[j] = (lo + (hi - lo) * 0.8).round();
+        }
+    }
+    assert!(checks::what_if_changes_reach_the_target_and_respect_directions(&adv, &far) > 70);
+    let mut numbers = 0;
+    for r in far.iter_rows().step_by(5) {
+        let w = adv.what_if(r, Lang::En).unwrap();
+        for c in w.changes.iter().chain(&w.improvements) {
+            let j = cols.iter().position(|col| col.name == c.field).unwrap();
+            let Some((lo, hi)) = pre.varying_range(j) else { continue };
+            let v = c.value.as_f64().unwrap() as f32;
+            assert!(v >= lo.floor() && v <= hi.ceil(), "{}: {v} outside {lo}..{hi}", c.field);
+            numbers += 1;
+        }
+    }
+    assert!(numbers > 50, "{numbers} numbers advised");
+}
+
 /// Reason codes score each row with one feature changed: the light runtime does only the
 /// changed inputs' share of the first layer; its answers are the whole rows' (and tract's).
 #[test]

@@ -384,6 +384,22 @@ impl Preprocessor {
         }
     }
 
+    /// The values of input `input` outside which its encoding is constant: every value at or
+    /// beyond an end encodes as that end does. The ends are a number's piece ends (where its
+    /// pieces clamp) and, just outside them, the values its crosses keep (a kept value is a
+    /// point of its own); an end is infinite where a piece is unbounded. `None` for a
+    /// category, or a number whose encoding never changes.
+    pub fn varying_range(&self, input: usize) -> Option<(f32, f32)> {
+        let InputTransform::Numeric { pieces, .. } = self.inputs.get(input)? else { return None };
+        let bends = pieces.iter().filter(|p| p.scale != 0.0).flat_map(|p| [p.shift + p.lo / p.scale, p.shift + p.hi / p.scale]);
+        let ends = bends.map(|v| (v, v)).chain(self.crosses.iter().flat_map(|x| {
+            let side = x.inputs.iter().position(|&i| i == input);
+            side.into_iter().flat_map(move |s| x.kept.iter().map(move |k| (k[s].next_down(), k[s].next_up())))
+        }));
+        ends.filter(|(a, b)| !a.is_nan() && !b.is_nan())
+            .fold(None, |r, (lo, hi)| Some(r.map_or((lo, hi), |(a, b): (f32, f32)| (a.min(lo), b.max(hi)))))
+    }
+
     /// The outputs that input `input` of `raw` moves (its own, and its crosses'), each as
     /// `(position, value)` to `sink`: what [`Self::transform_row`] writes there. A variant of a
     /// row that changes one input differs from the row's encoding only in these.
@@ -616,6 +632,31 @@ mod tests {
                 assert_eq!(once.len(), seen.len());
                 assert!(seen.contains(&(w - 1)), "input {i}: the cross's outputs");
             }
+        }
+    }
+
+    #[test]
+    fn beyond_its_varying_range_a_number_encodes_as_the_nearest_end() {
+        let spec = crossed_spec();
+        let rows = [[1.0, 0.0], [1.0, 0.0], [2.0, 1.0], [2.0, 1.0], [3.0, 0.0], [7.0, 1.0], [f32::NAN, 1.0]];
+        let raw = Matrix::new(rows.concat(), 2).unwrap();
+        for numeric in [NumericEncoding::Ple, NumericEncoding::Standard, NumericEncoding::Hybrid] {
+            let params = PreprocessParams { numeric, min_cross_count: 1, clip_quantile: 0.2, ..Default::default() };
+            let pre = params.check().unwrap().fit(&spec, &raw).unwrap();
+            assert_eq!(pre.varying_range(1), None, "a category");
+            let (lo, hi) = pre.varying_range(0).unwrap();
+            // The cross keeps (·, 7), beyond the clipped pieces: the range reaches past it.
+            assert_eq!(hi, 7.0f32.next_up(), "{numeric:?}");
+            let encode = |x: f32| {
+                let mut out = vec![0.0; pre.layout().width()];
+                pre.transform_row(&[x, 0.0], &mut out);
+                out.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            };
+            for d in [0.5, 1.0, 1e6, f32::INFINITY] {
+                assert_eq!(encode(hi + d), encode(hi), "{numeric:?}: {} above", d);
+                assert_eq!(encode(lo - d), encode(lo), "{numeric:?}: {} below", d);
+            }
+            assert_ne!(encode(lo), encode(hi));
         }
     }
 
