@@ -80,3 +80,4 @@ for (let i = 0; i < 5; i++) { t = performance.now(); advisor.predictRaw(raw); ra
 R.predict_raw_rows_per_s = 10000 / (median(rawTimes) / 1e3);
 document.getElementById('out').textContent = JSON.stringify(R, null, 1);
 window.__RESULT = R;
+console.log('__BENCH_PAGE_DONE__'); // the driver's signal (bench-page.mjs)
