@@ -14,6 +14,7 @@ if [ ! -d "$BENCH_DIR/node_modules" ]; then
 fi
 rm -rf "$BENCH_DIR/runtimes/advisor" "$BENCH_DIR/runtimes/advisor-tract"
 cp -r web/pkg "$BENCH_DIR/runtimes/advisor"
+cp web/advisor-core.js "$BENCH_DIR/runtimes/advisor/"
 cp benches/browser/advisor.mjs "$BENCH_DIR/runtimes/advisor.mjs"
 configs='[{"id": "advisor-light", "label": "advisor wasm, light runtime (web/pkg)", "adapter": "../runtimes/advisor.mjs", "params": {}}'
 if [ -f web/pkg-tract/advisor_bg.wasm ]; then

@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 out="${1:-$CARGO_TARGET_DIR/pack}"
 mkdir -p "$out"
-for f in web/pkg/advisor_bg.wasm web/pkg-score/advisor-score_bg.wasm web/pkg-assist/assist.wasm web/credit-advisor.min.js web/models/german_credit/model.onnx; do
+for f in web/pkg/advisor_bg.wasm web/pkg/advisor_relaxed_bg.wasm web/pkg-score/advisor-score_bg.wasm web/pkg-assist/assist.wasm web/credit-advisor.min.js web/models/german_credit/model.onnx; do
   [ -f "$ROOT/$f" ] || { echo "$f missing: run scripts/build-wasm.sh" >&2; exit 1; }
 done
 cd "$ROOT/web"

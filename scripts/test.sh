@@ -48,6 +48,12 @@ run cargo run --release -q -p advisor-tests --bin parity-fixture -- "$fixture"
 ADVISOR_PARITY_FIXTURE="$fixture" CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   run cargo test -p advisor-wasm --target wasm32-unknown-unknown
+# The same on the relaxed-SIMD build's arithmetic (web/pkg/advisor_relaxed_bg.wasm: fused
+# multiply-adds, parity with native to the same 1e-6), in a target dir of its own (its rustflags
+# would otherwise rebuild the one above).
+ADVISOR_PARITY_FIXTURE="$fixture" CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CARGO_TARGET_DIR="$CARGO_TARGET_DIR/relaxed-tests" \
+  RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" run cargo test -p advisor-wasm --target wasm32-unknown-unknown
 
 # The package's types against what a product team writes (tests/types/usage.ts).
 run node_modules/.bin/tsc -p tests/types

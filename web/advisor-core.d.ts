@@ -120,6 +120,8 @@ export interface Schema {
 export interface Info {
   model: string;
   runtime: 'light' | 'tract';
+  /** The module's arithmetic: `relaxed` (the relaxed-SIMD build, pkg/advisor_relaxed_bg.wasm) or `simd128`. */
+  simd: 'relaxed' | 'simd128';
   inputs: number;
   producer: string;
   graphSha256: string;
@@ -129,7 +131,9 @@ export interface Info {
 export interface LoadOptions {
   /** sha256 (hex) the manifest's bytes must have. */
   integrity?: string;
-  /** URL of advisor_bg.wasm, if not beside pkg/advisor.js. */
+  /** URL of the full module's wasm file. Left out, `load` picks pkg/advisor_relaxed_bg.wasm where
+   * the browser has relaxed SIMD (and the page does not preload advisor_bg.wasm), else
+   * pkg/advisor_bg.wasm. */
   wasm?: string | URL;
   fetch?: typeof fetch;
   /** Score first with the scorer module (pkg-score/, about 60 KB gzip less than the full one):
@@ -143,6 +147,9 @@ export interface LoadOptions {
 
 /** Compiles the wasm module (load() does this too). */
 export function ready(wasmUrl?: string | URL): Promise<void>;
+
+/** Whether this browser runs wasm relaxed SIMD (what `load` picks the full module's build by). */
+export function relaxedSimd(): boolean;
 
 /** Downloads a bundle (its manifest and the graph beside it) without loading it, so that the
  * download can start before the module is ready; pass the result to load() or

@@ -15,9 +15,37 @@ const booting = {};
 let full = null; // the full build's exports, once instantiated
 let broken = false;
 
+// The full module comes in two builds with the same glue: pkg/advisor_bg.wasm, and
+// pkg/advisor_relaxed_bg.wasm with relaxed SIMD's multiply-add (fused where the processor can:
+// about 15 % faster scoring and what-if in Chromium; BENCHMARKS.md). The relaxed one loads
+// where the browser validates this probe (one f32x4.relaxed_madd), unless the caller names a
+// file (`wasm`) or the page already preloads advisor_bg.wasm (no second download); if it
+// cannot be fetched (a bundle that left it out), the other one does.
+const RELAXED_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0,
+  32, 0, 32, 1, 32, 2, 253, 133, 2, 11];
+/** Whether this browser runs wasm relaxed SIMD (its multiply-add validates). */
+export function relaxedSimd() {
+  try {
+    return WebAssembly.validate(new Uint8Array(RELAXED_PROBE));
+  } catch {
+    return false;
+  }
+}
+
+function relaxedWasm() {
+  if (!relaxedSimd() || globalThis.document?.querySelector('link[rel="preload"][href$="advisor_bg.wasm"]')) return undefined;
+  return new URL('./pkg/advisor_relaxed_bg.wasm', import.meta.url);
+}
+
 function boot(kind, wasmUrl) {
   booting[kind] ??= MODULES[kind]().then(async (m) => {
-    await m.default(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    const relaxed = kind === 'full' && !wasmUrl ? relaxedWasm() : undefined;
+    try {
+      await m.default(wasmUrl || relaxed ? { module_or_path: wasmUrl ?? relaxed } : undefined);
+    } catch (e) {
+      if (!relaxed) throw e;
+      await m.default();
+    }
     if (kind === 'full') full = m;
     return m;
   });
@@ -221,8 +249,9 @@ export class Advisor {
   score(applicant, { lang = 'en' } = {}) {
     return call(() => {
       // Encoded here once batch.js has arrived (one call across instead of one a field), and
-      // the report packed (its texts by position; they cross once per language).
-      const values = batch && this.#encodeOne(applicant);
+      // the report packed (its texts by position; they cross once per language): the full
+      // module's (the scorer reads the object and returns the report whole).
+      const values = batch && this.#raw.scoreValues && this.#encodeOne(applicant);
       if (!values) return this.#raw.score(applicant, lang);
       const packed = this.#raw.scoreValues(values, lang);
       let texts = this.#texts.get(lang);

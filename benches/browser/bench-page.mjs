@@ -1,5 +1,5 @@
 // Drives page.html in fresh headless Chromium runs and prints medians.
-// Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract] [--model /PATH/manifest.json] [--progressive] [--slow]
+// Usage: node benches/browser/bench-page.mjs [--runs 5] [--pkg pkg|pkg-tract] [--model /PATH/manifest.json] [--wasm /web/pkg/advisor_bg.wasm] [--progressive] [--slow]
 // (scripts/bench-page.sh serves the repo and runs this).
 import { chromium } from 'playwright-core';
 import { APPLICANT, button, fill } from '../../tests/browser/customer.mjs';
@@ -12,6 +12,8 @@ const pkg = opt('pkg', 'pkg');
 const model = opt('model', '/models/german_credit/manifest.json');
 // --progressive: the first score from the scorer module (load's `progressive` option).
 const progressive = args.includes('--progressive') ? '1' : '0';
+// --wasm /web/pkg/advisor_bg.wasm: the full module from that file (default: as load picks it).
+const wasmParam = opt('wasm', null) ? `&wasm=${encodeURIComponent(opt('wasm'))}` : '';
 const launch = () => chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -35,7 +37,7 @@ for (let r = 0; r < runs; r++) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   const done = marker(page, '__BENCH_PAGE_DONE__');
-  await page.goto(`${base}/benches/browser/page.html?pkg=${pkg}&progressive=${progressive}&model=${encodeURIComponent(model)}`, { waitUntil: 'commit' });
+  await page.goto(`${base}/benches/browser/page.html?pkg=${pkg}&progressive=${progressive}&model=${encodeURIComponent(model)}${wasmParam}`, { waitUntil: 'commit' });
   await done;
   const res = await page.evaluate(() => window.__RESULT);
   res.fetched = Object.fromEntries(bytes);
@@ -100,7 +102,7 @@ for (let r = 0; r < runs; r++) {
   if (args.includes('--slow')) interactiveSlow.push(await interactiveRun(true));
 }
 const summary = {
-  runs, pkg, runtime: results[0].info.runtime, crossOriginIsolated: results[0].crossOriginIsolated,
+  runs, pkg, runtime: results[0].info.runtime, simd: results[0].info.simd, crossOriginIsolated: results[0].crossOriginIsolated,
   module_start_ms: med((r) => r.module_start_ms),
   ready_ms: med((r) => r.ready_ms),
   first_score_ms: med((r) => r.first_score_ms),

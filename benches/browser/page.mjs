@@ -15,7 +15,10 @@ const progressive = q.get('progressive') === '1';
 // The applicants' generator is fetched beside the module, not on the first score's path.
 const generator = import('./applicants.mjs');
 const { load } = await import(`/web/advisor-core.js`);
-const advisor = await load(model, { wasm: `/web/${pkg}/advisor_bg.wasm`, progressive });
+// The full module as load picks it for the default build (relaxed SIMD where the browser has
+// it); `?wasm=` names a file, e.g. `/web/pkg/advisor_bg.wasm` to measure the other build.
+const wasm = q.get('wasm') ?? (pkg === 'pkg' ? undefined : `/web/${pkg}/advisor_bg.wasm`);
+const advisor = await load(model, { wasm, progressive });
 const T_READY = performance.now();
 const schema = advisor.schema();
 const applicant = (await generator).applicants(schema);

@@ -1,8 +1,9 @@
 // The npm package in the bundlers product teams use: web/examples/bundlers/{vite,webpack,esbuild}
 // are each installed from the packed tarball (scripts/pack.sh; no registry), built with their
 // own `npm run build` (the bundlers from the repo's node_modules), served, and loaded in
-// headless Chromium: the widget is ready, the JS API scores an applicant, the assistant opens,
-// and there is no console error, failed request or CSP violation. Run after build-wasm.sh.
+// headless Chromium: the widget is ready on the relaxed-SIMD build, the JS API scores an
+// applicant, the assistant opens, and there is no console error, failed request or CSP
+// violation. Run after build-wasm.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -80,9 +81,10 @@ for (const [i, name] of BUNDLERS.entries()) {
         const el = document.querySelector('credit-advisor');
         await el.assistantReady;
         const typical = Object.fromEntries(el.advisor.schema('en').fields.map((f) => [f.name, f.typical ?? null]));
-        return { api: Number(document.querySelector('#api-score').textContent), widget: el.advisor.score(typical).score, form: !!el.shadowRoot.querySelector('form') };
+        return { api: Number(document.querySelector('#api-score').textContent), widget: el.advisor.score(typical).score, form: !!el.shadowRoot.querySelector('form'), simd: el.advisor.info().simd };
       });
       assert.equal(out.api, out.widget, 'the API and the widget score alike');
+      assert.equal(out.simd, 'relaxed', 'the bundle has the relaxed-SIMD build (Chromium runs it)');
       assert.ok(out.api >= 300 && out.api <= 900 && out.form, JSON.stringify(out));
       assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
       assert.deepEqual(problems, []);

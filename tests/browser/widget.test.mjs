@@ -41,8 +41,9 @@ after(async () => {
 
 /** A fresh page recording every request, CSP violation, page error and widget event.
  * `audit`: the page's CSP is bypassed so that axe-core (which injects styles) can run; CSP and
- * requests are checked in the non-audit runs of the same flows. */
-async function open(url, { audit = false, block } = {}) {
+ * requests are checked in the non-audit runs of the same flows. `widget: false`: no wait for
+ * the page's widget (a test that blocks its script). */
+async function open(url, { audit = false, block, widget = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, bypassCSP: audit });
   const page = await context.newPage();
   if (block) await page.route(block, (route) => route.fulfill({ status: 404, body: '' }));
@@ -63,9 +64,11 @@ async function open(url, { audit = false, block } = {}) {
     }
   });
   await page.goto(`${BASE}/${url}`);
-  await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor, null, { timeout: 30000 });
-  // The assistant loads in the background once the form is up; "after load" starts when it is in.
-  await page.evaluate(() => document.querySelector('credit-advisor').assistantReady);
+  if (widget) {
+    await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor, null, { timeout: 30000 });
+    // The assistant loads in the background once the form is up; "after load" starts when it is in.
+    await page.evaluate(() => document.querySelector('credit-advisor').assistantReady);
+  }
   return { page, context, requests, errors };
 }
 
@@ -160,7 +163,7 @@ test('the form and a first result come from the scorer before the full module ar
   const page = await context.newPage();
   let release;
   const held = new Promise((r) => { release = r; });
-  await page.route('**/pkg/advisor_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.route(/\/pkg\/advisor(_relaxed)?_bg\.wasm$/, async (route) => { await held; await route.continue(); });
   await page.addInitScript(() => {
     window.__ready = false;
     window.__scores = 0;
@@ -173,7 +176,7 @@ test('the form and a first result come from the scorer before the full module ar
     ready: window.__ready,
     advisor: document.querySelector('credit-advisor').advisor,
     questions: document.querySelector('credit-advisor').shadowRoot.querySelectorAll('fieldset.questionnaire select').length,
-    full: performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === '/pkg/advisor_bg.wasm' && e.responseEnd > 0),
+    full: performance.getEntriesByType('resource').some((e) => /^\/pkg\/advisor(_relaxed)?_bg\.wasm$/.test(new URL(e.name).pathname) && e.responseEnd > 0),
   }));
   assert.deepEqual({ ready: early.ready, advisor: early.advisor, full: early.full }, { ready: false, advisor: null, full: false });
   assert.ok(early.questions > 0, 'the questionnaire is in the form already');
@@ -189,7 +192,7 @@ test('the form and a first result come from the scorer before the full module ar
   assert.ok((await result.locator('[part="reasons"] li').count()) >= 1, 'reasons');
   assert.equal(await result.locator('.pending').innerText(), 'Working out what would improve it…');
   assert.equal(await result.locator('[part="advice"], [part="products"]').count(), 0);
-  assert.deepEqual(await page.evaluate(() => ({ ready: window.__ready, scores: window.__scores, full: performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === '/pkg/advisor_bg.wasm' && e.responseEnd > 0) })),
+  assert.deepEqual(await page.evaluate(() => ({ ready: window.__ready, scores: window.__scores, full: performance.getEntriesByType('resource').some((e) => /^\/pkg\/advisor(_relaxed)?_bg\.wasm$/.test(new URL(e.name).pathname) && e.responseEnd > 0) })),
     { ready: false, scores: 0, full: false });
   release();
   await result.locator('[part="advice"] li').first().waitFor();
@@ -511,7 +514,7 @@ test('the page requests each file once and logs no console error', async () => {
 test('the first score downloads no assistant code: the widget is ready before any of it is fetched', async () => {
   const { page, context } = await open('index.html');
   const before = await page.evaluate(() => window.__beforeReady);
-  assert.ok(before.includes('/advisor-core.js') && before.includes('/pkg/advisor_bg.wasm'), JSON.stringify(before));
+  assert.ok(before.includes('/advisor-core.js') && before.some((p) => /^\/pkg\/advisor(_relaxed)?_bg\.wasm$/.test(p)), JSON.stringify(before));
   const assistant = before.filter((p) => /^\/(advisor|assistant|assistant-panel)\.js$|^\/pkg-assist\//.test(p));
   assert.deepEqual(assistant, [], 'assistant files before the widget was ready');
   await context.close();
@@ -726,7 +729,7 @@ test('progressive load: the scorer gives the first score before the full module 
   // The full module's wasm is held back until the test releases it: NOT_READY is deterministic.
   let release;
   const held = new Promise((r) => { release = r; });
-  await page.route('**/pkg/advisor_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.route(/\/pkg\/advisor(_relaxed)?_bg\.wasm$/, async (route) => { await held; await route.continue(); });
   await page.goto(`${BASE}/favicon.svg`); // a document of the site with no widget on it
   await page.evaluate(async (applicant) => {
     const core = await import(new URL('/advisor-core.js', location.href));
@@ -873,4 +876,38 @@ test("score: an applicant the encoder takes gets the module's own report and err
   assert.deepEqual(out.mismatched, []);
   assert.ok(out.reports > 3 * 40 && out.warned >= 3 * 10, JSON.stringify(out));
   await context.close();
+});
+
+test('the relaxed-SIMD build: chosen where Chromium validates it, scores as the other build to 1e-6; a preload or a missing file gives the other', async () => {
+  // The page without its widget (which would load the module first: one module a page).
+  const run = async ({ wasm, preload = false, missing = false } = {}) => {
+    const { page, context } = await open('index.html', { widget: false, block: missing ? /(credit-advisor\.min\.js|advisor_relaxed_bg\.wasm)$/ : /credit-advisor\.min\.js$/ });
+    const out = await page.evaluate(async ({ applicant, wasm, preload }) => {
+      if (preload) document.head.append(Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: 'pkg/advisor_bg.wasm' }));
+      const core = await import(new URL('advisor-core.js', document.baseURI));
+      const advisor = await core.load(document.querySelector('credit-advisor').getAttribute('model'), wasm ? { wasm } : {});
+      const schema = advisor.schema();
+      const base = Object.fromEntries(schema.fields.map((f) => [f.name, f.categories.length ? applicant[f.name] : Number(applicant[f.name])]));
+      const rows = [base];
+      for (const f of schema.fields) for (const c of f.categories) rows.push({ ...base, [f.name]: c.value });
+      for (const age of [19, 30, 45, 70]) for (const duration of [6, 24, 60]) rows.push({ ...base, age, duration });
+      return { simd: advisor.info().simd, relaxed: core.relaxedSimd(), p: advisor.scoreBatch(rows).map((r) => r.probability),
+        reasons: rows.map((r) => advisor.score(r).reasons.map((x) => x.field).join()) };
+    }, { applicant: APPLICANT, wasm, preload });
+    await context.close();
+    return out;
+  };
+  const relaxed = await run();
+  const plain = await run({ wasm: 'pkg/advisor_bg.wasm' });
+  assert.equal(relaxed.relaxed, true, 'Chromium validates relaxed SIMD');
+  assert.equal(relaxed.simd, 'relaxed');
+  assert.equal(plain.simd, 'simd128');
+  const diff = Math.max(...relaxed.p.map((p, i) => Math.abs(p - plain.p[i])));
+  assert.ok(diff <= 1e-6, `max |Δp| ${diff}`);
+  assert.ok(relaxed.p.length > 50);
+  assert.deepEqual(relaxed.reasons, plain.reasons);
+  assert.equal((await run({ preload: true })).simd, 'simd128', 'a page that preloads advisor_bg.wasm gets it');
+  const fallback = await run({ missing: true });
+  assert.equal(fallback.simd, 'simd128', 'the relaxed file missing, the other loads');
+  assert.deepEqual(fallback.p, plain.p);
 });

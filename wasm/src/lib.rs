@@ -16,7 +16,7 @@ use advisor_core::recommend::questionnaire;
 use advisor_core::recommend::{Answers, Catalog, CatalogParams, Propensities};
 use advisor_core::runtime::Runtime;
 use advisor_core::Error;
-use js_sys::{Array, Float64Array, JsString, Object, Reflect};
+use js_sys::{Array, JsString, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -184,13 +184,15 @@ impl Advisor {
         })
     }
 
-    /// Model name, runtime, inputs, producer and test metrics.
+    /// Model name, runtime, the kernel's arithmetic (`simd`: `relaxed` or `simd128`), inputs,
+    /// producer and test metrics.
     pub fn info(&self) -> Result<JsValue, JsValue> {
         let b = self.core.bundle();
         let m = b.manifest();
         to_js(&serde_json::json!({
             "model": b.spec().name(),
             "runtime": b.runtime().name(),
+            "simd": advisor_kernel::SIMD,
             "inputs": b.spec().n_features(),
             "producer": m.producer,
             "graphSha256": m.graph.sha256,
@@ -208,26 +210,6 @@ impl Advisor {
         let raw = read_applicant(&self.core, &applicant).map_err(|e| js_error(&e, None))?;
         let report = self.core.report(&raw, Lang::pick(lang.as_deref())).map_err(|e| js_error(&e, None))?;
         to_js(&report)
-    }
-
-    /// [`Advisor::score`] of an applicant encoded by position as `scoreEncoded`'s rows are
-    /// (the features in order, numbers as given, a category as its code, NaN = not given): the
-    /// same report, or the same error, without reading the object field by field, and packed
-    /// (`[numbers, text]`, [`Report::pack`](advisor_core::advisor::Report::pack)) for
-    /// advisor-core.js to unpack with [`Advisor::report_texts`].
-    #[wasm_bindgen(js_name = scoreValues)]
-    pub fn score_values(&self, values: &[f64], lang: Option<String>) -> Result<Array, JsValue> {
-        let raw = self.core.read_encoded(values).map_err(|e| js_error(&e, None))?;
-        let report = self.core.report(&raw, Lang::pick(lang.as_deref())).map_err(|e| js_error(&e, None))?;
-        let (numbers, text) = report.pack();
-        Ok(Array::of2(&Float64Array::from(&numbers[..]), &JsValue::from_str(&text)))
-    }
-
-    /// The texts a packed report ([`Advisor::score_values`]) refers to, in `lang`: `{bands,
-    /// fields, warnings}`.
-    #[wasm_bindgen(js_name = reportTexts)]
-    pub fn report_texts(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
-        to_js(&self.core.report_texts(Lang::pick(lang.as_deref())))
     }
 
     /// Every problem in an applicant, at most one per field: `[{code, field, message}]`, empty
@@ -266,6 +248,26 @@ impl Advisor {
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Advisor {
+    /// [`Advisor::score`] of an applicant encoded by position as `scoreEncoded`'s rows are
+    /// (the features in order, numbers as given, a category as its code, NaN = not given): the
+    /// same report, or the same error, without reading the object field by field, and packed
+    /// (`[numbers, text]`, [`Report::pack`](advisor_core::advisor::Report::pack)) for
+    /// advisor-core.js to unpack with [`Advisor::report_texts`].
+    #[wasm_bindgen(js_name = scoreValues)]
+    pub fn score_values(&self, values: &[f64], lang: Option<String>) -> Result<Array, JsValue> {
+        let raw = self.core.read_encoded(values).map_err(|e| js_error(&e, None))?;
+        let report = self.core.report(&raw, Lang::pick(lang.as_deref())).map_err(|e| js_error(&e, None))?;
+        let (numbers, text) = report.pack();
+        Ok(Array::of2(&js_sys::Float64Array::from(&numbers[..]), &JsValue::from_str(&text)))
+    }
+
+    /// The texts a packed report ([`Advisor::score_values`]) refers to, in `lang`: `{bands,
+    /// fields, warnings}`.
+    #[wasm_bindgen(js_name = reportTexts)]
+    pub fn report_texts(&self, lang: Option<String>) -> Result<JsValue, JsValue> {
+        to_js(&self.core.report_texts(Lang::pick(lang.as_deref())))
+    }
+
     /// For actionable fields, the smallest single changes that reach the next better band.
     #[wasm_bindgen(js_name = whatIf)]
     pub fn what_if(&self, applicant: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {

@@ -4,13 +4,27 @@
 //! loop streams one panel while a block of up to [`ROWS`] input rows stays in registers. On
 //! `wasm32` with `simd128` the block uses 128-bit SIMD; elsewhere the same loop is written over
 //! arrays, which the compiler vectorises. Every output is summed in the same order
-//! (bias, then `k = 0, 1, …`), so both paths give the same numbers.
+//! (bias, then `k = 0, 1, …`), so both paths give the same numbers. A browser build with
+//! `relaxed-simd` as well (web/pkg/advisor_relaxed_bg.wasm) does each multiply-add as relaxed
+//! SIMD's, which the engine fuses where the processor can (one rounding instead of two): its
+//! numbers differ from the others' in the last bits (≤ 1e-6 in a probability), and agree with
+//! themselves, since every sum here, [`add_scaled`]'s too, goes the same way ([`SIMD`]).
 //!
 //! Its own crate so that the browser build can compile it for speed (`opt-level = 3`) and
 //! everything else for size; tree ensembles' hot loop, QuickScorer's scan, is here for the same
 //! reason ([`quick`]).
 
 pub mod quick;
+
+/// The arithmetic this build does: `relaxed` (wasm relaxed SIMD's multiply-add), `simd128`
+/// (wasm SIMD, a multiply then an add) or `native` (the arrays' loops).
+pub const SIMD: &str = if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+    "relaxed"
+} else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+    "simd128"
+} else {
+    "native"
+};
 
 /// Output columns per panel (two 128-bit vectors).
 pub const LANES: usize = 8;
@@ -31,8 +45,8 @@ pub struct PackedDense {
 }
 
 /// `y[j] += a · x[j]` for each `j` below both lengths: a first layer moved by one encoded input
-/// of a variant of a row. Multiply then add (no fused multiply-add), four lanes at a time in
-/// the browser.
+/// of a variant of a row. Multiply then add as the packed layers do it (see [`SIMD`]), four
+/// lanes at a time in the browser.
 pub fn add_scaled(y: &mut [f32], a: f32, x: &[f32]) {
     let n = y.len().min(x.len());
     simd::add_scaled(&mut y[..n], a, &x[..n]);
@@ -212,18 +226,39 @@ mod simd {
     use super::LANES;
     use core::arch::wasm32::*;
 
-    /// `y += a · x`, `x` as long as `y`.
+    /// `acc + a · b` in each lane: with relaxed SIMD, its multiply-add (one rounding where the
+    /// engine fuses it, as on x86-64 with FMA), else a multiply then an add. Every sum of the
+    /// kernel goes through here, so a build's numbers agree with themselves either way.
+    #[inline(always)]
+    fn madd(a: v128, b: v128, acc: v128) -> v128 {
+        #[cfg(target_feature = "relaxed-simd")]
+        return f32x4_relaxed_madd(a, b, acc);
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        f32x4_add(acc, f32x4_mul(a, b))
+    }
+
+    /// `y += a · x`, `x` as long as `y`; the last 1 to 3 lanes through [`madd`] as well.
     pub fn add_scaled(y: &mut [f32], a: f32, x: &[f32]) {
         let (mut ys, mut xs) = (y.chunks_exact_mut(4), x.chunks_exact(4));
         let av = f32x4_splat(a);
         for (yc, xc) in (&mut ys).zip(&mut xs) {
             // SAFETY: both chunks are exactly 4 floats (16 bytes); wasm loads need no alignment.
             unsafe {
-                let v = f32x4_add(v128_load(yc.as_ptr() as *const v128), f32x4_mul(av, v128_load(xc.as_ptr() as *const v128)));
+                let v = madd(av, v128_load(xc.as_ptr() as *const v128), v128_load(yc.as_ptr() as *const v128));
                 v128_store(yc.as_mut_ptr() as *mut v128, v);
             }
         }
-        ys.into_remainder().iter_mut().zip(xs.remainder()).for_each(|(y, x)| *y += a * x);
+        let (yr, xr) = (ys.into_remainder(), xs.remainder());
+        if !yr.is_empty() {
+            let (mut yt, mut xt) = ([0.0f32; 4], [0.0f32; 4]);
+            yt[..yr.len()].copy_from_slice(yr);
+            xt[..xr.len()].copy_from_slice(xr);
+            // SAFETY: both are arrays of 4 floats (16 bytes).
+            let v = unsafe { madd(av, v128_load(xt.as_ptr() as *const v128), v128_load(yt.as_ptr() as *const v128)) };
+            // SAFETY: as above.
+            unsafe { v128_store(yt.as_mut_ptr() as *mut v128, v) };
+            yr.copy_from_slice(&yt[..yr.len()]);
+        }
     }
 
     /// `y = pmax(y, 0)`.
@@ -260,8 +295,8 @@ mod simd {
                 let w1 = v128_load(wp.add(kk * LANES + 4) as *const v128);
                 for (r, a) in acc.iter_mut().enumerate() {
                     let xv = v128_load32_splat(xp.add(r * k + kk) as *const u32);
-                    a[0] = f32x4_add(a[0], f32x4_mul(xv, w0));
-                    a[1] = f32x4_add(a[1], f32x4_mul(xv, w1));
+                    a[0] = madd(xv, w0, a[0]);
+                    a[1] = madd(xv, w1, a[1]);
                 }
             }
             let yp = y.as_mut_ptr();
