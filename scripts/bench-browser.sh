@@ -19,7 +19,8 @@ cp benches/browser/advisor.mjs "$BENCH_DIR/runtimes/advisor.mjs"
 configs='[{"id": "advisor-light", "label": "advisor wasm, light runtime (web/pkg)", "adapter": "../runtimes/advisor.mjs", "params": {}}'
 if [ -f web/pkg-tract/advisor_bg.wasm ]; then
   cp -r web/pkg-tract "$BENCH_DIR/runtimes/advisor-tract"
-  sed 's#./advisor/advisor.js#./advisor-tract/advisor.js#' benches/browser/advisor.mjs > "$BENCH_DIR/runtimes/advisor-tract.mjs"
+  sed -e 's#./advisor/advisor.js#./advisor-tract/advisor.js#' -e "s#^const RELAXED_WASM = .*#const RELAXED_WASM = null;#" \
+    benches/browser/advisor.mjs > "$BENCH_DIR/runtimes/advisor-tract.mjs"
   configs+=', {"id": "advisor-tract", "label": "advisor wasm, general build (tract)", "adapter": "../runtimes/advisor-tract.mjs", "params": {}}'
 fi
 configs+=']'

@@ -17,6 +17,7 @@ fi
 [ -f "$BENCH_DIR/models/lgbm500.onnx" ] || "$python" benches/reference/tree_bench_model.py "$SHARED/data" "$BENCH_DIR/models"
 rm -rf "$BENCH_DIR/runtimes/advisor"
 cp -r web/pkg "$BENCH_DIR/runtimes/advisor"
+cp web/advisor-core.js "$BENCH_DIR/runtimes/advisor/"
 cp benches/browser/advisor.mjs "$BENCH_DIR/runtimes/advisor.mjs"
 node -e '
   const fs = require("fs"); const f = process.argv[1];
