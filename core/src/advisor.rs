@@ -376,3 +376,46 @@ impl Advisor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The packed report's layout, read back as `unpack` (web/advisor-core.js) reads it: texts
+    /// sliced by UTF-16 lengths, so characters outside the BMP (two units) and CJK (one unit,
+    /// three bytes) come back whole.
+    #[test]
+    fn a_packed_report_reads_back_by_utf16_lengths() {
+        let reason = |input: usize, value: &str, points: f64| Reason {
+            input,
+            field: format!("f{input}"),
+            label: "标签".into(),
+            value: value.into(),
+            points,
+            text: format!("标签：{value}"),
+        };
+        let warning =
+            |input: usize, kind: usize| Warning { input, field: format!("f{input}"), code: WARNING_CODES[kind], message: "m".into() };
+        let report = Report {
+            probability: 0.25,
+            score: 612.5,
+            band: BandView { index: 2, name: "C".into(), label: "c".into(), min_score: 600.0 },
+            decision: Decision::Refer,
+            reasons: vec![reason(3, "🏠 own", 12.5), reason(0, "", 3.0), reason(7, "a€b", 0.5)],
+            warnings: vec![warning(4, OUTSIDE), warning(1, NOT_GIVEN)],
+        };
+        let (n, text) = report.pack();
+        assert_eq!(n[..5], [0.25, 612.5, 2.0, Decision::Refer.index() as f64, 3.0]);
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let (mut at, mut off) = (5, 0);
+        for r in &report.reasons {
+            let (value_len, text_len) = (n[at + 2] as usize, n[at + 3] as usize);
+            assert_eq!((n[at], n[at + 1]), (r.input as f64, r.points));
+            assert_eq!(String::from_utf16(&units[off..off + value_len]).unwrap(), r.value);
+            assert_eq!(String::from_utf16(&units[off + value_len..off + value_len + text_len]).unwrap(), r.text);
+            (at, off) = (at + 4, off + value_len + text_len);
+        }
+        assert_eq!(off, units.len());
+        assert_eq!(n[at..], [2.0, 4.0, OUTSIDE as f64, 1.0, NOT_GIVEN as f64]);
+    }
+}
