@@ -144,9 +144,11 @@ pub struct Schema {
 pub struct Advisor {
     bundle: Bundle,
     explainer: Explainer,
-    encoded: applicant::EncodedRows,
-    /// Each feature's warnings, written once (they name only the field and its range).
-    warnings: Vec<FieldWarnings>,
+    /// The reader of encoded applicants and each feature's warnings (which name only the field
+    /// and its range), made once, when first needed: not on the way to the form (formatting
+    /// the warnings was 2 ms of the scorer's cold load in Chromium).
+    encoded: std::sync::OnceLock<applicant::EncodedRows>,
+    warnings: std::sync::OnceLock<Vec<FieldWarnings>>,
 }
 
 /// One feature's warnings, by kind ([`WARNING_CODES`]), in every language ([`Lang::ALL`]'s
@@ -199,9 +201,7 @@ impl Advisor {
     /// Wraps a verified bundle (fixes its reason-code references).
     pub fn new(bundle: Bundle) -> Result<Self> {
         let explainer = Explainer::new(&bundle)?;
-        let encoded = applicant::EncodedRows::new(bundle.spec());
-        let warnings = FieldWarnings::all(&bundle, &explainer);
-        Ok(Self { bundle, explainer, encoded, warnings })
+        Ok(Self { bundle, explainer, encoded: Default::default(), warnings: Default::default() })
     }
     /// Verifies and loads a bundle from its two files.
     pub fn load(manifest: &[u8], graph: &[u8]) -> Result<Self> {
@@ -226,14 +226,14 @@ impl Advisor {
 
     /// The reader of applicants encoded by position (numbers as given, categories as codes).
     pub fn encoded(&self) -> &applicant::EncodedRows {
-        &self.encoded
+        self.encoded.get_or_init(|| applicant::EncodedRows::new(self.bundle.spec()))
     }
 
     /// Checks an applicant encoded by position ([`applicant::EncodedRows`]) into the model's
     /// raw row: the row [`Self::read`] makes of the same record, or its error.
     pub fn read_encoded(&self, values: &[f64]) -> Result<Vec<f32>> {
         let mut row = Vec::with_capacity(values.len());
-        self.encoded.read(values, &mut row)?;
+        self.encoded().read(values, &mut row)?;
         Ok(row)
     }
 
@@ -270,7 +270,11 @@ impl Advisor {
     }
 
     fn warnings(&self, raw: &[f32], lang: Lang) -> Vec<Warning> {
-        raw.iter().zip(&self.warnings).enumerate().filter_map(|(i, (&x, w))| w.warning(i, w.kind(x)?, lang)).collect()
+        raw.iter().zip(self.field_warnings()).enumerate().filter_map(|(i, (&x, w))| w.warning(i, w.kind(x)?, lang)).collect()
+    }
+
+    fn field_warnings(&self) -> &[FieldWarnings] {
+        self.warnings.get_or_init(|| FieldWarnings::all(&self.bundle, &self.explainer))
     }
 
     /// The texts a report in `lang` takes from the bundle, by position ([`Report::pack`]).
@@ -279,7 +283,7 @@ impl Advisor {
         ReportTexts {
             bands: (0..cutoffs.bands.len()).map(|i| self.band_view_at(i, lang)).collect(),
             fields: self.bundle.spec().features().map(|c| FieldName { field: c.name.clone(), label: c.label(lang).to_string() }).collect(),
-            warnings: self.warnings.iter().enumerate().map(|(i, w)| [NOT_GIVEN, OUTSIDE].map(|k| w.warning(i, k, lang))).collect(),
+            warnings: self.field_warnings().iter().enumerate().map(|(i, w)| [NOT_GIVEN, OUTSIDE].map(|k| w.warning(i, k, lang))).collect(),
         }
     }
 

@@ -53,7 +53,9 @@ pub type Explained = (f64, Vec<Reason>);
 #[derive(Debug, Clone)]
 pub struct Explainer {
     candidates: Vec<Vec<f32>>,
-    best: Vec<f32>,
+    /// The reference values, fixed when first needed: scoring the candidates was a third of
+    /// the scorer's cold load in Chromium, and the form needs none of it.
+    best: std::sync::OnceLock<Vec<f32>>,
 }
 
 /// Values worth trying for a feature: every category code, or for a number the points where its
@@ -92,27 +94,41 @@ pub fn candidates(col: &ColumnSpec, t: &InputTransform) -> Vec<f32> {
 }
 
 impl Explainer {
-    /// Fixes each feature's reference value: starting from the imputed/first values, two rounds
-    /// of setting each feature to its lowest-risk candidate given the others.
+    /// Each feature's candidate values, checked against [`MAX_REFERENCE_VALUES`]; the
+    /// references are fixed on first use ([`Self::reference`]).
     pub fn new(bundle: &Bundle) -> Result<Self> {
-        let features: Vec<&ColumnSpec> = bundle.spec().features().collect();
         let pre = &bundle.manifest().preprocessing;
-        let candidates: Vec<Vec<f32>> = features.iter().zip(&pre.inputs).map(|(c, t)| candidates(c, t)).collect();
-        let mut best: Vec<f32> = candidates
-            .iter()
-            .zip(&pre.inputs)
-            .map(|(c, t)| match t {
-                InputTransform::Numeric { impute, .. } => *impute,
-                InputTransform::Categorical { .. } => c.first().copied().unwrap_or(0.0),
-            })
-            .collect();
-        let n = features.len();
-        let total: usize = candidates.iter().map(Vec::len).sum();
+        let candidates: Vec<Vec<f32>> = bundle.spec().features().zip(&pre.inputs).map(|(c, t)| candidates(c, t)).collect();
+        let (n, total) = (candidates.len(), candidates.iter().map(Vec::len).sum::<usize>());
         if total.saturating_mul(n) > MAX_REFERENCE_VALUES {
             return Err(crate::Error::Bundle(format!(
                 "{total} candidate values over {n} inputs is too many to fix reason-code references"
             )));
         }
+        Ok(Self { candidates, best: Default::default() })
+    }
+
+    /// The reference (lowest-risk) value of each feature of `bundle` (the bundle this
+    /// explainer was made for), fixed the first time: starting from the imputed/first values,
+    /// two rounds of setting each feature to its lowest-risk candidate given the others.
+    pub fn reference(&self, bundle: &Bundle) -> Result<&[f32]> {
+        if let Some(best) = self.best.get() {
+            return Ok(best);
+        }
+        let best = self.fix_references(bundle)?;
+        Ok(self.best.get_or_init(|| best))
+    }
+
+    fn fix_references(&self, bundle: &Bundle) -> Result<Vec<f32>> {
+        let (candidates, n) = (&self.candidates, self.candidates.len());
+        let mut best: Vec<f32> = candidates
+            .iter()
+            .zip(&bundle.manifest().preprocessing.inputs)
+            .map(|(c, t)| match t {
+                InputTransform::Numeric { impute, .. } => *impute,
+                InputTransform::Categorical { .. } => c.first().copied().unwrap_or(0.0),
+            })
+            .collect();
         for _round in 0..2 {
             let mut rows = Matrix::with_capacity(candidates.iter().map(Vec::len).sum(), n);
             for (i, cands) in candidates.iter().enumerate() {
@@ -132,13 +148,9 @@ impl Explainer {
                 at += cands.len();
             }
         }
-        Ok(Self { candidates, best })
+        Ok(best)
     }
 
-    /// The reference (lowest-risk) value of each feature.
-    pub fn reference(&self) -> &[f32] {
-        &self.best
-    }
     /// The candidate values of feature `i`.
     pub fn candidates(&self, i: usize) -> &[f32] {
         &self.candidates[i]
@@ -157,15 +169,16 @@ impl Explainer {
     /// (each one feature at its reference) go through the runtime together
     /// ([`crate::runtime::Runtime::predict_variants`]).
     pub fn explain_rows(&self, bundle: &Bundle, raw: &Matrix, lang: Lang) -> Result<Vec<Explained>> {
-        let n = self.best.len();
+        let best = self.reference(bundle)?;
+        let n = best.len();
         if raw.cols() != n {
             return Err(crate::Error::Input(format!("a row of {} values where the model takes {n}", raw.cols())));
         }
         let mut variants = Vec::with_capacity(raw.rows() * n);
         let mut changed: Vec<Vec<usize>> = Vec::with_capacity(raw.rows());
         for (r, row) in raw.iter_rows().enumerate() {
-            let which: Vec<usize> = (0..n).filter(|&i| row[i] != self.best[i]).collect();
-            variants.extend(which.iter().map(|&i| (r, i, self.best[i])));
+            let which: Vec<usize> = (0..n).filter(|&i| row[i] != best[i]).collect();
+            variants.extend(which.iter().map(|&i| (r, i, best[i])));
             changed.push(which);
         }
         let all = bundle.runtime().predict_variants(raw, &variants)?;

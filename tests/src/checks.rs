@@ -25,7 +25,7 @@ pub fn reasons_are_the_costliest_scored_factors(adv: &Advisor, raw: &Matrix) -> 
             assert!(reason.points >= 0.5);
             // The stated cost is what moving that one field to its reference value gains.
             let mut cf = r.to_vec();
-            cf[f] = adv.explainer().reference()[f];
+            cf[f] = adv.explainer().reference(adv.bundle()).unwrap()[f];
             let q = bundle.predict(&Matrix::new(cf, r.len()).unwrap()).unwrap()[0] as f64;
             let gain = scaling.points_between(report.probability, q);
             assert!((gain - reason.points).abs() <= 0.051, "row {i} {}: {gain} vs {}", reason.field, reason.points);
