@@ -376,7 +376,7 @@ pub trait FromJson: Sized {
 /// twice). A bundle's manifest has thousands of scalars, and writing each one's path was a
 /// fifth of loading the German bundle natively (0.72 → 0.58 ms a load) and about 4 ms of a
 /// cold load in Chromium.
-pub fn read_at<T: FromJson>(v: &Json, parent: &str, path: impl FnOnce() -> String) -> JsonResult<T> {
+pub fn read_at<T: FromJson>(v: &Json, parent: &str, path: &dyn Fn() -> String) -> JsonResult<T> {
     match v {
         Json::Arr(_) | Json::Obj(_) => T::from_json(v, &path()),
         _ => T::from_json(v, parent).or_else(|_| T::from_json(v, &path())),
@@ -491,7 +491,7 @@ pub fn variant<T: Copy>(v: &Json, at: &str, names: &[(&str, T)]) -> JsonResult<T
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
         match v {
-            Json::Arr(items) => items.iter().enumerate().map(|(i, x)| read_at(x, at, || format!("{at}[{i}]"))).collect(),
+            Json::Arr(items) => items.iter().enumerate().map(|(i, x)| read_at(x, at, &|| format!("{at}[{i}]"))).collect(),
             _ => expected(at, "a list"),
         }
     }
@@ -525,7 +525,7 @@ impl<T> Keyed<T> {
 impl<T: FromJson> FromJson for Keyed<T> {
     fn from_json(v: &Json, at: &str) -> JsonResult<Self> {
         let fields = Fields::of(v, at)?;
-        fields.pairs.iter().map(|(k, v)| Ok((k.clone(), read_at(v, at, || fields.path(k))?))).collect::<JsonResult<_>>().map(Keyed)
+        fields.pairs.iter().map(|(k, v)| Ok((k.clone(), read_at(v, at, &|| fields.path(k))?))).collect::<JsonResult<_>>().map(Keyed)
     }
 }
 
@@ -561,7 +561,7 @@ impl<'a> Fields<'a> {
     /// A field that must be there.
     pub fn req<T: FromJson>(&mut self, key: &str) -> JsonResult<T> {
         match self.take(key) {
-            Some(v) => read_at(v, self.at, || self.path(key)),
+            Some(v) => read_at(v, self.at, &|| self.path(key)),
             None => Err(at_error(self.at, &format!("missing field `{key}`"))),
         }
     }
@@ -570,7 +570,7 @@ impl<'a> Fields<'a> {
     pub fn opt<T: FromJson>(&mut self, key: &str) -> JsonResult<Option<T>> {
         match self.take(key) {
             None | Some(Json::Null) => Ok(None),
-            Some(v) => read_at(v, self.at, || self.path(key)).map(Some),
+            Some(v) => read_at(v, self.at, &|| self.path(key)).map(Some),
         }
     }
 
