@@ -1,9 +1,10 @@
 // scoreBatch's and score's fast path: applicant objects encoded here, in one pass of plain
 // property reads, into one Float64Array that the wasm module checks and scores in one call
-// (reading each object field by field from wasm costs a call across the boundary per field). A row this encoder is
-// not sure of — a missing or extra key, a text where a number goes, a category it does not
-// know, anything that is not a finite number, a known category text or null — is left to the
-// module, which reads it field by field as score() does: its result or its error is the same.
+// (reading each object field by field from wasm costs a call across the boundary per field).
+// A row this encoder is not sure of — a missing or extra key, a text where a number goes, a
+// category it does not know, anything that is not a finite number, a known category text or
+// null — is left to the module, which reads it field by field as score() does: its result or
+// its error is the same.
 
 /**
  * The encoder for one bundle, from its `schema()`: each field's name, and each categorical
@@ -34,7 +35,7 @@ function put(codes, j, v, out, at) {
 /**
  * Encodes `row` into `out` at `at`; false when it needs the field-by-field path. Its fields
  * are the row's own: the row is a plain object, and Object.prototype holds no field's name
- * (encodeRows checks).
+ * (the callers check, `inherited`).
  */
 function encode(p, row, out, at) {
   if (row === null || typeof row !== 'object' || Object.getPrototypeOf(row) !== Object.prototype) return false;
@@ -63,7 +64,15 @@ function byName({ fields, codes }, row, out, at) {
  * module must read it field by field.
  */
 export function encodeOne(p, row, out) {
-  return !p.fields.some((name) => name in Object.prototype) && encode(p, row, out, 0);
+  return !inherited(p) && encode(p, row, out, 0);
+}
+
+/**
+ * Whether Object.prototype itself has a field's name: then `row[name]` may read it rather than
+ * the row's own, and every row goes the field-by-field way.
+ */
+function inherited(p) {
+  return p.fields.some((name) => name in Object.prototype);
 }
 
 /** The rows encoded (`values`: the features of each row in order) and the positions of those left to the module. */
@@ -71,9 +80,7 @@ export function encodeRows(p, rows) {
   const n = rows.length, k = p.fields.length;
   const values = new Float64Array(n * k);
   const slow = [];
-  // A field read as `row[name]` from a plain object is the row's own unless Object.prototype
-  // itself has that name: then every row goes the field-by-field way.
-  const inherited = p.fields.some((name) => name in Object.prototype);
-  for (let r = 0; r < n; r++) if (inherited || !encode(p, rows[r], values, r * k)) slow.push(r);
+  const slowAll = inherited(p);
+  for (let r = 0; r < n; r++) if (slowAll || !encode(p, rows[r], values, r * k)) slow.push(r);
   return { values, slowIndex: Uint32Array.from(slow) };
 }

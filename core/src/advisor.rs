@@ -198,7 +198,7 @@ impl FieldWarnings {
 }
 
 impl Advisor {
-    /// Wraps a verified bundle (fixes its reason-code references).
+    /// Wraps a verified bundle (its reason-code references are fixed on the first report).
     pub fn new(bundle: Bundle) -> Result<Self> {
         let explainer = Explainer::new(&bundle)?;
         Ok(Self { bundle, explainer, encoded: Default::default(), warnings: Default::default() })
@@ -364,17 +364,9 @@ impl Advisor {
             description: self.bundle.spec().params().description.clone(),
             languages: &crate::lang::CODES,
             fields,
-            bands: m
-                .cutoffs
-                .bands
-                .iter()
-                .enumerate()
-                .map(|(index, b)| BandView {
-                    index,
-                    name: b.name.clone(),
-                    label: b.display.get_or(lang, &b.name).to_string(),
-                    min_score: b.min_score.max(m.scaling.min),
-                })
+            bands: (0..m.cutoffs.bands.len())
+                .map(|i| self.band_view_at(i, lang))
+                .map(|b| BandView { min_score: b.min_score.max(m.scaling.min), ..b })
                 .collect(),
             score_range: [m.scaling.min, m.scaling.max],
         }

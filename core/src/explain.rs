@@ -17,7 +17,7 @@ use crate::bundle::Bundle;
 use crate::error::Result;
 use crate::lang::Lang;
 use crate::matrix::Matrix;
-use crate::preprocess::InputTransform;
+use crate::preprocess::{InputTransform, Piece};
 use crate::schema::ColumnSpec;
 
 /// Most reasons given (Regulation B's commentary: more than four is not helpful).
@@ -75,10 +75,7 @@ pub fn candidates(col: &ColumnSpec, t: &InputTransform) -> Vec<f32> {
         }
         InputTransform::Numeric { impute, pieces, .. } => {
             let mut v = vec![*impute];
-            for p in pieces.iter().filter(|p| p.scale != 0.0 && p.scale.is_finite()) {
-                v.push(p.shift + p.lo / p.scale);
-                v.push(p.shift + p.hi / p.scale);
-            }
+            v.extend(pieces.iter().filter(|p| p.scale.is_finite()).filter_map(Piece::ends).flatten());
             let (lo, hi) = (col.min.unwrap_or(f64::MIN) as f32, col.max.unwrap_or(f64::MAX) as f32);
             let mut v: Vec<f32> = v
                 .into_iter()

@@ -4,9 +4,9 @@
 //! Categories are tried nearest first (in the spec's order). Numbers are scanned on a grid from
 //! the current value to the field's bound, over the part of it where the score can change
 //! (each whole number once for integer fields; nearest points first, stopping at the first
-//! that reaches), then the crossing is narrowed in batched
-//! rounds (on whole numbers for integer fields), so the advice is the threshold of the model
-//! shipped. The applicant is prepared once ([`crate::runtime::Runtime::prepare`]) for all of it.
+//! that reaches), then the crossing is narrowed in batched rounds (on whole numbers for
+//! integer fields), so the advice is the threshold of the model shipped. The applicant is
+//! prepared once ([`crate::runtime::Runtime::prepare`]) for all of it.
 
 use serde::Serialize;
 

@@ -58,6 +58,14 @@ pub fn relu(y: &mut [f32]) {
     simd::relu(y);
 }
 
+/// As `f32x4_pmax(v, 0)` one value at a time: 0 for negatives, NaN stays NaN.
+#[inline(always)]
+fn relu_one(v: &mut f32) {
+    if *v < 0.0 {
+        *v = 0.0;
+    }
+}
+
 /// Rounds `n` up to a multiple of [`LANES`].
 pub fn padded(n: usize) -> usize {
     n.div_ceil(LANES) * LANES
@@ -198,11 +206,7 @@ impl PackedDense {
                     }
                 }
                 if self.relu {
-                    acc.iter_mut().for_each(|v| {
-                        if *v < 0.0 {
-                            *v = 0.0
-                        }
-                    });
+                    acc.iter_mut().for_each(relu_one);
                 }
                 y[r * self.n + p * LANES..r * self.n + (p + 1) * LANES].copy_from_slice(&acc);
             }
@@ -271,11 +275,7 @@ mod simd {
                 v128_store(yc.as_mut_ptr() as *mut v128, v);
             }
         }
-        ys.into_remainder().iter_mut().for_each(|v| {
-            if *v < 0.0 {
-                *v = 0.0
-            }
-        });
+        ys.into_remainder().iter_mut().for_each(super::relu_one);
     }
 
     /// `R` rows of `x` (each `k` long) times one panel (`k × LANES`) plus bias.
@@ -325,11 +325,7 @@ mod simd {
 
     /// As `f32x4_pmax(y, 0)`: NaN stays NaN.
     pub fn relu(y: &mut [f32]) {
-        y.iter_mut().for_each(|v| {
-            if *v < 0.0 {
-                *v = 0.0
-            }
-        });
+        y.iter_mut().for_each(super::relu_one);
     }
 
     /// `R` rows of `x` (each `k` long) times one panel (`k × LANES`) plus bias.
@@ -348,12 +344,7 @@ mod simd {
             }
         }
         if relu {
-            // As f32x4_pmax(v, 0): NaN stays NaN.
-            for v in acc.iter_mut().flatten() {
-                if *v < 0.0 {
-                    *v = 0.0;
-                }
-            }
+            acc.iter_mut().flatten().for_each(super::relu_one);
         }
         for (r, a) in acc.iter().enumerate() {
             y[r * ldy..r * ldy + LANES].copy_from_slice(a);

@@ -100,6 +100,12 @@ impl Piece {
             self.hi
         }
     }
+
+    /// The raw values where the piece bends (starts and stops clamping), `None` for a flat
+    /// piece (scale 0).
+    pub fn ends(&self) -> Option<[f32; 2]> {
+        (self.scale != 0.0).then(|| [self.shift + self.lo / self.scale, self.shift + self.hi / self.scale])
+    }
 }
 
 /// The fitted transform of one model input.
@@ -391,7 +397,7 @@ impl Preprocessor {
     /// category, or a number whose encoding never changes.
     pub fn varying_range(&self, input: usize) -> Option<(f32, f32)> {
         let InputTransform::Numeric { pieces, .. } = self.inputs.get(input)? else { return None };
-        let bends = pieces.iter().filter(|p| p.scale != 0.0).flat_map(|p| [p.shift + p.lo / p.scale, p.shift + p.hi / p.scale]);
+        let bends = pieces.iter().filter_map(Piece::ends).flatten();
         let ends = bends.map(|v| (v, v)).chain(self.crosses.iter().flat_map(|x| {
             let side = x.inputs.iter().position(|&i| i == input);
             side.into_iter().flat_map(move |s| x.kept.iter().map(move |k| (k[s].next_down(), k[s].next_up())))
