@@ -107,7 +107,7 @@ export class CreditAdvisor extends HTMLElement {
     this.#renderStatus(this.#t.loading, true);
     if (!url) return this.#fail({ code: 'BAD_INPUT', message: 'credit-advisor: the `model` attribute is missing', field: 'model' });
     const loading = (this.#loading = load(url, { integrity: this.getAttribute('integrity') || undefined, progressive: true }));
-    const catalog = fetchCatalog(this, API); // downloads while the model loads
+    const catalog = fetchCatalog(this, API, () => loading.then((advisor) => advisor.complete));
     try {
       const advisor = await loading;
       if (this.#loading !== loading) return; // superseded by a newer `model`

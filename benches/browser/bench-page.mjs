@@ -106,6 +106,8 @@ const summary = {
   module_start_ms: med((r) => r.module_start_ms),
   ready_ms: med((r) => r.ready_ms),
   first_score_ms: med((r) => r.first_score_ms),
+  // The first score call alone (its share of first_score_ms after ready_ms).
+  first_score_call_ms: med((r) => r.first_score_call_ms),
   score_with_reasons_p50_us: med((r) => r.score_with_reasons.p50_us),
   score_with_reasons_p99_us: med((r) => r.score_with_reasons.p99_us),
   score_with_reasons_mean_us: med((r) => r.score_with_reasons.mean_us),

@@ -164,6 +164,10 @@ test('the form and a first result come from the scorer before the full module ar
   let release;
   const held = new Promise((r) => { release = r; });
   await page.route(/\/pkg\/advisor(_relaxed)?_bg\.wasm$/, async (route) => { await held; await route.continue(); });
+  // The catalog's propensity models download once the full module is in (on a slow network
+  // the form and the first result get the bandwidth first).
+  const propensity = [];
+  page.on('request', (r) => { if (r.url().includes('/catalogs/bank_deposit/')) propensity.push(r.url()); });
   await page.addInitScript(() => {
     window.__ready = false;
     window.__scores = 0;
@@ -194,9 +198,12 @@ test('the form and a first result come from the scorer before the full module ar
   assert.equal(await result.locator('[part="advice"], [part="products"]').count(), 0);
   assert.deepEqual(await page.evaluate(() => ({ ready: window.__ready, scores: window.__scores, full: performance.getEntriesByType('resource').some((e) => /^\/pkg\/advisor(_relaxed)?_bg\.wasm$/.test(new URL(e.name).pathname) && e.responseEnd > 0) })),
     { ready: false, scores: 0, full: false });
+  assert.deepEqual(propensity, [], 'no propensity model is fetched before the full module');
   release();
   await result.locator('[part="advice"] li').first().waitFor();
   await result.locator('[part="products"]').waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.equal(propensity.length, 2, `the propensity model's manifest and graph: ${propensity}`);
   assert.equal(await result.locator('.pending').count(), 0);
   assert.equal(Number(await result.locator('.score').innerText()), first, 'the full module scores what the scorer did');
   // `advisor-score` once the full module is in (again when the catalog's propensity models

@@ -8,14 +8,16 @@ export function fetchAttribute(el, name, api) {
   return url ? api.fetchBytes(new URL(url, document.baseURI), undefined, name) : null;
 }
 
-/** The catalog's bytes and its products' propensity models (downloaded from beside it as soon
- * as the catalog is in, while the model may still be loading), or null without a catalog.
- * Failures surface when `bytes` / `propensity` are awaited. */
-export function fetchCatalog(el, api) {
+/** The catalog's bytes and its products' propensity models, or null without a catalog. The
+ * catalog downloads at once; the propensity models from beside it once `after()`'s promise
+ * resolves (the full module is in: on a slow network the form and the first result need the
+ * bandwidth, and products rank by the catalog's fallback until a model attaches). Failures
+ * surface when `bytes` / `propensity` are awaited. */
+export function fetchCatalog(el, api, after) {
   const bytes = fetchAttribute(el, 'catalog', api);
   if (!bytes) return null;
   const base = new URL(el.getAttribute('catalog'), document.baseURI);
-  const propensity = bytes.then((b) => {
+  const propensity = Promise.all([bytes, after()]).then(([b]) => {
     const products = JSON.parse(new TextDecoder().decode(b)).products ?? [];
     return Promise.all(products.filter((p) => p.propensity_model)
       .map(async (p) => [p.id, await api.downloadBundle(new URL(p.propensity_model, base))]));
