@@ -322,15 +322,18 @@ impl SpecParams {
 
 impl ColumnSpec {
     /// One column on its own: categories fit the type, bounds are finite and ordered, and
-    /// `positive` / `actionable` sit on the roles that have them. The error names the key.
+    /// `positive` / `actionable` sit on the roles that have them. The error names the key. An
+    /// `id` or `ignore` column's values are never read as values, so its categories may be
+    /// left out (a column of names or free text has none worth listing).
     fn check(&self) -> std::result::Result<(), (&'static str, String)> {
         let has_cats = !self.categories.is_empty();
+        let unread = matches!(self.role, Role::Id | Role::Ignore);
         match self.kind {
             ColumnType::Numeric if has_cats && self.role != Role::Label => {
                 return Err(("categories", "a numeric column lists categories".into()))
             }
-            ColumnType::Categorical | ColumnType::Binary if !has_cats => return Err(("type", "needs `categories`".into())),
-            ColumnType::Binary if self.categories.len() != 2 => {
+            ColumnType::Categorical | ColumnType::Binary if !has_cats && !unread => return Err(("type", "needs `categories`".into())),
+            ColumnType::Binary if has_cats && self.categories.len() != 2 => {
                 return Err(("categories", "a binary column needs exactly 2 categories".into()))
             }
             _ => {}
@@ -729,6 +732,26 @@ pub(crate) mod tests {
             let e = with(xs, integer).unwrap_err().to_string();
             assert!(e.contains(needle), "{e}");
         }
+    }
+
+    #[test]
+    fn only_columns_read_as_values_need_categories() {
+        for role in [Role::Id, Role::Ignore] {
+            let mut p = spec();
+            p.columns.push(col("name", ColumnType::Categorical, role));
+            p.check().unwrap();
+        }
+        for role in [Role::Feature, Role::Protected] {
+            let mut p = spec();
+            p.columns.push(col("name", ColumnType::Categorical, role));
+            let e = p.check().unwrap_err().to_string();
+            assert!(e.contains("column `name`: needs `categories`"), "{e}");
+        }
+        let mut p = spec();
+        let mut one = col("flag", ColumnType::Binary, Role::Ignore);
+        one.categories = cats(&["y"]);
+        p.columns.push(one);
+        assert!(p.check().unwrap_err().to_string().contains("exactly 2 categories"));
     }
 
     #[test]

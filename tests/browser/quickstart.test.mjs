@@ -69,7 +69,7 @@ test('quickstart: init, fit, report, then the widget in a page of their own scor
   const bundle = path.join(OWN, 'loans');
   // 1. init: a spec drafted from the data, with its summary and what to check.
   const drafted = train('init', '--data', DATA, '--out', spec);
-  assert.match(drafted, /1000 rows, 21 columns: \d+ features, 1 label, \d+ protected/, drafted);
+  assert.match(drafted, /1000 rows, 21 columns: \d+ features, 1 label \(`class`, positive "2"\), \d+ protected/, drafted);
   assert.match(drafted, /TODO/, drafted);
   // 2. fit with the drafted spec, unchanged.
   train('fit', '--spec', spec, '--data', DATA, '--out', bundle, '--quiet');

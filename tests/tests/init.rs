@@ -150,3 +150,42 @@ fn a_cross_is_proposed_where_the_pairs_say_more_than_the_columns() {
         assert!(crosses(&spec).is_empty(), "{name}: {:?}", crosses(&spec));
     }
 }
+
+/// A lender's own export, as spreadsheets write them: a byte-order mark, CRLF line ends, every
+/// cell quoted, a customer number with letters in it, a free-text note, and a Chinese label
+/// (违约, "default") holding 是 / 否. Rows are made up (seeded), written to a temporary file.
+fn lenders_export() -> std::path::PathBuf {
+    let mut text = String::from("\u{feff}\"Customer ID\",\"Home\",\"Note\",\"Months\",\"违约\"\r\n");
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for i in 0..400 {
+        let home = ["Rent", "Own", "Mortgage"][next(3) as usize];
+        let months = 6 + next(60);
+        let default = if next(100) < 15 + months / 4 { "是" } else { "否" };
+        text += &format!("\"C-{:06}\",\"{home}\",\"called on day {}\",\"{months}\",\"{default}\"\r\n", 100_000 + i, next(1_000_000));
+    }
+    let path = std::env::temp_dir().join(format!("advisor-init-export-{}.csv", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_lenders_export_is_drafted_into_a_spec_that_reads_it() {
+    let path = lenders_export();
+    let d = init(&path, &InitParams::default()).unwrap();
+    let spec = parse_spec(Path::new("drafted.toml"), &d.toml).unwrap();
+    let ds = read_csv(&path, &spec, MissingLabel::Error).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(ds.labels.len(), 400);
+    let label = spec.label();
+    assert_eq!((label.name.as_str(), label.positive.as_deref()), ("违约", Some("是")));
+    // A number with letters in it, and a note, distinct on every row: identifiers (never
+    // features), written without categories (none is on two rows).
+    assert_eq!((role(&spec, "Customer ID"), role(&spec, "Note")), (Role::Id, Role::Id));
+    assert_eq!((role(&spec, "Home"), role(&spec, "Months")), (Role::Feature, Role::Feature));
+    assert!(spec.columns().iter().filter(|c| c.role != Role::Feature && c.role != Role::Label).all(|c| c.categories.is_empty()));
+    assert!(advisor_train::init::summary(&d).contains("1 label (`违约`, positive \"是\")"), "{}", advisor_train::init::summary(&d));
+}

@@ -115,8 +115,12 @@ fn spec_name(path: &Path) -> String {
 pub fn summary(d: &Draft) -> String {
     let count = |r: Role| d.columns.iter().filter(|c| c.role == r).count();
     let todo: usize = d.columns.iter().map(|c| c.notes.len()).sum::<usize>() + d.crosses.len();
+    let label =
+        d.columns.iter().find(|c| c.role == Role::Label).map_or_else(String::new, |c| {
+            format!(" (`{}`, positive {})", c.name, toml::Value::String(c.positive.clone().unwrap_or_default()))
+        });
     format!(
-        "{} rows, {} columns: {} features, 1 label, {} protected, {} id, {} ignored; {} crosses proposed; {todo} TODO notes to check",
+        "{} rows, {} columns: {} features, 1 label{label}, {} protected, {} id, {} ignored; {} crosses proposed; {todo} TODO notes to check",
         d.rows,
         d.columns.len(),
         count(Role::Feature),

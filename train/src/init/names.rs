@@ -21,8 +21,28 @@ const PROTECTED: [&str; 13] = [
 const PROTECTED_ZH: [&str; 7] = ["性别", "婚姻", "民族", "国籍", "宗教", "种族", "籍贯"];
 /// Words after `age` that make it an age band.
 const AGE_BAND: [&str; 5] = ["band", "group", "bracket", "range", "category"];
-/// Label names, most likely first.
-pub const LABEL_NAMES: [&str; 9] = ["label", "target", "class", "y", "outcome", "response", "bad", "defaulted", "default"];
+/// Label names (a whole header, in any case), most likely first: en, then zh ("default", "is it
+/// a default", "overdue", "is it overdue", "label", "target").
+pub const LABEL_NAMES: [&str; 18] = [
+    "label",
+    "target",
+    "class",
+    "y",
+    "outcome",
+    "response",
+    "bad",
+    "defaulted",
+    "default",
+    "is_default",
+    "default_flag",
+    "bad_flag",
+    "违约",
+    "是否违约",
+    "逾期",
+    "是否逾期",
+    "标签",
+    "目标",
+];
 
 /// The lower-case words of a name: split at anything not a letter or digit, and where a
 /// lower-case letter meets an upper-case one (`NumberOfTimes90DaysLate` → number, of, times,
@@ -102,7 +122,7 @@ pub fn positive(values: [&str; 2], counts: [u64; 2]) -> usize {
     if let (Ok(a), Ok(b)) = (values[0].trim().parse::<f64>(), values[1].trim().parse::<f64>()) {
         return usize::from(b > a);
     }
-    const EVENT: [&str; 6] = ["yes", "y", "true", "bad", "default", "defaulted"];
+    const EVENT: [&str; 12] = ["yes", "y", "true", "bad", "default", "defaulted", "charged off", "delinquent", "是", "坏", "违约", "逾期"];
     if let Some(i) = values.iter().position(|v| EVENT.contains(&v.trim().to_lowercase().as_str())) {
         return i;
     }
@@ -142,5 +162,8 @@ mod tests {
         assert_eq!(positive(["1", "0"], [10, 90]), 0);
         assert_eq!(positive(["no", "yes"], [90, 10]), 1);
         assert_eq!(positive(["good", "poor"], [60, 40]), 1);
+        assert_eq!(positive(["Charged Off", "Fully Paid"], [20, 80]), 0);
+        assert_eq!(positive(["否", "是"], [10, 90]), 1);
+        assert_eq!(positive(["正常", "逾期"], [90, 10]), 1);
     }
 }
