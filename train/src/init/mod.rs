@@ -69,16 +69,14 @@ pub fn init(path: &Path, params: &InitParams) -> Result<Draft> {
     Ok(Draft { toml, columns, crosses, rows: p.rows })
 }
 
-/// The label's position in the header: the column `named` (its header), or the first of
-/// [`names::LABEL_NAMES`] that is a header.
+/// The label's position in the header: the column `named` (its header), or one guessed from
+/// the names ([`names::label`]).
 fn label_column(path: &Path, header: &[String], named: Option<&str>) -> Result<usize> {
     match named {
         Some(n) => {
             header.iter().position(|h| h == n).ok_or_else(|| Error::Usage(format!("--label {n:?}: no such column in {}", path.display())))
         }
-        None => names::LABEL_NAMES
-            .iter()
-            .find_map(|l| header.iter().position(|h| h.to_lowercase() == *l))
+        None => names::label(header)
             .ok_or_else(|| Error::Usage(format!("could not tell the label column of {}: name it with --label COLUMN", path.display()))),
     }
 }

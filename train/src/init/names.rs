@@ -23,7 +23,7 @@ const PROTECTED_ZH: [&str; 7] = ["性别", "婚姻", "民族", "国籍", "宗教
 const AGE_BAND: [&str; 5] = ["band", "group", "bracket", "range", "category"];
 /// Label names (a whole header, in any case), most likely first: en, then zh ("default", "is it
 /// a default", "overdue", "is it overdue", "label", "target").
-pub const LABEL_NAMES: [&str; 18] = [
+pub const LABEL_NAMES: [&str; 19] = [
     "label",
     "target",
     "class",
@@ -36,6 +36,7 @@ pub const LABEL_NAMES: [&str; 18] = [
     "is_default",
     "default_flag",
     "bad_flag",
+    "loan_status",
     "违约",
     "是否违约",
     "逾期",
@@ -43,6 +44,22 @@ pub const LABEL_NAMES: [&str; 18] = [
     "标签",
     "目标",
 ];
+
+/// Words that make a header a label's when no header is a label's name ([`LABEL_NAMES`]):
+/// "default payment next month", "SeriousDlqin2yrs" is not one (name it), "bad_loan" is.
+const LABEL_WORDS: [&str; 5] = ["default", "defaulted", "delinquent", "delinquency", "bad"];
+/// The same in Chinese, found anywhere in the header.
+const LABEL_WORDS_ZH: [&str; 2] = ["违约", "逾期"];
+
+/// The label's column in `header`: the first of [`LABEL_NAMES`] that is a whole header; else
+/// the last header with one of [`LABEL_WORDS`] (a label is most often the last column).
+pub fn label(header: &[String]) -> Option<usize> {
+    LABEL_NAMES.iter().find_map(|l| header.iter().position(|h| h.to_lowercase() == *l)).or_else(|| {
+        header
+            .iter()
+            .rposition(|h| words(h).iter().any(|w| LABEL_WORDS.contains(&w.as_str())) || LABEL_WORDS_ZH.iter().any(|z| h.contains(z)))
+    })
+}
 
 /// The lower-case words of a name: split at anything not a letter or digit, and where a
 /// lower-case letter meets an upper-case one (`NumberOfTimes90DaysLate` → number, of, times,
@@ -154,6 +171,19 @@ mod tests {
         for p in ["age", "average_balance", "message", "races_won_count"] {
             assert!(!is_protected(p), "{p}");
         }
+    }
+
+    #[test]
+    fn a_label_is_found_by_its_name_or_its_words() {
+        let h = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        // A whole name first, wherever it is; "default" as a word of a feature's name does not
+        // take it from `loan_status` (Kaggle's credit_risk_dataset).
+        assert_eq!(label(&h(&["person_age", "loan_status", "cb_person_default_on_file"])), Some(1));
+        assert_eq!(label(&h(&["ID", "LIMIT_BAL", "default payment next month"])), Some(2));
+        assert_eq!(label(&h(&["id", "default.payment.next.month"])), Some(1));
+        assert_eq!(label(&h(&["客户", "是否发生逾期"])), Some(1));
+        assert_eq!(label(&h(&["age", "income"])), None);
+        assert_eq!(label(&h(&["badge_count", "Class"])), Some(1));
     }
 
     #[test]
