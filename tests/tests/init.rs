@@ -152,10 +152,11 @@ fn a_cross_is_proposed_where_the_pairs_say_more_than_the_columns() {
 }
 
 /// A lender's own export, as spreadsheets write them: a byte-order mark, CRLF line ends, every
-/// cell quoted, a customer number with letters in it, a free-text note, and a Chinese label
-/// (违约, "default") holding 是 / 否. Rows are made up (seeded), written to a temporary file.
+/// cell quoted, a customer number with letters in it, a free-text note, an amount written
+/// `$2,100`, a date, and a Chinese label (违约, "default") holding 是 / 否. Rows are made up
+/// (seeded), written to a temporary file.
 fn lenders_export() -> std::path::PathBuf {
-    let mut text = String::from("\u{feff}\"Customer ID\",\"Home\",\"Note\",\"Months\",\"违约\"\r\n");
+    let mut text = String::from("\u{feff}\"Customer ID\",\"Home\",\"Note\",\"Months\",\"Income\",\"Applied\",\"违约\"\r\n");
     let mut seed = 7u64;
     let mut next = |n: u64| {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -165,7 +166,14 @@ fn lenders_export() -> std::path::PathBuf {
         let home = ["Rent", "Own", "Mortgage"][next(3) as usize];
         let months = 6 + next(60);
         let default = if next(100) < 15 + months / 4 { "是" } else { "否" };
-        text += &format!("\"C-{:06}\",\"{home}\",\"called on day {}\",\"{months}\",\"{default}\"\r\n", 100_000 + i, next(1_000_000));
+        let (income, day) = (1000 + next(9000), 1 + next(28));
+        text += &format!(
+            "\"C-{:06}\",\"{home}\",\"called on day {}\",\"{months}\",\"${},{:03}\",\"2023-05-{day:02}\",\"{default}\"\r\n",
+            100_000 + i,
+            next(1_000_000),
+            income / 1000,
+            income % 1000
+        );
     }
     let path = std::env::temp_dir().join(format!("advisor-init-export-{}.csv", std::process::id()));
     std::fs::write(&path, text).unwrap();
@@ -186,6 +194,10 @@ fn a_lenders_export_is_drafted_into_a_spec_that_reads_it() {
     // features), written without categories (none is on two rows).
     assert_eq!((role(&spec, "Customer ID"), role(&spec, "Note")), (Role::Id, Role::Id));
     assert_eq!((role(&spec, "Home"), role(&spec, "Months")), (Role::Feature, Role::Feature));
+    // Amounts written as text and dates are ignored, each with a TODO saying what to do.
+    assert_eq!((role(&spec, "Income"), role(&spec, "Applied")), (Role::Ignore, Role::Ignore));
+    assert!(d.toml.contains("numbers written with a currency sign and commas: write them as plain numbers"), "{}", d.toml);
+    assert!(d.toml.contains("dates: not categories; ignored"), "{}", d.toml);
     assert!(spec.columns().iter().filter(|c| c.role != Role::Feature && c.role != Role::Label).all(|c| c.categories.is_empty()));
     assert!(advisor_train::init::summary(&d).contains("1 label (`违约`, positive \"是\")"), "{}", advisor_train::init::summary(&d));
 }

@@ -154,6 +154,59 @@ fn round_down(x: f64) -> f64 {
     }
 }
 
+/// Share of a text column's rows whose value is on no other row past which its values are not
+/// categories (free text, amounts written as text): it is ignored.
+const MOSTLY_ONCE: f64 = 0.5;
+
+/// Share of a text column's rows (by its counted texts) whose value passes `test`.
+fn share_of(c: &ColumnProfile, test: impl Fn(&str) -> bool) -> f64 {
+    let total: u64 = c.texts.values().sum();
+    let passed: u64 = c.texts.iter().filter(|(t, _)| test(t)).map(|(_, n)| n).sum();
+    if total == 0 {
+        0.0
+    } else {
+        passed as f64 / total as f64
+    }
+}
+
+/// A calendar date, optionally with a time: `2023-05-04`, `2023/5/4`, `04/05/2023`, `4.5.23`,
+/// `2023-05-04 10:30` or `2023-05-04T10:30:00Z`.
+fn is_date(t: &str) -> bool {
+    let day = t.trim().split([' ', 'T']).next().unwrap_or("");
+    let parts: Vec<&str> = day.split(['-', '/', '.']).collect();
+    let digits = |p: &&str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    parts.len() == 3
+        && parts.iter().all(digits)
+        && parts.iter().any(|p| p.len() == 4 || p.len() == 2)
+        && parts.iter().filter(|p| p.len() == 4).count() <= 1
+}
+
+/// What a text column's values are written with, when nearly all of them read as numbers once
+/// a currency sign, commas or a percent sign is read past (`$2,100`, `56,9`, `13.5%`): numbers
+/// a spreadsheet formatted, which `fit` reads as categories. Names the marks, not a value (a
+/// draft never writes one row's value).
+fn formatted_number(c: &ColumnProfile) -> Option<String> {
+    const CURRENCY: [char; 5] = ['$', '€', '£', '¥', '￥'];
+    let numeric = |t: &str| {
+        let t = t.trim().trim_start_matches(CURRENCY).trim_end_matches(['%', '€']).trim();
+        let plain: String = t.chars().filter(|&ch| ch != ',' && ch != ' ').collect();
+        t.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-') && plain.parse::<f64>().is_ok()
+    };
+    if share_of(c, numeric) < NUMBER_SHARE {
+        return None;
+    }
+    let matched: Vec<&str> = c.texts.keys().map(String::as_str).filter(|t| numeric(t)).collect();
+    let marks: Vec<&str> = [("a currency sign", CURRENCY.as_slice()), ("commas", &[',']), ("a percent sign", &['%'])]
+        .into_iter()
+        .filter(|(_, chars)| matched.iter().any(|t| t.contains(*chars)))
+        .map(|(name, _)| name)
+        .collect();
+    Some(match marks[..] {
+        [.., last] if marks.len() > 1 => format!("{} and {last}", marks[..marks.len() - 1].join(", ")),
+        _ => marks.concat(),
+    })
+}
+
 /// A text column: its categories (on two rows or more) in order of frequency.
 fn categorical(c: &ColumnProfile, d: &mut ColumnDraft) {
     d.kind = ColumnType::Categorical;
@@ -171,6 +224,27 @@ fn categorical(c: &ColumnProfile, d: &mut ColumnDraft) {
         return;
     }
     let once = cats.iter().filter(|(_, &k)| k < 2).count();
+    if share_of(c, is_date) >= NUMBER_SHARE {
+        d.role = Role::Ignore;
+        d.notes.push("dates: not categories; ignored (derive what matters, such as months since the date, as a number column)".into());
+        return;
+    }
+    let formatted = formatted_number(c);
+    if let Some(marks) = &formatted {
+        d.notes.push(format!(
+            "its values are numbers written with {marks}: write them as plain numbers in the file (2100, 56.9, a point for decimals) to use them as numbers; as text they are categories"
+        ));
+    }
+    if formatted.is_some() && cats.len() > FEW_CODES {
+        d.role = Role::Ignore;
+        d.notes.push(format!("{} different amounts are not categories; ignored until they are numbers", cats.len()));
+        return;
+    }
+    if once as f64 > MOSTLY_ONCE * n as f64 {
+        d.role = Role::Ignore;
+        d.notes.push(format!("{once} of its {n} values are on one row only: too scattered to be categories; ignored"));
+        return;
+    }
     d.categories = cats.into_iter().filter(|(_, &k)| k >= 2).map(|(t, _)| t.clone()).collect();
     if d.categories.is_empty() || d.categories.len() > MAX_CATEGORIES {
         d.role = Role::Ignore;
@@ -238,6 +312,30 @@ fn label_column(c: &ColumnProfile, d: &mut ColumnDraft) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn column_of(cells: &[(&str, u64)]) -> ColumnProfile {
+        let mut c = ColumnProfile::default();
+        for &(t, n) in cells {
+            c.texts.insert(t.to_string(), n);
+        }
+        c
+    }
+
+    #[test]
+    fn dates_and_formatted_numbers_are_told_apart_from_categories() {
+        for t in ["2023-05-04", "2023/5/4", "04/05/2023", "4.5.23", "2023-05-04 10:30", "2023-05-04T10:30:00Z"] {
+            assert!(is_date(t), "{t}");
+        }
+        for t in ["A11", "1-2", "10-20 years", "12345-678-9", "1.5", "v1.2.3x"] {
+            assert!(!is_date(t), "{t}");
+        }
+        let money = column_of(&[("$2,100", 3), ("$950", 2), ("$12,000.50", 2)]);
+        assert_eq!(formatted_number(&money).as_deref(), Some("a currency sign and commas"));
+        assert_eq!(formatted_number(&column_of(&[("56.9%", 4), ("7%", 2)])).as_deref(), Some("a percent sign"));
+        assert_eq!(formatted_number(&column_of(&[("0,345", 4), ("-1,5", 2)])).as_deref(), Some("commas"));
+        assert_eq!(formatted_number(&column_of(&[("A11", 4), ("A12", 2)])), None);
+        assert_eq!(formatted_number(&column_of(&[("10+ years", 4), ("< 1 year", 2)])), None);
+    }
 
     #[test]
     fn bounds_are_round_and_never_one_rows_value() {
