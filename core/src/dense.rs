@@ -488,6 +488,33 @@ fn tensor(inits: &HashMap<&str, &TensorProto>, name: &str, len: usize, node: &No
     Ok(v)
 }
 
+/// The dense layer of a `Gemm` or `MatMul` node taking `width` inputs (a `MatMul`'s bias is
+/// zero until an `Add` gives it one).
+fn dense_layer(node: &NodeProto, inits: &HashMap<&str, &TensorProto>, width: usize) -> Result<Dense> {
+    let gemm = node.op_type == "Gemm";
+    let w_name = node.input.get(1).ok_or_else(|| unsupported(node, "no weight"))?;
+    let t = inits.get(w_name.as_str()).ok_or_else(|| unsupported(node, "the weight is not a constant"))?;
+    let trans_b = gemm && attr_i(node, "transB", 0) == 1;
+    if gemm && (attr_i(node, "transA", 0) != 0 || attr_f(node, "alpha", 1.0) != 1.0 || attr_f(node, "beta", 1.0) != 1.0) {
+        return Err(unsupported(node, "only transA = 0, alpha = beta = 1 are supported"));
+    }
+    let [d0, d1] = t.dims[..] else { return Err(unsupported(node, "the weight is not a matrix")) };
+    let (k, n) = if trans_b { (d1, d0) } else { (d0, d1) };
+    if k != width as i64 || n <= 0 || n > 1 << 16 {
+        return Err(unsupported(node, &format!("weight shape {:?} does not take {width} inputs", t.dims)));
+    }
+    let n = n as usize;
+    let len = width.checked_mul(n).ok_or_else(|| unsupported(node, "the weight is too large"))?;
+    let w = tensor(inits, w_name, len, node)?;
+    let weight = if trans_b { (0..width * n).map(|i| w[(i % n) * width + i / n]).collect() } else { w };
+    let bias = match (gemm, node.input.get(2)) {
+        (true, Some(b)) if !b.is_empty() => tensor(inits, b, n, node)?,
+        (_, None) | (true, Some(_)) => vec![0.0; n],
+        (false, Some(_)) => return Err(unsupported(node, "MatMul takes two inputs")),
+    };
+    Ok(Dense { inputs: width, outputs: n, weight, bias, activation: Activation::Identity })
+}
+
 /// Reads a chain `x → (Gemm | MatMul [+ Add]) [→ Relu] … → Sigmoid` into an [`Mlp`].
 fn plain_mlp(g: &GraphProto, n_inputs: usize) -> Result<Mlp> {
     let inits: HashMap<&str, &TensorProto> = g.initializer.iter().map(|t| (t.name.as_str(), t)).collect();
@@ -511,30 +538,10 @@ fn plain_mlp(g: &GraphProto, n_inputs: usize) -> Result<Mlp> {
         let chained = node.input.first() == Some(&cur);
         match node.op_type.as_str() {
             "Gemm" | "MatMul" if chained => {
-                let gemm = node.op_type == "Gemm";
-                let w_name = node.input.get(1).ok_or_else(|| unsupported(node, "no weight"))?;
-                let t = inits.get(w_name.as_str()).ok_or_else(|| unsupported(node, "the weight is not a constant"))?;
-                let trans_b = gemm && attr_i(node, "transB", 0) == 1;
-                if gemm && (attr_i(node, "transA", 0) != 0 || attr_f(node, "alpha", 1.0) != 1.0 || attr_f(node, "beta", 1.0) != 1.0) {
-                    return Err(unsupported(node, "only transA = 0, alpha = beta = 1 are supported"));
-                }
-                let [d0, d1] = t.dims[..] else { return Err(unsupported(node, "the weight is not a matrix")) };
-                let (k, n) = if trans_b { (d1, d0) } else { (d0, d1) };
-                if k != width as i64 || n <= 0 || n > 1 << 16 {
-                    return Err(unsupported(node, &format!("weight shape {:?} does not take {width} inputs", t.dims)));
-                }
-                let n = n as usize;
-                let len = width.checked_mul(n).ok_or_else(|| unsupported(node, "the weight is too large"))?;
-                let w = tensor(&inits, w_name, len, node)?;
-                let weight = if trans_b { (0..width * n).map(|i| w[(i % n) * width + i / n]).collect() } else { w };
-                let bias = match (gemm, node.input.get(2)) {
-                    (true, Some(b)) if !b.is_empty() => tensor(&inits, b, n, node)?,
-                    (_, None) | (true, Some(_)) => vec![0.0; n],
-                    (false, Some(_)) => return Err(unsupported(node, "MatMul takes two inputs")),
-                };
-                layers.push(Dense { inputs: width, outputs: n, weight, bias, activation: Activation::Identity });
-                width = n;
-                bias_open = !gemm;
+                let layer = dense_layer(node, &inits, width)?;
+                width = layer.outputs;
+                bias_open = node.op_type == "MatMul";
+                layers.push(layer);
             }
             "Add" if bias_open && node.input.len() == 2 && node.input.contains(&cur) => {
                 let other = if node.input[0] == cur { &node.input[1] } else { &node.input[0] };

@@ -253,46 +253,52 @@ impl CatalogParams {
                 }
             }
             for (k, r) in p.rules.iter().enumerate() {
-                let rule = k + 1;
-                let bad = |m: String| err(format!("rule {rule}: {m}"));
-                match (&r.field, &r.result) {
-                    (Some(f), None) => {
-                        let Some(col) = spec.features().find(|c| &c.name == f) else {
-                            return bad(format!("`{f}` is not a field of the model"));
-                        };
-                        if let Some(vals) = &r.allowed {
-                            if !col.is_categorical() {
-                                return bad(format!("`in` needs a categorical field; `{f}` is numeric"));
-                            }
-                            if let Some(v) = vals.iter().find(|v| col.category_code(v).is_none()) {
-                                return bad(format!("{v:?} is not a category of `{f}`"));
-                            }
-                        } else if col.is_categorical() {
-                            return bad(format!("`{f}` is categorical: use `in`"));
-                        }
-                    }
-                    (None, Some(x)) if x == "score" || x == "probability" => {
-                        if r.allowed.is_some() {
-                            return bad(format!("`in` does not apply to `{x}`"));
-                        }
-                    }
-                    (None, Some(x)) => return bad(format!("result `{x}` is not `score` or `probability`")),
-                    _ => return bad("needs exactly one of `field` or `result`".into()),
-                }
-                if r.allowed.is_none() && r.min.is_none() && r.max.is_none() {
-                    return bad("needs `min`, `max` or `in`".into());
-                }
-                if r.min.is_some_and(|v| !v.is_finite()) || r.max.is_some_and(|v| !v.is_finite()) {
-                    return bad("bounds must be finite".into());
-                }
-                if let (Some(lo), Some(hi)) = (r.min, r.max) {
-                    if lo > hi {
-                        return bad(format!("min {lo} > max {hi}"));
-                    }
+                if let Err(m) = r.check(spec) {
+                    return err(format!("rule {}: {m}", k + 1));
                 }
             }
         }
         Ok(Catalog { products: self.products })
+    }
+}
+
+impl Rule {
+    /// One eligibility rule against the model's fields: what is wrong with it, if anything.
+    fn check(&self, spec: &Spec) -> std::result::Result<(), String> {
+        match (&self.field, &self.result) {
+            (Some(f), None) => {
+                let Some(col) = spec.features().find(|c| &c.name == f) else {
+                    return Err(format!("`{f}` is not a field of the model"));
+                };
+                if let Some(vals) = &self.allowed {
+                    if !col.is_categorical() {
+                        return Err(format!("`in` needs a categorical field; `{f}` is numeric"));
+                    }
+                    if let Some(v) = vals.iter().find(|v| col.category_code(v).is_none()) {
+                        return Err(format!("{v:?} is not a category of `{f}`"));
+                    }
+                } else if col.is_categorical() {
+                    return Err(format!("`{f}` is categorical: use `in`"));
+                }
+            }
+            (None, Some(x)) if x == "score" || x == "probability" => {
+                if self.allowed.is_some() {
+                    return Err(format!("`in` does not apply to `{x}`"));
+                }
+            }
+            (None, Some(x)) => return Err(format!("result `{x}` is not `score` or `probability`")),
+            _ => return Err("needs exactly one of `field` or `result`".into()),
+        }
+        if self.allowed.is_none() && self.min.is_none() && self.max.is_none() {
+            return Err("needs `min`, `max` or `in`".into());
+        }
+        if self.min.is_some_and(|v| !v.is_finite()) || self.max.is_some_and(|v| !v.is_finite()) {
+            return Err("bounds must be finite".into());
+        }
+        match (self.min, self.max) {
+            (Some(lo), Some(hi)) if lo > hi => Err(format!("min {lo} > max {hi}")),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -519,23 +519,28 @@ fn fit_options(a: FitArgs) -> Result<FitOptions> {
         Model::Blend => ModelChoice::Only(Family::Blend),
         Model::Auto => ModelChoice::Auto,
     };
-    let t = a.trees;
     opts.dp = a.dp.params()?;
-    opts.gbdt = GbdtParams {
-        rounds: t.rounds,
-        learning_rate: t.shrinkage,
-        max_leaves: t.max_leaves,
-        max_depth: t.max_depth,
-        min_rows: t.min_rows,
-        min_hessian: t.min_hessian,
-        l2: t.l2,
-        subsample: t.subsample,
-        colsample: t.colsample,
-        max_bins: t.max_bins,
-        patience: t.tree_patience,
-        ..GbdtParams::default()
-    };
+    opts.gbdt = a.trees.into();
     Ok(opts)
+}
+
+impl From<TreeArgs> for GbdtParams {
+    fn from(t: TreeArgs) -> Self {
+        GbdtParams {
+            rounds: t.rounds,
+            learning_rate: t.shrinkage,
+            max_leaves: t.max_leaves,
+            max_depth: t.max_depth,
+            min_rows: t.min_rows,
+            min_hessian: t.min_hessian,
+            l2: t.l2,
+            subsample: t.subsample,
+            colsample: t.colsample,
+            max_bins: t.max_bins,
+            patience: t.tree_patience,
+            ..GbdtParams::default()
+        }
+    }
 }
 
 /// `init`: drafts the spec and writes it to `out` (never over an existing file).

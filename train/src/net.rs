@@ -352,6 +352,34 @@ fn batch_tensors(x: &Matrix, y: &[u8], rows: &[usize], pos_weight: f32, device: 
     [t(bx, x.cols()), t(by, 1), t(bw, 1)]
 }
 
+/// Adam, with `--weight-decay` when it is set.
+fn adam(p: &TrainParams) -> AdamConfig {
+    let adam = AdamConfig::new().with_epsilon(1e-8);
+    if p.weight_decay > 0.0 {
+        return adam.with_weight_decay(Some(WeightDecayConfig::new(p.weight_decay)));
+    }
+    adam
+}
+
+/// The loss weight of a positive row: negatives / positives of the rows trained on
+/// (`balance_classes`), else `pos_weight`.
+fn positive_weight(p: &TrainParams, y: &[u8]) -> f32 {
+    let positives = y.iter().filter(|&&v| v == 1).count().max(1);
+    if p.balance_classes {
+        (y.len() - positives) as f32 / positives as f32
+    } else {
+        p.pos_weight
+    }
+}
+
+/// An epoch whose mean loss is not finite has diverged: an error that says what to change.
+fn check_loss(stats: &EpochStats) -> Result<()> {
+    if stats.loss.is_finite() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!("training diverged at epoch {} (loss {}); lower --lr", stats.epoch, stats.loss)))
+}
+
 /// Trains on encoded rows; validation rows pick the best epoch.
 pub fn train(
     params: &ValidTrainParams,
@@ -365,13 +393,8 @@ pub fn train(
     let device = device().autodiff();
     let mut rng = rand::rngs::StdRng::seed_from_u64(p.seed);
     let mut net = init_net(x.cols(), &p.hidden, &mut rng, &device);
-    let mut adam = AdamConfig::new().with_epsilon(1e-8);
-    if p.weight_decay > 0.0 {
-        adam = adam.with_weight_decay(Some(WeightDecayConfig::new(p.weight_decay)));
-    }
-    let mut optim = adam.init();
-    let positives = y.iter().filter(|&&v| v == 1).count().max(1);
-    let pos_weight = if p.balance_classes { (y.len() - positives) as f32 / positives as f32 } else { p.pos_weight };
+    let mut optim = adam(p).init();
+    let pos_weight = positive_weight(p, y);
     let mut order: Vec<usize> = (0..x.rows()).collect();
     let batches = x.rows().div_ceil(p.batch_size);
     let mut best = Best { net: net.clone(), auc: f64::NEG_INFINITY, epoch: 0, since: 0 };
@@ -402,9 +425,7 @@ pub fn train(
         // would tie rows the network ranks apart.
         let val_auc = metrics::auc(y_val, &logits(&current, x_val));
         let stats = EpochStats { epoch, loss: loss_sum / x.rows() as f64, val_auc, seconds, rows_per_second: x.rows() as f64 / seconds };
-        if !stats.loss.is_finite() {
-            return Err(Error::Usage(format!("training diverged at epoch {epoch} (loss {}); lower --lr", stats.loss)));
-        }
+        check_loss(&stats)?;
         progress(Progress::EpochEnd(&stats));
         history.push(stats);
         if best.record(&current, val_auc, epoch, p) {
