@@ -220,3 +220,22 @@ fn spec_errors_name_file_line_and_column() {
     let e = advisor_train::spec_file::parse_spec(&path, &bounds).unwrap_err().to_string();
     assert_eq!(e, format!("{}:14:1: column `income`: min 5000000 > max 1000000", path.display()));
 }
+
+#[test]
+fn a_workbook_or_utf16_text_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    for (bytes, says) in [
+        (&b"PK\x03\x04\x14\x00\x06\x00"[..], "zip file, such as an Excel (.xlsx)"),
+        (&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1][..], "old Excel (.xls) workbook"),
+        (&[0xff, 0xfe, b'i', 0, b'd', 0][..], "UTF-16"),
+        (&b"id,income\x00,colour"[..], "NUL bytes"),
+    ] {
+        let path = write(&dir, bytes);
+        for e in
+            [read_csv(&path, &spec(), MissingLabel::Error).unwrap_err(), advisor_train::init::init(&path, &Default::default()).unwrap_err()]
+        {
+            let text = e.to_string();
+            assert!(text.contains(says) && text.contains("save it as CSV (UTF-8"), "{text}");
+        }
+    }
+}

@@ -273,9 +273,29 @@ pub fn open_bytes(path: &Path) -> Result<(Box<dyn Read>, FileHash)> {
     let file = std::fs::File::open(path).map_err(Error::io(path))?;
     let hasher = std::rc::Rc::new(std::cell::RefCell::new(<sha2::Sha256 as sha2::Digest>::new()));
     let mut buffered = std::io::BufReader::with_capacity(1 << 16, Hashing { inner: file, hasher: hasher.clone() });
-    let gzip = buffered.fill_buf().map_err(Error::io(path))?.starts_with(&[0x1f, 0x8b]);
+    let head = buffered.fill_buf().map_err(Error::io(path))?;
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    if let Some(what) = (!gzip).then(|| not_csv(head)).flatten() {
+        return Err(Error::File { path: path.into(), msg: format!("{what}: save it as CSV (UTF-8, comma- or semicolon-separated)") });
+    }
     let reader: Box<dyn Read> = if gzip { Box::new(GzipErrors(flate2::read::MultiGzDecoder::new(buffered))) } else { Box::new(buffered) };
     Ok((reader, FileHash(hasher)))
+}
+
+/// What a file's first bytes say it is when that is not CSV text: a spreadsheet workbook, text
+/// in UTF-16, or binary data.
+fn not_csv(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"PK\x03\x04") {
+        Some("this is a zip file, such as an Excel (.xlsx) or OpenDocument workbook, not CSV text")
+    } else if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
+        Some("this is an old Excel (.xls) workbook, not CSV text")
+    } else if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        Some("this text is in UTF-16 (a spreadsheet's \"Unicode text\"), not UTF-8")
+    } else if head.contains(&0) {
+        Some("this is not a text file (it holds NUL bytes)")
+    } else {
+        None
+    }
 }
 
 /// Turns a gzip decoding failure into a clear message.

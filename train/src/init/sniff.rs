@@ -50,7 +50,14 @@ pub fn check_header(path: &Path, sample: &[u8], delimiter: u8) -> Result<Vec<Str
     let header: Vec<String> = rdr.headers().map_err(|e| csv_err(path, &e))?.iter().map(header_text).collect();
     let mut seen = std::collections::HashSet::new();
     if let Some(twice) = header.iter().find(|h| !seen.insert(h.as_str())) {
-        return Err(no_header(path, &format!("`{twice}` is in it twice")));
+        return Err(Error::Data {
+            path: path.into(),
+            line: 1,
+            column: None,
+            msg: format!(
+                "`{twice}` is in the first line twice: if it is the header, give each column a name of its own; if it is data, add a header line naming the columns"
+            ),
+        });
     }
     let rows: Vec<csv::StringRecord> = rdr.records().take(SAMPLE_LINES).filter_map(|r| r.ok()).collect();
     for (j, h) in header.iter().enumerate() {
@@ -94,5 +101,7 @@ mod tests {
         let e = check_header(p, b"30,x\n40,y\n50,x\n", b',').unwrap_err().to_string();
         assert!(e.contains("t.csv:1") && e.contains("add a header line"), "{e}");
         assert!(check_header(p, b"yes,b\nno,1\nyes,2\n", b',').is_err());
+        let e = check_header(p, b"a,b,a,y\n1,2,3,0\n", b',').unwrap_err().to_string();
+        assert!(e.contains("`a` is in the first line twice: if it is the header, give each column a name of its own"), "{e}");
     }
 }
