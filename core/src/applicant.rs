@@ -234,6 +234,7 @@ mod tests {
             name: "t".into(),
             description: String::new(),
             delimiter: ',',
+            decimal: '.',
             columns: vec![id, age, home, income, label],
             crosses: vec![],
         }

@@ -537,9 +537,16 @@ mod tests {
         let mut y = col("y", ColumnType::Binary, Role::Label);
         y.categories = cats(&["0", "1"]);
         y.positive = Some("1".into());
-        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![age, home, y], crosses: vec![] }
-            .check()
-            .unwrap()
+        SpecParams {
+            name: "t".into(),
+            description: String::new(),
+            delimiter: ',',
+            decimal: '.',
+            columns: vec![age, home, y],
+            crosses: vec![],
+        }
+        .check()
+        .unwrap()
     }
 
     fn report(score: f64, probability: f64) -> Assessment {

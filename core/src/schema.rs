@@ -214,6 +214,11 @@ pub struct SpecParams {
     /// CSV field delimiter (default `,`).
     #[serde(default = "default_delimiter")]
     pub delimiter: char,
+    /// The data file's decimal mark: `.` (the default) or `,` (as spreadsheets write numbers in
+    /// much of Europe: `1,5`; the delimiter is then not `,`). Only the training file's cells are
+    /// read with it; bounds in the spec and applicants' numbers are plain numbers.
+    #[serde(default = "default_decimal", skip_serializing_if = "is_point")]
+    pub decimal: char,
     pub columns: Vec<ColumnSpec>,
     /// Feature interactions: each pair of feature columns gets a one-hot over the value pairs
     /// seen in training (see [`crate::preprocess::Cross`]).
@@ -233,6 +238,27 @@ pub const MAX_CROSSES: usize = 64;
 
 fn default_delimiter() -> char {
     ','
+}
+
+fn default_decimal() -> char {
+    '.'
+}
+
+/// A data file's number cell written with the decimal mark `decimal`, as a plain number's text:
+/// with `,` the comma becomes a point (`1,5` → `1.5`), and a point is an error (it would be a
+/// thousands separator, `1.234,5`, or a number from a file written the other way).
+pub fn plain_number(decimal: char, cell: &str) -> std::result::Result<std::borrow::Cow<'_, str>, String> {
+    if decimal != ',' {
+        return Ok(cell.into());
+    }
+    if cell.contains('.') {
+        return Err(format!("{cell:?} has a point, where this file's decimal mark is a comma (the spec's `decimal`): write numbers without thousands separators"));
+    }
+    Ok(if cell.contains(',') { cell.replacen(',', ".", 1).into() } else { cell.into() })
+}
+
+fn is_point(c: &char) -> bool {
+    *c == '.'
 }
 
 /// Largest number of columns and categories a spec may declare (guards allocation on load).
@@ -255,6 +281,9 @@ impl SpecParams {
         }
         if !p.delimiter.is_ascii() || p.delimiter == '"' || p.delimiter == '\n' {
             return Err(whole(format!("delimiter {:?} is not a single ASCII separator", p.delimiter)));
+        }
+        if !matches!(p.decimal, '.' | ',') || p.decimal == p.delimiter {
+            return Err(whole(format!("decimal {:?} must be \".\" or \",\", and not the delimiter", p.decimal)));
         }
         let mut seen = std::collections::HashSet::new();
         for (index, c) in p.columns.iter().enumerate() {
@@ -627,6 +656,7 @@ mod from_json {
                 name: f.req("name")?,
                 description: f.or_default("description")?,
                 delimiter: f.opt("delimiter")?.unwrap_or_else(default_delimiter),
+                decimal: f.opt("decimal")?.unwrap_or_else(default_decimal),
                 columns: f.req("columns")?,
                 crosses: f.or_default("crosses")?,
             };
@@ -678,7 +708,14 @@ pub(crate) mod tests {
         let mut a = col("age", ColumnType::Numeric, Role::Feature);
         a.min = Some(18.0);
         a.max = Some(120.0);
-        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns: vec![a, c, label], crosses: vec![] }
+        SpecParams {
+            name: "t".into(),
+            description: String::new(),
+            delimiter: ',',
+            decimal: '.',
+            columns: vec![a, c, label],
+            crosses: vec![],
+        }
     }
 
     #[test]
@@ -752,6 +789,19 @@ pub(crate) mod tests {
         one.categories = cats(&["y"]);
         p.columns.push(one);
         assert!(p.check().unwrap_err().to_string().contains("exactly 2 categories"));
+    }
+
+    #[test]
+    fn a_decimal_comma_is_read_and_checked() {
+        assert_eq!(plain_number(',', "-1,5").unwrap(), "-1.5");
+        assert_eq!(plain_number(',', "12").unwrap(), "12");
+        assert_eq!(plain_number('.', "1.5").unwrap(), "1.5");
+        assert!(plain_number(',', "1.234,5").unwrap_err().contains("decimal mark is a comma"));
+        let with = |delimiter, decimal| SpecParams { delimiter, decimal, ..spec() }.check().map(|_| ());
+        assert!(with(';', ',').is_ok() && with(',', '.').is_ok());
+        for (delimiter, decimal) in [(',', ','), (';', ';'), (';', 'x')] {
+            assert!(with(delimiter, decimal).unwrap_err().to_string().contains("must be \".\" or \",\""), "{delimiter} {decimal}");
+        }
     }
 
     #[test]

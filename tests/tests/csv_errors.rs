@@ -239,3 +239,22 @@ fn a_workbook_or_utf16_text_is_named_for_what_it_is() {
         }
     }
 }
+
+#[test]
+fn a_file_with_a_decimal_comma_reads_as_its_spec_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = std::fs::read_to_string(repo().join("tests/fixtures/tiny.toml")).unwrap();
+    let toml = toml.replacen("\n[[columns]]", "\ndelimiter = \";\"\ndecimal = \",\"\n\n[[columns]]", 1);
+    let spec = advisor_train::spec_file::parse_spec(std::path::Path::new("tiny.toml"), &toml).unwrap();
+    let ds =
+        read_csv(&write(&dir, b"id;income;colour;y\n1;100,5;red;good\n2;;blue;bad\n3;50;red;bad\n"), &spec, MissingLabel::Error).unwrap();
+    assert_eq!(ds.raw.row(0)[0], 100.5);
+    assert_eq!((ds.raw.row(2)[0], ds.raw.row(1)[0].is_nan()), (50.0, true));
+    // A point where the decimal mark is a comma: a thousands separator, or another file's number.
+    match read_csv(&write(&dir, b"id;income;colour;y\n1;1.234,5;red;good\n"), &spec, MissingLabel::Error) {
+        Err(Error::Data { line: 2, column: Some(c), msg, .. }) => {
+            assert!(c == "income" && msg.contains("decimal mark is a comma"), "{msg}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -121,7 +121,7 @@ proptest! {
         missing in any::<bool>(),
     ) {
         let spec = advisor_core::schema::SpecParams {
-            name: "p".into(), description: String::new(), delimiter: ',',
+            name: "p".into(), description: String::new(), delimiter: ',', decimal: '.',
             columns: vec![
                 serde_json::from_value(serde_json::json!({"name": "v", "type": "numeric", "role": "feature"})).unwrap(),
                 serde_json::from_value(serde_json::json!({"name": "y", "type": "binary", "role": "label", "positive": "1",

@@ -201,3 +201,35 @@ fn a_lenders_export_is_drafted_into_a_spec_that_reads_it() {
     assert!(spec.columns().iter().filter(|c| c.role != Role::Feature && c.role != Role::Label).all(|c| c.categories.is_empty()));
     assert!(advisor_train::init::summary(&d).contains("1 label (`违约`, positive \"是\")"), "{}", advisor_train::init::summary(&d));
 }
+
+#[test]
+fn a_european_export_is_drafted_with_its_decimal_comma() {
+    // `;`-separated, numbers with a decimal comma (`1234,5`), `.` for a missing value (as some
+    // statistics packages write it): the draft says `decimal = ","` and reads them as numbers.
+    let mut text = String::from("Einkommen;Laufzeit;Zweck;Ausfall\n");
+    for i in 0..300u32 {
+        let income = 1000 + (i * 7919) % 4000;
+        let cell = if i % 50 == 7 { ".".to_string() } else { format!("{},{}", income, i % 10) };
+        text += &format!(
+            "{cell};{};{};{}\n",
+            6 + i % 30,
+            ["Auto", "Möbel", "Reise"][(i % 3) as usize],
+            u32::from((income < 1800 && i % 3 == 0) || i % 7 == 0)
+        );
+    }
+    let path = std::env::temp_dir().join(format!("advisor-init-eu-{}.csv", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let d = init(&path, &InitParams { label: Some("Ausfall".into()), name: None }).unwrap();
+    let spec = parse_spec(Path::new("drafted.toml"), &d.toml).unwrap();
+    let ds = read_csv(&path, &spec, MissingLabel::Error).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(d.toml.contains("decimal = \",\""), "{}", d.toml);
+    let income = spec.columns().iter().find(|c| c.name == "Einkommen").unwrap();
+    assert_eq!((income.role, income.kind, income.min, income.max), (Role::Feature, ColumnType::Numeric, Some(0.0), Some(5000.0)));
+    assert!(income.missing.contains(&".".to_string()));
+    assert_eq!(ds.raw.row(0)[0], 1000.0);
+    assert_eq!(ds.raw.row(1)[0], 1000.0 + 7919.0 % 4000.0 + 0.1);
+    // A file with a point for decimals keeps its commas as text (a comma there is not a mark).
+    let (bank, _) = draft("bank_marketing", None);
+    assert_eq!(bank.params().decimal, '.');
+}

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use advisor_core::matrix::Matrix;
-use advisor_core::schema::{Role, Spec};
+use advisor_core::schema::{plain_number, Role, Spec};
 
 use crate::error::{Error, Result};
 pub use crate::spec_file::read_spec;
@@ -234,9 +234,17 @@ impl<R: Read> Rows<R> {
             }
             let cell = self.record.get(i).unwrap_or("");
             let cell = if i + 1 == self.record.len() { cell.strip_suffix('\r').unwrap_or(cell) } else { cell };
+            let value = || {
+                let text = if c.is_categorical() || c.is_missing_token(cell) {
+                    cell.into()
+                } else {
+                    plain_number(self.spec.params().decimal, cell).map_err(|m| err(c.header(), m))?
+                };
+                c.parse_cell(&text).map_err(|e| err(c.header(), e.to_string()))
+            };
             match c.role {
-                Role::Feature => row.raw.push(c.parse_cell(cell).map_err(|e| err(c.header(), e.to_string()))?),
-                Role::Protected => row.protected.push(c.parse_cell(cell).map_err(|e| err(c.header(), e.to_string()))?),
+                Role::Feature => row.raw.push(value()?),
+                Role::Protected => row.protected.push(value()?),
                 Role::Label if self.missing_label != MissingLabel::NotRead => {
                     if c.is_missing_token(cell) {
                         if self.missing_label == MissingLabel::Error {

@@ -541,7 +541,7 @@ mod tests {
         y.categories = cats(&["0", "1"]);
         y.positive = Some("1".into());
         let columns = vec![col("x", ColumnType::Numeric, Role::Feature), c, y];
-        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', columns, crosses: vec![] }.check().unwrap()
+        SpecParams { name: "t".into(), description: String::new(), delimiter: ',', decimal: '.', columns, crosses: vec![] }.check().unwrap()
     }
 
     fn raw() -> Matrix {

@@ -90,7 +90,7 @@ fn numbers_with_markers(c: &ColumnProfile, d: &mut ColumnDraft) -> bool {
         return c.numbers.n > 0;
     }
     let mostly = c.numbers.n as f64 >= NUMBER_SHARE * c.present() as f64;
-    let texts: Vec<(&String, &u64)> = c.texts.iter().filter(|(t, _)| t.trim().parse::<f64>().is_err()).collect();
+    let texts: Vec<(&String, &u64)> = c.texts.iter().filter(|(t, _)| c.number(t).is_none()).collect();
     if !mostly || c.too_many_texts || texts.len() > MAX_TEXT_MARKERS || texts.iter().any(|(_, &n)| n < 2) {
         return false;
     }
@@ -104,7 +104,7 @@ fn numbers_with_markers(c: &ColumnProfile, d: &mut ColumnDraft) -> bool {
 fn numeric_or_binary(c: &ColumnProfile, d: &mut ColumnDraft) {
     let mut two: Vec<(&String, &u64)> = c.texts.iter().filter(|(t, _)| !d.missing.contains(t)).collect();
     if !c.too_many_texts && two.len() == 2 && two.iter().all(|(_, &n)| n >= 2) {
-        two.sort_by(|a, b| a.0.trim().parse::<f64>().unwrap_or(0.0).total_cmp(&b.0.trim().parse::<f64>().unwrap_or(0.0)));
+        two.sort_by(|a, b| c.number(a.0).unwrap_or(0.0).total_cmp(&c.number(b.0).unwrap_or(0.0)));
         d.kind = ColumnType::Binary;
         d.categories = two.into_iter().map(|(t, _)| t.clone()).collect();
         return;
@@ -232,7 +232,7 @@ fn categorical(c: &ColumnProfile, d: &mut ColumnDraft) {
     let formatted = formatted_number(c);
     if let Some(marks) = &formatted {
         d.notes.push(format!(
-            "its values are numbers written with {marks}: write them as plain numbers in the file (2100, 56.9, a point for decimals) to use them as numbers; as text they are categories"
+            "its values are numbers written with {marks}: write them as plain numbers in the file (no currency sign, thousands separator or percent sign) to use them as numbers; as text they are categories"
         ));
     }
     if formatted.is_some() && cats.len() > FEW_CODES {

@@ -64,7 +64,7 @@ pub fn init(path: &Path, params: &InitParams) -> Result<Draft> {
     let crosses = crosses::propose(path, &p, &columns, &positive)?;
     let name = params.name.clone().unwrap_or_else(|| spec_name(path));
     let source = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
-    let toml = write::spec(&name, &source, p.rows, p.delimiter, &columns, &crosses);
+    let toml = write::spec(&name, &source, p.rows, (p.delimiter, p.decimal), &columns, &crosses);
     parse_spec(Path::new("(drafted spec)"), &toml)?;
     Ok(Draft { toml, columns, crosses, rows: p.rows })
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use crate::data::{csv_err, csv_reader, open_bytes};
 use crate::error::{Error, Result};
+use advisor_core::schema::plain_number;
+
 use crate::masking::NumberSummary;
 
 use super::sniff;
@@ -42,12 +44,15 @@ pub struct ColumnProfile {
     by_number: HashMap<u64, [u64; 2]>,
     /// (distinct, numbers) when [`MAX_NUMBERS`] was reached.
     numbers_at_cap: Option<(usize, usize)>,
+    /// The file's decimal mark (`.` or `,`): how a cell is read as a number.
+    pub decimal: char,
 }
 
-/// The file's delimiter, rows and columns.
+/// The file's delimiter, decimal mark, rows and columns.
 #[derive(Debug)]
 pub struct Profile {
     pub delimiter: u8,
+    pub decimal: char,
     pub rows: u64,
     pub columns: Vec<ColumnProfile>,
     /// The label's column (its first two values are slots 0 and 1 of the counts by label).
@@ -89,6 +94,26 @@ impl ColumnProfile {
         v.sort_by(f64::total_cmp);
         Some(v)
     }
+    /// `text` as a number, read with the file's decimal mark.
+    pub fn number(&self, text: &str) -> Option<f64> {
+        plain_number(self.decimal, text).ok()?.trim().parse::<f64>().ok()
+    }
+    /// The share of the column's counted texts (by rows) that read as numbers written with a
+    /// decimal comma (`1,5`; none with a point), where the column has any text.
+    fn comma_numbers(&self) -> f64 {
+        let total: u64 = self.texts.values().sum();
+        let comma: u64 = self
+            .texts
+            .iter()
+            .filter(|(t, _)| t.contains(',') && plain_number(',', t).is_ok_and(|n| n.trim().parse::<f64>().is_ok()))
+            .map(|(_, n)| n)
+            .sum();
+        if total == 0 {
+            0.0
+        } else {
+            comma as f64 / total as f64
+        }
+    }
     /// How many rows hold `text` (0 when not counted).
     pub fn count(&self, text: &str) -> u64 {
         self.texts.get(text).copied().unwrap_or(0)
@@ -100,8 +125,8 @@ impl ColumnProfile {
             self.markers[i] += 1;
             return;
         }
-        match cell.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() => self.add_number(v, slot),
+        match self.number(cell) {
+            Some(v) if v.is_finite() => self.add_number(v, slot),
             _ => self.texts_not_numbers += 1,
         }
         if let Some(n) = self.texts.get_mut(cell) {
@@ -136,9 +161,29 @@ pub fn number_key(v: f64) -> u64 {
     (v + 0.0).to_bits()
 }
 
-/// Reads the whole file at `path` (plain or gzip) once; `label` finds the label's column in the
-/// header.
-pub fn profile(path: &Path, label: impl FnOnce(&[String]) -> Result<usize>) -> Result<Profile> {
+/// Reads the whole file at `path` (plain or gzip); `label` finds the label's column in the
+/// header. Where the delimiter is not `,`, the file has numbers written with a decimal comma
+/// ([`decimal_comma`]) and none with a point, it is read again with `,` as its decimal mark.
+pub fn profile(path: &Path, label: impl Fn(&[String]) -> Result<usize>) -> Result<Profile> {
+    let p = profile_with(path, &label, '.')?;
+    if p.delimiter != b',' && decimal_comma(&p.columns) {
+        return profile_with(path, &label, ',');
+    }
+    Ok(p)
+}
+
+/// Share of a column's text cells past which they are numbers written with a decimal comma.
+const COMMA_SHARE: f64 = 0.95;
+
+/// Whether the columns show a decimal comma: one column's texts are nearly all numbers written
+/// with one (`0,345`), and no column has a number with a fractional part written with a point.
+fn decimal_comma(columns: &[ColumnProfile]) -> bool {
+    let comma = columns.iter().any(|c| c.texts_not_numbers > 0 && !c.too_many_texts && c.comma_numbers() >= COMMA_SHARE);
+    comma && columns.iter().all(|c| c.numbers.whole == c.numbers.n)
+}
+
+/// One pass over the file, numbers read with the decimal mark `decimal`.
+fn profile_with(path: &Path, label: &impl Fn(&[String]) -> Result<usize>, decimal: char) -> Result<Profile> {
     let (mut reader, _) = open_bytes(path)?;
     let mut sample = Vec::with_capacity(SAMPLE_BYTES);
     (&mut reader).take(SAMPLE_BYTES as u64).read_to_end(&mut sample).map_err(Error::io(path))?;
@@ -146,7 +191,8 @@ pub fn profile(path: &Path, label: impl FnOnce(&[String]) -> Result<usize>) -> R
     let header = sniff::check_header(path, &sample, delimiter)?;
     let label = label(&header)?;
     let mut label_values: Vec<String> = vec![];
-    let mut columns: Vec<ColumnProfile> = header.into_iter().map(|header| ColumnProfile { header, ..Default::default() }).collect();
+    let mut columns: Vec<ColumnProfile> =
+        header.into_iter().map(|header| ColumnProfile { header, decimal, ..Default::default() }).collect();
     let rows = each_row(path, std::io::Cursor::new(sample).chain(reader), delimiter, columns.len(), |row| {
         let slot = label_slot(&mut label_values, row.cell(label));
         for (j, column) in columns.iter_mut().enumerate() {
@@ -156,7 +202,7 @@ pub fn profile(path: &Path, label: impl FnOnce(&[String]) -> Result<usize>) -> R
     if rows == 0 {
         return Err(Error::Data { path: path.into(), line: 2, column: None, msg: "the file has a header but no data rows".into() });
     }
-    Ok(Profile { delimiter, rows, columns, label })
+    Ok(Profile { delimiter, decimal, rows, columns, label })
 }
 
 /// One data row of a CSV file.

@@ -40,7 +40,14 @@ fn role(r: Role) -> &'static str {
 }
 
 /// The whole spec: a header comment naming `source`, then every column.
-pub fn spec(name: &str, source: &str, rows: u64, delimiter: u8, columns: &[ColumnDraft], crosses: &[Proposal]) -> String {
+pub fn spec(
+    name: &str,
+    source: &str,
+    rows: u64,
+    (delimiter, decimal): (u8, char),
+    columns: &[ColumnDraft],
+    crosses: &[Proposal],
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} from {source} ({rows} rows). Format: docs/spec-format.md.", crate::spec_file::DRAFTED);
     let _ = writeln!(out, "# Check every TODO; add zh-CN texts, `actionable` and `direction` for what-if advice, and `group`s.");
@@ -50,6 +57,10 @@ pub fn spec(name: &str, source: &str, rows: u64, delimiter: u8, columns: &[Colum
     let _ = writeln!(out, "description = \"\"");
     if delimiter != b',' {
         let _ = writeln!(out, "delimiter = {}", q(&(delimiter as char).to_string()));
+    }
+    if decimal != '.' {
+        let _ = writeln!(out, "# The file writes numbers with a decimal comma (1,5).");
+        let _ = writeln!(out, "decimal = {}", q(&decimal.to_string()));
     }
     for c in columns {
         out.push('\n');
