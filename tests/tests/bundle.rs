@@ -159,6 +159,7 @@ fn specs_read_the_same_from_toml_and_from_a_manifest() {
         r#"name = "every"
 description = "all set"
 delimiter = ";"
+decimal = ","
 crosses = [{ columns = ["a", "b"] }]
 [[columns]]
 name = "a"
