@@ -158,17 +158,6 @@ fn round_down(x: f64) -> f64 {
 /// categories (free text, amounts written as text): it is ignored.
 const MOSTLY_ONCE: f64 = 0.5;
 
-/// Share of a text column's rows (by its counted texts) whose value passes `test`.
-fn share_of(c: &ColumnProfile, test: impl Fn(&str) -> bool) -> f64 {
-    let total: u64 = c.texts.values().sum();
-    let passed: u64 = c.texts.iter().filter(|(t, _)| test(t)).map(|(_, n)| n).sum();
-    if total == 0 {
-        0.0
-    } else {
-        passed as f64 / total as f64
-    }
-}
-
 /// A calendar date, optionally with a time: `2023-05-04`, `2023/5/4`, `04/05/2023`, `4.5.23`,
 /// `2023-05-04 10:30` or `2023-05-04T10:30:00Z`.
 fn is_date(t: &str) -> bool {
@@ -192,7 +181,7 @@ fn formatted_number(c: &ColumnProfile) -> Option<String> {
         let plain: String = t.chars().filter(|&ch| ch != ',' && ch != ' ').collect();
         t.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-') && plain.parse::<f64>().is_ok()
     };
-    if share_of(c, numeric) < NUMBER_SHARE {
+    if c.share(numeric) < NUMBER_SHARE {
         return None;
     }
     let matched: Vec<&str> = c.texts.keys().map(String::as_str).filter(|t| numeric(t)).collect();
@@ -224,7 +213,7 @@ fn categorical(c: &ColumnProfile, d: &mut ColumnDraft) {
         return;
     }
     let once = cats.iter().filter(|(_, &k)| k < 2).count();
-    if share_of(c, is_date) >= NUMBER_SHARE {
+    if c.share(is_date) >= NUMBER_SHARE {
         d.role = Role::Ignore;
         d.notes.push("dates: not categories; ignored (derive what matters, such as months since the date, as a number column)".into());
         return;

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::data::{csv_err, csv_reader, open_bytes};
-use crate::error::{Error, Result};
 use advisor_core::schema::plain_number;
 
+use crate::data::{csv_err, csv_reader, open_bytes};
+use crate::error::{Error, Result};
 use crate::masking::NumberSummary;
 
 use super::sniff;
@@ -98,21 +98,20 @@ impl ColumnProfile {
     pub fn number(&self, text: &str) -> Option<f64> {
         plain_number(self.decimal, text).ok()?.trim().parse::<f64>().ok()
     }
-    /// The share of the column's counted texts (by rows) that read as numbers written with a
-    /// decimal comma (`1,5`; none with a point), where the column has any text.
-    fn comma_numbers(&self) -> f64 {
+    /// The share of the column's counted texts, by rows, that pass `test` (0 without texts).
+    pub fn share(&self, test: impl Fn(&str) -> bool) -> f64 {
         let total: u64 = self.texts.values().sum();
-        let comma: u64 = self
-            .texts
-            .iter()
-            .filter(|(t, _)| t.contains(',') && plain_number(',', t).is_ok_and(|n| n.trim().parse::<f64>().is_ok()))
-            .map(|(_, n)| n)
-            .sum();
+        let passed: u64 = self.texts.iter().filter(|(t, _)| test(t)).map(|(_, n)| n).sum();
         if total == 0 {
             0.0
         } else {
-            comma as f64 / total as f64
+            passed as f64 / total as f64
         }
+    }
+    /// The share of the column's texts that read as numbers written with a decimal comma (`1,5`;
+    /// none with a point).
+    fn comma_numbers(&self) -> f64 {
+        self.share(|t| t.contains(',') && plain_number(',', t).is_ok_and(|n| n.trim().parse::<f64>().is_ok()))
     }
     /// How many rows hold `text` (0 when not counted).
     pub fn count(&self, text: &str) -> u64 {
