@@ -233,3 +233,28 @@ fn a_european_export_is_drafted_with_its_decimal_comma() {
     let (bank, _) = draft("bank_marketing", None);
     assert_eq!(bank.params().decimal, '.');
 }
+
+#[test]
+fn rows_without_a_label_are_counted_and_the_way_to_fit_them_is_said() {
+    let mut text = String::from("amount,term,default\n");
+    for i in 0..200u32 {
+        let label = match i % 40 {
+            3 => "",
+            17 => "NA",
+            _ if i % 5 == 0 => "1",
+            _ => "0",
+        };
+        text += &format!("{},{},{label}\n", 100 + i % 37, 12 + i % 3 * 12);
+    }
+    let path = std::env::temp_dir().join(format!("advisor-init-unlabelled-{}.csv", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let d = init(&path, &InitParams::default()).unwrap();
+    let spec = parse_spec(Path::new("drafted.toml"), &d.toml).unwrap();
+    let stops = read_csv(&path, &spec, MissingLabel::Error).unwrap_err().to_string();
+    let ds = read_csv(&path, &spec, MissingLabel::Drop).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(d.unlabelled, 10);
+    assert!(d.toml.contains("10 row(s) have no label") && d.toml.contains("--drop-missing-label"), "{}", d.toml);
+    assert!(stops.contains("--drop-missing-label"), "{stops}");
+    assert_eq!(ds.labels.len(), 190);
+}

@@ -552,7 +552,12 @@ fn init(data: &std::path::Path, label: Option<String>, name: Option<String>, out
     let draft = init::init(data, &InitParams { label, name })?;
     std::fs::write(out, &draft.toml).map_err(|source| advisor_train::Error::Io { path: out.into(), source })?;
     println!("{}: {}", out.display(), init::summary(&draft));
-    println!("check its TODO comments, then: advisor-train fit --spec {} --data {} --out <bundle dir>", out.display(), data.display());
+    let drop = if draft.unlabelled > 0 { " --drop-missing-label" } else { "" };
+    println!(
+        "check its TODO comments, then: advisor-train fit --spec {} --data {} --out <bundle dir>{drop}",
+        out.display(),
+        data.display()
+    );
     Ok(())
 }
 

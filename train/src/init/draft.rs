@@ -296,6 +296,12 @@ fn label_column(c: &ColumnProfile, d: &mut ColumnDraft) {
     d.positive = Some(values[p].to_string());
     d.categories = values.iter().map(|v| v.to_string()).collect();
     d.notes.push("check `positive`: the value counted as the event (bad, default, subscribed)".into());
+    let unlabelled: u64 = c.markers.iter().sum();
+    if unlabelled > 0 {
+        d.notes.push(format!(
+            "{unlabelled} row(s) have no label (an empty cell or a missing marker): `fit` stops at the first; pass --drop-missing-label to leave them out"
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ pub struct Draft {
     /// Crosses proposed, best first.
     pub crosses: Vec<Proposal>,
     pub rows: u64,
+    /// Rows without a label (an empty cell or a missing marker): `fit` needs
+    /// `--drop-missing-label` for them.
+    pub unlabelled: u64,
 }
 
 /// Drafts a spec for the CSV file (plain or gzip) at `path`; the draft is checked as `fit`
@@ -66,7 +69,7 @@ pub fn init(path: &Path, params: &InitParams) -> Result<Draft> {
     let source = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
     let toml = write::spec(&name, &source, p.rows, (p.delimiter, p.decimal), &columns, &crosses);
     parse_spec(Path::new("(drafted spec)"), &toml)?;
-    Ok(Draft { toml, columns, crosses, rows: p.rows })
+    Ok(Draft { toml, columns, crosses, rows: p.rows, unlabelled: p.columns[p.label].markers.iter().sum() })
 }
 
 /// The label's position in the header: the column `named` (its header), or one guessed from
