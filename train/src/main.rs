@@ -23,14 +23,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Draft a dataset spec from a CSV file (plain or .gz): delimiter, header, column types,
-    /// categories, bounds, missing markers, label, identifiers and protected columns. Check its
-    /// TODO comments, then `fit` with it. No value seen on only one row is written.
+    /// Draft a dataset spec from a CSV file (plain or .gz): delimiter, decimal mark, header,
+    /// column types, categories, bounds, missing markers, label, identifiers and protected
+    /// columns. Check its TODO comments, then `fit` with it. No value seen on only one row is
+    /// written.
     Init {
         /// CSV file, plain or .gz, with a header line.
         #[arg(long)]
         data: PathBuf,
-        /// The label column's header (guessed from names such as label, target, class, y).
+        /// The label column's header (guessed from names such as label, target, class, y,
+        /// default, loan_status, 违约, or a name with default or delinquent in it).
         #[arg(long)]
         label: Option<String>,
         /// The spec's name (default: the file's name).
