@@ -194,6 +194,61 @@ pub fn auc(labels: &[u8], probs: &[f32]) -> f64 {
     (rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)
 }
 
+/// Mid-ranks (1-based, ties averaged) of `scores`.
+fn midranks(scores: &[f32]) -> Vec<f64> {
+    let idx = order(scores);
+    let mut ranks = vec![0.0; scores.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && scores[idx[j + 1]] == scores[idx[i]] {
+            j += 1;
+        }
+        for &k in &idx[i..=j] {
+            ranks[k] = (i + j) as f64 / 2.0 + 1.0;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// Sample variance (n − 1 in the denominator).
+fn variance(v: &[f64]) -> f64 {
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)
+}
+
+/// The 95 % interval of the AUC by DeLong's variance (DeLong, DeLong & Clarke-Pearson 1988),
+/// computed from mid-ranks as Sun & Xu (2014) do: each positive's share of negatives ranked
+/// below it and each negative's share of positives ranked above it, their variances over the
+/// two classes, the normal interval clipped to 0–1. `None` with fewer than two rows of a class.
+/// It says how far the luck of which rows fell in a test part can move the AUC (on German
+/// credit's 200 test rows, about ±0.06).
+pub fn auc_interval(labels: &[u8], probs: &[f32]) -> Option<(f64, f64)> {
+    let split = |class: u8| -> Vec<f32> { labels.iter().zip(probs).filter(|(&y, _)| y == class).map(|(_, &p)| p).collect() };
+    let (pos, neg) = (split(1), split(0));
+    let (m, n) = (pos.len() as f64, neg.len() as f64);
+    if pos.len() < 2 || neg.len() < 2 {
+        return None;
+    }
+    let all = midranks(probs);
+    let (within_pos, within_neg) = (midranks(&pos), midranks(&neg));
+    let (mut v10, mut v01) = (Vec::with_capacity(pos.len()), Vec::with_capacity(neg.len()));
+    let (mut ip, mut ineg) = (0, 0);
+    for (k, &y) in labels.iter().enumerate() {
+        if y == 1 {
+            v10.push((all[k] - within_pos[ip]) / n);
+            ip += 1;
+        } else {
+            v01.push(1.0 - (all[k] - within_neg[ineg]) / m);
+            ineg += 1;
+        }
+    }
+    let a = v10.iter().sum::<f64>() / m;
+    let half = 1.959964 * (variance(&v10) / m + variance(&v01) / n).sqrt();
+    Some(((a - half).max(0.0), (a + half).min(1.0)))
+}
+
 /// Kolmogorov–Smirnov statistic: the largest gap between the classes' score CDFs.
 pub fn ks(labels: &[u8], probs: &[f32]) -> f64 {
     let idx = order(probs);
@@ -242,6 +297,64 @@ mod tests {
         ] {
             assert!((a - b).abs() < 1e-6, "{a} vs {b}");
         }
+    }
+
+    /// A seeded stream of uniform numbers in (0, 1) (no `rand` in core).
+    fn uniforms(seed: u64) -> impl FnMut() -> f64 {
+        let mut s = seed;
+        move || {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        }
+    }
+
+    /// DeLong's variance the long way: ψ over every (positive, negative) pair.
+    fn delong_by_pairs(labels: &[u8], probs: &[f32]) -> (f64, f64) {
+        let pos: Vec<f32> = labels.iter().zip(probs).filter(|p| *p.0 == 1).map(|p| *p.1).collect();
+        let neg: Vec<f32> = labels.iter().zip(probs).filter(|p| *p.0 == 0).map(|p| *p.1).collect();
+        let psi = |x: f32, y: f32| {
+            if x > y {
+                1.0
+            } else if x == y {
+                0.5
+            } else {
+                0.0
+            }
+        };
+        let v10: Vec<f64> = pos.iter().map(|&x| neg.iter().map(|&y| psi(x, y)).sum::<f64>() / neg.len() as f64).collect();
+        let v01: Vec<f64> = neg.iter().map(|&y| pos.iter().map(|&x| psi(x, y)).sum::<f64>() / pos.len() as f64).collect();
+        let a = v10.iter().sum::<f64>() / v10.len() as f64;
+        (a, variance(&v10) / pos.len() as f64 + variance(&v01) / neg.len() as f64)
+    }
+
+    #[test]
+    fn the_auc_interval_is_delongs() {
+        // Scores on a coarse grid, so that ties occur within and across the classes.
+        let mut u = uniforms(11);
+        let labels: Vec<u8> = (0..300).map(|_| u8::from(u() < 0.3)).collect();
+        let probs: Vec<f32> = labels.iter().map(|&y| ((u() + 0.3 * y as f64) * 20.0).floor() as f32 / 20.0).collect();
+        let (a, var) = delong_by_pairs(&labels, &probs);
+        assert!((a - auc(&labels, &probs)).abs() < 1e-12);
+        let (lo, hi) = auc_interval(&labels, &probs).unwrap();
+        assert!(((lo + hi) / 2.0 - a).abs() < 1e-12 && ((hi - lo) / 2.0 - 1.959964 * var.sqrt()).abs() < 1e-12, "{lo} {hi} {a} {var}");
+        assert_eq!(auc_interval(&[1, 0, 0], &[0.9, 0.1, 0.2]), None);
+        assert_eq!(auc_interval(&[1, 1, 0, 0], &[0.9, 0.8, 0.1, 0.2]), Some((1.0, 1.0)));
+    }
+
+    #[test]
+    fn the_auc_interval_covers_the_true_auc_nineteen_times_in_twenty() {
+        // Positives' scores N(1, 1), negatives' N(0, 1): the AUC is Φ(1/√2) = 0.760250.
+        let mut u = uniforms(5);
+        let mut normal = move || (-2.0 * u().ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos();
+        let (mut covered, trials) = (0, 1000);
+        for _ in 0..trials {
+            let labels: Vec<u8> = (0..120).map(|i| u8::from(i < 40)).collect();
+            let probs: Vec<f32> = labels.iter().map(|&y| (normal() + f64::from(y)) as f32).collect();
+            let (lo, hi) = auc_interval(&labels, &probs).unwrap();
+            covered += usize::from(lo <= 0.760250 && 0.760250 <= hi);
+        }
+        let share = covered as f64 / trials as f64;
+        assert!((0.93..=0.97).contains(&share), "covered {share}");
     }
 
     #[test]

@@ -98,6 +98,10 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
         assert!(html.contains(section), "missing section {section}");
     }
     assert_eq!(html.matches("<svg").count(), 4);
+    // The test AUC's 95 % interval, as the metrics module gives it for the test rows.
+    let (lo, hi) = advisor_core::metrics::auc_interval(y, p).unwrap();
+    assert!(lo < s.test.auc && s.test.auc < hi && hi - lo < 0.2, "{lo} {hi}");
+    assert!(html.contains(&format!("95 % interval {lo:.4}–{hi:.4} (DeLong")), "no AUC interval in the report");
 
     // A screenshot in headless Chromium.
     let art = std::env::var_os("ADVISOR_ARTIFACTS")

@@ -443,8 +443,10 @@ fn run(cli: Cli) -> Result<()> {
             println!("bundle written to {}", a.out.display());
         }
         Command::Evaluate { model, spec, data, threshold, out } => {
-            let m = commands::evaluate::evaluate(&model, spec.as_deref(), &data, threshold)?;
+            let e = commands::evaluate::evaluate(&model, spec.as_deref(), &data, threshold)?;
+            let m = e.metrics;
             print!("{}", commands::evaluate::table(&[("data", &m)]));
+            print!("{}", commands::evaluate::interval_line("data", &m, e.auc_interval));
             if let Some(out) = out {
                 let json = serde_json::to_vec_pretty(&serde_json::json!({ "data": m })).expect("serialisable");
                 std::fs::write(&out, json).map_err(|e| advisor_train::Error::Io { path: out, source: e })?;
@@ -566,6 +568,7 @@ fn init(data: &std::path::Path, label: Option<String>, name: Option<String>, out
 /// What `fit` prints: the metrics table, calibration, training speed and notes.
 fn print_fit(r: &fit::FitReport) {
     print!("{}", commands::evaluate::table(&[("train", &r.train), ("validation", &r.validation), ("test", &r.test)]));
+    print!("{}", commands::evaluate::interval_line("test", &r.test, r.test_auc_interval));
     if let Some(u) = &r.test_uncalibrated {
         println!(
             "calibration (Platt, fitted on the validation part): test ECE {:.4} → {:.4}, Brier {:.4} → {:.4}",

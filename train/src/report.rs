@@ -253,7 +253,7 @@ fn header_row(names: &[&str]) -> Markup {
 
 /// The metrics of each part, and calibration before and after.
 fn metrics_table(r: &Page<'_>) -> Markup {
-    let Page { s, m, training, recorded, .. } = r;
+    let Page { s, m, training, recorded, y, p, .. } = r;
     let parts = [("train (fit rows)", &s.train), ("validation", &s.validation), ("test", &s.test)];
     let (scale, shift) = (m.calibration.map_or(f64::NAN, |c| c.scale), m.calibration.map_or(f64::NAN, |c| c.shift));
     html! {
@@ -270,6 +270,13 @@ fn metrics_table(r: &Page<'_>) -> Markup {
         p.muted {
             "Accuracy at probability ≥ " (s.test.threshold) "; ECE over " (metrics::ECE_BINS)
             " equal-width bins. The split is the training protocol's (stratified, seed " (training.split_seed) ")."
+        }
+        @if let Some((lo, hi)) = metrics::auc_interval(y, p) {
+            p {
+                "Test AUC " (f4(s.test.auc)) ", 95 % interval " (f4(lo)) "–" (f4(hi)) " (DeLong, from the test part's "
+                (s.test.rows) " rows, " (s.test.positives) " positive): how far the luck of which rows fell in the test part "
+                "can move it. Two models scored on the same rows are compared more finely by a paired test."
+            }
         }
         @if let Some(u) = &recorded.test_uncalibrated {
             p {

@@ -2,14 +2,20 @@
 
 use std::path::Path;
 
-use advisor_core::metrics::Metrics;
+use advisor_core::metrics::{self, Metrics};
 
 use crate::bundle_dir;
 use crate::data::{self, MissingLabel};
 use crate::error::Result;
 
+/// A bundle's metrics on a labelled file, with the 95 % interval of its AUC.
+pub struct Evaluation {
+    pub metrics: Metrics,
+    pub auc_interval: Option<(f64, f64)>,
+}
+
 /// Loads a bundle and scores a labelled file against it.
-pub fn evaluate(model: &Path, spec: Option<&Path>, data: &Path, threshold: Option<f64>) -> Result<Metrics> {
+pub fn evaluate(model: &Path, spec: Option<&Path>, data: &Path, threshold: Option<f64>) -> Result<Evaluation> {
     let bundle = bundle_dir::load(model)?;
     let spec = match spec {
         Some(path) => data::read_spec_matching(path, bundle.spec())?,
@@ -21,7 +27,18 @@ pub fn evaluate(model: &Path, spec: Option<&Path>, data: &Path, threshold: Optio
         Some(t) => t,
         None => bundle.manifest().metrics()?.threshold,
     };
-    Ok(Metrics::compute(&ds.labels, &probs, threshold))
+    Ok(Evaluation { metrics: Metrics::compute(&ds.labels, &probs, threshold), auc_interval: metrics::auc_interval(&ds.labels, &probs) })
+}
+
+/// The line printed under the table: the AUC of `part` with its 95 % interval.
+pub fn interval_line(part: &str, m: &Metrics, interval: Option<(f64, f64)>) -> String {
+    match interval {
+        Some((lo, hi)) => format!(
+            "{part} AUC {:.4}, 95% interval {lo:.4}–{hi:.4} (DeLong; {} rows, {} positive): how far the luck of these rows alone can move it\n",
+            m.auc, m.rows, m.positives
+        ),
+        None => String::new(),
+    }
 }
 
 /// The metrics table as printed.

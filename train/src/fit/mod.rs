@@ -115,6 +115,8 @@ pub struct FitReport {
     pub best_epoch: usize,
     /// Test metrics of the same model before calibration (when calibrated).
     pub test_uncalibrated: Option<Metrics>,
+    /// The 95 % interval of the test AUC (DeLong; not in the manifest).
+    pub test_auc_interval: Option<(f64, f64)>,
     /// Features with one value (or none) in the training part: kept, but they carry no
     /// information (a numeric one gets no network input at all).
     pub constant_columns: Vec<String>,
@@ -409,6 +411,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         rows_per_second: c.rows_per_second.clone(),
         best_epoch: c.chosen,
         test_uncalibrated: c.test_uncalibrated,
+        test_auc_interval: advisor_core::metrics::auc_interval(&d.y_test, &c.p_test),
         constant_columns: constant_columns(&spec, &d.raw_train),
         family: c.family,
         candidates: records.iter().cloned().zip(seconds).collect(),
