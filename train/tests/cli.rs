@@ -52,6 +52,11 @@ fn evaluate_prints_the_metrics_table_and_writes_json() {
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
     let auc = m["data"]["auc"].as_f64().unwrap();
     assert!(auc > 0.5 && auc < 1.0, "{auc}");
+    // Under the table, the AUC with its 95 % interval around it.
+    let line = text.lines().find(|l| l.starts_with("data AUC")).unwrap_or_else(|| panic!("no interval line: {text}"));
+    let bounds: Vec<f64> =
+        line.split("interval ").nth(1).unwrap().split(' ').next().unwrap().split('–').map(|b| b.parse().unwrap()).collect();
+    assert!(bounds[0] < auc && auc < bounds[1] && line.contains("(DeLong; 1000 rows, 300 positive)"), "{line}");
 }
 
 #[test]
