@@ -225,8 +225,9 @@ fn variance(v: &[f64]) -> f64 {
 /// It says how far the luck of which rows fell in a test part can move the AUC (on German
 /// credit's 200 test rows, about ±0.06).
 pub fn auc_interval(labels: &[u8], probs: &[f32]) -> Option<(f64, f64)> {
-    let split = |class: u8| -> Vec<f32> { labels.iter().zip(probs).filter(|(&y, _)| y == class).map(|(_, &p)| p).collect() };
-    let (pos, neg) = (split(1), split(0));
+    // Positive is 1, anything else negative (as everywhere in this module).
+    let split = |positive: bool| -> Vec<f32> { labels.iter().zip(probs).filter(|(&y, _)| (y == 1) == positive).map(|(_, &p)| p).collect() };
+    let (pos, neg) = (split(true), split(false));
     let (m, n) = (pos.len() as f64, neg.len() as f64);
     if pos.len() < 2 || neg.len() < 2 {
         return None;
