@@ -556,9 +556,9 @@ fn init(data: &std::path::Path, label: Option<String>, name: Option<String>, out
     let draft = init::init(data, &InitParams { label, name })?;
     std::fs::write(out, &draft.toml).map_err(|source| advisor_train::Error::Io { path: out.into(), source })?;
     println!("{}: {}", out.display(), init::summary(&draft));
-    let drop = if draft.unlabelled > 0 { " --drop-missing-label" } else { "" };
+    let drop_flag = if draft.unlabelled > 0 { " --drop-missing-label" } else { "" };
     println!(
-        "check its TODO comments, then: advisor-train fit --spec {} --data {} --out <bundle dir>{drop}",
+        "check its TODO comments, then: advisor-train fit --spec {} --data {} --out <bundle dir>{drop_flag}",
         out.display(),
         data.display()
     );
