@@ -258,3 +258,33 @@ fn rows_without_a_label_are_counted_and_the_way_to_fit_them_is_said() {
     assert!(stops.contains("--drop-missing-label"), "{stops}");
     assert_eq!(ds.labels.len(), 190);
 }
+
+#[test]
+fn a_constant_column_and_copies_are_ignored_with_a_note() {
+    // `country` holds one value on every row; `term_again` is `term` cell for cell; `outcome`
+    // is the label written again; `sparse` holds one value and empty cells (the missing cells
+    // may say something) and `term_shifted` holds `term` on every row but one: features.
+    let mut text = String::from("amount,term,country,term_again,sparse,term_shifted,outcome,default\n");
+    for i in 0..200u32 {
+        let (term, label) = (12 + i % 3 * 12, if i % 5 == 0 { "yes" } else { "no" });
+        let sparse = if i % 4 == 0 { "Y" } else { "" };
+        let shifted = if i == 100 { 99 } else { term };
+        text += &format!("{},{term},NL,{term},{sparse},{shifted},{label},{label}\n", 100 + i % 37);
+    }
+    let path = std::env::temp_dir().join(format!("advisor-init-copies-{}.csv", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let d = init(&path, &InitParams { label: Some("default".into()), name: None }).unwrap();
+    let spec = parse_spec(Path::new("drafted.toml"), &d.toml).unwrap();
+    read_csv(&path, &spec, MissingLabel::Error).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!((role(&spec, "country"), role(&spec, "term_again"), role(&spec, "outcome")), (Role::Ignore, Role::Ignore, Role::Ignore));
+    assert!(column_text(&d.toml, "country").contains("one value on every row"), "{}", d.toml);
+    assert!(column_text(&d.toml, "term_again").contains("the same cell as `term` on every row"), "{}", d.toml);
+    assert!(column_text(&d.toml, "outcome").contains("the same cell as the label `default`"), "{}", d.toml);
+    for name in ["amount", "term", "sparse", "term_shifted"] {
+        assert_eq!(role(&spec, name), Role::Feature, "{name}");
+    }
+    // The constant keeps its type, so that setting it back to a feature reads the file.
+    let country = spec.columns().iter().find(|c| c.name == "country").unwrap();
+    assert_eq!((country.kind, country.categories.len()), (ColumnType::Categorical, 1));
+}

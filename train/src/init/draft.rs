@@ -70,6 +70,12 @@ pub fn column(c: &ColumnProfile, j: usize, label: bool) -> ColumnDraft {
     } else {
         categorical(c, &mut d);
     }
+    if d.role == Role::Feature && c.constant().is_some() {
+        // Typed as any other column, so that setting it back to a feature reads it; the type's
+        // notes (its categories' texts) do not matter while it is ignored.
+        d.role = Role::Ignore;
+        d.notes = vec!["one value on every row: it tells the model nothing and the form would ask it of everyone; ignored".into()];
+    }
     if d.role == Role::Feature && names::is_protected(&d.name) {
         d.role = Role::Protected;
         d.notes.push("marked protected from its name: never a model input, used for fairness reports only".into());
@@ -282,6 +288,26 @@ pub fn flag_leaks(profiles: &[ColumnProfile], columns: &mut [ColumnDraft]) {
         columns[j].notes.push(format!(
             "the strongest column alone (AUC {top:.2}, the next {next:.2}): check it is known before the decision (a value recorded after the outcome leaks the label; then role = \"ignore\")"
         ));
+    }
+}
+
+/// Ignores a feature whose cells are another column's on every row: a copy of the label would
+/// leak it, and a copy of another column asks customers the same thing twice. Run before
+/// [`flag_leaks`], which two copies of one leak would hide from each other.
+pub fn flag_copies(profiles: &[ColumnProfile], columns: &mut [ColumnDraft]) {
+    for j in 0..columns.len() {
+        let original = |i: usize| columns[i].role == Role::Label || (i < j && columns[i].role != Role::Ignore);
+        if columns[j].role != Role::Feature {
+            continue;
+        }
+        let Some(i) = (0..columns.len()).find(|&i| i != j && original(i) && profiles[i].same_cells(&profiles[j])) else { continue };
+        let note = if columns[i].role == Role::Label {
+            format!("the same cell as the label `{}` on every row: it would leak the label; ignored", columns[i].name)
+        } else {
+            format!("the same cell as `{}` on every row: a copy, which the form would ask twice; ignored", columns[i].name)
+        };
+        columns[j].role = Role::Ignore;
+        columns[j].notes.push(note);
     }
 }
 

@@ -3,8 +3,9 @@
 //! One streamed pass counts what each column holds ([`profile`]): the delimiter and the header
 //! from the first lines ([`sniff`]), then types (numeric, integer, binary, categorical with its
 //! categories by frequency), missing markers (`""`, `NA`, `?`, a `-1` below every other value),
-//! bounds, identifiers and protected attributes by name ([`draft`], [`names`]); a numeric column
-//! that alone separates the label far better than any other is ignored as a likely leak. A
+//! bounds, identifiers and protected attributes by name ([`draft`], [`names`]); a column with
+//! one value on every row, a copy of another column and a numeric column that alone separates
+//! the label far better than any other are ignored. A
 //! second pass counts the label on pairs of few-valued columns and proposes the crosses that
 //! carry an interaction neither column shows alone ([`crosses`]). The draft fits as it is; its
 //! `# TODO` comments say what a person must decide. It never writes a value that
@@ -62,6 +63,7 @@ pub fn init(path: &Path, params: &InitParams) -> Result<Draft> {
             msg: format!("column `{}` is in the header, and an unnamed column would take its name", c.name),
         });
     }
+    draft::flag_copies(&p.columns, &mut columns);
     draft::flag_leaks(&p.columns, &mut columns);
     let positive = columns[p.label].positive.clone().unwrap_or_default();
     let crosses = crosses::propose(path, &p, &columns, &positive)?;

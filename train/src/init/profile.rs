@@ -46,6 +46,9 @@ pub struct ColumnProfile {
     numbers_at_cap: Option<(usize, usize)>,
     /// The file's decimal mark (`.` or `,`): how a cell is read as a number.
     pub decimal: char,
+    /// A hash of every cell in row order, markers included: two columns with the same
+    /// fingerprint hold the same cell on every row ([`ColumnProfile::same_cells`]).
+    fingerprint: u64,
 }
 
 /// The file's delimiter, decimal mark, rows and columns.
@@ -118,8 +121,20 @@ impl ColumnProfile {
         self.texts.get(text).copied().unwrap_or(0)
     }
 
+    /// Whether the two columns hold the same cell on every row (by their fingerprints: 64-bit
+    /// FNV-1a over every cell, each closed by a byte no UTF-8 text holds).
+    pub fn same_cells(&self, other: &ColumnProfile) -> bool {
+        self.fingerprint == other.fingerprint && self.markers == other.markers && self.texts_not_numbers == other.texts_not_numbers
+    }
+    /// The one value on every row (no cell missing), if the column holds nothing else.
+    pub fn constant(&self) -> Option<&str> {
+        let one = self.texts.len() == 1 && !self.too_many_texts && self.markers.iter().all(|&n| n == 0);
+        one.then(|| self.texts.keys().next().map(String::as_str)).flatten()
+    }
+
     /// Counts `cell`, on a row whose label is in `slot` (`None`: missing or a third value).
     fn add(&mut self, cell: &str, slot: Option<usize>) {
+        self.fingerprint = fnv1a(fnv1a(self.fingerprint, cell.as_bytes()), &[0xff]);
         if let Some(i) = MISSING_MARKERS.iter().position(|m| *m == cell) {
             self.markers[i] += 1;
             return;
@@ -153,6 +168,13 @@ impl ColumnProfile {
             }
         }
     }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// 64-bit FNV-1a of `bytes`, continued from `hash`.
+fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// The key a number is counted under: its bits, with −0 and 0 alike.
@@ -191,7 +213,7 @@ fn profile_with(path: &Path, label: &impl Fn(&[String]) -> Result<usize>, decima
     let label = label(&header)?;
     let mut label_values: Vec<String> = vec![];
     let mut columns: Vec<ColumnProfile> =
-        header.into_iter().map(|header| ColumnProfile { header, decimal, ..Default::default() }).collect();
+        header.into_iter().map(|header| ColumnProfile { header, decimal, fingerprint: FNV_OFFSET, ..Default::default() }).collect();
     let rows = each_row(path, std::io::Cursor::new(sample).chain(reader), delimiter, columns.len(), |row| {
         let slot = label_slot(&mut label_values, row.cell(label));
         for (j, column) in columns.iter_mut().enumerate() {
@@ -271,5 +293,22 @@ mod tests {
         assert_eq!((c.count("7"), c.count("3"), c.count("NA"), c.distinct_numbers()), (2, 1, 0, 3));
         // Numbers 1, 1, 3 on label 0 and 7, 7 on label 1: ranked apart.
         assert_eq!(c.label_auc(), Some(1.0));
+    }
+
+    #[test]
+    fn same_cells_follow_the_rows_and_constants_have_no_missing_cell() {
+        let column = |cells: &[&str]| {
+            let mut c = ColumnProfile { fingerprint: FNV_OFFSET, ..Default::default() };
+            cells.iter().for_each(|t| c.add(t, None));
+            c
+        };
+        let a = column(&["1", "2", "", "x"]);
+        assert!(a.same_cells(&column(&["1", "2", "", "x"])));
+        // The same cells in another order, or split differently between cells, are not.
+        assert!(!a.same_cells(&column(&["2", "1", "", "x"])));
+        assert!(!column(&["12", "3"]).same_cells(&column(&["1", "23"])));
+        assert_eq!(column(&["NL", "NL"]).constant(), Some("NL"));
+        assert_eq!(column(&["NL", ""]).constant(), None);
+        assert_eq!(column(&["NL", "BE"]).constant(), None);
     }
 }
