@@ -32,7 +32,9 @@ def raw_rows(spec, path):
                 if cell in c.get("missing", [""]):
                     out.append(math.nan)
                 elif c["type"] in ("categorical", "binary"):
-                    out.append(float([k["value"] for k in c["categories"]].index(cell)))
+                    values = [k["value"] for k in c["categories"]]
+                    # `unlisted = "missing"`: a value the spec does not list reads as missing.
+                    out.append(float(values.index(cell)) if cell in values or c.get("unlisted") != "missing" else math.nan)
                 else:
                     out.append(float(cell))
             yield out
