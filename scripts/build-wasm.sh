@@ -17,10 +17,13 @@ wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
 [ -x "$wasm_opt" ] || { echo "wasm-opt missing: run scripts/setup.sh" >&2; exit 1; }
 # One wasm-bindgen module into $1 as $2.js and $2_bg.wasm, built with cargo profile $3 (cargo
 # options after them), optimised in place ($WASM_OPT_FEATURES: more features wasm-opt allows).
+# -ocimfs=4000: a function with one caller is inlined only up to 4,000 bytes (binaryen's default
+# has no limit, which made `fromBytes` one 38 KB function that V8 then spent 150 ms of a core
+# optimising during the page's load, for a call made once; BENCHMARKS.md).
 module() {
   local dir="$1" name="$2" profile="$3"; shift 3
   wasm-pack --quiet build wasm --target web --out-dir "../$dir" --out-name "$name" --profile "$profile" --no-pack "$@"
-  "$wasm_opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$wasm_opt" -O3 -ocimfs=4000 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue ${WASM_OPT_FEATURES:-} \
     "$dir/${name}_bg.wasm" -o "$dir/${name}_bg.wasm"
   rm -f "$dir/.gitignore"
