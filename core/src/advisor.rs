@@ -32,15 +32,44 @@ pub struct Warning {
     #[serde(skip)]
     pub input: usize,
     pub field: String,
-    /// One of [`WARNING_CODES`].
-    pub code: &'static str,
+    /// Written as its code (`"code": "NOT_GIVEN"`).
+    #[serde(rename = "code")]
+    pub kind: WarningKind,
     pub message: String,
 }
 
-/// The warnings' codes, by kind: a field not given, a number outside the training range.
-pub const WARNING_CODES: [&str; 2] = ["NOT_GIVEN", "OUTSIDE_TRAINING_RANGE"];
-const NOT_GIVEN: usize = 0;
-const OUTSIDE: usize = 1;
+/// What a warning says of a field. Its position in [`WarningKind::ALL`] is its kind in a
+/// packed report ([`Report::pack`]) and in [`ReportTexts::warnings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// Not given: scored as missing.
+    NotGiven,
+    /// A number outside the training range: scored as at its nearest end.
+    OutsideTrainingRange,
+}
+
+impl WarningKind {
+    pub const ALL: [WarningKind; 2] = [WarningKind::NotGiven, WarningKind::OutsideTrainingRange];
+
+    /// The code the API gives it.
+    pub fn code(self) -> &'static str {
+        match self {
+            WarningKind::NotGiven => "NOT_GIVEN",
+            WarningKind::OutsideTrainingRange => "OUTSIDE_TRAINING_RANGE",
+        }
+    }
+
+    /// Its position in [`WarningKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Serialize for WarningKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
 
 /// One applicant's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,7 +90,7 @@ impl Report {
     /// rest; BENCHMARKS.md). The numbers: `[probability, score, band, decision, n, (input,
     /// points, value length, text length) × n, m, (input, kind) × m]` — band by position in
     /// [`ReportTexts::bands`], decision in [`Decision::ALL`], each reason's input and its
-    /// value's and text's lengths, each warning's input and kind ([`WARNING_CODES`]). The text:
+    /// value's and text's lengths, each warning's input and kind ([`WarningKind::index`]). The text:
     /// each reason's value and text, one after another; lengths in UTF-16 units (JS string
     /// positions).
     pub fn pack(&self) -> (Vec<f64>, String) {
@@ -75,7 +104,7 @@ impl Report {
         }
         nums.push(self.warnings.len() as f64);
         for w in &self.warnings {
-            nums.extend([w.input as f64, WARNING_CODES.iter().position(|&c| c == w.code).unwrap_or(NOT_GIVEN) as f64]);
+            nums.extend([w.input as f64, w.kind.index() as f64]);
         }
         (nums, text)
     }
@@ -151,7 +180,7 @@ pub struct Advisor {
     warnings: std::sync::OnceLock<Vec<FieldWarnings>>,
 }
 
-/// One feature's warnings, by kind ([`WARNING_CODES`]), in every language ([`Lang::ALL`]'s
+/// One feature's warnings, by kind ([`WarningKind::ALL`]'s order), in every language ([`Lang::ALL`]'s
 /// order).
 #[derive(Debug)]
 struct FieldWarnings {
@@ -182,18 +211,18 @@ impl FieldWarnings {
     }
 
     /// The kind of warning raw value `x` gets, if any.
-    fn kind(&self, x: f32) -> Option<usize> {
+    fn kind(&self, x: f32) -> Option<WarningKind> {
         match self.range {
-            _ if x.is_nan() => Some(NOT_GIVEN),
-            Some((lo, hi)) if x < lo || x > hi => Some(OUTSIDE),
+            _ if x.is_nan() => Some(WarningKind::NotGiven),
+            Some((lo, hi)) if x < lo || x > hi => Some(WarningKind::OutsideTrainingRange),
             _ => None,
         }
     }
 
     /// This feature's (input `input`'s) warning of `kind` in `lang`, if it has that kind.
-    fn warning(&self, input: usize, kind: usize, lang: Lang) -> Option<Warning> {
-        let message = self.messages[kind].as_ref()?[lang.index()].clone();
-        Some(Warning { input, field: self.field.clone(), code: WARNING_CODES[kind], message })
+    fn warning(&self, input: usize, kind: WarningKind, lang: Lang) -> Option<Warning> {
+        let message = self.messages[kind.index()].as_ref()?[lang.index()].clone();
+        Some(Warning { input, field: self.field.clone(), kind, message })
     }
 }
 
@@ -283,7 +312,7 @@ impl Advisor {
         ReportTexts {
             bands: (0..cutoffs.bands.len()).map(|i| self.band_view_at(i, lang)).collect(),
             fields: self.bundle.spec().features().map(|c| FieldName { field: c.name.clone(), label: c.label(lang).to_string() }).collect(),
-            warnings: self.field_warnings().iter().enumerate().map(|(i, w)| [NOT_GIVEN, OUTSIDE].map(|k| w.warning(i, k, lang))).collect(),
+            warnings: self.field_warnings().iter().enumerate().map(|(i, w)| WarningKind::ALL.map(|k| w.warning(i, k, lang))).collect(),
         }
     }
 
@@ -390,15 +419,14 @@ mod tests {
             points,
             text: format!("标签：{value}"),
         };
-        let warning =
-            |input: usize, kind: usize| Warning { input, field: format!("f{input}"), code: WARNING_CODES[kind], message: "m".into() };
+        let warning = |input: usize, kind: WarningKind| Warning { input, field: format!("f{input}"), kind, message: "m".into() };
         let report = Report {
             probability: 0.25,
             score: 612.5,
             band: BandView { index: 2, name: "C".into(), label: "c".into(), min_score: 600.0 },
             decision: Decision::Refer,
             reasons: vec![reason(3, "🏠 own", 12.5), reason(0, "", 3.0), reason(7, "a€b", 0.5)],
-            warnings: vec![warning(4, OUTSIDE), warning(1, NOT_GIVEN)],
+            warnings: vec![warning(4, WarningKind::OutsideTrainingRange), warning(1, WarningKind::NotGiven)],
         };
         let (n, text) = report.pack();
         assert_eq!(n[..5], [0.25, 612.5, 2.0, Decision::Refer.index() as f64, 3.0]);
@@ -412,6 +440,9 @@ mod tests {
             (at, off) = (at + 4, off + value_len + text_len);
         }
         assert_eq!(off, units.len());
-        assert_eq!(n[at..], [2.0, 4.0, OUTSIDE as f64, 1.0, NOT_GIVEN as f64]);
+        assert_eq!(n[at..], [2.0, 4.0, 1.0, 1.0, 0.0]);
+        // Written with its code, as before the kind was a type.
+        let json = serde_json::to_value(&report.warnings[0]).unwrap();
+        assert_eq!(json, serde_json::json!({"field": "f4", "code": "OUTSIDE_TRAINING_RANGE", "message": "m"}));
     }
 }
