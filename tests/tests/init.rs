@@ -262,14 +262,16 @@ fn rows_without_a_label_are_counted_and_the_way_to_fit_them_is_said() {
 #[test]
 fn a_constant_column_and_copies_are_ignored_with_a_note() {
     // `country` holds one value on every row; `term_again` is `term` cell for cell; `outcome`
-    // is the label written again; `sparse` holds one value and empty cells (the missing cells
+    // is the label written again; `field_7` is `sex` again (a name `init` does not mark
+    // protected); `sparse` holds one value and empty cells (the missing cells
     // may say something) and `term_shifted` holds `term` on every row but one: features.
-    let mut text = String::from("amount,term,country,term_again,sparse,term_shifted,outcome,default\n");
+    let mut text = String::from("amount,term,country,term_again,sparse,term_shifted,outcome,sex,field_7,default\n");
     for i in 0..200u32 {
         let (term, label) = (12 + i % 3 * 12, if i % 5 == 0 { "yes" } else { "no" });
         let sparse = if i % 4 == 0 { "Y" } else { "" };
         let shifted = if i == 100 { 99 } else { term };
-        text += &format!("{},{term},NL,{term},{sparse},{shifted},{label},{label}\n", 100 + i % 37);
+        let sex = ["f", "m"][(i % 7 % 2) as usize];
+        text += &format!("{},{term},NL,{term},{sparse},{shifted},{label},{sex},{sex},{label}\n", 100 + i % 37);
     }
     let path = std::env::temp_dir().join(format!("advisor-init-copies-{}.csv", std::process::id()));
     std::fs::write(&path, text).unwrap();
@@ -281,6 +283,9 @@ fn a_constant_column_and_copies_are_ignored_with_a_note() {
     assert!(column_text(&d.toml, "country").contains("one value on every row"), "{}", d.toml);
     assert!(column_text(&d.toml, "term_again").contains("the same cell as `term` on every row"), "{}", d.toml);
     assert!(column_text(&d.toml, "outcome").contains("the same cell as the label `default`"), "{}", d.toml);
+    // A copy of a protected column (`sex`, protected by its name) would make it a model input.
+    assert_eq!((role(&spec, "sex"), role(&spec, "field_7")), (Role::Protected, Role::Ignore));
+    assert!(column_text(&d.toml, "field_7").contains("the protected column `sex`"), "{}", d.toml);
     for name in ["amount", "term", "sparse", "term_shifted"] {
         assert_eq!(role(&spec, name), Role::Feature, "{name}");
     }

@@ -425,23 +425,7 @@ fn run(cli: Cli) -> Result<()> {
             print_fit(&fit::fit(&fit_options(*a)?)?);
             println!("bundle written to {}", out.display());
         }
-        Command::Import(a) => {
-            let opts = advisor_train::import::ImportOptions {
-                output: a.output,
-                test_size: a.test_size,
-                threshold: a.threshold,
-                seed: a.seed,
-                drop_missing_label: a.drop_missing_label,
-                ..advisor_train::import::ImportOptions::new(a.onnx, a.spec, a.data, &a.out)
-            };
-            let r = advisor_train::import::import(&opts)?;
-            println!("{} (output `{}`)", r.model, r.output);
-            println!("test AUC {:.4}  KS {:.4}  Brier {:.4}; train AUC {:.4}", r.test.auc, r.test.ks, r.test.brier, r.train.auc);
-            if let Some(d) = r.light_vs_tract {
-                println!("light vs tract max |Δp| {d:.2e}");
-            }
-            println!("bundle written to {}", a.out.display());
-        }
+        Command::Import(a) => import(a)?,
         Command::Evaluate { model, spec, data, threshold, out } => {
             let e = commands::evaluate::evaluate(&model, spec.as_deref(), &data, threshold)?;
             let m = e.metrics;
@@ -476,6 +460,26 @@ fn run(cli: Cli) -> Result<()> {
             println!("scored {n} rows into {}", out.display());
         }
     }
+    Ok(())
+}
+
+/// `import`: the bundle, and its figures on the terminal.
+fn import(a: ImportArgs) -> Result<()> {
+    let opts = advisor_train::import::ImportOptions {
+        output: a.output,
+        test_size: a.test_size,
+        threshold: a.threshold,
+        seed: a.seed,
+        drop_missing_label: a.drop_missing_label,
+        ..advisor_train::import::ImportOptions::new(a.onnx, a.spec, a.data, &a.out)
+    };
+    let r = advisor_train::import::import(&opts)?;
+    println!("{} (output `{}`)", r.model, r.output);
+    println!("test AUC {:.4}  KS {:.4}  Brier {:.4}; train AUC {:.4}", r.test.auc, r.test.ks, r.test.brier, r.train.auc);
+    if let Some(d) = r.light_vs_tract {
+        println!("light vs tract max |Δp| {d:.2e}");
+    }
+    println!("bundle written to {}", a.out.display());
     Ok(())
 }
 

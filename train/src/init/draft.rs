@@ -292,7 +292,8 @@ pub fn flag_leaks(profiles: &[ColumnProfile], columns: &mut [ColumnDraft]) {
 }
 
 /// Ignores a feature whose cells are another column's on every row: a copy of the label would
-/// leak it, and a copy of another column asks customers the same thing twice. Run before
+/// leak it, a copy of a protected column would make it a model input, and a copy of another
+/// column asks customers the same thing twice. Run before
 /// [`flag_leaks`], which two copies of one leak would hide from each other.
 pub fn flag_copies(profiles: &[ColumnProfile], columns: &mut [ColumnDraft]) {
     for j in 0..columns.len() {
@@ -301,10 +302,13 @@ pub fn flag_copies(profiles: &[ColumnProfile], columns: &mut [ColumnDraft]) {
             continue;
         }
         let Some(i) = (0..columns.len()).find(|&i| i != j && original(i) && profiles[i].same_cells(&profiles[j])) else { continue };
-        let note = if columns[i].role == Role::Label {
-            format!("the same cell as the label `{}` on every row: it would leak the label; ignored", columns[i].name)
-        } else {
-            format!("the same cell as `{}` on every row: a copy, which the form would ask twice; ignored", columns[i].name)
+        let name = &columns[i].name;
+        let note = match columns[i].role {
+            Role::Label => format!("the same cell as the label `{name}` on every row: it would leak the label; ignored"),
+            Role::Protected => {
+                format!("the same cell as the protected column `{name}` on every row: it would bring it into the model; ignored")
+            }
+            _ => format!("the same cell as `{name}` on every row: a copy, which the form would ask twice; ignored"),
         };
         columns[j].role = Role::Ignore;
         columns[j].notes.push(note);
