@@ -24,6 +24,26 @@ pub struct Attack {
     pub non_members: usize,
 }
 
+/// Attack AUC from which a bundle tells its training rows apart ([`Attack::memorised`]).
+pub const MEMORISED_AUC: f64 = 0.6;
+/// Standard deviations of a chance AUC it must also stand above 0.5 (one-sided p < 0.001).
+const MEMORISED_Z: f64 = 3.1;
+
+impl Attack {
+    /// Whether the attack clearly tells members from non-members: an AUC of at least
+    /// [`MEMORISED_AUC`], and beyond what chance gives with these counts (when nothing is
+    /// learned a rank-sum AUC has standard deviation √((m + n + 1) / (12 m n))): a small test
+    /// part's advantage alone moves by chance (Australian credit's 138 test rows: 0.11).
+    pub fn memorised(&self) -> bool {
+        let (m, n) = (self.members as f64, self.non_members as f64);
+        if m == 0.0 || n == 0.0 {
+            return false;
+        }
+        let sd = ((m + n + 1.0) / (12.0 * m * n)).sqrt();
+        self.auc >= MEMORISED_AUC && (self.auc - 0.5) / sd > MEMORISED_Z
+    }
+}
+
 /// Lowest probability a loss is taken of (a probability of 0 is an infinite loss).
 const MIN_PROBABILITY: f32 = 1e-7;
 
@@ -58,6 +78,17 @@ pub fn audit(model: &Path, spec: &Path, data: &Path) -> Result<Attack> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memorised_needs_an_auc_of_point_six_beyond_chance() {
+        let attack = |auc, members, non_members| Attack { auc, advantage: 0.0, members, non_members };
+        // small_wide (BENCHMARKS.md): 400 training rows against 100 test rows, AUC 0.649.
+        assert!(attack(0.649, 400, 100).memorised());
+        // Australian credit: 0.5516 (below 0.6); 0.62 on 30 test rows is within chance (z 2.2).
+        assert!(!attack(0.5516, 552, 138).memorised());
+        assert!(!attack(0.62, 300, 30).memorised());
+        assert!(!attack(0.9, 10, 0).memorised());
+    }
 
     #[test]
     fn an_attack_learns_nothing_from_a_model_equally_sure_of_all_rows_and_much_from_a_memoriser() {

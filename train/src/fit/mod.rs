@@ -124,6 +124,9 @@ pub struct FitReport {
     /// seconds (not in the manifest: the bundle's bytes do not depend on the machine).
     pub family: Family,
     pub candidates: Vec<(CandidateRecord, f64)>,
+    /// A membership-inference attack on the split: the rows the shipped model was trained on
+    /// against the test rows ([`crate::commands::audit`], as `audit` and the report run it).
+    pub membership: crate::commands::audit::Attack,
 }
 
 /// The features of `spec` whose training values are all the same (missing counts as a value).
@@ -415,10 +418,21 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         constant_columns: constant_columns(&spec, &d.raw_train),
         family: c.family,
         candidates: records.iter().cloned().zip(seconds).collect(),
+        membership: membership(opts, &d, &c),
     };
     let model = ModelRecord { asked: opts.model.name().into(), shipped: c.family.name().into(), candidates: records };
     write_bundle(opts, (&spec, &ds, &d), pre, (&c, private.as_mut()), (&report, model))?;
     Ok(report)
+}
+
+/// The loss-threshold attack on the shipped model: the rows it was trained on (the training
+/// part after a refit, else the fit rows) against the test rows.
+fn membership(opts: &FitOptions, d: &Parts, c: &Candidate) -> crate::commands::audit::Attack {
+    let refit = opts.refit && c.privacy.is_none();
+    let trained_on: Vec<usize> = if refit { (0..d.y_train.len()).collect() } else { d.fit_in_train.clone() };
+    let members: Vec<(f32, u8)> = trained_on.iter().map(|&i| (c.p_train[i], d.y_train[i])).collect();
+    let non_members: Vec<(f32, u8)> = c.p_test.iter().copied().zip(d.y_test.iter().copied()).collect();
+    crate::commands::audit::loss_attack(&members, &non_members)
 }
 
 /// DP-SGD trains one network: not trees, not a blend, not several members, and not a spec whose

@@ -151,7 +151,12 @@ fn ship(
         return Ok(Shipped { mlp, validation, calibration: None, test_uncalibrated: None, part });
     }
     let platt = match &counts {
-        Some(c) => Platt::fit_counts(c)?,
+        Some(c) => Platt::fit_counts(c).map_err(|e| {
+            crate::error::Error::Usage(format!(
+                "--dp-epsilon: calibration on the noisy counts of {} held-out rows failed, too few for this budget (fit on more rows, with a larger --dp-epsilon, or with --no-calibrate): {e}",
+                y_val.len()
+            ))
+        })?,
         None => Platt::fit(&val_logits, y_val)?,
     };
     platt.fold_into(&mut mlp)?;
