@@ -15,6 +15,39 @@ fn burn_and_tract_agree_on_every_test_row() {
     let report = fit(&german(dir.path())).unwrap();
     assert!(report.parity_max_abs_diff <= 1e-5, "max |burn - tract| = {}", report.parity_max_abs_diff);
     assert_eq!(report.test.rows, 200);
+    // German credit's 700 good and 300 bad loans: enough of each for `fit` not to warn.
+    assert_eq!(report.classes, [700, 300]);
+    assert!(
+        report.classes.iter().all(|&n| n >= advisor_train::fit::FEW_CLASS_ROWS) && report.warnings().is_empty(),
+        "{:?}",
+        report.warnings()
+    );
+}
+
+#[test]
+fn fit_warns_when_a_class_has_few_rows() {
+    // German credit's 700 good loans and its first 40 bad ones (class 2).
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data("german_credit")).unwrap();
+    let mut bad = 0;
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| {
+            *i == 0 || !l.ends_with(",2") || {
+                bad += 1;
+                bad <= 40
+            }
+        })
+        .map(|(_, l)| l)
+        .collect();
+    let csv = dir.path().join("few.csv");
+    std::fs::write(&csv, kept.join("\n") + "\n").unwrap();
+    let mut o = FitOptions::new(spec("german_credit"), &csv, dir.path().join("out"));
+    o.model = advisor_train::fit::ModelChoice::Only(advisor_train::fit::Family::Gbdt);
+    let report = fit(&o).unwrap();
+    assert_eq!(report.classes, [700, 40]);
+    assert!(report.warnings().iter().any(|w| w.starts_with("only 40 positive rows")), "{:?}", report.warnings());
 }
 
 #[test]

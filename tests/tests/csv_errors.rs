@@ -159,7 +159,17 @@ fn non_utf8_names_its_line() {
     bytes.extend_from_slice(b"2,100,r\xffd,good\n");
     let (line, _, msg) = err(&bytes, MissingLabel::Error);
     assert_eq!(line, 3);
-    assert!(msg.contains("UTF-8"), "{msg}");
+    assert!(msg.contains("not UTF-8 text") && msg.contains("Latin-1"), "{msg}");
+    // `init` too: a Latin-1 export (`Zürich`) is named for its encoding, not for a delimiter it
+    // could not find.
+    let dir = tempfile::tempdir().unwrap();
+    let mut latin1 = b"city,amount,default\n".to_vec();
+    for i in 0..20 {
+        latin1.extend_from_slice(if i % 2 == 0 { b"Z\xfcrich," } else { b"Bern," });
+        latin1.extend_from_slice(format!("{},{}\n", 100 + i, i % 3 / 2).as_bytes());
+    }
+    let e = advisor_train::init::init(&write(&dir, &latin1), &Default::default()).unwrap_err().to_string();
+    assert!(e.contains(":2: not UTF-8 text") && e.contains("save it as CSV (UTF-8)"), "{e}");
 }
 
 #[test]

@@ -36,6 +36,7 @@ fn the_shipped_bundle_reveals_little_and_a_memorising_model_much() {
     assert_eq!((f.members, f.non_members), (memorised.members, memorised.non_members));
     assert!((f.auc - memorised.auc).abs() < 0.01 && (f.advantage - memorised.advantage).abs() < 0.02, "{f:?} against {memorised:?}");
     assert!(f.memorised() && !shipped.memorised(), "{f:?} / {shipped:?}");
+    assert!(report.warnings().iter().any(|w| w.starts_with("the model tells its training rows from others")), "{:?}", report.warnings());
 }
 
 /// german_credit with a phone-number column, declared in the spec with `role`.

@@ -131,10 +131,14 @@ pub fn header_text(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim_end_matches('\r').to_string()
 }
 
+/// What a line that is not UTF-8 gets told.
+pub(crate) const NOT_UTF8: &str =
+    "not UTF-8 text: the file is in another encoding, such as Latin-1 or Windows-1252; save it as CSV (UTF-8)";
+
 pub(crate) fn csv_err(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let msg = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 (field {}, byte {})", err.field() + 1, err.valid_up_to()),
+        csv::ErrorKind::Utf8 { err, .. } => format!("field {}: {NOT_UTF8}", err.field() + 1),
         csv::ErrorKind::Io(io) => format!("could not read: {io}"),
         _ => e.to_string(),
     };

@@ -605,13 +605,8 @@ fn print_fit(r: &fit::FitReport) {
             r.constant_columns.join(", ")
         );
     }
-    let a = r.membership;
-    if a.memorised() {
-        println!(
-            "warning: the model tells its training rows from others (membership attack AUC {:.4}, advantage {:.4}; train AUC {:.4}, test {:.4}). \
-             The bundle ships to every browser: fewer features (--features) or --weight-decay make it reveal less, and --dp-epsilon bounds what it reveals (docs/privacy.md)",
-            a.auc, a.advantage, r.train.auc, r.test.auc
-        );
+    for w in r.warnings() {
+        println!("warning: {w}");
     }
 }
 

@@ -124,6 +124,8 @@ pub struct FitReport {
     /// seconds (not in the manifest: the bundle's bytes do not depend on the machine).
     pub family: Family,
     pub candidates: Vec<(CandidateRecord, f64)>,
+    /// Rows of each class (negative, positive) in the training and test parts.
+    pub classes: [usize; 2],
     /// A membership-inference attack on the split: the rows the shipped model was trained on
     /// against the test rows ([`crate::commands::audit`], as `audit` and the report run it).
     pub membership: crate::commands::audit::Attack,
@@ -225,6 +227,43 @@ fn private_statistics(
 
 pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+impl FitReport {
+    /// What a person should know before shipping the bundle: too few rows of a class
+    /// ([`FEW_CLASS_ROWS`]), and a model that tells its training rows from others
+    /// ([`crate::commands::audit::Attack::memorised`]).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = vec![];
+        let rarer = self.classes[0].min(self.classes[1]);
+        if rarer < FEW_CLASS_ROWS {
+            let which = if self.classes[1] <= self.classes[0] { "positive" } else { "negative" };
+            out.push(format!(
+                "only {rarer} {which} rows: too few for a model to learn much from, or for its test figures to mean much (see the AUC's interval); a few hundred of each class is the least"
+            ));
+        }
+        let a = self.membership;
+        if a.memorised() {
+            out.push(format!(
+                "the model tells its training rows from others (membership attack AUC {:.4}, advantage {:.4}; train AUC {:.4}, test {:.4}). \
+                 The bundle ships to every browser: fewer features (--features) or --weight-decay make it reveal less, and --dp-epsilon bounds what it reveals (docs/privacy.md)",
+                a.auc, a.advantage, self.train.auc, self.test.auc
+            ));
+        }
+        out
+    }
+}
+
+/// Fewest rows of either class below which `fit` warns that a model can learn little from them
+/// and its figures mean little (the test part then holds a fifth of them).
+pub const FEW_CLASS_ROWS: usize = 100;
+
+/// Rows of each label value (0, 1).
+fn class_counts<'a>(labels: impl Iterator<Item = &'a u8>) -> [usize; 2] {
+    labels.fold([0, 0], |mut n, &y| {
+        n[usize::from(y == 1)] += 1;
+        n
+    })
 }
 
 /// Checks both classes are present.
@@ -419,6 +458,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         family: c.family,
         candidates: records.iter().cloned().zip(seconds).collect(),
         membership: membership(opts, &d, &c),
+        classes: class_counts(d.y_train.iter().chain(&d.y_test)),
     };
     let model = ModelRecord { asked: opts.model.name().into(), shipped: c.family.name().into(), candidates: records };
     write_bundle(opts, (&spec, &ds, &d), pre, (&c, private.as_mut()), (&report, model))?;

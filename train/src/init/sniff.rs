@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::data::{csv_err, csv_reader, header_text, DELIMITERS};
+use crate::data::{csv_err, csv_reader, header_text, DELIMITERS, NOT_UTF8};
 use crate::error::{Error, Result};
 
 /// Lines of the sample read.
@@ -12,6 +12,7 @@ const SAMPLE_LINES: usize = 200;
 /// The delimiter that splits every line of `sample` into the same number of fields (more than
 /// one), the most fields on a tie.
 pub fn delimiter(path: &Path, sample: &[u8]) -> Result<u8> {
+    check_utf8(path, sample)?;
     let mut best: Option<(usize, u8)> = None;
     for d in DELIMITERS {
         let Some(width) = consistent_width(sample, d) else { continue };
@@ -23,6 +24,18 @@ pub fn delimiter(path: &Path, sample: &[u8]) -> Result<u8> {
         path: path.into(),
         msg: "could not tell the delimiter: no one of `,` `;` tab `|` splits the first lines into the same number of fields".into(),
     })
+}
+
+/// The sample is UTF-8 text (but for a character cut at its end), else an error naming the
+/// line: no delimiter would split text in another encoding into fields.
+fn check_utf8(path: &Path, sample: &[u8]) -> Result<()> {
+    match std::str::from_utf8(sample) {
+        Err(e) if e.error_len().is_some() => {
+            let line = 1 + sample[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+            Err(Error::Data { path: path.into(), line, column: None, msg: NOT_UTF8.into() })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The number of fields every complete line of `sample` has with delimiter `d`, if they agree.
