@@ -7,6 +7,8 @@ pub mod bundle_dir;
 pub mod commands;
 pub mod data;
 #[cfg(feature = "fit")]
+pub mod denormals;
+#[cfg(feature = "fit")]
 pub mod dp_counts;
 #[cfg(feature = "fit")]
 pub mod dp_sgd;

@@ -390,6 +390,8 @@ pub fn train(
     mut progress: impl FnMut(Progress<'_>),
 ) -> Result<Trained> {
     let p = &params.0;
+    // Denormals flushed while the network trains: several times the rate (crate::denormals).
+    let _flush = crate::denormals::FlushDenormals::new();
     let device = device().autodiff();
     let mut rng = rand::rngs::StdRng::seed_from_u64(p.seed);
     let mut net = init_net(x.cols(), &p.hidden, &mut rng, &device);
