@@ -265,13 +265,13 @@ fn a_constant_column_and_copies_are_ignored_with_a_note() {
     // is the label written again; `field_7` is `sex` again (a name `init` does not mark
     // protected); `sparse` holds one value and empty cells (the missing cells
     // may say something) and `term_shifted` holds `term` on every row but one: features.
-    let mut text = String::from("amount,term,country,term_again,sparse,term_shifted,outcome,sex,field_7,default\n");
+    let mut text = String::from("amount,term,country,term_again,sparse,term_shifted,outcome,sex,field_7,region_code,default\n");
     for i in 0..200u32 {
         let (term, label) = (12 + i % 3 * 12, if i % 5 == 0 { "yes" } else { "no" });
         let sparse = if i % 4 == 0 { "Y" } else { "" };
         let shifted = if i == 100 { 99 } else { term };
         let sex = ["f", "m"][(i % 7 % 2) as usize];
-        text += &format!("{},{term},NL,{term},{sparse},{shifted},{label},{sex},{sex},{label}\n", 100 + i % 37);
+        text += &format!("{},{term},NL,{term},{sparse},{shifted},{label},{sex},{sex},{},{label}\n", 100 + i % 37, 1 + i % 9);
     }
     let path = std::env::temp_dir().join(format!("advisor-init-copies-{}.csv", std::process::id()));
     std::fs::write(&path, text).unwrap();
@@ -289,6 +289,9 @@ fn a_constant_column_and_copies_are_ignored_with_a_note() {
     for name in ["amount", "term", "sparse", "term_shifted"] {
         assert_eq!(role(&spec, name), Role::Feature, "{name}");
     }
+    // Whole numbers under a name that reads like codes get a note to make them categories.
+    assert!(column_text(&d.toml, "region_code").contains("9 whole values: if they are codes rather than amounts"), "{}", d.toml);
+    assert!(!column_text(&d.toml, "term").contains("codes rather than amounts"), "{}", d.toml);
     // The constant keeps its type, so that setting it back to a feature reads the file.
     let country = spec.columns().iter().find(|c| c.name == "country").unwrap();
     assert_eq!((country.kind, country.categories.len()), (ColumnType::Categorical, 1));

@@ -17,6 +17,8 @@ const NUMBER_SHARE: f64 = 0.95;
 const MAX_TEXT_MARKERS: usize = 5;
 /// An opaque integer column with at most this many values may hold codes (a note).
 const FEW_CODES: usize = 20;
+/// One whose name reads like codes (`region_code`), with at most this many.
+const MANY_CODES: usize = 64;
 /// Share of rows a `-1` must hold, below every other value, to be read as "no value".
 const SENTINEL_SHARE: f64 = 0.01;
 
@@ -80,11 +82,15 @@ pub fn column(c: &ColumnProfile, j: usize, label: bool) -> ColumnDraft {
         d.role = Role::Protected;
         d.notes.push("marked protected from its name: never a model input, used for fairness reports only".into());
     }
-    if names::is_opaque(&d.name) {
+    let opaque = names::is_opaque(&d.name);
+    if opaque {
         d.notes.push("give the field a display text customers understand".into());
-        if d.kind == ColumnType::Numeric && d.integer && c.distinct_numbers() <= FEW_CODES {
-            d.notes.push(format!("{} whole values: if they are codes rather than amounts, make it `categorical`", c.distinct_numbers()));
-        }
+    }
+    // A few whole values under a name that says nothing, or one that reads like codes.
+    let few = if opaque { FEW_CODES } else { MANY_CODES };
+    let coded = opaque || names::reads_like_codes(&d.name);
+    if coded && d.role == Role::Feature && d.kind == ColumnType::Numeric && d.integer && c.distinct_numbers() <= few {
+        d.notes.push(format!("{} whole values: if they are codes rather than amounts, make it `categorical`", c.distinct_numbers()));
     }
     d
 }

@@ -122,6 +122,15 @@ pub fn is_opaque(name: &str) -> bool {
     letters <= 2 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// Words of a name that say its values are codes, not amounts (`region_code`, `product_type`).
+const CODE_WORDS: [&str; 10] = ["code", "cd", "type", "category", "class", "kind", "zip", "postcode", "region", "branch"];
+
+/// Whether a column name reads like codes (a word of [`CODE_WORDS`], or 编码 / 代码 / 类型 /
+/// 类别 in it).
+pub fn reads_like_codes(name: &str) -> bool {
+    words(name).iter().any(|w| CODE_WORDS.contains(&w.as_str())) || ["编码", "代码", "类型", "类别"].iter().any(|t| name.contains(t))
+}
+
 /// Whether a column name names a protected attribute (sex, marital status, nationality, race,
 /// religion, an age band; in English or Chinese).
 pub fn is_protected(name: &str) -> bool {
@@ -149,6 +158,16 @@ pub fn positive(values: [&str; 2], counts: [u64; 2]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_read_like_codes() {
+        for n in ["region_code", "ProductType", "branch", "zip", "客户类型", "postcode"] {
+            assert!(reads_like_codes(n), "{n}");
+        }
+        for n in ["income", "num_dependents", "codename_length_x", "age", "credit_amount"] {
+            assert!(!reads_like_codes(n), "{n}");
+        }
+    }
 
     #[test]
     fn names_read_as_words() {
