@@ -72,7 +72,7 @@ pub fn column(c: &ColumnProfile, j: usize, label: bool) -> ColumnDraft {
     } else {
         categorical(c, &mut d);
     }
-    if d.role == Role::Feature && c.constant().is_some() {
+    if d.role == Role::Feature && c.is_constant() {
         // Typed as any other column, so that setting it back to a feature reads it; the type's
         // notes (its categories' texts) do not matter while it is ignored.
         d.role = Role::Ignore;

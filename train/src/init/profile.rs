@@ -126,10 +126,9 @@ impl ColumnProfile {
     pub fn same_cells(&self, other: &ColumnProfile) -> bool {
         self.fingerprint == other.fingerprint && self.markers == other.markers && self.texts_not_numbers == other.texts_not_numbers
     }
-    /// The one value on every row (no cell missing), if the column holds nothing else.
-    pub fn constant(&self) -> Option<&str> {
-        let one = self.texts.len() == 1 && !self.too_many_texts && self.markers.iter().all(|&n| n == 0);
-        one.then(|| self.texts.keys().next().map(String::as_str)).flatten()
+    /// Whether one value is on every row (no cell missing).
+    pub fn is_constant(&self) -> bool {
+        self.texts.len() == 1 && !self.too_many_texts && self.markers.iter().all(|&n| n == 0)
     }
 
     /// Counts `cell`, on a row whose label is in `slot` (`None`: missing or a third value).
@@ -307,8 +306,8 @@ mod tests {
         // The same cells in another order, or split differently between cells, are not.
         assert!(!a.same_cells(&column(&["2", "1", "", "x"])));
         assert!(!column(&["12", "3"]).same_cells(&column(&["1", "23"])));
-        assert_eq!(column(&["NL", "NL"]).constant(), Some("NL"));
-        assert_eq!(column(&["NL", ""]).constant(), None);
-        assert_eq!(column(&["NL", "BE"]).constant(), None);
+        assert!(column(&["NL", "NL"]).is_constant());
+        assert!(!column(&["NL", ""]).is_constant());
+        assert!(!column(&["NL", "BE"]).is_constant());
     }
 }
