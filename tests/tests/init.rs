@@ -55,6 +55,7 @@ fn german_credit_is_drafted_with_its_label_and_protected_columns() {
     let label = spec.columns().iter().find(|c| c.role == Role::Label).unwrap();
     assert_eq!((label.name.as_str(), label.positive.as_deref()), ("class", Some("2")));
     assert_eq!((role(&spec, "personal_status"), role(&spec, "foreign_worker")), (Role::Protected, Role::Protected));
+    assert!(!toml.contains("rows of the rarer label value"), "300 bad loans for 18 features are enough");
     let purpose = spec.columns().iter().find(|c| c.name == "purpose").unwrap();
     assert_eq!(purpose.kind, ColumnType::Categorical);
     assert_eq!(purpose.categories[0].value, "A43", "categories by frequency");
@@ -289,6 +290,8 @@ fn a_constant_column_and_copies_are_ignored_with_a_note() {
     for name in ["amount", "term", "sparse", "term_shifted"] {
         assert_eq!(role(&spec, name), Role::Feature, "{name}");
     }
+    // 40 rows of `yes` for five features: fewer than ten a feature, a note for the whole spec.
+    assert!(d.toml.contains("# TODO: 40 rows of the rarer label value for 5 features, fewer than 10 a feature"), "{}", d.toml);
     // Whole numbers under a name that reads like codes get a note to make them categories.
     assert!(column_text(&d.toml, "region_code").contains("9 whole values: if they are codes rather than amounts"), "{}", d.toml);
     assert!(!column_text(&d.toml, "term").contains("codes rather than amounts"), "{}", d.toml);

@@ -610,7 +610,17 @@ fn print_fit(r: &fit::FitReport) {
     }
 }
 
+/// Lets a closed pipe end the process quietly (`advisor-train score … | head`), as other Unix
+/// tools do, instead of `println!` panicking on the write error. Rust ignores SIGPIPE by default.
+#[cfg(unix)]
+fn default_sigpipe() {
+    // SAFETY: sets SIGPIPE's disposition back to the default before any other thread or I/O.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    default_sigpipe();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

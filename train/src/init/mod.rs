@@ -46,6 +46,8 @@ pub struct Draft {
     /// Crosses proposed, best first.
     pub crosses: Vec<Proposal>,
     pub rows: u64,
+    /// TODO notes about the whole table (few rows of the rarer label value a feature).
+    pub notes: Vec<String>,
     /// Rows without a label (an empty cell or a missing marker): `fit` needs
     /// `--drop-missing-label` for them.
     pub unlabelled: u64,
@@ -69,9 +71,10 @@ pub fn init(path: &Path, params: &InitParams) -> Result<Draft> {
     let crosses = crosses::propose(path, &p, &columns, &positive)?;
     let name = params.name.clone().unwrap_or_else(|| spec_name(path));
     let source = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
-    let toml = write::spec(&name, &source, p.rows, (p.delimiter, p.decimal), &columns, &crosses);
+    let notes: Vec<String> = few_rows_a_feature(&p.columns[p.label], &columns).into_iter().collect();
+    let toml = write::spec(&name, &source, p.rows, (p.delimiter, p.decimal), &columns, &crosses, &notes);
     parse_spec(Path::new("(drafted spec)"), &toml)?;
-    Ok(Draft { toml, columns, crosses, rows: p.rows, unlabelled: p.columns[p.label].markers.iter().sum() })
+    Ok(Draft { toml, columns, crosses, rows: p.rows, notes, unlabelled: p.columns[p.label].markers.iter().sum() })
 }
 
 /// The label's position in the header: the column `named` (its header), or one guessed from
@@ -102,6 +105,21 @@ fn check_label(path: &Path, p: &profile::Profile) -> Result<()> {
     })
 }
 
+/// Rows of the rarer label value a feature below which a model learns noise (the "events per
+/// variable" rule of thumb of credit and clinical scorecards).
+const EVENTS_A_FEATURE: u64 = 10;
+
+/// A note when the rarer label value has fewer than [`EVENTS_A_FEATURE`] rows a feature.
+fn few_rows_a_feature(label: &profile::ColumnProfile, columns: &[ColumnDraft]) -> Option<String> {
+    let features = columns.iter().filter(|c| c.role == Role::Feature).count() as u64;
+    let rarer = label.texts.values().copied().min().unwrap_or(0);
+    (features > 0 && rarer < EVENTS_A_FEATURE * features).then(|| {
+        format!(
+            "{rarer} rows of the rarer label value for {features} features, fewer than {EVENTS_A_FEATURE} a feature: a model will learn noise and remember its rows (`fit` warns when it does); keep the features you have a reason for"
+        )
+    })
+}
+
 /// The file's name without `.gz` and `.csv`, as a spec name.
 fn spec_name(path: &Path) -> String {
     let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
@@ -117,7 +135,7 @@ fn spec_name(path: &Path) -> String {
 /// A one-line account of each column, for the terminal.
 pub fn summary(d: &Draft) -> String {
     let count = |r: Role| d.columns.iter().filter(|c| c.role == r).count();
-    let todo: usize = d.columns.iter().map(|c| c.notes.len()).sum::<usize>() + d.crosses.len();
+    let todo: usize = d.columns.iter().map(|c| c.notes.len()).sum::<usize>() + d.crosses.len() + d.notes.len();
     let label =
         d.columns.iter().find(|c| c.role == Role::Label).map_or_else(String::new, |c| {
             format!(" (`{}`, positive {})", c.name, toml::Value::String(c.positive.clone().unwrap_or_default()))

@@ -47,6 +47,7 @@ pub fn spec(
     (delimiter, decimal): (u8, char),
     columns: &[ColumnDraft],
     crosses: &[Proposal],
+    notes: &[String],
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} from {source} ({rows} rows). Format: docs/spec-format.md.", crate::spec_file::DRAFTED);
@@ -55,6 +56,9 @@ pub fn spec(
     let _ = writeln!(out, "name = {}", q(name));
     let _ = writeln!(out, "# TODO: what the data is, and what the label's positive value means.");
     let _ = writeln!(out, "description = \"\"");
+    for n in notes {
+        let _ = writeln!(out, "# TODO: {n}");
+    }
     if delimiter != b',' {
         let _ = writeln!(out, "delimiter = {}", q(&(delimiter as char).to_string()));
     }
