@@ -81,6 +81,34 @@ fn score_writes_one_row_per_input_row() {
     assert!(rows[0].starts_with("2,"), "{}", rows[0]);
 }
 
+/// `advisor-train score … --out /dev/stdout | head -1`: once the reader has gone, the process
+/// ends as Unix tools do (SIGPIPE), without a panic's message.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_process_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut child = bin()
+        .args(["score", "--reasons", "--out", "/dev/stdout", "--model"])
+        .arg(repo().join("models/german_credit"))
+        .arg("--data")
+        .arg(german_csv())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take()); // the reader goes away after 16 bytes of about 150 KB
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(&first[..5], b"line,");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.signal(), Some(13), "ended by SIGPIPE: {status:?}, {stderr}");
+}
+
 #[test]
 fn a_bad_file_fails_with_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
