@@ -16,7 +16,7 @@ fn burn_and_tract_agree_on_every_test_row() {
     assert!(report.parity_max_abs_diff <= 1e-5, "max |burn - tract| = {}", report.parity_max_abs_diff);
     assert_eq!(report.test.rows, 200);
     // German credit's 700 good and 300 bad loans: enough of each for `fit` not to warn.
-    assert_eq!(report.classes, [700, 300]);
+    assert_eq!((report.classes, report.test_copies), ([700, 300], 0));
     assert!(
         report.classes.iter().all(|&n| n >= advisor_train::fit::FEW_CLASS_ROWS) && report.warnings().is_empty(),
         "{:?}",
@@ -48,6 +48,23 @@ fn fit_warns_when_a_class_has_few_rows() {
     let report = fit(&o).unwrap();
     assert_eq!(report.classes, [700, 40]);
     assert!(report.warnings().iter().any(|w| w.starts_with("only 40 positive rows")), "{:?}", report.warnings());
+}
+
+#[test]
+fn fit_warns_when_test_rows_are_copies_of_training_rows() {
+    // German credit with every row written twice: most test rows have their twin in training.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data("german_credit")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let body: Vec<&str> = lines.collect();
+    let csv = dir.path().join("twice.csv");
+    std::fs::write(&csv, format!("{header}\n{}\n{}\n", body.join("\n"), body.join("\n"))).unwrap();
+    let mut o = FitOptions::new(spec("german_credit"), &csv, dir.path().join("out"));
+    o.model = advisor_train::fit::ModelChoice::Only(advisor_train::fit::Family::Gbdt);
+    let report = fit(&o).unwrap();
+    assert!(report.test_copies * 2 > report.test.rows, "{} of {}", report.test_copies, report.test.rows);
+    assert!(report.warnings().iter().any(|w| w.contains("are exact copies of training rows")), "{:?}", report.warnings());
 }
 
 #[test]

@@ -126,6 +126,8 @@ pub struct FitReport {
     pub candidates: Vec<(CandidateRecord, f64)>,
     /// Rows of each class (negative, positive) in the training and test parts.
     pub classes: [usize; 2],
+    /// Test rows that are exact copies of a training row (every feature and the label).
+    pub test_copies: usize,
     /// A membership-inference attack on the split: the rows the shipped model was trained on
     /// against the test rows ([`crate::commands::audit`], as `audit` and the report run it).
     pub membership: crate::commands::audit::Attack,
@@ -242,6 +244,14 @@ impl FitReport {
                 "only {rarer} {which} rows: too few for a model to learn much from, or for its test figures to mean much (see the AUC's interval); a few hundred of each class is the least"
             ));
         }
+        if self.test_copies * 100 >= self.test.rows.max(1) {
+            out.push(format!(
+                "{} of the {} test rows ({:.1} %) are exact copies of training rows (every feature and the label): the test figures overstate how the model does on new applicants; remove duplicate records before fitting",
+                self.test_copies,
+                self.test.rows,
+                100.0 * self.test_copies as f64 / self.test.rows as f64
+            ));
+        }
         let a = self.membership;
         if a.memorised() {
             out.push(format!(
@@ -257,6 +267,20 @@ impl FitReport {
 /// Fewest rows of either class below which `fit` warns that a model can learn little from them
 /// and its figures mean little (the test part then holds a fifth of them).
 pub const FEW_CLASS_ROWS: usize = 100;
+
+/// Test rows whose features and label are a training row's (by a 64-bit hash of the values'
+/// bits and the label).
+fn test_copies(d: &Parts) -> usize {
+    use std::hash::{Hash, Hasher};
+    let key = |row: &[f32], y: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        row.iter().for_each(|v| v.to_bits().hash(&mut h));
+        y.hash(&mut h);
+        h.finish()
+    };
+    let train: std::collections::HashSet<u64> = d.raw_train.iter_rows().zip(&d.y_train).map(|(r, &y)| key(r, y)).collect();
+    d.raw_test.iter_rows().zip(&d.y_test).filter(|&(r, &y)| train.contains(&key(r, y))).count()
+}
 
 /// Rows of each label value (0, 1).
 fn class_counts<'a>(labels: impl Iterator<Item = &'a u8>) -> [usize; 2] {
@@ -459,6 +483,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         candidates: records.iter().cloned().zip(seconds).collect(),
         membership: membership(opts, &d, &c),
         classes: class_counts(d.y_train.iter().chain(&d.y_test)),
+        test_copies: test_copies(&d),
     };
     let model = ModelRecord { asked: opts.model.name().into(), shipped: c.family.name().into(), candidates: records };
     write_bundle(opts, (&spec, &ds, &d), pre, (&c, private.as_mut()), (&report, model))?;
