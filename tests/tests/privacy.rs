@@ -37,6 +37,10 @@ fn the_shipped_bundle_reveals_little_and_a_memorising_model_much() {
     assert!((f.auc - memorised.auc).abs() < 0.01 && (f.advantage - memorised.advantage).abs() < 0.02, "{f:?} against {memorised:?}");
     assert!(f.memorised() && !shipped.memorised(), "{f:?} / {shipped:?}");
     assert!(report.warnings().iter().any(|w| w.starts_with("the model tells its training rows from others")), "{:?}", report.warnings());
+    // The report, which a model-risk team reads, flags it too.
+    let html = tmp.path().join("report.html");
+    advisor_train::report::write(&out, &spec("german_credit"), &data("german_credit"), &html).unwrap();
+    assert!(std::fs::read_to_string(&html).unwrap().contains("Flagged: </strong>the attack clearly works"));
 }
 
 /// german_credit with a phone-number column, declared in the spec with `role`.

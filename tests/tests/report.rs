@@ -103,6 +103,10 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
     assert!(lo < s.test.auc && s.test.auc < hi && hi - lo < 0.2, "{lo} {hi}");
     assert!(html.contains(&format!("95 % interval {lo:.4}–{hi:.4} (DeLong")), "no AUC interval in the report");
 
+    // The shipped model's membership attack is not flagged (a memorising one's is:
+    // tests/tests/privacy.rs).
+    assert!(!s.membership.memorised() && !html.contains("Flagged: "), "{:?}", s.membership);
+
     // A screenshot in headless Chromium.
     let art = std::env::var_os("ADVISOR_ARTIFACTS")
         .map(std::path::PathBuf::from)

@@ -433,6 +433,13 @@ fn privacy(r: &Page<'_>) -> Markup {
             tr { td { "loss threshold" } td { (f4(a.auc)) } td { (f4(a.advantage)) } }
         }
         p { "An AUC of 0.5 and an advantage of 0 mean the attack learns nothing." }
+        @if a.memorised() {
+            p {
+                strong.flag { "Flagged: " }
+                "the attack clearly works (an AUC of 0.6 or more, beyond what chance gives with these row counts). Fewer features or "
+                "more weight decay make the model reveal less; differential privacy bounds what it reveals."
+            }
+        }
         (dp_text(r.training.privacy.as_ref()))
     }
 }
