@@ -175,17 +175,8 @@ fn order(probs: &[f32]) -> Vec<usize> {
 
 /// Area under the ROC curve by the rank statistic (Mann–Whitney U), ties counted half.
 pub fn auc(labels: &[u8], probs: &[f32]) -> f64 {
-    let idx = order(probs);
-    let (mut rank_sum, mut i) = (0.0f64, 0);
-    while i < idx.len() {
-        let mut j = i;
-        while j + 1 < idx.len() && probs[idx[j + 1]] == probs[idx[i]] {
-            j += 1;
-        }
-        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
-        rank_sum += avg_rank * idx[i..=j].iter().filter(|&&k| labels[k] == 1).count() as f64;
-        i = j + 1;
-    }
+    // Mid-ranks are whole or halves: their sum is exact in any order.
+    let rank_sum: f64 = midranks(probs).iter().zip(labels).filter(|(_, &y)| y == 1).map(|(r, _)| r).sum();
     let pos = labels.iter().filter(|&&y| y == 1).count() as f64;
     let neg = labels.len() as f64 - pos;
     if pos == 0.0 || neg == 0.0 {

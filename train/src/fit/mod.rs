@@ -493,8 +493,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
 /// The loss-threshold attack on the shipped model: the rows it was trained on (the training
 /// part after a refit, else the fit rows) against the test rows.
 fn membership(opts: &FitOptions, d: &Parts, c: &Candidate) -> crate::commands::audit::Attack {
-    let refit = opts.refit && c.privacy.is_none();
-    let trained_on: Vec<usize> = if refit { (0..d.y_train.len()).collect() } else { d.fit_in_train.clone() };
+    let trained_on: Vec<usize> = if refitted(opts, c) { (0..d.y_train.len()).collect() } else { d.fit_in_train.clone() };
     let members: Vec<(f32, u8)> = trained_on.iter().map(|&i| (c.p_train[i], d.y_train[i])).collect();
     let non_members: Vec<(f32, u8)> = c.p_test.iter().copied().zip(d.y_test.iter().copied()).collect();
     crate::commands::audit::loss_attack(&members, &non_members)
@@ -610,6 +609,12 @@ fn write_bundle(
 }
 
 /// The settings that produced the model, for the manifest.
+/// Whether the shipped model was refitted on the whole training part: DP-SGD trains on the fit
+/// rows only (what `audit` and the membership check take as the rows trained on).
+fn refitted(opts: &FitOptions, c: &Candidate) -> bool {
+    opts.refit && c.privacy.is_none()
+}
+
 fn training_record(opts: &FitOptions, c: &Candidate, rows: RowsRecord, model: ModelRecord) -> TrainingRecord {
     // A blend's network is recorded as a network's.
     let mlp = c.family != Family::Gbdt;
@@ -622,8 +627,7 @@ fn training_record(opts: &FitOptions, c: &Candidate, rows: RowsRecord, model: Mo
         split_seed: opts.train.seed,
         best_epoch: if mlp { c.chosen } else { 0 },
         epochs_run: if mlp { c.run } else { 0 },
-        // DP-SGD trains on the fit rows only (what `audit` takes as the rows trained on).
-        refit: opts.refit && c.privacy.is_none(),
+        refit: refitted(opts, c),
         calibrate: opts.calibrate,
         members: if mlp { opts.members } else { 1 },
         weights: if mlp { opts.weights } else { Precision::F32 },

@@ -99,7 +99,7 @@ impl ColumnProfile {
     }
     /// `text` as a number, read with the file's decimal mark.
     pub fn number(&self, text: &str) -> Option<f64> {
-        plain_number(self.decimal, text).ok()?.trim().parse::<f64>().ok()
+        number_with(self.decimal, text)
     }
     /// The share of the column's counted texts, by rows, that pass `test` (0 without texts).
     pub fn share(&self, test: impl Fn(&str) -> bool) -> f64 {
@@ -114,7 +114,7 @@ impl ColumnProfile {
     /// The share of the column's texts that read as numbers written with a decimal comma (`1,5`;
     /// none with a point).
     fn comma_numbers(&self) -> f64 {
-        self.share(|t| t.contains(',') && plain_number(',', t).is_ok_and(|n| n.trim().parse::<f64>().is_ok()))
+        self.share(|t| t.contains(',') && number_with(',', t).is_some())
     }
     /// How many rows hold `text` (0 when not counted).
     pub fn count(&self, text: &str) -> u64 {
@@ -167,6 +167,11 @@ impl ColumnProfile {
             }
         }
     }
+}
+
+/// `text` as a number written with the decimal mark `decimal`.
+fn number_with(decimal: char, text: &str) -> Option<f64> {
+    plain_number(decimal, text).ok()?.trim().parse::<f64>().ok()
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
