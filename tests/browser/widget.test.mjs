@@ -918,3 +918,26 @@ test('the relaxed-SIMD build: chosen where Chromium validates it, scores as the 
   assert.equal(fallback.simd, 'simd128', 'the relaxed file missing, the other loads');
   assert.deepEqual(fallback.p, plain.p);
 });
+
+test('a server that sends the wasm files with another type: both modules still load and score', async () => {
+  const { page, context, errors } = await open('index.html', { widget: false, block: /credit-advisor\.min\.js$/ });
+  const retyped = [];
+  await page.route(/_bg\.wasm$/, async (route) => {
+    const res = await route.fetch();
+    retyped.push(new URL(route.request().url()).pathname);
+    await route.fulfill({ response: res, headers: { ...res.headers(), 'content-type': 'application/octet-stream' } });
+  });
+  await page.reload(); // the page's preloads go through the route too
+  const out = await page.evaluate(async (applicant) => {
+    const core = await import(new URL('advisor-core.js', document.baseURI));
+    const advisor = await core.load(document.querySelector('credit-advisor').getAttribute('model'), { progressive: true });
+    const a = Object.fromEntries(advisor.schema().fields.map((f) => [f.name, f.categories.length ? applicant[f.name] : Number(applicant[f.name])]));
+    const first = advisor.score(a).score;
+    await advisor.complete;
+    return { first, full: advisor.score(a).score, whatIf: advisor.whatIf(a) != null };
+  }, APPLICANT);
+  assert.ok(out.first > 0 && out.first === out.full && out.whatIf, JSON.stringify(out));
+  assert.deepEqual(retyped.sort(), ['/pkg-score/advisor-score_bg.wasm', '/pkg/advisor_relaxed_bg.wasm'], 'both files went through the retyping route');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -36,11 +36,30 @@ fn the_shipped_bundle_reveals_little_and_a_memorising_model_much() {
     assert_eq!((f.members, f.non_members), (memorised.members, memorised.non_members));
     assert!((f.auc - memorised.auc).abs() < 0.01 && (f.advantage - memorised.advantage).abs() < 0.02, "{f:?} against {memorised:?}");
     assert!(f.memorised() && !shipped.memorised(), "{f:?} / {shipped:?}");
-    assert!(report.warnings().iter().any(|w| w.starts_with("the model tells its training rows from others")), "{:?}", report.warnings());
+    let warned = report.warnings().into_iter().find(|w| w.starts_with("the model tells its training rows from others"));
+    assert!(warned.as_deref().is_some_and(|w| w.contains("--weight-decay 0.1 make it reveal less")), "{:?}", report.warnings());
     // The report, which a model-risk team reads, flags it too.
     let html = tmp.path().join("report.html");
     advisor_train::report::write(&out, &spec("german_credit"), &data("german_credit"), &html).unwrap();
     assert!(std::fs::read_to_string(&html).unwrap().contains("Flagged: </strong>the attack clearly works"));
+}
+
+/// Trees grown to single rows memorise them too, and the warning's advice then names the
+/// network, since `--weight-decay` does not act on trees.
+#[test]
+fn memorising_trees_are_flagged_with_advice_that_acts_on_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut o = FitOptions::new(spec("german_credit"), data("german_credit"), tmp.path().join("trees"));
+    o.model = ModelChoice::Only(Family::Gbdt);
+    o.progress = false;
+    (o.refit, o.calibrate) = (false, false);
+    (o.gbdt.rounds, o.gbdt.patience, o.gbdt.min_rows, o.gbdt.max_leaves) = (400, 400, 1, 63);
+    (o.gbdt.subsample, o.gbdt.colsample, o.gbdt.l2, o.gbdt.learning_rate) = (1.0, 1.0, 0.0, 0.2);
+    let report = fit(&o).unwrap();
+    assert!(report.membership.memorised(), "{:?}", report.membership);
+    let warning = report.warnings().into_iter().find(|w| w.starts_with("the model tells its training rows from others"));
+    let warning = warning.unwrap_or_else(|| panic!("{:?}", report.warnings()));
+    assert!(warning.contains("its trees memorise most: the network alone (--model mlp --weight-decay 0.1)"), "{warning}");
 }
 
 /// german_credit with a phone-number column, declared in the spec with `role`.
