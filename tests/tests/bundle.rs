@@ -16,7 +16,7 @@ fn burn_and_tract_agree_on_every_test_row() {
     assert!(report.parity_max_abs_diff <= 1e-5, "max |burn - tract| = {}", report.parity_max_abs_diff);
     assert_eq!(report.test.rows, 200);
     // German credit's 700 good and 300 bad loans: enough of each for `fit` not to warn.
-    assert_eq!((report.classes, report.test_copies), ([700, 300], 0));
+    assert_eq!((report.classes, report.test_copies.found), ([700, 300], 0));
     assert!(
         report.classes.iter().all(|&n| n >= advisor_train::fit::FEW_CLASS_ROWS) && report.warnings().is_empty(),
         "{:?}",
@@ -63,8 +63,24 @@ fn fit_warns_when_test_rows_are_copies_of_training_rows() {
     let mut o = FitOptions::new(spec("german_credit"), &csv, dir.path().join("out"));
     o.model = advisor_train::fit::ModelChoice::Only(advisor_train::fit::Family::Gbdt);
     let report = fit(&o).unwrap();
-    assert!(report.test_copies * 2 > report.test.rows, "{} of {}", report.test_copies, report.test.rows);
+    let copies = report.test_copies;
+    assert!(copies.found * 2 > report.test.rows && copies.by_chance < 5.0, "{copies:?} of {}", report.test.rows);
     assert!(report.warnings().iter().any(|w| w.contains("are exact copies of training rows")), "{:?}", report.warnings());
+}
+
+#[test]
+fn copies_that_chance_explains_are_not_taken_for_duplicate_records() {
+    // Two of German credit's few-valued columns: most applicants share their answers with
+    // someone in training, as people do, and the rows are not duplicated.
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = FitOptions::new(spec("german_credit"), data("german_credit"), dir.path().join("out"));
+    o.model = advisor_train::fit::ModelChoice::Only(advisor_train::fit::Family::Gbdt);
+    o.features = Some(vec!["checking_status".into(), "savings_status".into()]);
+    let report = fit(&o).unwrap();
+    let copies = report.test_copies;
+    assert!(copies.found * 2 > report.test.rows && copies.by_chance * 2.0 > report.test.rows as f64, "{copies:?}");
+    assert!(!copies.duplicated(report.test.rows));
+    assert!(!report.warnings().iter().any(|w| w.contains("exact copies")), "{:?}", report.warnings());
 }
 
 #[test]

@@ -167,7 +167,8 @@ fn lenders_export() -> std::path::PathBuf {
         let home = ["Rent", "Own", "Mortgage"][next(3) as usize];
         let months = 6 + next(60);
         let default = if next(100) < 15 + months / 4 { "是" } else { "否" };
-        let (income, day) = (1000 + next(9000), 1 + next(28));
+        // Amounts distinct on every row, as an identifier's values are.
+        let (income, day) = (1000 + 20 * i + next(20), 1 + next(28));
         text += &format!(
             "\"C-{:06}\",\"{home}\",\"called on day {}\",\"{months}\",\"${},{:03}\",\"2023-05-{day:02}\",\"{default}\"\r\n",
             100_000 + i,
@@ -195,7 +196,8 @@ fn a_lenders_export_is_drafted_into_a_spec_that_reads_it() {
     // features), written without categories (none is on two rows).
     assert_eq!((role(&spec, "Customer ID"), role(&spec, "Note")), (Role::Id, Role::Id));
     assert_eq!((role(&spec, "Home"), role(&spec, "Months")), (Role::Feature, Role::Feature));
-    // Amounts written as text and dates are ignored, each with a TODO saying what to do.
+    // Amounts written as text and dates are ignored, each with a TODO saying what to do (the
+    // amounts are told apart from identifiers, though each is on one row only).
     assert_eq!((role(&spec, "Income"), role(&spec, "Applied")), (Role::Ignore, Role::Ignore));
     assert!(d.toml.contains("numbers written with a currency sign and commas: write them as plain numbers"), "{}", d.toml);
     assert!(d.toml.contains("dates: not categories; ignored"), "{}", d.toml);

@@ -126,8 +126,9 @@ pub struct FitReport {
     pub candidates: Vec<(CandidateRecord, f64)>,
     /// Rows of each class (negative, positive) in the training and test parts.
     pub classes: [usize; 2],
-    /// Test rows that are exact copies of a training row (every feature and the label).
-    pub test_copies: usize,
+    /// Test rows that are exact copies of a training row (every feature and the label), and
+    /// how many would be by chance.
+    pub test_copies: Copies,
     /// A membership-inference attack on the split: the rows the shipped model was trained on
     /// against the test rows ([`crate::commands::audit`], as `audit` and the report run it).
     pub membership: crate::commands::audit::Attack,
@@ -244,12 +245,14 @@ impl FitReport {
                 "only {rarer} {which} rows: too few for a model to learn much from, or for its test figures to mean much (see the AUC's interval); a few hundred of each class is the least"
             ));
         }
-        if self.test_copies * 100 >= self.test.rows.max(1) {
+        let copies = self.test_copies;
+        if copies.duplicated(self.test.rows) {
             out.push(format!(
-                "{} of the {} test rows ({:.1} %) are exact copies of training rows (every feature and the label): the test figures overstate how the model does on new applicants; remove duplicate records before fitting",
-                self.test_copies,
+                "{} of the {} test rows ({:.1} %) are exact copies of training rows (every feature and the label; about {:.0} would be by chance): the test figures overstate how the model does on new applicants; remove duplicate records before fitting",
+                copies.found,
                 self.test.rows,
-                100.0 * self.test_copies as f64 / self.test.rows as f64
+                100.0 * copies.found as f64 / self.test.rows as f64,
+                copies.by_chance
             ));
         }
         let a = self.membership;
@@ -287,17 +290,58 @@ fn revealing_less(family: Family) -> &'static str {
 pub const FEW_CLASS_ROWS: usize = 100;
 
 /// Test rows whose features and label are a training row's (by a 64-bit hash of the values'
-/// bits and the label).
-fn test_copies(d: &Parts) -> usize {
+/// bits and the label), and how many would be if values met by chance: the mean over
+/// [`CHANCE_DRAWS`] copies of the training part with each column and the label shuffled on its
+/// own (each column's values kept, the rows they formed broken). A table of a few categories
+/// has many copies by chance, and then its copies are no sign of duplicate records.
+fn test_copies(d: &Parts, seed: u64) -> Copies {
+    use rand::seq::SliceRandom;
+    use rand::SeedableRng;
+    use std::collections::HashSet;
     use std::hash::{Hash, Hasher};
-    let key = |row: &[f32], y: u8| {
+    let key = |row: &mut dyn Iterator<Item = f32>, y: u8| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        row.iter().for_each(|v| v.to_bits().hash(&mut h));
+        row.for_each(|v| v.to_bits().hash(&mut h));
         y.hash(&mut h);
         h.finish()
     };
-    let train: std::collections::HashSet<u64> = d.raw_train.iter_rows().zip(&d.y_train).map(|(r, &y)| key(r, y)).collect();
-    d.raw_test.iter_rows().zip(&d.y_test).filter(|&(r, &y)| train.contains(&key(r, y))).count()
+    let count = |train: &HashSet<u64>| {
+        d.raw_test.iter_rows().zip(&d.y_test).filter(|&(r, &y)| train.contains(&key(&mut r.iter().copied(), y))).count()
+    };
+    let found = count(&d.raw_train.iter_rows().zip(&d.y_train).map(|(r, &y)| key(&mut r.iter().copied(), y)).collect());
+    let (n, cols) = (d.raw_train.rows(), d.raw_train.cols());
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut by_chance = 0;
+    for _ in 0..CHANCE_DRAWS {
+        let orders: Vec<Vec<usize>> = (0..=cols)
+            .map(|_| {
+                let mut o: Vec<usize> = (0..n).collect();
+                o.shuffle(&mut rng);
+                o
+            })
+            .collect();
+        let shuffled = (0..n).map(|i| key(&mut (0..cols).map(|j| d.raw_train.row(orders[j][i])[j]), d.y_train[orders[cols][i]])).collect();
+        by_chance += count(&shuffled);
+    }
+    Copies { found, by_chance: by_chance as f64 / CHANCE_DRAWS as f64 }
+}
+
+/// Shuffled copies of the training part that [`test_copies`] counts chance copies in.
+const CHANCE_DRAWS: usize = 3;
+
+/// Test rows that copy a training row: found, and expected by chance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Copies {
+    pub found: usize,
+    pub by_chance: f64,
+}
+
+impl Copies {
+    /// At least 1 % of the `test_rows`, and clearly more than chance gives (twice it, and
+    /// three of its standard deviations above it): duplicate records, not a few-valued table.
+    pub fn duplicated(&self, test_rows: usize) -> bool {
+        self.found * 100 >= test_rows.max(1) && self.found as f64 > 2.0 * self.by_chance + 3.0 * self.by_chance.sqrt()
+    }
 }
 
 /// Rows of each label value (0, 1).
@@ -501,7 +545,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         candidates: records.iter().cloned().zip(seconds).collect(),
         membership: membership(opts, &d, &c),
         classes: class_counts(d.y_train.iter().chain(&d.y_test)),
-        test_copies: test_copies(&d),
+        test_copies: test_copies(&d, opts.train.seed),
     };
     let model = ModelRecord { asked: opts.model.name().into(), shipped: c.family.name().into(), candidates: records };
     write_bundle(opts, (&spec, &ds, &d), pre, (&c, private.as_mut()), (&report, model))?;

@@ -219,17 +219,8 @@ fn categorical(c: &ColumnProfile, d: &mut ColumnDraft) {
     let mut cats: Vec<(&String, &u64)> = c.texts.iter().collect();
     cats.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     let n = c.present() as usize;
-    if let Some(why) = categorical_identifier(n, cats.len(), cats.iter().map(|(t, _)| t.as_str())) {
-        d.role = Role::Id;
-        d.notes.push(format!("marked id: {why}"));
-        return;
-    }
-    let once = cats.iter().filter(|(_, &k)| k < 2).count();
-    if c.share(is_date) >= NUMBER_SHARE {
-        d.role = Role::Ignore;
-        d.notes.push("dates: not categories; ignored (derive what matters, such as months since the date, as a number column)".into());
-        return;
-    }
+    // Amounts written as text (`45,120`, `$2,100`) are distinct on most rows, as identifiers
+    // are: they are told apart first, so that the note says how to make them numbers.
     let formatted = formatted_number(c);
     if let Some(marks) = &formatted {
         d.notes.push(format!(
@@ -239,6 +230,17 @@ fn categorical(c: &ColumnProfile, d: &mut ColumnDraft) {
     if formatted.is_some() && cats.len() > FEW_CODES {
         d.role = Role::Ignore;
         d.notes.push(format!("{} different amounts are not categories; ignored until they are numbers", cats.len()));
+        return;
+    }
+    if let Some(why) = categorical_identifier(n, cats.len(), cats.iter().map(|(t, _)| t.as_str())) {
+        d.role = Role::Id;
+        d.notes.push(format!("marked id: {why}"));
+        return;
+    }
+    let once = cats.iter().filter(|(_, &k)| k < 2).count();
+    if c.share(is_date) >= NUMBER_SHARE {
+        d.role = Role::Ignore;
+        d.notes.push("dates: not categories; ignored (derive what matters, such as months since the date, as a number column)".into());
         return;
     }
     if once as f64 > MOSTLY_ONCE * n as f64 {

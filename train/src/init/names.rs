@@ -23,7 +23,7 @@ const PROTECTED_ZH: [&str; 7] = ["性别", "婚姻", "民族", "国籍", "宗教
 const AGE_BAND: [&str; 5] = ["band", "group", "bracket", "range", "category"];
 /// Label names (a whole header, in any case), most likely first: en, then zh ("default", "is it
 /// a default", "overdue", "is it overdue", "label", "target").
-pub const LABEL_NAMES: [&str; 19] = [
+pub const LABEL_NAMES: [&str; 22] = [
     "label",
     "target",
     "class",
@@ -37,6 +37,9 @@ pub const LABEL_NAMES: [&str; 19] = [
     "default_flag",
     "bad_flag",
     "loan_status",
+    "charged_off",
+    "charge_off",
+    "chargeoff",
     "违约",
     "是否违约",
     "逾期",
@@ -203,6 +206,7 @@ mod tests {
         assert_eq!(label(&h(&["客户", "是否发生逾期"])), Some(1));
         assert_eq!(label(&h(&["age", "income"])), None);
         assert_eq!(label(&h(&["badge_count", "Class"])), Some(1));
+        assert_eq!(label(&h(&["acct", "Charged_Off", "ratio"])), Some(1));
     }
 
     #[test]
