@@ -51,6 +51,19 @@ fn fit_warns_when_a_class_has_few_rows() {
 }
 
 #[test]
+fn too_few_rows_to_choose_and_calibrate_on_are_refused_with_the_counts() {
+    // German credit's first 40 rows: the validation part would hold about 2 bad loans.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data("german_credit")).unwrap();
+    let csv = dir.path().join("forty.csv");
+    std::fs::write(&csv, text.lines().take(41).collect::<Vec<_>>().join("\n") + "\n").unwrap();
+    let err = fit(&FitOptions::new(spec("german_credit"), &csv, dir.path().join("out"))).err().expect("refused");
+    let msg = err.to_string();
+    assert!(msg.contains("forty.csv: too few rows to fit: the validation part") && msg.contains("a larger --validation-size"), "{msg}");
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+#[test]
 fn fit_warns_when_test_rows_are_copies_of_training_rows() {
     // German credit with every row written twice: most test rows have their twin in training.
     let dir = tempfile::tempdir().unwrap();
