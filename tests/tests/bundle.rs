@@ -79,6 +79,12 @@ fn fit_warns_when_test_rows_are_copies_of_training_rows() {
     let copies = report.test_copies;
     assert!(copies.found * 2 > report.test.rows && copies.by_chance < 5.0, "{copies:?} of {}", report.test.rows);
     assert!(report.warnings().iter().any(|w| w.contains("are exact copies of training rows")), "{:?}", report.warnings());
+    // The report's data checks find the same copies and flag them.
+    let html = dir.path().join("report.html");
+    let s = advisor_train::report::write(&dir.path().join("out"), &spec("german_credit"), &csv, &html).unwrap();
+    assert_eq!(s.copies, copies);
+    let flag = format!("Flagged: </strong>{} of the {} test rows", copies.found, report.test.rows);
+    assert!(std::fs::read_to_string(&html).unwrap().contains(&flag), "{flag}");
 }
 
 #[test]

@@ -41,7 +41,9 @@ fn the_shipped_bundle_reveals_little_and_a_memorising_model_much() {
     // The report, which a model-risk team reads, flags it too.
     let html = tmp.path().join("report.html");
     advisor_train::report::write(&out, &spec("german_credit"), &data("german_credit"), &html).unwrap();
-    assert!(std::fs::read_to_string(&html).unwrap().contains("Flagged: </strong>the attack clearly works"));
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("Flagged: </strong>the attack clearly works"));
+    assert!(html.contains("Fewer features (--features) or --weight-decay 0.1 make it reveal less"), "the network's advice");
 }
 
 /// Trees grown to single rows memorise them too, and the warning's advice then names the

@@ -94,6 +94,7 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
         "Stability",
         "Model card",
         "Calibration",
+        "Data checks",
     ] {
         assert!(html.contains(section), "missing section {section}");
     }
@@ -104,8 +105,10 @@ fn the_report_matches_independent_computations_and_is_self_contained() {
     assert!(html.contains(&format!("95 % interval {lo:.4}–{hi:.4} (DeLong")), "no AUC interval in the report");
 
     // The shipped model's membership attack is not flagged (a memorising one's is:
-    // tests/tests/privacy.rs).
+    // tests/tests/privacy.rs), nor its data: 700 and 300 rows, no test row a training row's.
     assert!(!s.membership.memorised() && !html.contains("Flagged: "), "{:?}", s.membership);
+    assert_eq!((s.classes, s.copies.found), ([700, 300], 0));
+    assert!(html.contains("<td>700 / 300</td>") && html.contains("<td>0 of 200</td>") && html.contains("Nothing flagged."));
 
     // A screenshot in headless Chromium.
     let art = std::env::var_os("ADVISOR_ARTIFACTS")

@@ -1,6 +1,6 @@
 //! The model report: one self-contained HTML file (inline SVG drawn with plotters, no external
 //! reference) that a model-risk team reads: metrics, curves, calibration, gains, scaling,
-//! reason codes, fairness by protected group, stability baseline and a model card.
+//! data checks, reason codes, fairness by protected group, privacy, stability baseline and a model card.
 
 use std::path::Path;
 
@@ -19,6 +19,7 @@ use advisor_core::schema::Spec;
 use crate::bundle_dir;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::fit::{checks, Family};
 
 /// How often a feature is among the test rows' reasons: (feature, as any reason, as the first).
 pub type ReasonCount = (String, usize, usize);
@@ -45,6 +46,10 @@ pub struct Summary {
     pub fairness: Vec<Fairness>,
     /// A membership-inference attack on the bundle's own split ([`crate::commands::audit`]).
     pub membership: crate::commands::audit::Attack,
+    /// Rows of each label value (0, 1) in the file.
+    pub classes: [usize; 2],
+    /// Test rows that copy a training row, found and by chance ([`checks::test_copies`]).
+    pub copies: checks::Copies,
 }
 
 fn f4(v: f64) -> String {
@@ -112,6 +117,9 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
 
     let psi_test = m.stability.as_ref().map(|b| b.psi(&s_test));
     let membership = crate::commands::audit::on_split(bundle, &probs, &ds.labels, &parts)?;
+    let y_train: Vec<u8> = parts.train.iter().map(|&i| ds.labels[i]).collect();
+    let test_rows = (&ds.raw.select(&parts.test), y_test.as_slice());
+    let copies = checks::test_copies((&ds.raw.select(&parts.train), &y_train), test_rows, m.training()?.split_seed);
     let summary = Summary {
         train,
         validation,
@@ -123,6 +131,8 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
         reasons,
         fairness,
         membership,
+        classes: checks::class_counts(ds.labels.iter()),
+        copies,
     };
     let html = render(&adv, &summary, &ds.sha256, ds.raw.rows(), data)?;
     std::fs::write(out, html).map_err(Error::io(out))?;
@@ -214,7 +224,7 @@ fn render(adv: &Advisor, s: &Summary, data_sha: &str, data_rows: usize, data: &P
         html lang="en" {
             head { meta charset="utf-8"; title { "Model report — " (name) } style { (PreEscaped(CSS)) } }
             body {
-                @for section in [title, metrics_table, curves, gains_table, scaling, reason_codes, fairness_table, privacy, stability, model_card] {
+                @for section in [title, data_checks, metrics_table, curves, gains_table, scaling, reason_codes, fairness_table, privacy, stability, model_card] {
                     (section(&page))
                 }
             }
@@ -242,7 +252,11 @@ fn title(r: &Page<'_>) -> Markup {
     let Page { m, bundle, .. } = r;
     html! {
         h1 { "Model report: " (bundle.spec().name()) }
-        p.muted { (bundle.spec().params().description) " · graph sha256 " (m.graph.sha256) " · produced by " (m.producer) }
+        p.muted {
+            @let description = bundle.spec().params().description.trim();
+            @if !description.is_empty() { (description) " · " }
+            "graph sha256 " (m.graph.sha256) " · produced by " (m.producer)
+        }
     }
 }
 
@@ -436,11 +450,40 @@ fn privacy(r: &Page<'_>) -> Markup {
         @if a.memorised() {
             p {
                 strong.flag { "Flagged: " }
-                "the attack clearly works (an AUC of 0.6 or more, beyond what chance gives with these row counts). Fewer features or "
-                "more weight decay make the model reveal less; differential privacy bounds what it reveals."
+                "the attack clearly works (an AUC of 0.6 or more, beyond what chance gives with these row counts). "
+                (revealing_less(r)) "; differential privacy bounds what it reveals."
             }
         }
         (dp_text(r.training.privacy.as_ref()))
+    }
+}
+
+/// What makes the shipped model reveal less, as `fit` advises ([`checks::revealing_less`]),
+/// capitalised; for a model `fit` did not choose (imported), the general advice.
+fn revealing_less(r: &Page<'_>) -> String {
+    let shipped = r.training.model.as_ref().and_then(|m| Family::by_name(&m.shipped));
+    let advice = shipped.map_or("fewer features or more regularisation make it reveal less", checks::revealing_less);
+    advice[..1].to_uppercase() + &advice[1..]
+}
+
+/// Data checks, as `fit` makes them ([`checks`]): rows of each class, and test rows that
+/// copy training rows, against chance.
+fn data_checks(r: &Page<'_>) -> Markup {
+    let (classes, copies, test_rows) = (r.s.classes, r.s.copies, r.y.len());
+    let flags: Vec<String> = checks::few_rows(classes).into_iter().chain(copies.warning(test_rows)).collect();
+    html! {
+        h2 { "Data checks" }
+        table {
+            (header_row(&["check", "found", "for comparison"]))
+            tr { td { "rows of each label value (0 / 1) in the file" } td { (classes[0]) " / " (classes[1]) } td { "fewer than " (checks::FEW_CLASS_ROWS) " of either is flagged" } }
+            tr {
+                td { "test rows that are exact copies of a training row (every feature and the label)" }
+                td { (copies.found) " of " (test_rows) }
+                td { (format!("{:.1}", copies.by_chance)) " by chance (each column shuffled on its own)" }
+            }
+        }
+        @for flag in &flags { p { strong.flag { "Flagged: " } (flag) } }
+        @if flags.is_empty() { p { "Nothing flagged." } }
     }
 }
 

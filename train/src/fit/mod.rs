@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 mod blend;
+pub mod checks;
 mod network;
 mod trees;
 
@@ -28,6 +29,8 @@ use crate::error::{Error, Result};
 use crate::gbdt::GbdtParams;
 use crate::net::TrainParams;
 use crate::{bundle_dir, split};
+use checks::class_counts;
+pub use checks::{Copies, FEW_CLASS_ROWS, MIN_VALIDATION_CLASS_ROWS};
 
 /// Everything `fit` needs.
 #[derive(Debug, Clone)]
@@ -233,28 +236,12 @@ pub(crate) fn file_name(path: &Path) -> String {
 }
 
 impl FitReport {
-    /// What a person should know before shipping the bundle: too few rows of a class
-    /// ([`FEW_CLASS_ROWS`]), and a model that tells its training rows from others
-    /// ([`crate::commands::audit::Attack::memorised`]).
+    /// What a person should know before shipping the bundle ([`checks`]): too few rows of a
+    /// class, test rows that copy training rows beyond chance, and a model that tells its
+    /// training rows from others ([`crate::commands::audit::Attack::memorised`]).
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = vec![];
-        let rarer = self.classes[0].min(self.classes[1]);
-        if rarer < FEW_CLASS_ROWS {
-            let which = if self.classes[1] <= self.classes[0] { "positive" } else { "negative" };
-            out.push(format!(
-                "only {rarer} {which} rows: too few for a model to learn much from, or for its test figures to mean much (see the AUC's interval); a few hundred of each class is the least"
-            ));
-        }
-        let copies = self.test_copies;
-        if copies.duplicated(self.test.rows) {
-            out.push(format!(
-                "{} of the {} test rows ({:.1} %) are exact copies of training rows (every feature and the label; about {:.0} would be by chance): the test figures overstate how the model does on new applicants; remove duplicate records before fitting",
-                copies.found,
-                self.test.rows,
-                100.0 * copies.found as f64 / self.test.rows as f64,
-                copies.by_chance
-            ));
-        }
+        let mut out: Vec<String> = checks::few_rows(self.classes).into_iter().collect();
+        out.extend(self.test_copies.warning(self.test.rows));
         let a = self.membership;
         if a.memorised() {
             out.push(format!(
@@ -264,92 +251,11 @@ impl FitReport {
                 a.advantage,
                 self.train.auc,
                 self.test.auc,
-                revealing_less(self.family)
+                checks::revealing_less(self.family)
             ));
         }
         out
     }
-}
-
-/// What makes a model of `family` reveal less of its training rows. Weight decay acts on the
-/// network only; where trees are shipped, they memorise most (a 500-row table with 80 columns:
-/// attack AUC 0.75 for the trees alone, 0.70 for the blend, 0.61 for the network with
-/// `--weight-decay 0.1`, whose test AUC was the higher there and 0.067 lower on German credit:
-/// BENCHMARKS.md, so the advice asks for the comparison).
-fn revealing_less(family: Family) -> &'static str {
-    match family {
-        Family::Mlp => "fewer features (--features) or --weight-decay 0.1 make it reveal less (compare the test AUC they give)",
-        Family::Gbdt | Family::Blend => {
-            "its trees memorise most: the network alone (--model mlp --weight-decay 0.1) or fewer features (--features) make it reveal less (compare the test AUC they give)"
-        }
-    }
-}
-
-/// Fewest rows of either class below which `fit` warns that a model can learn little from them
-/// and its figures mean little (the test part then holds a fifth of them).
-pub const FEW_CLASS_ROWS: usize = 100;
-
-/// Test rows whose features and label are a training row's (by a 64-bit hash of the values'
-/// bits and the label), and how many would be if values met by chance: the mean over
-/// [`CHANCE_DRAWS`] copies of the training part with each column and the label shuffled on its
-/// own (each column's values kept, the rows they formed broken). A table of a few categories
-/// has many copies by chance, and then its copies are no sign of duplicate records.
-fn test_copies(d: &Parts, seed: u64) -> Copies {
-    use rand::seq::SliceRandom;
-    use rand::SeedableRng;
-    use std::collections::HashSet;
-    use std::hash::{Hash, Hasher};
-    let key = |row: &mut dyn Iterator<Item = f32>, y: u8| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        row.for_each(|v| v.to_bits().hash(&mut h));
-        y.hash(&mut h);
-        h.finish()
-    };
-    let count = |train: &HashSet<u64>| {
-        d.raw_test.iter_rows().zip(&d.y_test).filter(|&(r, &y)| train.contains(&key(&mut r.iter().copied(), y))).count()
-    };
-    let found = count(&d.raw_train.iter_rows().zip(&d.y_train).map(|(r, &y)| key(&mut r.iter().copied(), y)).collect());
-    let (n, cols) = (d.raw_train.rows(), d.raw_train.cols());
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let mut by_chance = 0;
-    for _ in 0..CHANCE_DRAWS {
-        let orders: Vec<Vec<usize>> = (0..=cols)
-            .map(|_| {
-                let mut o: Vec<usize> = (0..n).collect();
-                o.shuffle(&mut rng);
-                o
-            })
-            .collect();
-        let shuffled = (0..n).map(|i| key(&mut (0..cols).map(|j| d.raw_train.row(orders[j][i])[j]), d.y_train[orders[cols][i]])).collect();
-        by_chance += count(&shuffled);
-    }
-    Copies { found, by_chance: by_chance as f64 / CHANCE_DRAWS as f64 }
-}
-
-/// Shuffled copies of the training part that [`test_copies`] counts chance copies in.
-const CHANCE_DRAWS: usize = 3;
-
-/// Test rows that copy a training row: found, and expected by chance.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Copies {
-    pub found: usize,
-    pub by_chance: f64,
-}
-
-impl Copies {
-    /// At least 1 % of the `test_rows`, and clearly more than chance gives (twice it, and
-    /// three of its standard deviations above it): duplicate records, not a few-valued table.
-    pub fn duplicated(&self, test_rows: usize) -> bool {
-        self.found * 100 >= test_rows.max(1) && self.found as f64 > 2.0 * self.by_chance + 3.0 * self.by_chance.sqrt()
-    }
-}
-
-/// Rows of each label value (0, 1).
-fn class_counts<'a>(labels: impl Iterator<Item = &'a u8>) -> [usize; 2] {
-    labels.fold([0, 0], |mut n, &y| {
-        n[usize::from(y == 1)] += 1;
-        n
-    })
 }
 
 /// Checks both classes are present.
@@ -376,6 +282,11 @@ pub enum Family {
 }
 
 impl Family {
+    /// The family of a manifest's `training.model.shipped` name.
+    pub fn by_name(name: &str) -> Option<Family> {
+        [Family::Mlp, Family::Gbdt, Family::Blend].into_iter().find(|f| f.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Family::Mlp => "mlp",
@@ -445,11 +356,6 @@ impl Parts {
         }
     }
 }
-
-/// Fewest rows of either class in the validation part: below it, its AUC cannot choose an
-/// epoch, a number of trees or a family, nor calibration fit (a table of 60 rows has 2 or 3
-/// positive rows there).
-pub const MIN_VALIDATION_CLASS_ROWS: usize = 5;
 
 impl Parts {
     /// Refuses a split whose validation part is too small to choose and calibrate on.
@@ -569,7 +475,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
         candidates: records.iter().cloned().zip(seconds).collect(),
         membership: membership(opts, &d, &c),
         classes: class_counts(d.y_train.iter().chain(&d.y_test)),
-        test_copies: test_copies(&d, opts.train.seed),
+        test_copies: checks::test_copies((&d.raw_train, &d.y_train), (&d.raw_test, &d.y_test), opts.train.seed),
     };
     let model = ModelRecord { asked: opts.model.name().into(), shipped: c.family.name().into(), candidates: records };
     write_bundle(opts, (&spec, &ds, &d), pre, (&c, private.as_mut()), (&report, model))?;
