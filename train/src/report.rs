@@ -451,7 +451,7 @@ fn privacy(r: &Page<'_>) -> Markup {
             p {
                 strong.flag { "Flagged: " }
                 "the attack clearly works (an AUC of 0.6 or more, beyond what chance gives with these row counts). "
-                (revealing_less(r)) "; differential privacy bounds what it reveals."
+                (privacy_advice(r)) "; differential privacy bounds what it reveals."
             }
         }
         (dp_text(r.training.privacy.as_ref()))
@@ -460,7 +460,7 @@ fn privacy(r: &Page<'_>) -> Markup {
 
 /// What makes the shipped model reveal less, as `fit` advises ([`checks::revealing_less`]),
 /// capitalised; for a model `fit` did not choose (imported), the general advice.
-fn revealing_less(r: &Page<'_>) -> String {
+fn privacy_advice(r: &Page<'_>) -> String {
     let shipped = r.training.model.as_ref().and_then(|m| Family::by_name(&m.shipped));
     let advice = shipped.map_or("fewer features or more regularisation make it reveal less", checks::revealing_less);
     advice[..1].to_uppercase() + &advice[1..]

@@ -1,15 +1,18 @@
 //! What a person should know of the data before shipping a model fitted on it — few rows of a
 //! class, test rows that copy training rows, a model that tells its training rows from others —
-//! said once here, for `fit`'s warnings and the report's data checks.
+//! said once here, for `fit`'s warnings and the report's data checks; and the rows below which
+//! `fit` refuses to choose and calibrate.
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 
 use advisor_core::matrix::Matrix;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use super::Family;
+use crate::error::{Error, Result};
 
 /// Fewest rows of either class below which `fit` warns that a model can learn little from them
 /// and its figures mean little (the test part then holds a fifth of them).
@@ -19,6 +22,22 @@ pub const FEW_CLASS_ROWS: usize = 100;
 /// epoch, a number of trees or a family, nor calibration fit (German credit's first 40 rows
 /// leave 2 bad loans there).
 pub const MIN_VALIDATION_CLASS_ROWS: usize = 5;
+
+/// Refuses a split whose validation part (`y_val`, out of `train_rows`) has fewer than
+/// [`MIN_VALIDATION_CLASS_ROWS`] of a class: too few to choose and calibrate on.
+pub fn enough_to_validate(path: &Path, y_val: &[u8], train_rows: usize) -> Result<()> {
+    let [neg, pos] = class_counts(y_val.iter());
+    if neg.min(pos) >= MIN_VALIDATION_CLASS_ROWS {
+        return Ok(());
+    }
+    Err(Error::File {
+        path: path.to_path_buf(),
+        msg: format!(
+            "too few rows to fit: the validation part (epochs, trees and calibration are chosen on it) has {pos} positive and {neg} negative rows, fewer than {MIN_VALIDATION_CLASS_ROWS} of a class; it holds {} of the {train_rows} training rows, so more rows are needed (a few hundred of each class is the least), or a larger --validation-size",
+            y_val.len()
+        ),
+    })
+}
 
 /// Rows of each label value (0, 1).
 pub fn class_counts<'a>(labels: impl Iterator<Item = &'a u8>) -> [usize; 2] {

@@ -357,24 +357,6 @@ impl Parts {
     }
 }
 
-impl Parts {
-    /// Refuses a split whose validation part is too small to choose and calibrate on.
-    fn check_validation(&self, path: &std::path::Path) -> Result<()> {
-        let [neg, pos] = class_counts(self.y_val.iter());
-        if neg.min(pos) >= MIN_VALIDATION_CLASS_ROWS {
-            return Ok(());
-        }
-        Err(Error::File {
-            path: path.to_path_buf(),
-            msg: format!(
-                "too few rows to fit: the validation part (epochs, trees and calibration are chosen on it) has {pos} positive and {neg} negative rows, fewer than {MIN_VALIDATION_CLASS_ROWS} of a class; it holds {} of the {} training rows, so more rows are needed (a few hundred of each class is the least), or a larger --validation-size",
-                self.y_val.len(),
-                self.y_train.len()
-            ),
-        })
-    }
-}
-
 /// A trained model of one family, exported and scored, ready to be written.
 pub(crate) struct Candidate {
     pub family: Family,
@@ -437,7 +419,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let (spec, ds) = read_checked(opts)?;
     // The protocol: stratified 80/20 train/test; validation comes out of the training part.
     let d = Parts::new(&ds, opts);
-    d.check_validation(&ds.path)?;
+    checks::enough_to_validate(&ds.path, &d.y_val, d.y_train.len())?;
     let params = opts.preprocess.clone().check()?;
     // A private fit plans its noise first: the preprocessing comes from noisy counts.
     let mut private = opts.dp.as_ref().map(|dp| Private::plan(dp, &spec, d.y_fit.len())).transpose()?;
