@@ -4,7 +4,7 @@
 //! `fit` refuses to choose and calibrate.
 
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 use advisor_core::matrix::Matrix;
@@ -93,28 +93,32 @@ const CHANCE_DRAWS: usize = 3;
 /// own (each column's values kept, the rows they formed broken). A table of a few categories
 /// has many copies by chance, and then its copies are no sign of duplicate records.
 pub fn test_copies(train: (&Matrix, &[u8]), test: (&Matrix, &[u8]), seed: u64) -> Copies {
-    let key = |row: &mut dyn Iterator<Item = f32>, y: u8| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        row.for_each(|v| v.to_bits().hash(&mut h));
+    let key = |row: &[f32], y: u8| {
+        let mut h = DefaultHasher::new();
+        row.iter().for_each(|v| v.to_bits().hash(&mut h));
         y.hash(&mut h);
         h.finish()
     };
-    let count =
-        |seen: &HashSet<u64>| test.0.iter_rows().zip(test.1).filter(|&(r, &y)| seen.contains(&key(&mut r.iter().copied(), y))).count();
-    let found = count(&train.0.iter_rows().zip(train.1).map(|(r, &y)| key(&mut r.iter().copied(), y)).collect());
+    let count = |seen: &HashSet<u64>| test.0.iter_rows().zip(test.1).filter(|&(r, &y)| seen.contains(&key(r, y))).count();
+    let found = count(&train.0.iter_rows().zip(train.1).map(|(r, &y)| key(r, y)).collect());
     let (n, cols) = (train.0.rows(), train.0.cols());
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut by_chance = 0;
     for _ in 0..CHANCE_DRAWS {
-        let orders: Vec<Vec<usize>> = (0..=cols)
-            .map(|_| {
-                let mut o: Vec<usize> = (0..n).collect();
-                o.shuffle(&mut rng);
-                o
-            })
-            .collect();
-        let shuffled = (0..n).map(|i| key(&mut (0..cols).map(|j| train.0.row(orders[j][i])[j]), train.1[orders[cols][i]])).collect();
-        by_chance += count(&shuffled);
+        // Row i of the shuffled copy takes column j from row order[i], a column at a time: a
+        // hasher a row and one order in memory (not an order a column: 8 bytes a cell).
+        let mut rows = vec![DefaultHasher::new(); n];
+        let mut order: Vec<usize> = (0..n).collect();
+        for j in 0..cols {
+            order.shuffle(&mut rng);
+            rows.iter_mut().zip(&order).for_each(|(h, &from)| train.0.row(from)[j].to_bits().hash(h));
+        }
+        order.shuffle(&mut rng);
+        let shuffled = rows.into_iter().zip(&order).map(|(mut h, &from)| {
+            train.1[from].hash(&mut h);
+            h.finish()
+        });
+        by_chance += count(&shuffled.collect());
     }
     Copies { found, by_chance: by_chance as f64 / CHANCE_DRAWS as f64 }
 }
@@ -146,10 +150,11 @@ mod tests {
         let few = test_copies((&m, &y), (&m, &y), 1);
         assert_eq!(few.found, 200);
         assert!(few.by_chance > 150.0 && !few.duplicated(200) && few.warning(200).is_none(), "{few:?}");
-        // 200 rows of distinct values, given again as the test part: all copies, none by chance.
+        // 200 rows of distinct values, given again as the test part: all copies, and by chance
+        // only where a shuffle takes both columns from the same row (about one row a draw).
         let distinct = Matrix::new((0..400).map(|i| i as f32 * 0.37).collect(), 2).unwrap();
         let twins = test_copies((&distinct, &y), (&distinct, &y), 1);
-        assert_eq!((twins.found, twins.by_chance), (200, 0.0));
+        assert!(twins.found == 200 && twins.by_chance < 3.0, "{twins:?}");
         assert!(twins.warning(200).unwrap().starts_with("200 of the 200 test rows (100.0 %) are exact copies"));
     }
 
