@@ -64,6 +64,22 @@ fn too_few_rows_to_choose_and_calibrate_on_are_refused_with_the_counts() {
 }
 
 #[test]
+fn a_network_that_ranks_nothing_is_not_shipped() {
+    // One hidden unit, and it goes dark on German credit: every applicant would get the same
+    // probability. Asked for alone, the fit stops; under `auto` the trees ship instead.
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = FitOptions::new(spec("german_credit"), data("german_credit"), dir.path().join("dead"));
+    (o.model, o.train.hidden) = (advisor_train::fit::ModelChoice::Only(advisor_train::fit::Family::Mlp), vec![1]);
+    let msg = fit(&o).err().expect("refused").to_string();
+    assert!(msg.starts_with("the mlp model: it ranks the 640 fit rows") && msg.contains("no better than chance"), "{msg}");
+    assert!(!dir.path().join("dead").exists(), "nothing written");
+    o.model = advisor_train::fit::ModelChoice::Auto;
+    let report = fit(&o).unwrap();
+    assert_eq!(report.family, advisor_train::fit::Family::Gbdt);
+    assert!(report.train.auc > 0.7 && report.candidates.iter().all(|(c, _)| c.family == "gbdt"), "{:?}", report.train);
+}
+
+#[test]
 fn fit_warns_when_test_rows_are_copies_of_training_rows() {
     // German credit with every row written twice: most test rows have their twin in training.
     let dir = tempfile::tempdir().unwrap();

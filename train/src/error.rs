@@ -21,6 +21,9 @@ pub enum Error {
     Core(#[from] advisor_core::Error),
     #[error("{0}")]
     Usage(String),
+    /// A trained model that must not ship (it ranks its own rows no better than chance).
+    #[error("the {family} model: {msg}")]
+    Model { family: &'static str, msg: String },
 }
 
 impl Error {

@@ -39,6 +39,29 @@ pub fn enough_to_validate(path: &Path, y_val: &[u8], train_rows: usize) -> Resul
     })
 }
 
+/// Refuses a model whose probabilities on the rows it was fitted on (`y_fit`, `p_fit`) rank
+/// them no better than chance: a network whose hidden units all went dark (`--hidden 1`), or
+/// trees that never split, gives every applicant one probability. Such a model must not ship
+/// under any option `--help` offers.
+pub fn ranks_its_rows(family: Family, private: bool, y_fit: &[u8], p_fit: &[f32]) -> Result<()> {
+    let auc = advisor_core::metrics::auc(y_fit, p_fit);
+    if auc > 0.5 {
+        return Ok(());
+    }
+    let what = match (family, private) {
+        (_, true) => "a larger --dp-epsilon, or more rows",
+        (Family::Mlp, false) => "more --hidden units, a lower --lr or more --epochs",
+        (Family::Gbdt | Family::Blend, false) => "more --rounds, a lower --min-rows or more rows",
+    };
+    Err(Error::Model {
+        family: family.name(),
+        msg: format!(
+            "it ranks the {} fit rows, which it was trained on, no better than chance (AUC {auc:.4}): its scores would mean nothing to applicants; train differently ({what})",
+            y_fit.len()
+        ),
+    })
+}
+
 /// Rows of each label value (0, 1).
 pub fn class_counts<'a>(labels: impl Iterator<Item = &'a u8>) -> [usize; 2] {
     labels.fold([0, 0], |mut n, &y| {
@@ -156,6 +179,20 @@ mod tests {
         let twins = test_copies((&distinct, &y), (&distinct, &y), 1);
         assert!(twins.found == 200 && twins.by_chance < 3.0, "{twins:?}");
         assert!(twins.warning(200).unwrap().starts_with("200 of the 200 test rows (100.0 %) are exact copies"));
+    }
+
+    #[test]
+    fn a_model_that_ranks_nothing_is_refused_with_what_to_change() {
+        let y = [0, 1, 0, 1, 1, 0];
+        assert!(ranks_its_rows(Family::Mlp, false, &y, &[0.1, 0.9, 0.2, 0.8, 0.6, 0.3]).is_ok());
+        let dead = ranks_its_rows(Family::Mlp, false, &y, &[0.3; 6]).unwrap_err().to_string();
+        assert!(
+            dead.starts_with("the mlp model: it ranks the 6 fit rows") && dead.contains("(AUC 0.5000)") && dead.contains("--hidden"),
+            "{dead}"
+        );
+        let backwards = ranks_its_rows(Family::Gbdt, false, &y, &[0.9, 0.1, 0.8, 0.2, 0.3, 0.7]).unwrap_err().to_string();
+        assert!(backwards.contains("--rounds"), "{backwards}");
+        assert!(ranks_its_rows(Family::Mlp, true, &y, &[0.3; 6]).unwrap_err().to_string().contains("--dp-epsilon"));
     }
 
     #[test]

@@ -429,7 +429,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     };
     let metadata = [("advisor.spec", spec.name()), ("advisor.data_sha256", ds.sha256.as_str())];
     let mut candidates = match &mut private {
-        Some(p) => vec![network::candidate(opts, &d, &pre, &metadata, Some(p))?],
+        Some(p) => vec![ranks_its_rows(&d, network::candidate(opts, &d, &pre, &metadata, Some(p))?)?],
         None => train_candidates(opts, &spec, &d, &pre, &metadata)?,
     };
     let records: Vec<CandidateRecord> = candidates.iter().map(Candidate::record).collect();
@@ -507,7 +507,7 @@ fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocesso
             // `families` holds the two trained families; a blend is made from them below.
             Family::Gbdt | Family::Blend => trees::candidate(opts, spec, d, metadata),
         };
-        match trained {
+        match trained.and_then(|c| ranks_its_rows(d, c)) {
             Ok(c) => candidates.push(c),
             Err(e) if opts.model == ModelChoice::Auto => {
                 eprintln!("note: the {} candidate was not trained: {e}", f.name());
@@ -517,7 +517,7 @@ fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocesso
         }
     }
     if let [net, trees] = &candidates[..] {
-        let blended = blend::candidate(opts, d, pre, metadata, (net, trees));
+        let blended = blend::candidate(opts, d, pre, metadata, (net, trees)).and_then(|c| ranks_its_rows(d, c));
         match blended {
             Ok(c) => candidates.push(c),
             Err(e) if opts.model == ModelChoice::Auto => eprintln!("note: the blend candidate was not made: {e}"),
@@ -528,6 +528,13 @@ fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocesso
         Some(e) if candidates.is_empty() => Err(e),
         _ => Ok(candidates),
     }
+}
+
+/// The candidate, if the model it ships ranks its fit rows ([`checks::ranks_its_rows`]).
+fn ranks_its_rows(d: &Parts, c: Candidate) -> Result<Candidate> {
+    let p_fit: Vec<f32> = d.fit_in_train.iter().map(|&i| c.p_train[i]).collect();
+    checks::ranks_its_rows(c.family, c.privacy.is_some(), &d.y_fit, &p_fit)?;
+    Ok(c)
 }
 
 /// Writes the chosen candidate's bundle (manifest, graph, metrics) and reads it back.
