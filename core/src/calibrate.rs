@@ -83,7 +83,7 @@ impl Platt {
         }
         if logits.iter().all(|&z| z == logits[0]) {
             return Err(Error::Data(format!(
-                "the model gives every held-out row the same logit ({}): nothing to calibrate (fit with --no-calibrate)",
+                "the model gives every held-out row the same logit ({}): it ranks nothing, so there is nothing to calibrate; train differently",
                 logits[0]
             )));
         }
@@ -102,7 +102,7 @@ impl Platt {
         let rows: Vec<(f64, f64, f64)> = counts.points().flat_map(|(z, wp, wn)| [(z, t1, wp), (z, t0, wn)]).collect();
         if rows.iter().all(|r| r.0 == rows[0].0) {
             return Err(Error::Data(
-                "the held-out rows' logits all fall in one bin: nothing to calibrate (fit with --no-calibrate)".into(),
+                "the held-out rows' logits all fall in one bin: the model ranks nothing, so there is nothing to calibrate; train differently".into(),
             ));
         }
         Self::newton(&rows, (pos, neg))?.increasing(|| Metrics::from_counts(counts, 0.5).auc)
