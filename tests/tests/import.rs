@@ -90,6 +90,21 @@ fn a_graph_that_does_not_fit_the_spec_is_refused_naming_its_input_or_output() {
 }
 
 #[test]
+fn a_model_that_ranks_the_lenders_rows_backwards_is_refused() {
+    // The German LightGBM model predicts bad credit (class 2); a spec that calls class 1 the
+    // positive one reads it backwards: wrapped, every applicant would be scored the wrong way.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(spec("german_credit")).unwrap();
+    assert!(text.contains("positive = \"2\""));
+    let flipped = tmp.path().join("flipped.toml");
+    std::fs::write(&flipped, text.replace("positive = \"2\"", "positive = \"1\"")).unwrap();
+    let out = tmp.path().join("backwards");
+    let e = import(&ImportOptions::new(fixture("lightgbm_german.onnx"), &flipped, data("german_credit"), &out)).unwrap_err().to_string();
+    assert!(e.contains("lightgbm_german.onnx: it ranks the 800 training rows no better than chance"), "{e}");
+    assert!(e.contains("`positive`") && !out.exists(), "{e}");
+}
+
+#[test]
 fn a_scorecard_imported_from_scikit_learn_explains_on_the_light_runtime() {
     // skl2onnx's StandardScaler + LogisticRegression, with its ZipMap output.
     let tmp = tempfile::tempdir().unwrap();

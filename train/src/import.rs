@@ -104,6 +104,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport> {
     let (p_train, p_test) = (probabilities(&raw_train)?, probabilities(&raw_test)?);
     let light_vs_tract = tract_parity(&graph, spec.n_features(), &output, &raw_test, &p_test);
 
+    ranks_its_rows(&opts.onnx, &y_train, &p_train)?;
     let metrics = metrics_record(opts.threshold, (&p_train, &y_train), (&p_test, &y_test), &parts, light_vs_tract);
     let preprocess = PreprocessParams::default();
     let pre = preprocess.clone().check()?.fit(&spec, &raw_train)?;
@@ -131,6 +132,24 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport> {
     bundle_dir::write(&opts.out, &manifest_bytes, &graph, &metrics_bytes)?;
     verify_written(&opts.out, &raw_test, &p_test)?;
     Ok(ImportReport { output, model: described, test: metrics.test, train: metrics.train, light_vs_tract })
+}
+
+/// Refuses a model that ranks the training part's rows no better than chance: on a lender's
+/// own data a model that was sound ranks them, so its inputs are bound wrongly or the output
+/// read is the other class's probability; wrapped as it is, it would score every applicant
+/// wrongly and say nothing.
+fn ranks_its_rows(onnx: &Path, y_train: &[u8], p_train: &[f32]) -> Result<()> {
+    let auc = advisor_core::metrics::auc(y_train, p_train);
+    if auc > 0.5 {
+        return Ok(());
+    }
+    Err(graph_error(
+        onnx,
+        format!(
+            "it ranks the {} training rows no better than chance (AUC {auc:.4}): check that the spec's columns are the model's inputs in its order, units and category codes, that `positive` is the class the model predicts, and that --output reads that class's probability",
+            y_train.len()
+        ),
+    ))
 }
 
 /// Metrics of each part: the test part, and the training part's fit and validation rows.
