@@ -301,3 +301,23 @@ fn a_constant_column_and_copies_are_ignored_with_a_note() {
     let country = spec.columns().iter().find(|c| c.name == "country").unwrap();
     assert_eq!((country.kind, country.categories.len()), (ColumnType::Categorical, 1));
 }
+
+#[test]
+fn headers_with_spaces_around_them_give_names_without() {
+    // A spreadsheet's ` income ` header: the form, the API and the reasons use `income`; the
+    // spec keeps the file's text in `header`, so the drafted spec reads the file.
+    let mut text = String::from(" income , age ,default\n");
+    for i in 0..200u32 {
+        text += &format!("{},{},{}\n", 1000 + i * 13 % 997, 20 + i % 50, u8::from(i % 4 == 0));
+    }
+    let path = std::env::temp_dir().join(format!("advisor-init-spaces-{}.csv", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let d = init(&path, &InitParams::default()).unwrap();
+    let spec = parse_spec(Path::new("drafted.toml"), &d.toml).unwrap();
+    let ds = read_csv(&path, &spec, MissingLabel::Error).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(ds.labels.len(), 200);
+    let income = spec.columns().iter().find(|c| c.name == "income").expect("named without spaces");
+    assert_eq!((income.header.as_deref(), income.role), (Some(" income "), Role::Feature));
+    assert_eq!(role(&spec, "age"), Role::Feature);
+}

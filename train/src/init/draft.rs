@@ -46,7 +46,12 @@ pub struct ColumnDraft {
 
 /// The draft of column `j` (`label`: whether it is the label).
 pub fn column(c: &ColumnProfile, j: usize, label: bool) -> ColumnDraft {
-    let name = if c.header.trim().is_empty() { format!("column_{}", j + 1) } else { c.header.clone() };
+    // A header's surrounding spaces stay in `header` (the file's text), out of the name the
+    // form, the API and the reasons use.
+    let name = match c.header.trim() {
+        "" => format!("column_{}", j + 1),
+        trimmed => trimmed.to_string(),
+    };
     let mut d = ColumnDraft {
         header: (name != c.header).then(|| c.header.clone()),
         display: if names::is_opaque(&name) { name.clone() } else { names::display(&name) },
