@@ -80,6 +80,22 @@ fn a_network_that_ranks_nothing_is_not_shipped() {
 }
 
 #[test]
+fn fit_warns_when_the_test_auc_is_not_shown_to_beat_chance() {
+    // German credit on `own_telephone` alone: a model, but not one shown to rank applicants.
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = FitOptions::new(spec("german_credit"), data("german_credit"), dir.path().join("out"));
+    o.features = Some(vec!["own_telephone".into()]);
+    let report = fit(&o).unwrap();
+    let (lo, _) = report.test_auc_interval.unwrap();
+    assert!(lo <= 0.5, "{:?}", report.test_auc_interval);
+    assert!(report.warnings().iter().any(|w| w.contains("has 0.5 inside its 95 % interval")), "{:?}", report.warnings());
+    // The report's data checks flag it too.
+    let html = dir.path().join("report.html");
+    advisor_train::report::write(&dir.path().join("out"), &spec("german_credit"), &data("german_credit"), &html).unwrap();
+    assert!(std::fs::read_to_string(&html).unwrap().contains("Flagged: </strong>the test AUC"));
+}
+
+#[test]
 fn fit_warns_when_test_rows_are_copies_of_training_rows() {
     // German credit with every row written twice: most test rows have their twin in training.
     let dir = tempfile::tempdir().unwrap();

@@ -470,7 +470,12 @@ fn privacy_advice(r: &Page<'_>) -> String {
 /// copy training rows, against chance.
 fn data_checks(r: &Page<'_>) -> Markup {
     let (classes, copies, test_rows) = (r.s.classes, r.s.copies, r.y.len());
-    let flags: Vec<String> = checks::few_rows(classes).into_iter().chain(copies.warning(test_rows)).collect();
+    let interval = metrics::auc_interval(r.y, r.p);
+    let flags: Vec<String> = checks::few_rows(classes)
+        .into_iter()
+        .chain(checks::chance_on_test(r.s.test.auc, interval))
+        .chain(copies.warning(test_rows))
+        .collect();
     html! {
         h2 { "Data checks" }
         table {

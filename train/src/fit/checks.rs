@@ -80,6 +80,16 @@ pub fn few_rows(classes: [usize; 2]) -> Option<String> {
     })
 }
 
+/// The warning for a test AUC whose 95 % interval (`interval`) reaches 0.5: on these rows the
+/// model is not shown to rank new applicants better than chance (its features carry little, or
+/// the test part is too small to tell).
+pub fn chance_on_test(auc: f64, interval: Option<(f64, f64)>) -> Option<String> {
+    let (lo, hi) = interval?;
+    (lo <= 0.5).then(|| {
+        format!("the test AUC {auc:.4} has 0.5 inside its 95 % interval ({lo:.4}–{hi:.4}): the model is not shown to rank new applicants better than chance; its features may carry little about the label, or the test part is too small to tell")
+    })
+}
+
 /// Test rows that copy a training row: found, and expected by chance.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Copies {
@@ -193,6 +203,13 @@ mod tests {
         let backwards = ranks_its_rows(Family::Gbdt, false, &y, &[0.9, 0.1, 0.8, 0.2, 0.3, 0.7]).unwrap_err().to_string();
         assert!(backwards.contains("--rounds"), "{backwards}");
         assert!(ranks_its_rows(Family::Mlp, true, &y, &[0.3; 6]).unwrap_err().to_string().contains("--dp-epsilon"));
+    }
+
+    #[test]
+    fn a_test_auc_whose_interval_reaches_chance_is_said() {
+        assert!(chance_on_test(0.49, Some((0.46, 0.52))).unwrap().contains("0.5 inside its 95 % interval (0.4600–0.5200)"));
+        assert_eq!(chance_on_test(0.81, Some((0.75, 0.87))), None);
+        assert_eq!(chance_on_test(0.5, None), None);
     }
 
     #[test]

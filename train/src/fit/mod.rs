@@ -237,10 +237,12 @@ pub(crate) fn file_name(path: &Path) -> String {
 
 impl FitReport {
     /// What a person should know before shipping the bundle ([`checks`]): too few rows of a
-    /// class, test rows that copy training rows beyond chance, and a model that tells its
-    /// training rows from others ([`crate::commands::audit::Attack::memorised`]).
+    /// class, a test AUC not shown to beat chance, test rows that copy training rows beyond
+    /// chance, and a model that tells its training rows from others
+    /// ([`crate::commands::audit::Attack::memorised`]).
     pub fn warnings(&self) -> Vec<String> {
         let mut out: Vec<String> = checks::few_rows(self.classes).into_iter().collect();
+        out.extend(checks::chance_on_test(self.test.auc, self.test_auc_interval));
         out.extend(self.test_copies.warning(self.test.rows));
         let a = self.membership;
         if a.memorised() {
