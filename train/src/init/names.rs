@@ -23,7 +23,7 @@ const PROTECTED_ZH: [&str; 7] = ["性别", "婚姻", "民族", "国籍", "宗教
 const AGE_BAND: [&str; 5] = ["band", "group", "bracket", "range", "category"];
 /// Label names (a whole header, in any case), most likely first: en, then zh ("default", "is it
 /// a default", "overdue", "is it overdue", "label", "target").
-pub const LABEL_NAMES: [&str; 22] = [
+pub const LABEL_NAMES: [&str; 24] = [
     "label",
     "target",
     "class",
@@ -40,6 +40,8 @@ pub const LABEL_NAMES: [&str; 22] = [
     "charged_off",
     "charge_off",
     "chargeoff",
+    "risk",
+    "credit_risk",
     "违约",
     "是否违约",
     "逾期",
@@ -207,6 +209,9 @@ mod tests {
         assert_eq!(label(&h(&["age", "income"])), None);
         assert_eq!(label(&h(&["badge_count", "Class"])), Some(1));
         assert_eq!(label(&h(&["acct", "Charged_Off", "ratio"])), Some(1));
+        // Kaggle's German credit: `Risk` holding good / bad; a risk score is no label.
+        assert_eq!(label(&h(&["Age", "Sex", "Credit amount", "Risk"])), Some(3));
+        assert_eq!(label(&h(&["risk_score", "income"])), None);
     }
 
     #[test]
