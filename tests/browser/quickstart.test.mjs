@@ -109,3 +109,49 @@ test('quickstart: init, fit, report, then the widget in a page of their own scor
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a drafted spec's names with spaces (`Credit amount`) make a form whose ids, labels and messages still hold together", async () => {
+  // A spreadsheet's export: headers with spaces in them become the fields' names.
+  const rows = ['Credit amount,Saving accounts,Duration in months,Risk'];
+  let seed = 11;
+  const next = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let i = 0; i < 600; i++) {
+    const months = 6 + next(60);
+    rows.push(`${500 + next(9000)},${['little', 'moderate', 'rich'][next(3)]},${months},${next(100) < 15 + months / 2 ? 'bad' : 'good'}`);
+  }
+  const csv = path.join(work, 'spaces.csv');
+  writeFileSync(csv, `${rows.join('\n')}\n`);
+  const spec = path.join(work, 'spaces.toml');
+  const bundle = path.join(OWN, 'spaces');
+  assert.match(train('init', '--data', csv, '--out', spec), /1 label \(`Risk`, positive "bad"\)/);
+  train('fit', '--spec', spec, '--data', csv, '--out', bundle, '--quiet');
+  writeFileSync(path.join(OWN, 'spaces.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Spaces</title><link rel="icon" href="data:,">
+<script type="module" src="../../credit-advisor.min.js"></script></head>
+<body><credit-advisor model="spaces/manifest.json" lang="en"></credit-advisor></body></html>\n`);
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${BASE}/own/${path.basename(OWN)}/spaces.html`);
+  await page.waitForFunction(() => document.querySelector('credit-advisor')?.advisor, null, { timeout: 30000 });
+  // A wrong value, so that each message is shown and referenced.
+  await fill(page, { 'Credit amount': 'a lot', 'Saving accounts': 'moderate', 'Duration in months': '24' });
+  await button(page, 'Review my answers').click();
+  const broken = await page.locator('credit-advisor').evaluate((w) => {
+    const root = w.shadowRoot;
+    const out = [...root.querySelectorAll('[id]')].filter((e) => /\s/.test(e.id)).map((e) => `id "${e.id}"`);
+    for (const l of root.querySelectorAll('label[for]')) if (!root.getElementById(l.htmlFor)) out.push(`label for "${l.htmlFor}"`);
+    for (const e of root.querySelectorAll('[aria-describedby]')) {
+      for (const id of e.getAttribute('aria-describedby').split(/\s+/)) if (!root.getElementById(id)) out.push(`described by "${id}"`);
+    }
+    const amount = root.querySelector('[name="Credit amount"]');
+    return { out, message: root.getElementById(amount.getAttribute('aria-describedby').split(' ').pop())?.textContent };
+  });
+  assert.deepEqual(broken.out, []);
+  assert.match(broken.message ?? '', /number/);
+  await page.locator('credit-advisor [name="Credit amount"]').fill('2500');
+  await button(page, 'Review my answers').click();
+  await button(page, 'Confirm and see my result').click();
+  await page.locator('credit-advisor [part="result"] .score').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -9,7 +9,9 @@ export function problemText(t, problem, field) {
   return typeof m === 'function' ? m(field) : m;
 }
 
-const fieldId = (v, f, suffix = '') => `${v.uid}-${f.name}${suffix}`;
+// By the field's place in the schema, not its name: a name may hold spaces (`Credit amount`, a
+// drafted spec's header), which an id must not, and `aria-describedby` would split it apart.
+const fieldId = (v, f, suffix = '') => `${v.uid}-f${v.schema.fields.indexOf(f)}${suffix}`;
 /** The ids that describe a field's input: its hint, and its message when it has a problem. */
 const describedBy = (v, f, problem) => [f.hint && fieldId(v, f, '-hint'), problem && fieldId(v, f, '-error')].filter(Boolean).join(' ');
 
