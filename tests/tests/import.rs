@@ -29,6 +29,7 @@ fn an_imported_lightgbm_model_scores_explains_and_advises_on_the_light_runtime()
     let out = tmp.path().join("lgb");
     let report = import(&german("lightgbm_german.onnx", &out)).unwrap();
     assert_eq!(report.output, "probabilities");
+    assert!(report.warnings().is_empty() && report.test_auc_interval.is_some_and(|(lo, _)| lo > 0.5), "{:?}", report.warnings());
     assert_eq!(report.model, "TreeEnsembleClassifier: 40 trees, 709 nodes");
     assert!(report.light_vs_tract.is_some_and(|d| d <= 1e-5), "{:?}", report.light_vs_tract);
     let (m, g) = load(&out);

@@ -77,6 +77,16 @@ pub struct ImportReport {
     pub train: Metrics,
     /// Largest |light − tract| on the test rows, when tract runs the graph.
     pub light_vs_tract: Option<f64>,
+    /// The test AUC's 95 % interval (DeLong).
+    pub test_auc_interval: Option<(f64, f64)>,
+}
+
+impl ImportReport {
+    /// What a person should know before shipping the bundle: a test AUC not shown to beat
+    /// chance ([`crate::fit::checks::chance_on_test`], as `fit` warns).
+    pub fn warnings(&self) -> Vec<String> {
+        crate::fit::checks::chance_on_test(self.test.auc, self.test_auc_interval).into_iter().collect()
+    }
 }
 
 /// Wraps `opts.onnx` into a bundle in `opts.out`.
@@ -131,7 +141,8 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport> {
     let metrics_bytes = serde_json::to_vec_pretty(manifest.metrics.json()).expect("serialisable");
     bundle_dir::write(&opts.out, &manifest_bytes, &graph, &metrics_bytes)?;
     verify_written(&opts.out, &raw_test, &p_test)?;
-    Ok(ImportReport { output, model: described, test: metrics.test, train: metrics.train, light_vs_tract })
+    let test_auc_interval = advisor_core::metrics::auc_interval(&y_test, &p_test);
+    Ok(ImportReport { output, model: described, test: metrics.test, train: metrics.train, light_vs_tract, test_auc_interval })
 }
 
 /// Refuses a model that ranks the training part's rows no better than chance: on a lender's

@@ -479,6 +479,9 @@ fn import(a: ImportArgs) -> Result<()> {
     if let Some(d) = r.light_vs_tract {
         println!("light vs tract max |Δp| {d:.2e}");
     }
+    for w in r.warnings() {
+        println!("warning: {w}");
+    }
     println!("bundle written to {}", a.out.display());
     Ok(())
 }
