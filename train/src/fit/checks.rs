@@ -1,7 +1,8 @@
-//! What a person should know of the data before shipping a model fitted on it — few rows of a
-//! class, test rows that copy training rows, a model that tells its training rows from others —
-//! said once here, for `fit`'s warnings and the report's data checks; and the rows below which
-//! `fit` refuses to choose and calibrate.
+//! What a person should know of the data and the model before shipping — few rows of a class,
+//! a test AUC not shown to beat chance, test rows that copy training rows, what makes a model
+//! reveal less of its rows — said once here for the warnings of `fit` and `import` and the
+//! report's data checks; and what `fit` refuses: too few rows to choose and calibrate on, and
+//! a model that ranks its own rows no better than chance.
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
