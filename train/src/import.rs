@@ -150,10 +150,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport> {
 /// read is the other class's probability; wrapped as it is, it would score every applicant
 /// wrongly and say nothing.
 fn ranks_its_rows(onnx: &Path, y_train: &[u8], p_train: &[f32]) -> Result<()> {
-    let auc = advisor_core::metrics::auc(y_train, p_train);
-    if auc > 0.5 {
-        return Ok(());
-    }
+    let Some(auc) = crate::fit::checks::no_better_than_chance(y_train, p_train) else { return Ok(()) };
     Err(graph_error(
         onnx,
         format!(

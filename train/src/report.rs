@@ -38,6 +38,8 @@ pub struct Summary {
     pub test_labels: Vec<u8>,
     /// Test-part scores.
     pub test_scores: Vec<f64>,
+    /// The test AUC's 95 % interval (DeLong).
+    pub test_auc_interval: Option<(f64, f64)>,
     /// PSI of the test part against the bundle's training baseline.
     pub psi_test: Option<f64>,
     /// Reason code frequencies on the test part: (field, times given, times principal).
@@ -127,6 +129,7 @@ pub fn write(model: &Path, spec_path: &Path, data: &Path, out: &Path) -> Result<
         test_probabilities: p_test.clone(),
         test_labels: y_test.clone(),
         test_scores: s_test.clone(),
+        test_auc_interval: metrics::auc_interval(&y_test, &p_test),
         psi_test,
         reasons,
         fairness,
@@ -267,7 +270,7 @@ fn header_row(names: &[&str]) -> Markup {
 
 /// The metrics of each part, and calibration before and after.
 fn metrics_table(r: &Page<'_>) -> Markup {
-    let Page { s, m, training, recorded, y, p, .. } = r;
+    let Page { s, m, training, recorded, .. } = r;
     let parts = [("train (fit rows)", &s.train), ("validation", &s.validation), ("test", &s.test)];
     let (scale, shift) = (m.calibration.map_or(f64::NAN, |c| c.scale), m.calibration.map_or(f64::NAN, |c| c.shift));
     html! {
@@ -285,7 +288,7 @@ fn metrics_table(r: &Page<'_>) -> Markup {
             "Accuracy at probability ≥ " (s.test.threshold) "; ECE over " (metrics::ECE_BINS)
             " equal-width bins. The split is the training protocol's (stratified, seed " (training.split_seed) ")."
         }
-        @if let Some((lo, hi)) = metrics::auc_interval(y, p) {
+        @if let Some((lo, hi)) = s.test_auc_interval {
             p {
                 "Test AUC " (f4(s.test.auc)) ", 95 % interval " (f4(lo)) "–" (f4(hi)) " (DeLong, from the test part's "
                 (s.test.rows) " rows, " (s.test.positives) " positive): how far the luck of which rows fell in the test part "
@@ -470,10 +473,9 @@ fn privacy_advice(r: &Page<'_>) -> String {
 /// copy training rows, against chance.
 fn data_checks(r: &Page<'_>) -> Markup {
     let (classes, copies, test_rows) = (r.s.classes, r.s.copies, r.y.len());
-    let interval = metrics::auc_interval(r.y, r.p);
     let flags: Vec<String> = checks::few_rows(classes)
         .into_iter()
-        .chain(checks::chance_on_test(r.s.test.auc, interval))
+        .chain(checks::chance_on_test(r.s.test.auc, r.s.test_auc_interval))
         .chain(copies.warning(test_rows))
         .collect();
     html! {

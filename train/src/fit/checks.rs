@@ -45,10 +45,7 @@ pub fn enough_to_validate(path: &Path, y_val: &[u8], train_rows: usize) -> Resul
 /// trees that never split, gives every applicant one probability. Such a model must not ship
 /// under any option `--help` offers.
 pub fn ranks_its_rows(family: Family, private: bool, y_fit: &[u8], p_fit: &[f32]) -> Result<()> {
-    let auc = advisor_core::metrics::auc(y_fit, p_fit);
-    if auc > 0.5 {
-        return Ok(());
-    }
+    let Some(auc) = no_better_than_chance(y_fit, p_fit) else { return Ok(()) };
     let what = match (family, private) {
         (_, true) => "a larger --dp-epsilon, or more rows",
         (Family::Mlp, false) => "more --hidden units, a lower --lr or more --epochs",
@@ -61,6 +58,13 @@ pub fn ranks_its_rows(family: Family, private: bool, y_fit: &[u8], p_fit: &[f32]
             y_fit.len()
         ),
     })
+}
+
+/// The AUC of `p` on `y` when it is 0.5 or less: the rows are ranked no better than chance.
+/// A model that so ranks the rows it was trained on must not ship (`fit` and `import`).
+pub fn no_better_than_chance(y: &[u8], p: &[f32]) -> Option<f64> {
+    let auc = advisor_core::metrics::auc(y, p);
+    (auc <= 0.5).then_some(auc)
 }
 
 /// Rows of each label value (0, 1).

@@ -359,6 +359,13 @@ impl Parts {
     }
 }
 
+impl Parts {
+    /// The fit rows' values of `of_train` (one value a row of the training part).
+    fn fit_rows(&self, of_train: &[f32]) -> Vec<f32> {
+        self.fit_in_train.iter().map(|&i| of_train[i]).collect()
+    }
+}
+
 /// A trained model of one family, exported and scored, ready to be written.
 pub(crate) struct Candidate {
     pub family: Family,
@@ -448,7 +455,7 @@ pub fn fit(opts: &FitOptions) -> Result<FitReport> {
     let report = FitReport {
         test: m(&d.y_test, &c.p_test),
         validation: c.validation,
-        train: m(&d.y_fit, &d.fit_in_train.iter().map(|&i| c.p_train[i]).collect::<Vec<f32>>()),
+        train: m(&d.y_fit, &d.fit_rows(&c.p_train)),
         parity_max_abs_diff: c.parity.max_abs_diff_burn_vs_tract.or(c.parity.max_abs_diff_light_vs_tract).unwrap_or(0.0),
         rows_per_second: c.rows_per_second.clone(),
         best_epoch: c.chosen,
@@ -534,8 +541,7 @@ fn train_candidates(opts: &FitOptions, spec: &Spec, d: &Parts, pre: &Preprocesso
 
 /// The candidate, if the model it ships ranks its fit rows ([`checks::ranks_its_rows`]).
 fn ranks_its_rows(d: &Parts, c: Candidate) -> Result<Candidate> {
-    let p_fit: Vec<f32> = d.fit_in_train.iter().map(|&i| c.p_train[i]).collect();
-    checks::ranks_its_rows(c.family, c.privacy.is_some(), &d.y_fit, &p_fit)?;
+    checks::ranks_its_rows(c.family, c.privacy.is_some(), &d.y_fit, &d.fit_rows(&c.p_train))?;
     Ok(c)
 }
 
@@ -591,13 +597,13 @@ fn write_bundle(
     verify_written(&opts.out, c.family, &d.raw_test, &c.p_test)
 }
 
-/// The settings that produced the model, for the manifest.
 /// Whether the shipped model was refitted on the whole training part: DP-SGD trains on the fit
 /// rows only (what `audit` and the membership check take as the rows trained on).
 fn refitted(opts: &FitOptions, c: &Candidate) -> bool {
     opts.refit && c.privacy.is_none()
 }
 
+/// The settings that produced the model, for the manifest.
 fn training_record(opts: &FitOptions, c: &Candidate, rows: RowsRecord, model: ModelRecord) -> TrainingRecord {
     // A blend's network is recorded as a network's.
     let mlp = c.family != Family::Gbdt;
